@@ -1,0 +1,16 @@
+from flask_login import LoginManager
+
+from app.extensions import db
+from app.models import Person
+
+
+def configure_login_manager(login_manager: LoginManager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_person(person_id: str) -> Person | None:
+        person = db.session.get(Person, int(person_id))
+        return person if person and person.is_active else None

@@ -1,0 +1,50 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from app.auth import bp
+from app.auth.forms import LoginForm
+from app.extensions import db
+from app.models import Person
+from app.web import now
+
+PUBLIC_ENDPOINTS = {"auth.login", "main.health", "assets.static"}
+
+
+@bp.before_app_request
+def require_login():
+    """Every page needs a signed-in person, except signing in, the health check and the styles."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        person = db.session.scalar(select(Person).where(Person.email == email))
+        if person and person.is_active and person.check_password(form.password.data):
+            person.last_login_at = now()
+            db.session.commit()
+            login_user(person)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("The email address or password is not right")
+    return render_template("auth/login.html", form=form)
+
+
+def _safe_next(target: str | None) -> str:
+    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
+        return target
+    return url_for("main.my_work")
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,61 @@
+"""Flask commands: `flask demo load`, `flask users create`."""
+
+from datetime import datetime
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Action, Area, Milestone, Person, Role, Team
+from app.services import demo
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_group)
+    app.cli.add_command(users_group)
+
+
+@click.group("demo", help="Demonstration data.")
+def demo_group() -> None:
+    pass
+
+
+@demo_group.command("load", help="Load the July 2020 plan and one demo login per role (safe to run again).")
+def demo_load() -> None:
+    result = demo.load_demo(now=datetime.now())
+    verb = "Loaded" if result.created else "Already loaded:"
+    counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Area, Action, Milestone)]
+    click.echo(f"{verb} {result.plan.title} ({result.plan.revision}): "
+               f"{counts[0]} areas, {counts[1]} actions, {counts[2]} milestones.")
+    click.echo(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
+    for login in demo.DEMO_LOGINS:
+        click.echo(f"  {login.role.label:<20} {login.email}")
+
+
+@click.group("users", help="Manage people who can sign in.")
+def users_group() -> None:
+    pass
+
+
+@users_group.command("create", help="Create a person who can sign in (or give an existing person a login).")
+@click.option("--name", required=True)
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.VIEWER.value, show_default=True)
+@click.option("--job-title", default=None)
+@click.option("--team", default=None, help="Team name; created if new.")
+@click.password_option(help="Prompted for when not given.")
+def users_create(name, email, role, job_title, team, password) -> None:
+    if len(password) < 10:
+        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    email = email.strip().lower()
+    person = db.session.scalar(select(Person).where((Person.email == email) | (Person.name == name)))
+    if person is None:
+        person = Person(name=name)
+        db.session.add(person)
+    person.email, person.role, person.job_title = email, Role(role), job_title or person.job_title
+    if team:
+        person.team = db.session.scalar(select(Team).where(Team.name == team)) or Team(name=team)
+    person.set_password(password)
+    db.session.commit()
+    click.echo(f"{person.name} <{person.email}> can now sign in as {Role(role).label}.")

@@ -1,0 +1,47 @@
+"""Form pieces shared by several features."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
+from wtforms import DateField, IntegerField, SubmitField
+from wtforms.validators import InputRequired, Optional, StopValidation
+from wtforms.widgets import HiddenInput
+
+from app.services.due_dates import read_date
+
+
+class GovDateField(DateField):
+    """A GOV.UK date input (day, month, year). An impossible date gets a clear error, never a guess."""
+
+    widget = GovDateInput()
+
+    def __init__(self, label: str, *, required: str | None = None, description: str = "For example, 27 3 2026",
+                 **kwargs):
+        kwargs.setdefault("validators", [_RequiredDate(required)] if required else [Optional()])
+        super().__init__(label, format="%d %m %Y", description=description, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(part.strip() for part in valuelist):
+            self.data = None
+            return
+        parts = [part.strip() for part in valuelist]
+        if len(parts) != 3 or not all(parts):
+            self.data = None
+            raise ValueError(f"{self.label.text} must include a day, month and year")
+        reading = read_date("/".join(parts))
+        self.data = reading.on
+        if reading.problem:
+            raise ValueError(reading.problem[0].upper() + reading.problem[1:])
+
+
+class _RequiredDate(InputRequired):
+    def __call__(self, form, field):
+        if not any((part or "").strip() for part in (field.raw_data or [])):
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits a record: carries the version it was opened at, to catch concurrent edits."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Save", widget=GovSubmitInput())

@@ -1,0 +1,32 @@
+from flask import current_app, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.extensions import db
+from app.main import bp
+from app.services import permissions
+from app.services.plan_queries import Window
+from app.services.plan_queries import my_work as load_my_work
+from app.web import today
+
+
+def window() -> Window:
+    config = current_app.config
+    return Window(today(), due_soon_days=config["DUE_SOON_DAYS"], stale_after_days=config["STALE_UPDATE_DAYS"])
+
+
+@bp.route("/health")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("main.my_work"))
+
+
+@bp.route("/my-work")
+def my_work():
+    work = load_my_work(current_user, window(), include_revision_queue=permissions.may_decide_revisions(current_user))
+    return render_template("main/my_work.html", work=work, window=window())

@@ -1,0 +1,50 @@
+"""All models, imported here so that SQLAlchemy and Alembic know every table."""
+
+from app.models.history import ChangeRecord
+from app.models.people import Person, PersonKind, Role, Team
+from app.models.plans import (
+    Action,
+    Area,
+    DeliveryType,
+    DueDateRevision,
+    DueKind,
+    Evidence,
+    ImprovementArea,
+    ImprovementAreaIdentification,
+    Milestone,
+    MilestonePhase,
+    MilestoneStatus,
+    Plan,
+    ProgressUpdate,
+    RagKeyEntry,
+    Rating,
+    Recommendation,
+    RevisionDecision,
+    RevisionReason,
+)
+
+__all__ = [
+    "Action",
+    "Area",
+    "ChangeRecord",
+    "DeliveryType",
+    "DueDateRevision",
+    "DueKind",
+    "Evidence",
+    "ImprovementArea",
+    "ImprovementAreaIdentification",
+    "Milestone",
+    "MilestonePhase",
+    "MilestoneStatus",
+    "Person",
+    "PersonKind",
+    "Plan",
+    "ProgressUpdate",
+    "RagKeyEntry",
+    "Rating",
+    "Recommendation",
+    "RevisionDecision",
+    "RevisionReason",
+    "Role",
+    "Team",
+]

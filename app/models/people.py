@@ -1,0 +1,103 @@
+"""People, teams and roles.
+
+A Person is anyone the plan names: a member of staff or partner officer (who may have a login), a group
+("Heads of Service") or a placeholder ("tbd", "Programme Lead to be identified"). Work owned only by
+groups or placeholders counts as unassigned.
+"""
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    PROGRAMME_MANAGER = "programme_manager"
+    QA_LEAD = "qa_lead"
+    AUDITOR = "auditor"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.PROGRAMME_MANAGER: "Programme manager",
+    Role.QA_LEAD: "QA lead",
+    Role.AUDITOR: "Auditor",
+    Role.VIEWER: "Viewer",
+}
+
+
+class PersonKind(enum.StrEnum):
+    INDIVIDUAL = "individual"
+    GROUP = "group"
+    PLACEHOLDER = "placeholder"
+
+    @property
+    def label(self) -> str:
+        return {"individual": "Person", "group": "Group or role", "placeholder": "Placeholder"}[self.value]
+
+
+def enum_type(enum_class: type[enum.Enum], name: str) -> Enum:
+    """Stored as its value in a VARCHAR with a named CHECK constraint; read back as the enum member."""
+    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, validate_strings=True,
+                length=max(len(member.value) for member in enum_class) + 10,
+                values_callable=lambda members: [member.value for member in members])
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    members: Mapped[list["Person"]] = relationship(back_populates="team", order_by="Person.name")
+
+
+class Person(UserMixin, db.Model):
+    __tablename__ = "people"
+    __table_args__ = (
+        CheckConstraint("kind = 'individual' OR password_hash IS NULL", name="only_individuals_log_in"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[PersonKind] = mapped_column(enum_type(PersonKind, "person_kind"), default=PersonKind.INDIVIDUAL)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_type(Role, "role"), default=Role.VIEWER)
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    team: Mapped[Team | None] = relationship(back_populates="members")
+
+    def __repr__(self) -> str:
+        return f"<Person {self.name!r}>"
+
+    @property
+    def is_individual(self) -> bool:
+        return self.kind == PersonKind.INDIVIDUAL
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: only active individuals with a password can sign in
+        return bool(self.active and self.is_individual and self.password_hash)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: Role) -> bool:
+        return Role(self.role) in roles

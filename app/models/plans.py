@@ -1,0 +1,418 @@
+"""The improvement plan: Plan → Area → Action → Milestone, with the Ofsted findings they answer."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.people import Person, enum_type
+
+
+class Rating(enum.StrEnum):
+    """RAG ratings. Labels and definitions come from each plan's key."""
+
+    RED = "RED"
+    AMBER = "AMBER"
+    GREEN = "GREEN"
+    NOT_RATED = "NOT_RATED"
+
+
+RATING_SEVERITY = {Rating.RED: 3, Rating.AMBER: 2, Rating.GREEN: 1, Rating.NOT_RATED: 0}
+
+
+class MilestoneStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class DueKind(enum.StrEnum):
+    DATE = "date"
+    MONTH = "month"
+    TBD = "tbd"
+    ONGOING = "ongoing"
+    PHASED = "phased"
+
+    @property
+    def label(self) -> str:
+        return DUE_KIND_LABELS[self]
+
+
+DUE_KIND_LABELS = {
+    DueKind.DATE: "Exact date",
+    DueKind.MONTH: "During a month",
+    DueKind.TBD: "To be decided",
+    DueKind.ONGOING: "Ongoing",
+    DueKind.PHASED: "In phases",
+}
+
+
+class DeliveryType(enum.StrEnum):
+    SERVICE_ACTION = "service_action"
+    PARTNER_ACTION = "partner_action"
+    IMPROVEMENT_PROJECT = "improvement_project"
+    PROJECT = "project"
+    PROGRAMME = "programme"
+    NOT_STATED = "not_stated"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class RevisionReason(enum.StrEnum):
+    CAPACITY = "capacity"
+    COVID = "covid"
+    HR_GRADING = "hr_grading"
+    LEADERSHIP_CHANGE = "leadership_change"
+    DEPENDENCY = "dependency"
+    SCOPE_CHANGE = "scope_change"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return REVISION_REASON_LABELS[self]
+
+
+REVISION_REASON_LABELS = {
+    RevisionReason.CAPACITY: "Capacity",
+    RevisionReason.COVID: "Covid-19",
+    RevisionReason.HR_GRADING: "HR or job grading",
+    RevisionReason.LEADERSHIP_CHANGE: "Leadership change",
+    RevisionReason.DEPENDENCY: "Depends on another piece of work",
+    RevisionReason.SCOPE_CHANGE: "Scope change",
+    RevisionReason.OTHER: "Other",
+}
+
+
+class RevisionDecision(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class Plan(db.Model):
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    revision: Mapped[str | None] = mapped_column(String(100))
+    lead_author: Mapped[str | None] = mapped_column(String(200))
+    progress_label: Mapped[str | None] = mapped_column(String(200))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    rag_key: Mapped[list["RagKeyEntry"]] = relationship(
+        back_populates="plan", order_by="RagKeyEntry.position", cascade="all, delete-orphan"
+    )
+    areas: Mapped[list["Area"]] = relationship(back_populates="plan", order_by="Area.position")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RagKeyEntry(db.Model):
+    """One line of a plan's RAG key: the rating's label, its definition and words people use for it."""
+
+    __tablename__ = "rag_key_entries"
+    __table_args__ = (
+        UniqueConstraint("plan_id", "rating"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"))
+    rating: Mapped[Rating] = mapped_column(enum_type(Rating, "rating"))
+    label: Mapped[str] = mapped_column(String(50))
+    definition: Mapped[str] = mapped_column(Text, default="")
+    synonyms: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, e.g. "Yellow"
+    position: Mapped[int] = mapped_column(default=0)
+
+    plan: Mapped[Plan] = relationship(back_populates="rag_key")
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [word.strip() for word in self.synonyms.split(",") if word.strip()]
+
+
+class Area(db.Model):
+    __tablename__ = "areas"
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan: Mapped[Plan] = relationship(back_populates="areas")
+    recommendations: Mapped[list["Recommendation"]] = relationship(
+        back_populates="area", order_by="Recommendation.position"
+    )
+    improvement_areas: Mapped[list["ImprovementArea"]] = relationship(
+        back_populates="area", order_by="ImprovementArea.position"
+    )
+    actions: Mapped[list["Action"]] = relationship(back_populates="area", order_by="Action.position")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class Recommendation(db.Model):
+    """An Ofsted recommendation (R1…R10, R6a…), listed under the area that covers it."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (UniqueConstraint("plan_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan: Mapped[Plan] = relationship()
+    area: Mapped[Area] = relationship(back_populates="recommendations")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ImprovementArea(db.Model):
+    """An Ofsted Area for Improvement (AfI) with every month Ofsted identified it."""
+
+    __tablename__ = "improvement_areas"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+
+    area: Mapped[Area] = relationship(back_populates="improvement_areas")
+    identifications: Mapped[list["ImprovementAreaIdentification"]] = relationship(
+        back_populates="improvement_area",
+        order_by="ImprovementAreaIdentification.identified_in",
+        cascade="all, delete-orphan",
+    )
+
+    @property
+    def short_text(self) -> str:
+        return self.text if len(self.text) <= 90 else self.text[:87].rstrip() + "…"
+
+
+class ImprovementAreaIdentification(db.Model):
+    """One Ofsted visit (month) at which an Area for Improvement was identified."""
+
+    __tablename__ = "improvement_area_identifications"
+    __table_args__ = (UniqueConstraint("improvement_area_id", "identified_in"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    improvement_area_id: Mapped[int] = mapped_column(ForeignKey("improvement_areas.id"))
+    identified_in: Mapped[date] = mapped_column(Date)  # first day of the month Ofsted identified it
+    improvement_area: Mapped[ImprovementArea] = relationship(back_populates="identifications")
+
+
+action_recommendations = Table(
+    "action_recommendations",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("recommendation_id", ForeignKey("recommendations.id", ondelete="CASCADE"), primary_key=True),
+)
+
+action_improvement_areas = Table(
+    "action_improvement_areas",
+    db.metadata,
+    Column("action_id", ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("improvement_area_id", ForeignKey("improvement_areas.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Action(db.Model):
+    __tablename__ = "actions"
+    __table_args__ = (
+        UniqueConstraint("area_id", "number"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    number: Mapped[str] = mapped_column(String(20))
+    what: Mapped[str] = mapped_column(Text, default="")
+    how: Mapped[str] = mapped_column(Text, default="")  # "How we do it" as written
+    delivery_type: Mapped[DeliveryType] = mapped_column(enum_type(DeliveryType, "delivery_type"),
+                                                       default=DeliveryType.NOT_STATED)
+    project_code: Mapped[str | None] = mapped_column(String(30))
+    position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    area: Mapped[Area] = relationship(back_populates="actions")
+    milestones: Mapped[list["Milestone"]] = relationship(back_populates="action", order_by="Milestone.position")
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=action_recommendations, order_by="Recommendation.code"
+    )
+    improvement_areas: Mapped[list[ImprovementArea]] = relationship(
+        secondary=action_improvement_areas, order_by="ImprovementArea.position"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+milestone_leads = Table(
+    "milestone_leads",
+    db.metadata,
+    Column("milestone_id", ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True),
+    Column("person_id", ForeignKey("people.id"), primary_key=True, index=True),
+)
+
+
+class Milestone(db.Model):
+    """An expected milestone or deliverable: the unit that is owned, dated, updated and rated."""
+
+    __tablename__ = "milestones"
+    __table_args__ = (
+        CheckConstraint(
+            "rag_set IS NULL OR rag_set_reason IS NOT NULL",
+            name="rag_set_has_reason",
+        ),
+        CheckConstraint("status <> 'complete' OR completed_on IS NOT NULL", name="complete_has_date"),
+        CheckConstraint("due_kind <> 'tbd' OR due_on IS NULL", name="tbd_has_no_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    sub_action: Mapped[str | None] = mapped_column(Text)
+    deliverable: Mapped[str] = mapped_column(Text)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[MilestoneStatus] = mapped_column(enum_type(MilestoneStatus, "status"),
+                                                    default=MilestoneStatus.NOT_STARTED)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+    # The typed due date (see app/services/due_dates.py). due_on is the date the RAG rules use:
+    # the exact date, the month's last day, the review date of ongoing work, or the last phase.
+    due_kind: Mapped[DueKind] = mapped_column(enum_type(DueKind, "due_kind"), default=DueKind.TBD)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    due_raw: Mapped[str] = mapped_column(Text, default="")
+    due_note: Mapped[str] = mapped_column(Text, default="")  # TBD reason, or a note after the date
+    due_problem: Mapped[str | None] = mapped_column(Text)  # set when the date as written is invalid
+
+    rag_set: Mapped[Rating | None] = mapped_column(enum_type(Rating, "rag_set"))
+    rag_set_reason: Mapped[str | None] = mapped_column(Text)
+    rag_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    rag_set_at: Mapped[datetime | None]
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    action: Mapped[Action] = relationship(back_populates="milestones")
+    responsible: Mapped[Person | None] = relationship(foreign_keys=[responsible_id])
+    leads: Mapped[list[Person]] = relationship(secondary=milestone_leads, order_by=Person.name)
+    rag_set_by: Mapped[Person | None] = relationship(foreign_keys=[rag_set_by_id])
+    phases: Mapped[list["MilestonePhase"]] = relationship(
+        order_by="MilestonePhase.position", cascade="all, delete-orphan"
+    )
+    updates: Mapped[list["ProgressUpdate"]] = relationship(
+        back_populates="milestone", order_by="(ProgressUpdate.written_on.desc(), ProgressUpdate.id.desc())"
+    )
+    revisions: Mapped[list["DueDateRevision"]] = relationship(
+        back_populates="milestone", order_by="DueDateRevision.id"
+    )
+    evidence: Mapped[list["Evidence"]] = relationship(back_populates="milestone", order_by="Evidence.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_complete(self) -> bool:
+        return self.status == MilestoneStatus.COMPLETE
+
+
+class MilestonePhase(db.Model):
+    __tablename__ = "milestone_phases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    problem: Mapped[str | None] = mapped_column(Text)
+
+
+class DueDateRevision(db.Model):
+    """A change of a milestone's due date. The original date is never lost: it is the first revision's old date."""
+
+    __tablename__ = "due_date_revisions"
+
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    old_kind: Mapped[DueKind | None] = mapped_column(enum_type(DueKind, "old_kind"))
+    old_on: Mapped[date | None] = mapped_column(Date)
+    old_raw: Mapped[str] = mapped_column(Text, default="")
+    new_kind: Mapped[DueKind] = mapped_column(enum_type(DueKind, "new_kind"))
+    new_on: Mapped[date | None] = mapped_column(Date)
+    new_raw: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[RevisionReason] = mapped_column(enum_type(RevisionReason, "reason"))
+    reason_text: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    proposed_at: Mapped[datetime]
+    decision: Mapped[RevisionDecision] = mapped_column(enum_type(RevisionDecision, "decision"),
+                                                       default=RevisionDecision.PROPOSED)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str] = mapped_column(Text, default="")
+
+    milestone: Mapped[Milestone] = relationship(back_populates="revisions")
+    proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id])
+
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == RevisionDecision.PROPOSED
+
+
+class ProgressUpdate(db.Model):
+    """A dated, signed progress update. Append-only: never edited or deleted (see app/models/guards.py)."""
+
+    __tablename__ = "progress_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    written_on: Mapped[date] = mapped_column(Date, index=True)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    signed_as: Mapped[str] = mapped_column(String(200))  # the author's name, or the source of an import
+    created_at: Mapped[datetime]
+
+    milestone: Mapped[Milestone] = relationship(back_populates="updates")
+    author: Mapped[Person | None] = relationship()
+
+
+class Evidence(db.Model):
+    __tablename__ = "evidence"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    description: Mapped[str] = mapped_column(Text, default="")
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    uploaded_at: Mapped[datetime]
+
+    milestone: Mapped[Milestone] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[Person | None] = relationship()
+
+
+@db.event.listens_for(ProgressUpdate, "before_update")
+@db.event.listens_for(ProgressUpdate, "before_delete")
+def _progress_updates_are_append_only(mapper, connection, target) -> None:
+    raise PermissionError("Progress updates are append-only: add a new update instead of changing one.")

@@ -1,0 +1,56 @@
+"""Demo data: the real July 2020 plan, synthetic e-mail addresses, and one demo login per role."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Person, PersonKind, Role, Team
+from app.services.importers.plan_json import LoadResult, load_plan_file
+
+PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "improvement-plan-2020-07.json"
+EMAIL_DOMAIN = "council.example"
+DEMO_PASSWORD = "demo-password"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    name: str
+    email: str
+    role: Role
+    job_title: str
+    team: str
+
+
+# Phil Hayden is the plan's lead author and Amandip Johal owns milestones in it: both are public names.
+DEMO_LOGINS = (
+    DemoLogin("Demo Administrator", f"admin@{EMAIL_DOMAIN}", Role.ADMIN, "System administrator", "Business Support"),
+    DemoLogin("Phil Hayden", f"phil.hayden@{EMAIL_DOMAIN}", Role.PROGRAMME_MANAGER, "Programme Manager",
+              "Programme Management Team"),
+    DemoLogin("Demo QA Lead", f"qa.lead@{EMAIL_DOMAIN}", Role.QA_LEAD, "QA & Audit Manager", "QA & Audit"),
+    DemoLogin("Demo Auditor", f"auditor@{EMAIL_DOMAIN}", Role.AUDITOR, "Practice Supervisor", "Practice Improvement"),
+    DemoLogin("Demo Viewer", f"viewer@{EMAIL_DOMAIN}", Role.VIEWER, "Improvement Board member", "Improvement Board"),
+    DemoLogin("Amandip Johal", f"amandip.johal@{EMAIL_DOMAIN}", Role.VIEWER, "Head of Service", "Children's Social Care"),
+)
+
+
+def load_demo(now: datetime) -> LoadResult:
+    result = load_plan_file(PLAN_FILE, now=now, email_domain=EMAIL_DOMAIN)
+    for login in DEMO_LOGINS:
+        _ensure_login(login)
+    db.session.commit()
+    return result
+
+
+def _ensure_login(login: DemoLogin) -> None:
+    person = db.session.scalar(select(Person).where(Person.name == login.name))
+    if person is None:
+        person = Person(name=login.name, kind=PersonKind.INDIVIDUAL)
+        db.session.add(person)
+    if person.password_hash:
+        return
+    team = db.session.scalar(select(Team).where(Team.name == login.team)) or Team(name=login.team)
+    person.email, person.role, person.job_title, person.team = login.email, login.role, login.job_title, team
+    person.set_password(DEMO_PASSWORD)

@@ -1,0 +1,58 @@
+"""Recording changes: every field a person changes is kept as who, when, field, old → new."""
+
+from datetime import date, datetime
+from enum import Enum
+
+from app.extensions import db
+from app.models import ChangeRecord, Person
+from app.services.errors import ConflictError
+
+
+def as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Person):
+        return value.name
+    if isinstance(value, list):
+        return ", ".join(as_text(item) or "" for item in value)
+    return str(value)
+
+
+def change(entity, values: dict, *, actor: Person | None, now: datetime, action_id: int | None) -> list[str]:
+    """Set each attribute that differs and record it. Returns the names of the fields that changed."""
+    changed = []
+    for name, new in values.items():
+        old = getattr(entity, name)
+        if as_text(old) == as_text(new):
+            continue
+        record(entity, name, as_text(old), as_text(new), actor=actor, now=now, action_id=action_id)
+        setattr(entity, name, new)
+        changed.append(name)
+    return changed
+
+
+def record(entity, field_name: str, old: str | None, new: str | None, *, actor, now, action_id) -> None:
+    if entity.id is None:
+        db.session.flush()
+    db.session.add(
+        ChangeRecord(
+            entity_type=type(entity).__name__.lower(),
+            entity_id=entity.id,
+            action_id=action_id,
+            field=field_name,
+            old_value=old,
+            new_value=new,
+            changed_by=actor,
+            changed_at=now,
+        )
+    )
+
+
+def expect_version(entity, version: int | None, what: str) -> None:
+    """Refuse a change made from a stale copy of the record (someone else saved in between)."""
+    if version is not None and version != entity.version:
+        raise ConflictError(what)

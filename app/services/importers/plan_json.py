@@ -1,0 +1,171 @@
+"""Load a plan extracted cell by cell (app/data/improvement-plan-2020-07.json) into the database.
+
+What the cells say is kept: the raw due-date text beside its typed reading (invalid dates flagged),
+each cell's latest progress update as a dated update signed by the import, RAG cells as ratings a
+person set ("Yellow" read through the plan's key), and "Revised …" dates as re-plans awaiting a
+programme manager's decision. Loading the same plan twice changes nothing.
+"""
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Action,
+    Area,
+    DeliveryType,
+    DueDateRevision,
+    ImprovementArea,
+    ImprovementAreaIdentification,
+    Milestone,
+    MilestoneStatus,
+    Person,
+    PersonKind,
+    Plan,
+    ProgressUpdate,
+    RagKeyEntry,
+    Rating,
+    Recommendation,
+    RevisionReason,
+)
+from app.services import rag
+from app.services.due_dates import month_start, parse_due_text
+from app.services.plans import apply_due
+
+PERSON_KINDS = {"person": PersonKind.INDIVIDUAL, "group_or_role": PersonKind.GROUP, "placeholder": PersonKind.PLACEHOLDER}
+DELIVERY_TYPES = {member.value: member for member in DeliveryType}
+NOT_RATED_DEFINITION = "No due date yet, or not started"
+
+
+@dataclass
+class LoadResult:
+    plan: Plan
+    created: bool
+
+
+def load_plan_file(path: Path, *, now: datetime, email_domain: str) -> LoadResult:
+    return load_plan(json.loads(path.read_text(encoding="utf-8")), now=now, email_domain=email_domain)
+
+
+def load_plan(source: dict, *, now: datetime, email_domain: str) -> LoadResult:
+    existing = db.session.scalar(
+        select(Plan).where(Plan.title == source["title"], Plan.revision == source.get("revised"))
+    )
+    if existing:
+        return LoadResult(existing, created=False)
+    loader = _Loader(source, now=now, email_domain=email_domain)
+    plan = loader.load()
+    db.session.commit()
+    return LoadResult(plan, created=True)
+
+
+class _Loader:
+    def __init__(self, source: dict, *, now: datetime, email_domain: str):
+        self.source, self.now, self.email_domain = source, now, email_domain
+        self.people: dict[str, Person] = {person.name: person for person in db.session.scalars(select(Person))}
+        self.signature = f"Imported from the {source.get('progress_update') or 'source'} plan"
+
+    def load(self) -> Plan:
+        source = self.source
+        plan = Plan(title=source["title"], organisation=source.get("organisation"), revision=source.get("revised"),
+                    lead_author=source.get("lead_author"),
+                    progress_label=f"Progress update {source['progress_update']}" if source.get("progress_update") else None)
+        plan.rag_key = self.key = self._rag_key(source.get("rag_definitions", {}))
+        db.session.add(plan)
+        for person in source.get("people_index", []):
+            self._person(person["name"], person["kind"])
+        for position, area_source in enumerate(source["areas"]):
+            self._area(plan, area_source, position)
+        return plan
+
+    def _rag_key(self, definitions: dict) -> list[RagKeyEntry]:
+        words = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green"}
+        key = [RagKeyEntry(rating=rating, label=word, definition=definitions.get(rating.value, ""),
+                           synonyms="Yellow" if rating == Rating.AMBER else "", position=index)
+               for index, (rating, word) in enumerate(words.items())]
+        key.append(RagKeyEntry(rating=Rating.NOT_RATED, label="Not rated", definition=NOT_RATED_DEFINITION,
+                               synonyms="Not yet started", position=len(key)))
+        return key
+
+    def _person(self, name: str, kind: str) -> Person:
+        if name not in self.people:
+            person_kind = PERSON_KINDS[kind]
+            email = f"{_slug(name)}@{self.email_domain}" if person_kind == PersonKind.INDIVIDUAL else None
+            self.people[name] = Person(name=name, kind=person_kind, email=email)
+            db.session.add(self.people[name])
+        return self.people[name]
+
+    def _area(self, plan: Plan, source: dict, position: int) -> None:
+        area = Area(plan=plan, number=source["number"], title=source["title"], summary=source.get("summary") or "",
+                    position=position)
+        db.session.add(area)
+        for index, rec in enumerate(source.get("ofsted_recommendations", [])):
+            db.session.add(Recommendation(plan=plan, area=area, code=rec["code"], text=rec["text"], position=index))
+        for index, afi in enumerate(source.get("areas_for_improvement", [])):
+            months = sorted({month_start(text) for text in afi["dates_identified"]} - {None})
+            area.improvement_areas.append(ImprovementArea(
+                text=afi["text"] or "(No text in the source plan: only the date was given)", position=index,
+                identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
+        for index, action_source in enumerate(source["actions"]):
+            self._action(area, action_source, index)
+
+    def _action(self, area: Area, source: dict, position: int) -> None:
+        action = Action(area=area, number=source["number"], what=source.get("what") or "", how=source.get("how") or "",
+                        delivery_type=DELIVERY_TYPES.get(source.get("how_type") or "", DeliveryType.NOT_STATED),
+                        project_code=source.get("project_code"), position=position)
+        db.session.add(action)
+        db.session.flush()
+        for index, milestone_source in enumerate(source["milestones"]):
+            self._milestone(action, milestone_source, index)
+
+    def _milestone(self, action: Action, source: dict, position: int) -> None:
+        responsible = [self._person(p["name"], p["kind"]) for p in source["responsible_people"]]
+        leads = [self._person(p["name"], p["kind"]) for p in source["lead_people"]]
+        due = parse_due_text(source["due_raw"])
+        milestone = Milestone(action=action, position=position, sub_action=source.get("sub_action"),
+                              deliverable=source["deliverable"] or "(No deliverable text in the source plan)",
+                              responsible=responsible[0] if responsible else None,
+                              leads=_unique(leads + responsible[1:]))
+        milestone.status = _status(source, due.completed_on)
+        milestone.completed_on = due.completed_on
+        db.session.add(milestone)
+        apply_due(milestone, due, actor=None, now=self.now)
+        self._rag_cell(milestone, source.get("rag_raw") or "")
+        self._progress(milestone, source)
+        if due.revised:
+            db.session.add(DueDateRevision(
+                milestone=milestone, old_kind=None, old_on=None, old_raw="", new_kind=due.kind, new_on=due.on,
+                new_raw=due.raw, reason=RevisionReason.OTHER, proposed_at=self.now,
+                reason_text=f"The imported plan says “{due.raw}”; the earlier date was not recorded in it."))
+
+    def _rag_cell(self, milestone: Milestone, text: str) -> None:
+        rating = rag.rating_from_word(text, self.key)
+        if rating:
+            milestone.rag_set = rating
+            milestone.rag_set_reason = f"Rated “{text}” in the imported plan"
+            milestone.rag_set_at = self.now
+
+    def _progress(self, milestone: Milestone, source: dict) -> None:
+        body = (source.get("progress_raw") or "").strip()
+        dated = source.get("progress_updates") or []
+        if body and dated:
+            db.session.add(ProgressUpdate(milestone=milestone, written_on=date.fromisoformat(dated[0]["date"]),
+                                          body=body, signed_as=self.signature, created_at=self.now))
+
+
+def _status(source: dict, completed_on: date | None) -> MilestoneStatus:
+    if completed_on:
+        return MilestoneStatus.COMPLETE
+    return MilestoneStatus.IN_PROGRESS if (source.get("progress_raw") or "").strip() else MilestoneStatus.NOT_STARTED
+
+
+def _unique(people: list[Person]) -> list[Person]:
+    return list(dict.fromkeys(people))
+
+
+def _slug(name: str) -> str:
+    return ".".join("".join(ch for ch in part.lower() if ch.isalnum()) for part in name.split() if part)

@@ -1,0 +1,188 @@
+"""Changing the plan: updates, completion, re-planned dates, RAG judgements, evidence and editing.
+
+Every function takes the acting person and the time, records what changed, and commits. A change
+made from a stale copy raises ConflictError instead of overwriting someone else's work.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+from app.models import (
+    Action,
+    DueDateRevision,
+    Milestone,
+    MilestonePhase,
+    MilestoneStatus,
+    Person,
+    Plan,
+    ProgressUpdate,
+    Rating,
+    RevisionDecision,
+    RevisionReason,
+)
+from app.services import history
+from app.services.due_dates import DueDate
+from app.services.errors import ConflictError, DomainError
+
+
+def commit(what: str = "This record") -> None:
+    try:
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise ConflictError(what) from error
+
+
+def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Person, now: datetime,
+               today: date) -> ProgressUpdate:
+    if not body.strip():
+        raise DomainError("Enter the progress update", field="body")
+    if written_on > today:
+        raise DomainError("The date of the update must be today or in the past", field="written_on")
+    update = ProgressUpdate(milestone=milestone, written_on=written_on, body=body.strip(), author=actor,
+                            signed_as=actor.name, created_at=now)
+    db.session.add(update)
+    if milestone.status == MilestoneStatus.NOT_STARTED:
+        history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS}, actor=actor, now=now,
+                       action_id=milestone.action_id)
+    commit("This milestone")
+    return update
+
+
+def mark_complete(milestone: Milestone, *, completed_on: date, version: int | None, actor: Person,
+                  now: datetime, today: date) -> None:
+    history.expect_version(milestone, version, "This milestone")
+    if milestone.is_complete:
+        raise DomainError("This milestone is already marked complete")
+    if completed_on > today:
+        raise DomainError("The completion date must be today or in the past", field="completed_on")
+    history.change(milestone, {"status": MilestoneStatus.COMPLETE, "completed_on": completed_on},
+                   actor=actor, now=now, action_id=milestone.action_id)
+    commit("This milestone")
+
+
+def reopen(milestone: Milestone, *, version: int | None, actor: Person, now: datetime) -> None:
+    history.expect_version(milestone, version, "This milestone")
+    history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS, "completed_on": None},
+                   actor=actor, now=now, action_id=milestone.action_id)
+    commit("This milestone")
+
+
+def due_values(due: DueDate) -> dict:
+    """The milestone columns that hold a typed due date."""
+    return {"due_kind": due.kind, "due_on": due.on, "due_raw": due.raw, "due_note": due.note,
+            "due_problem": due.problem}
+
+
+def due_phases(due: DueDate) -> list[MilestonePhase]:
+    return [MilestonePhase(position=index, label=phase.label, due_on=phase.on, problem=phase.problem)
+            for index, phase in enumerate(due.phases)]
+
+
+def apply_due(milestone: Milestone, due: DueDate, *, actor: Person | None, now: datetime) -> None:
+    """Set the typed due date (kind, date, raw text, note, problem and phases), recording each change."""
+    history.change(milestone, due_values(due), actor=actor, now=now, action_id=milestone.action_id)
+    milestone.phases = due_phases(due)
+
+
+def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: RevisionReason, reason_text: str,
+                     version: int | None, actor: Person, now: datetime) -> DueDateRevision:
+    """Move a milestone's due date. The milestone is Red (slipped) until a programme manager accepts."""
+    history.expect_version(milestone, version, "This milestone")
+    if not reason_text.strip():
+        raise DomainError("Explain why the date needs to change", field="reason_text")
+    if (new_due.kind, new_due.on) == (milestone.due_kind, milestone.due_on) and not milestone.due_problem:
+        raise DomainError("The new date is the same as the current one", field="due_kind")
+    revision = DueDateRevision(
+        milestone=milestone,
+        old_kind=milestone.due_kind, old_on=milestone.due_on, old_raw=milestone.due_raw,
+        new_kind=new_due.kind, new_on=new_due.on, new_raw=new_due.raw,
+        reason=reason, reason_text=reason_text.strip(), proposed_by=actor, proposed_at=now,
+    )
+    db.session.add(revision)
+    apply_due(milestone, new_due, actor=actor, now=now)
+    commit("This milestone")
+    return revision
+
+
+def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor: Person, now: datetime) -> None:
+    """Accept a re-planned date (the milestone is rated against it) or reject it (the old date returns)."""
+    if not revision.is_pending:
+        raise DomainError("This revised date has already been decided")
+    if not accept and not note.strip():
+        raise DomainError("Explain why the revised date is rejected", field="note")
+    milestone = revision.milestone
+    revision.decision = RevisionDecision.ACCEPTED if accept else RevisionDecision.REJECTED
+    revision.decided_by, revision.decided_at, revision.decision_note = actor, now, note.strip()
+    history.record(milestone, "revision", None, f"{revision.decision.value}: {revision.new_raw}",
+                   actor=actor, now=now, action_id=milestone.action_id)
+    if not accept:
+        old = DueDate(revision.old_kind, on=revision.old_on, raw=revision.old_raw)
+        history.change(milestone, {"due_kind": old.kind, "due_on": old.on, "due_raw": old.raw, "due_problem": None},
+                       actor=actor, now=now, action_id=milestone.action_id)
+    commit("This milestone")
+
+
+def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, version: int | None, actor: Person,
+               now: datetime) -> None:
+    """Set a RAG rating that differs from the suggestion (with a reason), or clear it (rating None)."""
+    history.expect_version(milestone, version, "This milestone")
+    if rating is not None and not reason.strip():
+        raise DomainError("Explain why you are setting this rating", field="reason")
+    values = {"rag_set": rating, "rag_set_reason": reason.strip() if rating else None}
+    if history.change(milestone, values, actor=actor, now=now, action_id=milestone.action_id):
+        milestone.rag_set_by, milestone.rag_set_at = (actor, now) if rating else (None, None)
+    commit("This milestone")
+
+
+# --- Programme managers keep the plan -----------------------------------------------------------
+
+
+def save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
+    """Create or edit an area, action, milestone or recommendation, recording every changed field."""
+    if entity.id is None:
+        for name, value in values.items():
+            setattr(entity, name, value)
+        db.session.add(entity)
+        db.session.flush()
+        history.record(entity, "created", None, what, actor=actor, now=now, action_id=_own_action_id(entity))
+    else:
+        history.expect_version(entity, version, what)
+        history.change(entity, values, actor=actor, now=now, action_id=_own_action_id(entity))
+    commit(what)
+
+
+def _own_action_id(entity) -> int | None:
+    if isinstance(entity, Action):
+        return entity.id
+    if isinstance(entity, Milestone):
+        return entity.action_id
+    return None
+
+
+def next_position(items: list) -> int:
+    return max((item.position for item in items), default=-1) + 1
+
+
+def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> dict[str, str]:
+    """Change the labels, definitions and synonyms of a plan's RAG key. Returns errors by field name."""
+    errors, values = {}, {}
+    for entry in plan.rag_key:
+        label = (form.get(f"label-{entry.rating}") or "").strip()
+        if not label:
+            errors[f"label-{entry.rating}"] = "Enter a label for this rating"
+        values[entry] = {"label": label, "definition": (form.get(f"definition-{entry.rating}") or "").strip(),
+                         "synonyms": (form.get(f"synonyms-{entry.rating}") or "").strip()}
+    synonyms = [word.strip().lower() for v in values.values() for word in [v["label"], *v["synonyms"].split(",")]
+                if word.strip()]
+    duplicates = {word for word in synonyms if synonyms.count(word) > 1}
+    if duplicates:
+        errors["synonyms"] = f"Each word may mean only one rating: {', '.join(sorted(duplicates))}"
+    if errors:
+        return errors
+    for entry, entry_values in values.items():
+        history.change(entry, entry_values, actor=actor, now=now, action_id=None)
+    commit("The RAG key")
+    return {}

@@ -1,0 +1,59 @@
+"""What every page shares: the clock, template filters (dates, RAG tags) and the navigation."""
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_login import current_user
+from markupsafe import Markup, escape
+
+from app.models import Rating, Role
+from app.services import permissions
+from app.services.due_dates import describe, format_date
+from app.services.rag import RATING_WORDS
+
+RAG_TAG_CLASSES = {
+    Rating.RED: "govuk-tag--red",
+    Rating.AMBER: "govuk-tag--orange",
+    Rating.GREEN: "govuk-tag--green",
+    Rating.NOT_RATED: "govuk-tag--grey",
+}
+
+
+def today() -> date:
+    """Today, or the configured AS_OF_DATE when the service is run as at a fixed date (demos, training)."""
+    return current_app.config.get("AS_OF_DATE") or date.today()
+
+
+def now() -> datetime:
+    return datetime.now()
+
+
+def rag_tag(rating, suffix: str = "") -> Markup:
+    """A RAG rating as a coloured tag that always carries the word."""
+    rating = Rating(rating)
+    text = RATING_WORDS[rating] + suffix
+    return Markup(f'<strong class="govuk-tag {RAG_TAG_CLASSES[rating]} app-rag">{escape(text)}</strong>')
+
+
+def navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = [("main.my_work", "My work"), ("plans.overview", "Plan overview")]
+    if current_user.has_role(Role.ADMIN):
+        items.append(("admin.people", "People"))
+        items.append(("admin.teams", "Teams"))
+    endpoint = request.endpoint or ""
+    return [{"href": url_for(name), "text": text, "active": endpoint == name} for name, text in items]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_date, "date")
+    app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
+    app.add_template_filter(rag_tag, "rag_tag")
+    app.add_template_global(describe, "describe_due")
+    app.add_template_global(RATING_WORDS, "RATING_WORDS")
+    app.add_template_global(permissions.manages_plan, "manages_plan")
+
+    @app.context_processor
+    def shared_context() -> dict:
+        return {"service_name": app.config["SERVICE_NAME"], "navigation": navigation(), "today": today()}
