@@ -22,6 +22,7 @@ class GovDateField(DateField):
     def process_formdata(self, valuelist):
         if not valuelist or not any(part.strip() for part in valuelist):
             self.data = None
+            self.raw_data = None if not valuelist else self.raw_data  # not posted at all: render empty
             return
         parts = [part.strip() for part in valuelist]
         if len(parts) != 3 or not all(parts):

@@ -1,0 +1,1 @@
+"""Performance benchmarks: synthetic data at realistic scale (generate.py) and page timings (run.py)."""

@@ -1,0 +1,200 @@
+"""Page timings and SQL query counts on realistic data (`make bench`, or `.venv/bin/python -m bench.run`).
+
+Signs in through the Flask test client and times My work, the plan overview (with and without a filter) and a
+large action page on the full-size data set, then on a data set a tenth of the size, to show that the number of
+queries per page does not grow with the data. Prints a table and writes bench/results/latest.json.
+"""
+
+import argparse
+import json
+import math
+import platform
+import sqlite3
+import statistics
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from time import perf_counter
+from unittest.mock import patch
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event, select
+
+from app.extensions import db
+from app.models import Plan
+from app.services import plan_queries
+from bench.generate import AS_OF, BENCH_ACTION_ID, MANAGER, OWNER, PASSWORD, RESULTS_DIR, BenchLogin, bench_app
+
+TARGET_MEDIAN_MS = 150
+SCALES = (1.0, 0.1)
+PAGES = (
+    ("My work (owner, viewer)", OWNER, "/my-work"),
+    ("My work (programme manager)", MANAGER, "/my-work"),
+    ("Plan overview", MANAGER, "/plan"),
+    ("Plan overview, rating=RED", MANAGER, "/plan?rating=RED"),
+    ("Action page (large action)", MANAGER, f"/actions/{BENCH_ACTION_ID}"),
+)
+
+
+@dataclass
+class PageResult:
+    page: str
+    url: str
+    median_ms: float
+    p90_ms: float
+    queries: int
+    query_counts_varied: bool
+    response_kb: float
+
+
+class QueryCounter:
+    """Counts the SQL statements sent to the database, with a before_cursor_execute listener on the engine."""
+
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, *args) -> None:
+        self.count += 1
+
+
+def main() -> None:
+    args = parse_args()
+    scales = [bench_scale(scale, args) for scale in SCALES]
+    checks = check_targets(scales)
+    print_report(scales, checks)
+    write_json(scales, checks, args)
+    if args.strict and not all(checks.values()):
+        raise SystemExit(1)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed requests per page (default 15)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests per page first (default 2)")
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench databases")
+    parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    return parser.parse_args()
+
+
+def bench_scale(scale: float, args: argparse.Namespace) -> dict:
+    app, generation_seconds = bench_app(scale, args.regenerate)
+    with app.app_context():  # requests must run outside this context, so each gets a fresh session
+        counter = QueryCounter(db.engine)
+    clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER)}
+    pages = [time_page(clients[login], counter, name, url, args) for name, login, url in PAGES]
+    return {"scale": scale, "generation_seconds": generation_seconds, "pages": [asdict(page) for page in pages],
+            "overview_breakdown_ms": overview_breakdown(app)}
+
+
+def signed_in_client(app: Flask, login: BenchLogin) -> FlaskClient:
+    client = app.test_client()
+    response = client.post("/login", data={"email": login.email, "password": PASSWORD})
+    if response.status_code != 302:
+        raise SystemExit(f"Could not sign in as {login.name}: status {response.status_code}")
+    return client
+
+
+def time_page(client: FlaskClient, counter: QueryCounter, name: str, url: str, args: argparse.Namespace) -> PageResult:
+    for _ in range(args.warmup):
+        fetch(client, url)
+    timings, counts = [], []
+    for _ in range(args.runs):
+        counter.count = 0
+        started = perf_counter()
+        response = fetch(client, url)
+        timings.append((perf_counter() - started) * 1000)
+        counts.append(counter.count)
+    return PageResult(name, url, round(statistics.median(timings), 1), round(percentile(timings, 90), 1), max(counts),
+                      len(set(counts)) > 1, round(len(response.data) / 1024, 1))
+
+
+def fetch(client: FlaskClient, url: str):
+    response = client.get(url)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {url} answered {response.status_code}")
+    return response
+
+
+def percentile(values: list[float], pct: int) -> float:
+    """Nearest-rank percentile."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def overview_breakdown(app: Flask, repeats: int = 5) -> dict[str, float]:
+    """Where the unfiltered overview's time goes: its one big query, and turning the rows into rated MilestoneRows."""
+    with app.app_context():
+        window = plan_queries.Window(AS_OF, app.config["DUE_SOON_DAYS"], app.config["STALE_UPDATE_DAYS"])
+        plan = db.session.scalar(select(Plan))
+        conditions = plan_queries.PlanFilters().sql_conditions(plan.id, AS_OF)
+
+        def rows():
+            return plan_queries.milestone_rows(window, *conditions)
+
+        total = median_ms(rows, repeats)
+        with patch.object(plan_queries, "_row", lambda values, window: values):
+            sql = median_ms(rows, repeats)
+        overview = median_ms(lambda: plan_queries.plan_overview(plan, plan_queries.PlanFilters(), window), repeats)
+    return {"plan_overview": overview, "milestone_rows": total, "sql_and_fetch": sql, "python_rows_and_rating": total - sql}
+
+
+def median_ms(work, repeats: int) -> float:
+    timings = []
+    for _ in range(repeats):
+        started = perf_counter()
+        work()
+        timings.append((perf_counter() - started) * 1000)
+    return round(statistics.median(timings), 1)
+
+
+def check_targets(scales: list[dict]) -> dict[str, bool]:
+    large, small = scales[0]["pages"], scales[-1]["pages"]
+    return {
+        f"every page under {TARGET_MEDIAN_MS} ms median on the full-size data": all(
+            page["median_ms"] < TARGET_MEDIAN_MS for page in large),
+        "query counts the same on large and small data": all(
+            big["queries"] == little["queries"] for big, little in zip(large, small, strict=True)),
+    }
+
+
+def print_report(scales: list[dict], checks: dict[str, bool]) -> None:
+    width = max(len(name) for name, _, _ in PAGES)
+    headings = "".join(f" | {'scale ' + format(s['scale'], 'g'):^27}" for s in scales)
+    print(f"\n{'Page':<{width}}{headings}")
+    print(f"{'':<{width}}" + " | median ms  p90 ms  queries" * len(scales))
+    for index, (name, _, _) in enumerate(PAGES):
+        cells = "".join(_cells(s["pages"][index]) for s in scales)
+        print(f"{name:<{width}}{cells}")
+    for s in scales:
+        parts = ", ".join(f"{key} {value} ms" for key, value in s["overview_breakdown_ms"].items())
+        print(f"\nOverview breakdown at scale {s['scale']:g}: {parts}")
+    print()
+    for check, passed in checks.items():
+        print(f"{'PASS' if passed else 'FAIL'}: {check}")
+
+
+def _cells(page: dict) -> str:
+    varied = "*" if page["query_counts_varied"] else " "
+    return f" | {page['median_ms']:>9.1f} {page['p90_ms']:>7.1f} {page['queries']:>7}{varied}"
+
+
+def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace) -> None:
+    report = {
+        "measured_at": datetime.now().isoformat(timespec="seconds"),
+        "as_of_date": AS_OF.isoformat(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "runs": args.runs,
+        "warmup": args.warmup,
+        "target_median_ms": TARGET_MEDIAN_MS,
+        "checks": checks,
+        "scales": scales,
+    }
+    path = RESULTS_DIR / "latest.json"
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nWrote {path.relative_to(RESULTS_DIR.parent.parent)}")
+
+
+if __name__ == "__main__":
+    main()

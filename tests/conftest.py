@@ -1,0 +1,118 @@
+"""Shared fixtures: the app on a clean database (SQLite in memory, or PostgreSQL via TEST_DATABASE_URL),
+a client, sign-in helpers and small factories for people and plans."""
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import event
+
+from app import create_app
+from app.extensions import db as _db
+from app.models import (
+    Action,
+    Area,
+    DueKind,
+    Milestone,
+    MilestoneStatus,
+    Person,
+    PersonKind,
+    Plan,
+    RagKeyEntry,
+    Rating,
+    Role,
+)
+
+PASSWORD = "correct-horse-battery"
+NOW = datetime(2020, 7, 31, 12, 0)
+TODAY = date(2020, 7, 31)
+
+
+@pytest.fixture
+def app():
+    app = create_app("testing")
+    app.config["AS_OF_DATE"] = TODAY
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_person(db):
+    def make(name: str, role: Role = Role.VIEWER, *, kind: PersonKind = PersonKind.INDIVIDUAL, login: bool = True):
+        person = Person(name=name, kind=kind, role=role,
+                        email=f"{name.lower().replace(' ', '.')}@test.example" if kind == PersonKind.INDIVIDUAL else None)
+        if login and kind == PersonKind.INDIVIDUAL:
+            person.set_password(PASSWORD)
+        db.session.add(person)
+        db.session.commit()
+        return person
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    def sign_in(person: Person):
+        client.post("/logout")
+        response = client.post("/login", data={"email": person.email, "password": PASSWORD})
+        assert response.status_code == 302, "sign-in failed"
+        return client
+
+    return sign_in
+
+
+def rag_key(plan: Plan) -> list[RagKeyEntry]:
+    words = [(Rating.RED, "Red", ""), (Rating.AMBER, "Amber", "Yellow"), (Rating.GREEN, "Green", ""),
+             (Rating.NOT_RATED, "Not rated", "")]
+    return [RagKeyEntry(plan=plan, rating=r, label=label, synonyms=syn, definition=label, position=i)
+            for i, (r, label, syn) in enumerate(words)]
+
+
+@pytest.fixture
+def plan_tree(db, make_person):
+    """A plan with one area, one action and one milestone owned by 'Olive Owner', led by 'Lee Lead'."""
+    owner = make_person("Olive Owner")
+    lead = make_person("Lee Lead")
+    plan = Plan(title="Test Improvement Plan", revision="Revised April 2020")
+    plan.rag_key = rag_key(plan)
+    area = Area(plan=plan, number="1.0", title="Management oversight", position=0)
+    action = Action(area=area, number="1.1", what="Improve supervision", position=0)
+    milestone = Milestone(action=action, deliverable="Supervision audit completed", responsible=owner, leads=[lead],
+                          status=MilestoneStatus.IN_PROGRESS, due_kind=DueKind.DATE, due_on=date(2020, 9, 30),
+                          due_raw="30/09/20")
+    db.session.add_all([plan, area, action, milestone])
+    db.session.commit()
+    return {"plan": plan, "area": area, "action": action, "milestone": milestone, "owner": owner, "lead": lead}
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.engine, self.count = engine, 0
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._count)
+        return self
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._count)
+
+    def _count(self, *args):
+        self.count += 1
+
+
+@pytest.fixture
+def count_queries(db):
+    return lambda: QueryCounter(db.engine)

@@ -1,0 +1,101 @@
+"""Administrators' pages, the users command, programme managers editing the plan, and configuration."""
+
+import pytest
+from sqlalchemy import select
+
+from app import create_app
+from app.models import Action, Area, DueKind, Milestone, Person, PersonKind, Role
+
+
+@pytest.fixture
+def admin_client(client, login, make_person):
+    login(make_person("Ada Admin", Role.ADMIN))
+    return client
+
+
+def test_admin_adds_a_placeholder_that_cannot_sign_in(admin_client, db):
+    response = admin_client.post("/admin/people/new", data={
+        "name": "Programme Lead to be identified", "kind": "placeholder", "email": "", "team_id": "0",
+        "role": "viewer", "password": "a-long-password"})
+    assert "Only a person can sign in" in response.get_data(as_text=True)
+    admin_client.post("/admin/people/new", data={"name": "Programme Lead to be identified", "kind": "placeholder",
+                                                 "team_id": "0", "role": "viewer"})
+    person = db.session.scalar(select(Person).where(Person.name == "Programme Lead to be identified"))
+    assert person.kind == PersonKind.PLACEHOLDER and not person.is_active
+
+
+def test_admin_creates_a_person_with_a_hashed_password(admin_client, db, client):
+    admin_client.post("/admin/teams/new", data={"name": "Practice Improvement"})
+    admin_client.post("/admin/people/new", data={
+        "name": "Nadia Newstarter", "kind": "individual", "email": "Nadia@Council.example", "team_id": "1",
+        "role": "auditor", "active": "y", "password": "a-long-password"})
+    person = db.session.scalar(select(Person).where(Person.name == "Nadia Newstarter"))
+    assert person.email == "nadia@council.example" and person.team.name == "Practice Improvement"
+    assert person.password_hash and "a-long-password" not in person.password_hash
+    duplicate = admin_client.post("/admin/people/new", data={"name": "nadia newstarter", "kind": "individual",
+                                                              "team_id": "0", "role": "viewer"})
+    assert "already in People" in duplicate.get_data(as_text=True)
+
+
+def test_wrong_password_is_refused_without_saying_which_part(client, make_person):
+    person = make_person("Wendy Wrong")
+    response = client.post("/login", data={"email": person.email, "password": "not-it"})
+    assert "The email address or password is not right" in response.get_data(as_text=True)
+
+
+def test_users_create_command(app, db):
+    result = app.test_cli_runner().invoke(args=["users", "create", "--name", "Carl Cli", "--email", "carl@x.example",
+                                                "--role", "programme_manager", "--password", "long-enough-pw"])
+    assert result.exit_code == 0, result.output
+    person = db.session.scalar(select(Person).where(Person.email == "carl@x.example"))
+    assert person.role == Role.PROGRAMME_MANAGER and person.check_password("long-enough-pw")
+
+
+def test_programme_manager_builds_the_plan(client, login, make_person, plan_tree, db):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    client.post("/areas/new", data={"number": "6.0", "title": "Care leavers", "summary": "Better outcomes"})
+    area = db.session.scalar(select(Area).where(Area.number == "6.0"))
+    client.post(f"/areas/{area.id}/recommendations/new", data={"code": "R11", "text": "Improve pathway plans"})
+    client.post(f"/areas/{area.id}/actions/new", data={"number": "6.1", "what": "Pathway plan audit",
+                                                       "delivery_type": "service_action",
+                                                       "recommendations": [str(area.recommendations[0].id)]})
+    action = db.session.scalar(select(Action).where(Action.number == "6.1"))
+    assert [r.code for r in action.recommendations] == ["R11"]
+    response = client.post(f"/actions/{action.id}/milestones/new", data={
+        "deliverable": "Audit 20 plans", "responsible_id": str(plan_tree["owner"].id), "leads": "Nobody Known",
+        "due_kind": "date", "due_date": ["30", "11", "2020"]})
+    assert "No one called Nobody Known is in People" in response.get_data(as_text=True)
+    assert "Audit 20 plans" in response.get_data(as_text=True)
+    client.post(f"/actions/{action.id}/milestones/new", data={
+        "deliverable": "Audit 20 plans", "responsible_id": str(plan_tree["owner"].id), "leads": "lee lead",
+        "due_kind": "date", "due_date": ["30", "11", "2020"]})
+    milestone = db.session.scalar(select(Milestone).where(Milestone.action_id == action.id))
+    assert (milestone.due_kind, milestone.leads[0].name) == (DueKind.DATE, "Lee Lead")
+    duplicate = client.post(f"/areas/{area.id}/actions/new", data={"number": "6.1", "what": "Again",
+                                                                   "delivery_type": "project"})
+    assert "6.1 is already used in this plan" in duplicate.get_data(as_text=True)
+
+
+def test_rag_key_is_editable_and_synonyms_must_be_unambiguous(client, login, make_person, plan_tree):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    form = {f"{part}-{entry.rating.value}": getattr(entry, part) for entry in plan_tree["plan"].rag_key
+            for part in ("label", "definition", "synonyms")}
+    clash = client.post("/plan/rag-key", data={**form, "synonyms-GREEN": "Yellow"})
+    assert clash.status_code == 400 and "Each word may mean only one rating: yellow" in clash.get_data(as_text=True)
+    client.post("/plan/rag-key", data={**form, "definition-RED": "Slipped or failed"})
+    assert plan_tree["plan"].rag_key[0].definition == "Slipped or failed"
+
+
+def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+        create_app("production")
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app("production")
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    assert app.config["SESSION_COOKIE_HTTPONLY"]

@@ -1,0 +1,126 @@
+"""The permission matrix: every route × every role (and anonymous) gets what it should."""
+
+from datetime import datetime
+
+import pytest
+
+from app.models import DueDateRevision, DueKind, Evidence, Recommendation, RevisionReason, Role
+from tests.conftest import NOW
+
+ROLES = [None, *Role]  # None: signed out
+OWNER, LEAD = "owner", "lead"  # the milestone's responsible person and lead, both with the viewer role
+WHO = [*ROLES, OWNER, LEAD]
+
+ANYONE_SIGNED_IN = {role: 200 for role in WHO if role is not None}
+PUBLIC = dict.fromkeys(WHO, 200)
+MANAGERS = {role: 200 if role in (Role.ADMIN, Role.PROGRAMME_MANAGER) else 403 for role in WHO if role}
+OWNERS = {**MANAGERS, OWNER: 200, LEAD: 200}
+ADMINS = {role: 200 if role == Role.ADMIN else 403 for role in WHO if role}
+
+# endpoint: (method, url template, expected status by who; signed-out visitors are sent to sign in)
+MATRIX = {
+    "auth.login": ("GET", "/login", PUBLIC),
+    "main.health": ("GET", "/health", PUBLIC),
+    "assets.static": ("GET", "/assets/app.css", PUBLIC),
+    "auth.logout": ("POST", "/logout", {role: 302 for role in WHO if role}),
+    "main.index": ("GET", "/", {role: 302 for role in WHO if role}),
+    "main.my_work": ("GET", "/my-work", ANYONE_SIGNED_IN),
+    "plans.overview": ("GET", "/plan", ANYONE_SIGNED_IN),
+    "plans.area": ("GET", "/areas/{area}", ANYONE_SIGNED_IN),
+    "plans.action": ("GET", "/actions/{action}", ANYONE_SIGNED_IN),
+    "plans.milestone": ("GET", "/milestones/{milestone}", ANYONE_SIGNED_IN),
+    "plans.download_evidence": ("GET", "/evidence/{evidence}", ANYONE_SIGNED_IN),
+    "plans.add_update": ("GET", "/milestones/{milestone}/updates/new", OWNERS),
+    "plans.complete": ("GET", "/milestones/{milestone}/complete", OWNERS),
+    "plans.revise": ("GET", "/milestones/{milestone}/revise", OWNERS),
+    "plans.rating": ("GET", "/milestones/{milestone}/rating", OWNERS),
+    "plans.add_evidence": ("GET", "/milestones/{milestone}/evidence/new", OWNERS),
+    "plans.reopen": ("POST", "/milestones/{milestone}/reopen", {**{k: 302 if v == 200 else v for k, v in OWNERS.items()}}),
+    "plans.decide": ("GET", "/revisions/{revision}/decide", MANAGERS),
+    "plans.edit_area": ("GET", "/areas/{area}/edit", MANAGERS),
+    "plans.edit_recommendation": ("GET", "/recommendations/{recommendation}/edit", MANAGERS),
+    "plans.edit_action": ("GET", "/actions/{action}/edit", MANAGERS),
+    "plans.edit_milestone": ("GET", "/milestones/{milestone}/edit", MANAGERS),
+    "plans.edit_rag_key": ("GET", "/plan/rag-key", MANAGERS),
+    "admin.people": ("GET", "/admin/people", ADMINS),
+    "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
+    "admin.teams": ("GET", "/admin/teams", ADMINS),
+    "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
+}
+EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
+    "plans.edit_area": ("GET", "/areas/new", MANAGERS),
+    "plans.edit_recommendation": ("GET", "/areas/{area}/recommendations/new", MANAGERS),
+    "plans.edit_action": ("GET", "/areas/{area}/actions/new", MANAGERS),
+    "plans.edit_milestone": ("GET", "/actions/{action}/milestones/new", MANAGERS),
+    "admin.edit_person": ("GET", "/admin/people/new", ADMINS),
+}
+
+
+@pytest.fixture
+def world(app, db, plan_tree, make_person, tmp_path):
+    app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    milestone = plan_tree["milestone"]
+    (tmp_path / "stored-evidence").write_bytes(b"%PDF-1.4 test")
+    evidence = Evidence(milestone=milestone, filename="minutes.pdf", stored_name="stored-evidence",
+                        content_type="application/pdf", size_bytes=13, uploaded_at=NOW)
+    revision = DueDateRevision(milestone=milestone, old_kind=DueKind.DATE, new_kind=DueKind.DATE, new_raw="31/12/2020",
+                               reason=RevisionReason.CAPACITY, reason_text="Staff shortage", proposed_at=NOW)
+    recommendation = Recommendation(plan=plan_tree["plan"], area=plan_tree["area"], code="R1", text="Improve")
+    db.session.add_all([evidence, revision, recommendation])
+    db.session.commit()
+    people = {role: make_person(f"{role.value} person", role) for role in Role}
+    people[OWNER], people[LEAD] = plan_tree["owner"], plan_tree["lead"]
+    ids = {"area": plan_tree["area"].id, "action": plan_tree["action"].id, "milestone": milestone.id,
+           "evidence": evidence.id, "revision": revision.id, "recommendation": recommendation.id,
+           "owner_id": plan_tree["owner"].id}
+    return people, ids
+
+
+def test_every_route_is_in_the_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints == set(MATRIX), "add new routes to the permission matrix"
+
+
+@pytest.mark.parametrize("who", WHO, ids=lambda who: getattr(who, "value", who) or "signed-out")
+def test_permission_matrix(client, login, world, who):
+    people, ids = world
+    if who is not None:
+        login(people[who])
+    for endpoint, (method, template, expected) in [*MATRIX.items(), *EXTRA_URLS.items()]:
+        url = template.format(**ids)
+        response = client.open(url, method=method)
+        if who is None and expected is not PUBLIC:
+            assert response.status_code == 302 and "/login" in response.location, f"{endpoint} {url} open to visitors"
+        else:
+            assert response.status_code == expected[who], f"{endpoint} {method} {url} as {who}"
+        if endpoint == "auth.logout" and who is not None:
+            login(people[who])
+
+
+def test_owner_cannot_update_someone_elses_milestone(client, login, world, db, plan_tree, make_person):
+    people, ids = world
+    stranger = make_person("Sam Stranger")
+    login(stranger)
+    response = client.post(f"/milestones/{ids['milestone']}/updates/new",
+                           data={"written_on": ["1", "7", "2020"], "body": "Not mine"})
+    assert response.status_code == 403
+    assert plan_tree["milestone"].updates == []
+
+
+def test_signed_out_post_is_refused(client, world):
+    people, ids = world
+    response = client.post(f"/milestones/{ids['milestone']}/updates/new", data={"body": "x"})
+    assert response.status_code == 302 and "/login" in response.location
+
+
+def test_csrf_token_required_when_enabled(app, client, world):
+    people, ids = world
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/login", data={"email": people[Role.ADMIN].email, "password": "whatever"})
+    assert response.status_code == 400
+
+
+def test_last_login_recorded(world, login):
+    people, ids = world
+    login(people[Role.VIEWER])
+    assert isinstance(people[Role.VIEWER].last_login_at, datetime)

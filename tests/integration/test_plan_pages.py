@@ -1,0 +1,113 @@
+"""Plan overview and My work: counts per area, filters, and a query count that does not grow with the data."""
+
+import re
+from datetime import date
+
+import pytest
+
+from app.models import Action, DueKind, Milestone, MilestoneStatus, PersonKind, ProgressUpdate, Rating, Role
+from tests.conftest import NOW
+
+
+def add_milestone(db, action, owner, *, due_on=None, kind=DueKind.DATE, status=MilestoneStatus.IN_PROGRESS,
+                  completed_on=None, leads=(), updated_on=None, text="Deliverable"):
+    milestone = Milestone(action=action, deliverable=text, responsible=owner, leads=list(leads), status=status,
+                          completed_on=completed_on, due_kind=kind, due_on=due_on, due_raw="")
+    db.session.add(milestone)
+    if updated_on:
+        db.session.add(ProgressUpdate(milestone=milestone, written_on=updated_on, body="Update", signed_as="x",
+                                      created_at=NOW))
+    db.session.commit()
+    return milestone
+
+
+def cells(html: str, area: str) -> dict[str, str]:
+    row = re.search(rf'<tr class="govuk-table__row" data-area="{re.escape(area)}">(.*?)</tr>', html, re.S).group(1)
+    numbers = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric"[^>]*>(\d+)</td>', row)
+    names = ["RED", "AMBER", "GREEN", "NOT_RATED", "overdue", "re-dated", "unassigned", "stale", "milestones"]
+    return dict(zip(names, numbers, strict=True))
+
+
+@pytest.fixture
+def varied_plan(db, plan_tree, make_person):
+    """Today is 31/07/2020. The fixture's own milestone is Amber (due 30/09/2020) but has no update (stale)."""
+    owner, action = plan_tree["owner"], plan_tree["action"]
+    placeholder = make_person("TBD", kind=PersonKind.PLACEHOLDER, login=False)
+    add_milestone(db, action, owner, due_on=date(2020, 6, 30), updated_on=date(2020, 7, 20))  # Red overdue
+    add_milestone(db, action, owner, status=MilestoneStatus.COMPLETE, completed_on=date(2020, 7, 1),
+                  due_on=date(2020, 7, 1))  # Green
+    add_milestone(db, action, placeholder, kind=DueKind.TBD, updated_on=date(2020, 7, 28))  # Not rated, unassigned
+    add_milestone(db, action, owner, due_on=date(2020, 8, 10), updated_on=date(2020, 7, 29),
+                  text="Due soon deliverable")  # Amber, due soon
+    return plan_tree
+
+
+def test_overview_counts_per_area(client, login, varied_plan):
+    login(varied_plan["owner"])
+    html = client.get("/plan").get_data(as_text=True)
+    assert cells(html, "1.0") == {"RED": "1", "AMBER": "2", "GREEN": "1", "NOT_RATED": "1", "overdue": "1",
+                                  "re-dated": "0", "unassigned": "1", "stale": "1", "milestones": "5"}
+    assert re.search(r'data-area="1.0">.*?govuk-tag--red app-rag">Red<', html, re.S), "area rolls up to Red, as a word"
+
+
+def test_overview_filters(client, login, varied_plan):
+    login(varied_plan["owner"])
+    red = client.get("/plan?rating=RED").get_data(as_text=True)
+    assert cells(red, "1.0")["milestones"] == "1"
+    soon = client.get("/plan?due=next_14_days").get_data(as_text=True)
+    assert "Due soon deliverable" in soon and cells(soon, "1.0")["milestones"] == "1"
+    search = client.get("/plan?q=due+soon").get_data(as_text=True)
+    assert cells(search, "1.0")["milestones"] == "1"
+    by_lead = client.get(f"/plan?lead={varied_plan['lead'].id}").get_data(as_text=True)
+    assert cells(by_lead, "1.0")["milestones"] == "1"
+    done = client.get("/plan?status=complete").get_data(as_text=True)
+    assert cells(done, "1.0")["GREEN"] == "1"
+
+
+def test_set_rating_counts_in_the_overview(client, login, varied_plan, db):
+    milestone = varied_plan["milestone"]
+    milestone.rag_set, milestone.rag_set_reason = Rating.RED, "Key staff left"
+    db.session.commit()
+    login(varied_plan["owner"])
+    assert cells(client.get("/plan").get_data(as_text=True), "1.0")["RED"] == "2"
+
+
+def test_my_work_sections(client, login, varied_plan):
+    login(varied_plan["owner"])
+    html = client.get("/my-work").get_data(as_text=True)
+    assert re.search(r"Overdue \(1\)", html)
+    assert re.search(r"Due in the next 14 days \(1\)", html)
+    assert re.search(r"Needs a progress update \(1\)", html)
+    assert re.search(r"All your open milestones \(3\)", html)
+
+
+def test_lead_sees_led_work(client, login, varied_plan):
+    login(varied_plan["lead"])
+    assert re.search(r"All your open milestones \(1\)", client.get("/my-work").get_data(as_text=True))
+
+
+def grow(db, plan_tree, owner, count: int) -> None:
+    for number in range(count):
+        action = Action(area=plan_tree["area"], number=f"9.{number}", what="More", position=number + 1)
+        db.session.add(action)
+        for _ in range(3):
+            add_milestone(db, action, owner, due_on=date(2020, 6, 30), updated_on=date(2020, 7, 1),
+                          leads=[plan_tree["lead"]])
+
+
+@pytest.mark.parametrize("url", ["/plan", "/my-work", "/plan?rating=RED&q=Deliverable", "/actions/{action}"])
+def test_query_count_does_not_grow_with_the_data(client, login, plan_tree, db, count_queries, make_person, url):
+    pm = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
+    url = url.format(action=plan_tree["action"].id)
+    login(plan_tree["owner"])
+
+    def queries() -> int:
+        db.session.expire_all()
+        with count_queries() as counter:
+            assert client.get(url).status_code == 200
+        return counter.count
+
+    small = queries()
+    grow(db, plan_tree, plan_tree["owner"], 20)
+    add_milestone(db, plan_tree["action"], pm, due_on=date(2020, 6, 30), updated_on=date(2020, 7, 1))
+    assert queries() == small
