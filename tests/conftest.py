@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 import pytest
 from sqlalchemy import event
+from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db as _db
@@ -23,6 +24,7 @@ from app.models import (
 )
 
 PASSWORD = "correct-horse-battery"
+FAST_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")  # tests only: quick to check
 NOW = datetime(2020, 7, 31, 12, 0)
 TODAY = date(2020, 7, 31)
 
@@ -55,7 +57,7 @@ def make_person(db):
         person = Person(name=name, kind=kind, role=role,
                         email=f"{name.lower().replace(' ', '.')}@test.example" if kind == PersonKind.INDIVIDUAL else None)
         if login and kind == PersonKind.INDIVIDUAL:
-            person.set_password(PASSWORD)
+            person.password_hash = FAST_PASSWORD_HASH
         db.session.add(person)
         db.session.commit()
         return person

@@ -378,7 +378,7 @@ class DueDateRevision(db.Model):
 
 
 class ProgressUpdate(db.Model):
-    """A dated, signed progress update. Append-only: never edited or deleted (see app/models/guards.py)."""
+    """A dated, signed progress update. Append-only: never edited or deleted (guarded by the listener below)."""
 
     __tablename__ = "progress_updates"
 

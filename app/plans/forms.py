@@ -62,10 +62,10 @@ class DueDateFieldsMixin:
         if kind == DueKind.TBD:
             reason = (self.due_reason.data or "").strip()
             return self._needs_text(self.due_reason, reason, "Say why the date is to be decided") and DueDate(
-                kind, raw="TBD", note=reason)
+                kind, raw=f"TBD: {reason}", note=reason)
         if kind == DueKind.ONGOING:
             on = self.due_date.data
-            return DueDate(kind, on=on, raw="Ongoing" + (f", review {on:%d/%m/%Y}" if on else ""))
+            return DueDate(kind, on=on, raw=f"{on:%d/%m/%Y} and ongoing" if on else "Ongoing")
         return self._phased()
 
     def _phased(self) -> DueDate | None:

@@ -22,7 +22,7 @@ def _saved(entity, values: dict, form, what: str) -> bool:
         return True
     except DomainError as error:
         db.session.rollback()
-        show_error(form, error)
+        show_error(form, error, entity)
         return False
 
 
@@ -128,7 +128,8 @@ def edit_milestone(action_id: int | None = None, milestone_id: int | None = None
         if leads is not None and (milestone_id or due is not None):
             values = {"sub_action": (form.sub_action.data or "").strip() or None,
                       "deliverable": form.deliverable.data.strip(),
-                      "responsible_id": form.responsible_id.data or None, "leads": leads}
+                      "responsible": db.session.get(Person, form.responsible_id.data) if form.responsible_id.data else None,
+                      "leads": leads}
             if due is not None:
                 values.update(plan_service.due_values(due), phases=plan_service.due_phases(due))
             if _saved(milestone, values, form, "This milestone"):
@@ -156,7 +157,7 @@ def _unique_number(model, entity, field, column: str = "number", **scope) -> boo
     for name, scope_value in scope.items():
         query = query.where(getattr(model, name) == scope_value)
     if db.session.scalar(query) is not None:
-        field.errors = [f"{value} is already used in this plan"]
+        field.errors = [f"{value} is already used: choose another"]
         return False
     return True
 

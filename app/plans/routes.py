@@ -47,8 +47,14 @@ def milestone_for_update(milestone_id: int) -> Milestone:
     return milestone
 
 
-def show_error(form, error: DomainError) -> None:
-    """Put a service's error next to its field (or at the top), keeping everything typed."""
+def show_error(form, error: DomainError, record=None) -> None:
+    """Put a service's error next to its field (or at the top), keeping everything typed.
+
+    After a conflict the form takes the record's current version, so saving again is a deliberate choice
+    made after seeing the message, never a silent overwrite.
+    """
+    if isinstance(error, ConflictError) and record is not None and hasattr(form, "version"):
+        form.version.data, form.version.raw_data = record.version, [str(record.version)]
     field = getattr(form, error.field, None) if error.field else None
     if field is not None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
@@ -149,7 +155,7 @@ def complete(milestone_id: int):
             return to_milestone(milestone, "The milestone is marked as complete")
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_error(form, error, milestone)
     return render_template("plans/form.html", form=form, milestone=milestone, title="Mark as complete")
 
 
@@ -185,7 +191,7 @@ def revise(milestone_id: int):
                                                "until a programme manager accepts it")
             except DomainError as error:
                 db.session.rollback()
-                show_error(form, error)
+                show_error(form, error, milestone)
     return render_template("plans/revise.html", form=form, milestone=milestone, title="Propose a revised date")
 
 
@@ -223,7 +229,7 @@ def rating(milestone_id: int):
             return to_milestone(milestone, "The rating is saved")
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_error(form, error, milestone)
     row = action_page(milestone.action_id, window()).rows[milestone.id]
     return render_template("plans/rating.html", form=form, milestone=milestone, row=row, title="Set the RAG rating")
 

@@ -23,7 +23,7 @@ from app.models import (
     RevisionReason,
 )
 from app.services import history
-from app.services.due_dates import DueDate
+from app.services.due_dates import DueDate, parse_due_text
 from app.services.errors import ConflictError, DomainError
 
 
@@ -113,15 +113,16 @@ def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor
         raise DomainError("This revised date has already been decided")
     if not accept and not note.strip():
         raise DomainError("Explain why the revised date is rejected", field="note")
+    if not accept and revision.old_kind is None:
+        raise DomainError("The earlier date was not recorded, so it cannot be restored. Accept this date, "
+                          "then propose a new one if it is wrong", field="decision")
     milestone = revision.milestone
     revision.decision = RevisionDecision.ACCEPTED if accept else RevisionDecision.REJECTED
     revision.decided_by, revision.decided_at, revision.decision_note = actor, now, note.strip()
     history.record(milestone, "revision", None, f"{revision.decision.value}: {revision.new_raw}",
                    actor=actor, now=now, action_id=milestone.action_id)
-    if not accept:
-        old = DueDate(revision.old_kind, on=revision.old_on, raw=revision.old_raw)
-        history.change(milestone, {"due_kind": old.kind, "due_on": old.on, "due_raw": old.raw, "due_problem": None},
-                       actor=actor, now=now, action_id=milestone.action_id)
+    if not accept:  # the old date as it was written, with its note, phases and any problem
+        apply_due(milestone, parse_due_text(revision.old_raw), actor=actor, now=now)
     commit("This milestone")
 
 

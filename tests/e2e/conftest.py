@@ -4,6 +4,9 @@ The server runs in its own process with a fresh SQLite file, the demo plan loade
 AS_OF_DATE so RAG ratings are the same every run. Chromium is the Debian package (/usr/bin/chromium):
 Playwright's own browser download is not used. Without Chromium the tests are skipped, unless
 REQUIRE_BROWSER=1 (as in CI), when they fail instead.
+
+E2E_DATABASE_URL points the server at another, empty, database instead (for example PostgreSQL), to try the
+journeys there: the fixture upgrades it and loads the demo plan, but never empties it.
 """
 
 import os
@@ -108,7 +111,7 @@ def chromium_executable() -> str:
 def live_server(tmp_path_factory) -> LiveServer:
     """The app as people use it: `flask db upgrade`, `flask demo load`, then `flask run` on a free port."""
     workdir = tmp_path_factory.mktemp("e2e-server")
-    database_url = f"sqlite:///{workdir / 'tracker.sqlite'}"
+    database_url = os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'tracker.sqlite'}"
     env = _server_env(database_url, workdir / "evidence")
     _flask(env, "db", "upgrade")
     _flask(env, "demo", "load")

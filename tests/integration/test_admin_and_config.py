@@ -73,7 +73,7 @@ def test_programme_manager_builds_the_plan(client, login, make_person, plan_tree
     assert (milestone.due_kind, milestone.leads[0].name) == (DueKind.DATE, "Lee Lead")
     duplicate = client.post(f"/areas/{area.id}/actions/new", data={"number": "6.1", "what": "Again",
                                                                    "delivery_type": "project"})
-    assert "6.1 is already used in this plan" in duplicate.get_data(as_text=True)
+    assert "6.1 is already used: choose another" in duplicate.get_data(as_text=True)
 
 
 def test_rag_key_is_editable_and_synonyms_must_be_unambiguous(client, login, make_person, plan_tree):

@@ -4,8 +4,19 @@ import re
 
 from sqlalchemy import func, select
 
-from app.models import Action, Area, DueKind, ImprovementArea, Milestone, Person, PersonKind, ProgressUpdate, Rating
-from app.models import Recommendation, RevisionDecision
+from app.models import (
+    Action,
+    Area,
+    DueKind,
+    ImprovementArea,
+    Milestone,
+    Person,
+    PersonKind,
+    ProgressUpdate,
+    Rating,
+    Recommendation,
+    RevisionDecision,
+)
 
 
 def load(runner):

@@ -181,3 +181,46 @@ def test_evidence_type_is_checked_against_content(app, owner_client, plan_tree, 
     [item] = milestone.evidence
     download = owner_client.get(f"/evidence/{item.id}")
     assert download.data == b"%PDF-1.4 minutes" and "Board minutes.pdf" in download.headers["Content-Disposition"]
+
+
+def test_rejecting_restores_phases_and_problems_as_written(client, login, plan_tree, make_person, db):
+    milestone = plan_tree["milestone"]
+    milestone.due_raw = "<p>Phase 1 30/09/20</p><p>Phase 2 31/11/20</p>"
+    db.session.commit()
+    login(plan_tree["owner"])
+    client.post(f"/milestones/{milestone.id}/revise", data={
+        "due_kind": "ongoing", "due_date": date_parts("31/12/2020"), "reason": "other", "reason_text": "Fix",
+        "version": milestone.version})
+    assert (milestone.due_kind, milestone.due_raw) == (DueKind.ONGOING, "31/12/2020 and ongoing")
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    client.post(f"/revisions/{milestone.revisions[0].id}/decide", data={"decision": "reject", "note": "No"})
+    assert milestone.due_kind == DueKind.PHASED and len(milestone.phases) == 2
+    assert "November 2020 has 30 days" in milestone.due_problem
+
+
+def test_imported_revision_without_earlier_date_cannot_be_rejected(client, login, plan_tree, make_person, db):
+    from app.models import DueDateRevision, RevisionReason
+    from tests.conftest import NOW
+
+    milestone = plan_tree["milestone"]
+    revision = DueDateRevision(milestone=milestone, old_kind=None, new_kind=DueKind.DATE, new_raw="Revised 30/09/20",
+                               reason=RevisionReason.OTHER, reason_text="Imported", proposed_at=NOW)
+    db.session.add(revision)
+    db.session.commit()
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    response = client.post(f"/revisions/{revision.id}/decide", data={"decision": "reject", "note": "No"})
+    assert response.status_code == 200 and "earlier date was not recorded" in page(response)
+    assert revision.decision == RevisionDecision.PROPOSED
+
+
+def test_after_a_conflict_saving_again_applies_the_change(owner_client, plan_tree, db):
+    milestone = plan_tree["milestone"]
+    stale_version = milestone.version
+    milestone.deliverable = "Changed by someone else"
+    db.session.commit()
+    first = owner_client.post(f"/milestones/{milestone.id}/rating",
+                              data={"rating": "RED", "reason": "Slipping", "version": stale_version})
+    assert "changed by someone else" in page(first) and f'value="{milestone.version}"' in page(first)
+    owner_client.post(f"/milestones/{milestone.id}/rating",
+                      data={"rating": "RED", "reason": "Slipping", "version": milestone.version})
+    assert milestone.rag_set == Rating.RED
