@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FLASK = Path(sys.executable).with_name("flask")
+FLASK = [sys.executable, "-m", "flask"]
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--no-first-run", "--disable-sync"]
@@ -66,7 +66,7 @@ def _server_env(database_url: str, upload_folder: Path) -> dict[str, str]:
 
 
 def _flask(env: dict[str, str], *args: str) -> None:
-    result = subprocess.run([str(FLASK), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run([*FLASK, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     if result.returncode != 0:
         pytest.fail(f"`flask {' '.join(args)}` failed ({result.returncode}):\n{result.stdout}\n{result.stderr}",
                     pytrace=False)
@@ -120,7 +120,7 @@ def live_server(tmp_path_factory) -> LiveServer:
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
         with log.open("w") as log_file:
-            process = subprocess.Popen([str(FLASK), "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload",
+            process = subprocess.Popen([*FLASK, "run", "--host", "127.0.0.1", "--port", str(port), "--no-reload",
                                         "--no-debugger"],
                                        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
         if _wait_until_up(process, url, log):
