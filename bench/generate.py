@@ -49,7 +49,7 @@ from app.services.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 2  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 3  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)
@@ -128,6 +128,7 @@ def bench_app(scale: float = 1.0, regenerate: bool = False) -> tuple[Flask, floa
         if not regenerate and path.exists() and current_data() == expected_data(scale):
             print(f"Reusing {path.relative_to(BASE_DIR)} (scale {scale:g}); pass --regenerate to rebuild it")
             return app, None
+        db.session.remove()  # let go of the old file before deleting it
         db.engine.dispose()
         for stale in path.parent.glob(path.name + "*"):  # the database and its -wal and -shm files
             stale.unlink()
@@ -329,16 +330,23 @@ class Generator:
 
     def _revision(self, rid: int, milestone: dict) -> dict:
         decision = self.rng.choices(DECISIONS, (20, 70, 10))[0]
-        old_on = milestone["due_on"] - timedelta(days=self.rng.randint(30, 120))
+        old_on, new_on = self._revision_dates(milestone, decision)
         proposed_at = datetime.combine(min(old_on, AS_OF) - timedelta(days=self.rng.randint(0, 20)), time(14))
         decided = decision != RevisionDecision.PROPOSED
         return {"id": rid, "milestone_id": milestone["id"], "old_kind": DueKind.DATE, "old_on": old_on,
-                "old_raw": format_date(old_on), "new_kind": milestone["due_kind"], "new_on": milestone["due_on"],
-                "new_raw": milestone["due_raw"], "reason": self.rng.choice(list(RevisionReason)),
-                "reason_text": "The team lost two managers and the work was re-planned", "proposed_at": proposed_at,
+                "old_raw": format_date(old_on), "new_kind": DueKind.DATE, "new_on": new_on, "new_raw": format_date(new_on),
+                "reason": self.rng.choice(list(RevisionReason)), "proposed_at": proposed_at,
+                "reason_text": "The team lost two managers and the work was re-planned",
                 "proposed_by_id": self.rng.choice(self.individuals), "decision": decision,
                 "decided_by_id": 2 if decided else None, "decided_at": proposed_at + timedelta(days=3) if decided else None,
                 "decision_note": ""}
+
+    def _revision_dates(self, milestone: dict, decision: RevisionDecision) -> tuple[date, date]:
+        """Proposed and accepted revisions moved the milestone to its date; a rejected one left it where it was."""
+        moved = timedelta(days=self.rng.randint(30, 120))
+        if decision == RevisionDecision.REJECTED:
+            return milestone["due_on"], milestone["due_on"] + moved
+        return milestone["due_on"] - moved, milestone["due_on"]
 
     def change_records(self) -> list[dict]:
         bench, _ = self._split_bench_action()
