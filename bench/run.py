@@ -14,15 +14,12 @@ import statistics
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from time import perf_counter, process_time
-from unittest.mock import patch
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, select
+from sqlalchemy import event
 
 from app.extensions import db
-from app.models import Plan
-from app.services import plan_queries
 from bench.generate import (
     AS_OF,
     BENCH_ACTION_ID,
@@ -36,7 +33,6 @@ from bench.generate import (
 )
 
 TARGET_MEDIAN_MS = 150
-BREAKDOWN_REPEATS = 5
 SCALES = (1.0, 0.1)
 PAGES = (
     ("My work (owner, viewer)", OWNER, "/my-work"),
@@ -96,8 +92,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER)}
     pages = [time_page(clients[login], counter, name, url, args) for name, login, url in PAGES]
     return {"scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
-            "pages": [asdict(page) for page in pages],
-            "overview_breakdown_ms": overview_breakdown(app)}
+            "pages": [asdict(page) for page in pages]}
 
 
 def signed_in_client(app: Flask, login: BenchLogin) -> FlaskClient:
@@ -137,45 +132,6 @@ def percentile(values: list[float], pct: int) -> float:
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
-def overview_breakdown(app: Flask, repeats: int = BREAKDOWN_REPEATS) -> dict[str, float]:
-    """Where the unfiltered overview's time goes (best of `repeats`): its big query, and rating its rows in Python.
-
-    Reaches into plan_queries (it swaps _row for a no-op to time the query alone), so it steps aside with a note when
-    that module changes shape; the page timings above do not depend on it.
-    """
-    try:
-        return _overview_breakdown(app, repeats)
-    except (AttributeError, TypeError) as error:
-        print(f"Overview breakdown unavailable ({error!r}): update bench/run.py to follow app/services/plan_queries.py")
-        return {}
-
-
-def _overview_breakdown(app: Flask, repeats: int) -> dict[str, float]:
-    with app.app_context():
-        window = plan_queries.Window(AS_OF, app.config["DUE_SOON_DAYS"], app.config["STALE_UPDATE_DAYS"])
-        plan = db.session.scalar(select(Plan))
-        conditions = plan_queries.PlanFilters().sql_conditions(plan.id, AS_OF)
-
-        def rows():
-            return plan_queries.milestone_rows(window, *conditions)
-
-        total = best_ms(rows, repeats)
-        with patch.object(plan_queries, "_row", lambda values, window: values):
-            sql = best_ms(rows, repeats)
-        overview = best_ms(lambda: plan_queries.plan_overview(plan, plan_queries.PlanFilters(), window), repeats)
-    return {"plan_overview": overview, "milestone_rows": total, "sql_and_fetch": sql,
-            "python_rows_and_rating": round(total - sql, 1)}
-
-
-def best_ms(work, repeats: int) -> float:
-    timings = []
-    for _ in range(repeats):
-        started = perf_counter()
-        work()
-        timings.append((perf_counter() - started) * 1000)
-    return round(min(timings), 1)
-
-
 def check_targets(scales: list[dict]) -> dict[str, bool]:
     large, small = scales[0]["pages"], scales[-1]["pages"]
     return {
@@ -196,11 +152,6 @@ def print_report(scales: list[dict], checks: dict[str, bool]) -> None:
         print(f"{name:<{width}}{cells}")
     if any(page["query_counts_varied"] for s in scales for page in s["pages"]):
         print("* the number of queries differed between runs; the largest is shown")
-    print()
-    for s in scales:
-        parts = ", ".join(f"{key} {value} ms" for key, value in s["overview_breakdown_ms"].items())
-        where = f"at scale {s['scale']:g} (best of {BREAKDOWN_REPEATS}, outside a request)"
-        print(f"Overview breakdown {where}: {parts or 'unavailable'}")
     print()
     for check, passed in checks.items():
         print(f"{'PASS' if passed else 'FAIL'}: {check}")

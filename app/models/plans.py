@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -348,10 +348,11 @@ class DueDateRevision(db.Model):
     """A change of a milestone's due date. The original date is never lost: it is the first revision's old date."""
 
     __tablename__ = "due_date_revisions"
+    __table_args__ = (Index("ix_due_date_revisions_milestone_decision", "milestone_id", "decision"),)
 
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
     old_kind: Mapped[DueKind | None] = mapped_column(enum_type(DueKind, "old_kind"))
     old_on: Mapped[date | None] = mapped_column(Date)
     old_raw: Mapped[str] = mapped_column(Text, default="")
@@ -381,9 +382,10 @@ class ProgressUpdate(db.Model):
     """A dated, signed progress update. Append-only: never edited or deleted (guarded by the listener below)."""
 
     __tablename__ = "progress_updates"
+    __table_args__ = (Index("ix_progress_updates_milestone_written_on", "milestone_id", "written_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
     written_on: Mapped[date] = mapped_column(Date, index=True)
     body: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

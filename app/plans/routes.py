@@ -24,7 +24,7 @@ from app.services import evidence as evidence_service
 from app.services import permissions
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
-from app.services.plan_queries import DUE_WINDOWS, PlanFilters, action_page, area_rows, plan_overview
+from app.services.plan_queries import PlanFilters, action_page, area_rows, due_windows, plan_overview
 from app.web import now, today
 
 
@@ -72,16 +72,19 @@ def to_milestone(milestone: Milestone, message: str):
 
 @bp.route("/plan")
 def overview():
-    plan = current_plan()
-    filters = _filters_from(request.args)
-    overview = plan_overview(plan, filters, window())
-    people = db.session.scalars(select(Person).order_by(Person.name)).all()
+    plan, current_window = current_plan(), window()
+    windows = due_windows(current_window)
+    filters = _filters_from(request.args, windows)
+    overview = plan_overview(plan, filters, current_window, row_limit=OVERVIEW_ROW_LIMIT)
+    people = db.session.execute(select(Person.id, Person.name).order_by(Person.name)).all()
     return render_template("plans/overview.html", overview=overview, filters=filters, people=people,
-                           due_windows=DUE_WINDOWS, statuses=list(MilestoneStatus), ratings=list(Rating),
-                           row_limit=300)
+                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating))
 
 
-def _filters_from(args) -> PlanFilters:
+OVERVIEW_ROW_LIMIT = 300
+
+
+def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
     def number(name):
         value = args.get(name, "")
         return int(value) if value.isdigit() else None
@@ -92,7 +95,7 @@ def _filters_from(args) -> PlanFilters:
         lead_id=number("lead"),
         rating=Rating(rating) if rating in Rating.__members__ else None,
         status=MilestoneStatus(status) if status in {s.value for s in MilestoneStatus} else None,
-        due_window=due if due in DUE_WINDOWS else None,
+        due_window=due if due in windows else None,
         search=args.get("q", "").strip()[:200],
     )
 

@@ -1,10 +1,10 @@
-"""Read models for the plan pages: every page loads its milestones in one query, rated in Python."""
+"""Read models for the plan pages: counts and filters in the database, a fixed number of queries per page."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
@@ -56,7 +56,7 @@ class MilestoneRow:
     due_raw: str
     due_problem: str | None
     latest_update_on: date | None
-    revision_count: int
+    slipped: bool
     suggested: rag.RagResult
     rating: Rating
     rating_was_set: bool
@@ -65,31 +65,29 @@ class MilestoneRow:
     due_soon: bool = False
     stale: bool = False
 
-    @property
-    def slipped(self) -> bool:
-        return self.revision_count > 0
+
+OWNER = aliased(Person, name="owner")
+NEVER = date(1900, 1, 1)  # stands in for "no update yet", so the latest-update subquery runs once per row
 
 
-def _latest_updates():
-    return (
-        select(ProgressUpdate.milestone_id, func.max(ProgressUpdate.written_on).label("latest_on"))
-        .group_by(ProgressUpdate.milestone_id)
-        .subquery()
-    )
+class Facts:
+    """Each milestone's facts as SQL expressions (correlated to Milestone), so that pages can count, filter
+    and rate thousands of milestones in the database and fetch only the rows they show."""
 
-
-def _revision_summary():
-    pending = DueDateRevision.decision == RevisionDecision.PROPOSED
-    return (
-        select(
-            DueDateRevision.milestone_id,
-            func.count().label("revision_count"),
-            func.sum(case((pending, 1), else_=0)).label("pending_count"),
-            func.min(case((pending, DueDateRevision.old_on))).label("pending_from"),
-        )
-        .group_by(DueDateRevision.milestone_id)
-        .subquery()
-    )
+    def __init__(self, window: Window):
+        pending = DueDateRevision.decision == RevisionDecision.PROPOSED
+        of_milestone = DueDateRevision.milestone_id == Milestone.id
+        open_work = Milestone.status != MilestoneStatus.COMPLETE
+        self.latest_on = (select(func.max(ProgressUpdate.written_on))
+                          .where(ProgressUpdate.milestone_id == Milestone.id).scalar_subquery())
+        self.pending_from = select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery()
+        self.has_pending = exists().where(of_milestone, pending)
+        self.slipped = exists().where(of_milestone)
+        self.unassigned = or_(OWNER.kind.is_(None), OWNER.kind != PersonKind.INDIVIDUAL, _placeholder_lead())
+        self.rating = func.coalesce(Milestone.rag_set, rag.suggested_rating_sql(Milestone, window.today, self.has_pending))
+        self.overdue = and_(open_work, Milestone.due_on < window.today)
+        self.due_soon = and_(open_work, Milestone.due_on.between(window.today, window.soon_end))
+        self.stale = and_(open_work, func.coalesce(self.latest_on, NEVER) < window.stale_before)
 
 
 def _placeholder_lead():
@@ -101,75 +99,44 @@ def _placeholder_lead():
     )
 
 
-def milestone_rows(window: Window, *conditions) -> list[MilestoneRow]:
-    """All milestones matching the SQL conditions, with their facts and ratings, in one query."""
-    latest, revisions = _latest_updates(), _revision_summary()
-    responsible = aliased(Person)
+def _milestones():
+    """Milestones joined to their action and responsible person (OWNER), ready for Facts and filters."""
+    return (select().select_from(Milestone).join(Action, Milestone.action_id == Action.id)
+            .outerjoin(OWNER, Milestone.responsible_id == OWNER.id))
+
+
+def milestone_rows(window: Window, *conditions, limit: int | None = None) -> list[MilestoneRow]:
+    """The milestones matching the SQL conditions, with their facts and ratings, in one query."""
+    facts = Facts(window)
     query = (
-        select(
-            Milestone.id,
-            Milestone.action_id,
-            Action.number,
-            Action.area_id,
-            Milestone.deliverable,
-            responsible.name,
-            responsible.kind,
-            Milestone.status,
-            Milestone.due_kind,
-            Milestone.due_on,
-            Milestone.due_raw,
-            Milestone.due_problem,
-            Milestone.completed_on,
-            Milestone.rag_set,
-            latest.c.latest_on,
-            func.coalesce(revisions.c.revision_count, 0),
-            func.coalesce(revisions.c.pending_count, 0),
-            revisions.c.pending_from,
-            _placeholder_lead().label("placeholder_lead"),
+        _milestones()
+        .add_columns(
+            Milestone.id, Milestone.action_id, Action.number, Action.area_id, Milestone.deliverable, OWNER.name,
+            Milestone.status, Milestone.due_kind, Milestone.due_on, Milestone.due_raw, Milestone.due_problem,
+            Milestone.completed_on, Milestone.rag_set, facts.latest_on, facts.slipped, facts.has_pending,
+            facts.pending_from, facts.unassigned,
         )
-        .join(Action, Milestone.action_id == Action.id)
-        .outerjoin(responsible, Milestone.responsible_id == responsible.id)
-        .outerjoin(latest, latest.c.milestone_id == Milestone.id)
-        .outerjoin(revisions, revisions.c.milestone_id == Milestone.id)
         .where(*conditions)
         .order_by(Action.area_id, Action.position, Milestone.position, Milestone.id)
+        .limit(limit)
     )
     return [_row(values, window) for values in db.session.execute(query)]
 
 
 def _row(values, window: Window) -> MilestoneRow:
-    (mid, action_id, number, area_id, deliverable, owner_name, owner_kind, status, due_kind, due_on,
-     due_raw, due_problem, completed_on, rag_set, latest_on, revision_count, pending_count, pending_from,
-     placeholder_lead) = values
-    facts = rag.MilestoneFacts(
-        status=status,
-        due_kind=due_kind,
-        due_on=due_on,
-        due_problem=due_problem,
-        completed_on=completed_on,
-        pending_revision_from=pending_from,
-        has_pending_revision=bool(pending_count),
-    )
+    (mid, action_id, number, area_id, deliverable, owner_name, status, due_kind, due_on, due_raw, due_problem,
+     completed_on, rag_set, latest_on, slipped, has_pending, pending_from, unassigned) = values
+    facts = rag.MilestoneFacts(status=status, due_kind=due_kind, due_on=due_on, due_problem=due_problem,
+                               completed_on=completed_on, pending_revision_from=pending_from,
+                               has_pending_revision=bool(has_pending))
     suggested = rag.suggest(facts, window.today)
     open_work = status != MilestoneStatus.COMPLETE
     return MilestoneRow(
-        id=mid,
-        action_id=action_id,
-        action_number=number,
-        area_id=area_id,
-        deliverable=deliverable,
-        responsible_name=owner_name,
-        status=status,
-        due_kind=due_kind,
-        due_on=due_on,
-        due_raw=due_raw,
-        due_problem=due_problem,
-        latest_update_on=latest_on,
-        revision_count=revision_count,
-        suggested=suggested,
-        rating=rag.effective(suggested.rating, rag_set),
-        rating_was_set=rag_set is not None,
-        unassigned=owner_kind != PersonKind.INDIVIDUAL or bool(placeholder_lead),
+        id=mid, action_id=action_id, action_number=number, area_id=area_id, deliverable=deliverable,
+        responsible_name=owner_name, status=status, due_kind=due_kind, due_on=due_on, due_raw=due_raw,
+        due_problem=due_problem, latest_update_on=latest_on, slipped=bool(slipped), suggested=suggested,
+        rating=rag.effective(suggested.rating, rag_set), rating_was_set=rag_set is not None,
+        unassigned=bool(unassigned),
         overdue=open_work and due_on is not None and due_on < window.today,
         due_soon=open_work and due_on is not None and window.today <= due_on <= window.soon_end,
         stale=open_work and (latest_on is None or latest_on < window.stale_before),
@@ -178,13 +145,15 @@ def _row(values, window: Window) -> MilestoneRow:
 
 # --- Filters ------------------------------------------------------------------------------------
 
-DUE_WINDOWS = {
-    "overdue": "Overdue",
-    "next_14_days": "Due in the next 14 days",
-    "next_30_days": "Due in the next 30 days",
-    "next_90_days": "Due in the next 90 days",
-    "no_date": "No usable date",
-}
+
+def due_windows(window: Window) -> dict[str, str]:
+    return {
+        "overdue": "Overdue",
+        "due_soon": f"Due in the next {window.due_soon_days} days",
+        "next_30_days": "Due in the next 30 days",
+        "next_90_days": "Due in the next 90 days",
+        "no_date": "No usable date",
+    }
 
 
 @dataclass(frozen=True)
@@ -200,7 +169,7 @@ class PlanFilters:
     def active(self) -> bool:
         return any([self.owner_id, self.lead_id, self.rating, self.status, self.due_window, self.search])
 
-    def sql_conditions(self, plan_id: int, today: date) -> list:
+    def sql_conditions(self, plan_id: int, window: Window, facts: Facts) -> list:
         conditions = [Action.area_id.in_(select(Area.id).where(Area.plan_id == plan_id))]
         if self.owner_id:
             conditions.append(Milestone.responsible_id == self.owner_id)
@@ -208,30 +177,31 @@ class PlanFilters:
             conditions.append(_led_by(self.lead_id))
         if self.status:
             conditions.append(Milestone.status == self.status)
+        if self.rating:
+            conditions.append(facts.rating == self.rating.value)
         if self.search:
             pattern = f"%{self.search.strip()}%"
             conditions.append(or_(Milestone.deliverable.ilike(pattern), Action.what.ilike(pattern),
                                   Action.number.ilike(pattern), Milestone.due_raw.ilike(pattern)))
         if self.due_window:
-            conditions.append(_due_window_condition(self.due_window, today))
+            conditions.append(_due_window_condition(self.due_window, window, facts))
         return conditions
-
-    def keep(self, row: MilestoneRow) -> bool:
-        return self.rating is None or row.rating == self.rating
 
 
 def _led_by(person_id: int):
     return exists().where(milestone_leads.c.milestone_id == Milestone.id, milestone_leads.c.person_id == person_id)
 
 
-def _due_window_condition(name: str, today: date):
-    open_work = Milestone.status != MilestoneStatus.COMPLETE
+def _due_window_condition(name: str, window: Window, facts: Facts):
     if name == "overdue":
-        return and_(open_work, Milestone.due_on < today)
+        return facts.overdue
+    if name == "due_soon":
+        return facts.due_soon
     if name == "no_date":
         return Milestone.due_on.is_(None)
-    days = {"next_14_days": 14, "next_30_days": 30, "next_90_days": 90}[name]
-    return and_(open_work, Milestone.due_on.between(today, today + timedelta(days=days)))
+    days = {"next_30_days": 30, "next_90_days": 90}[name]
+    return and_(Milestone.status != MilestoneStatus.COMPLETE,
+                Milestone.due_on.between(window.today, window.today + timedelta(days=days)))
 
 
 # --- Pages --------------------------------------------------------------------------------------
@@ -239,7 +209,7 @@ def _due_window_condition(name: str, today: date):
 
 @dataclass
 class AreaSummary:
-    area: Area
+    area: Area | None
     ratings: Counter = field(default_factory=Counter)
     overdue: int = 0
     slipped: int = 0
@@ -251,13 +221,13 @@ class AreaSummary:
     def rating(self) -> Rating:
         return rag.roll_up(self.ratings.elements())
 
-    def add(self, row: MilestoneRow) -> None:
-        self.milestones += 1
-        self.ratings[row.rating] += 1
-        self.overdue += row.overdue
-        self.slipped += row.slipped
-        self.unassigned += row.unassigned
-        self.stale += row.stale
+    def add(self, other: "AreaSummary") -> None:
+        self.ratings.update(other.ratings)
+        self.overdue += other.overdue
+        self.slipped += other.slipped
+        self.unassigned += other.unassigned
+        self.stale += other.stale
+        self.milestones += other.milestones
 
 
 @dataclass
@@ -269,17 +239,48 @@ class PlanOverview:
     @property
     def totals(self) -> AreaSummary:
         total = AreaSummary(area=None)
-        for row in self.rows:
-            total.add(row)
+        for summary in self.areas:
+            total.add(summary)
         return total
 
 
-def plan_overview(plan: Plan, filters: PlanFilters, window: Window) -> PlanOverview:
-    rows = [row for row in milestone_rows(window, *filters.sql_conditions(plan.id, window.today)) if filters.keep(row)]
-    summaries = {area.id: AreaSummary(area) for area in plan.areas}
-    for row in rows:
-        summaries[row.area_id].add(row)
-    return PlanOverview(plan, list(summaries.values()), rows)
+def plan_overview(plan: Plan, filters: PlanFilters, window: Window, row_limit: int = 300) -> PlanOverview:
+    """Counts per area, made in the database; the matching milestones themselves only when filtering."""
+    conditions = filters.sql_conditions(plan.id, window, Facts(window))
+    counts = _counts_by_area(window, conditions)
+    summaries = [counts.get(area.id) or AreaSummary(area) for area in plan.areas]
+    for summary, area in zip(summaries, plan.areas, strict=True):
+        summary.area = area
+    rows = milestone_rows(window, *conditions, limit=row_limit) if filters.active else []
+    return PlanOverview(plan, summaries, rows)
+
+
+def _counts_by_area(window: Window, conditions: list) -> dict[int, AreaSummary]:
+    facts = Facts(window)
+    per_milestone = (
+        _milestones()
+        .add_columns(Action.area_id.label("area_id"), facts.rating.label("rating"),
+                     *(flag.label(name) for name, flag in _flags(facts).items()))
+        .where(*conditions)
+        .cte("per_milestone")
+        .prefix_with("MATERIALIZED")  # each milestone's facts worked out once, then counted
+    )
+    query = (
+        select(per_milestone.c.area_id, per_milestone.c.rating, func.count(),
+               *(func.sum(case((per_milestone.c[name], 1), else_=0)) for name in _flags(facts)))
+        .group_by(per_milestone.c.area_id, per_milestone.c.rating)
+    )
+    summaries: dict[int, AreaSummary] = {}
+    for area_id, rating, count, *flag_counts in db.session.execute(query):
+        part = AreaSummary(None, Counter({Rating(rating): count}), milestones=count,
+                           **dict(zip(_flags(facts), flag_counts, strict=True)))
+        summaries.setdefault(area_id, AreaSummary(None)).add(part)
+    return summaries
+
+
+def _flags(facts: Facts) -> dict:
+    return {"overdue": facts.overdue, "slipped": facts.slipped, "unassigned": facts.unassigned,
+            "stale": facts.stale}
 
 
 @dataclass
@@ -289,29 +290,37 @@ class MyWork:
     stale: list[MilestoneRow]
     all_open: list[MilestoneRow]
     pending_revisions: list[DueDateRevision]
+    revisions_waiting: int
 
 
 def my_work(person: Person, window: Window, include_revision_queue: bool) -> MyWork:
-    rows = milestone_rows(window, or_(Milestone.responsible_id == person.id, _led_by(person.id)))
-    open_rows = [row for row in rows if row.status != MilestoneStatus.COMPLETE]
+    owned_or_led = union(select(Milestone.id).where(Milestone.responsible_id == person.id),
+                         select(milestone_leads.c.milestone_id).where(milestone_leads.c.person_id == person.id))
+    rows = milestone_rows(window, Milestone.id.in_(owned_or_led), Milestone.status != MilestoneStatus.COMPLETE)
+    queue, waiting = pending_revisions() if include_revision_queue else ([], 0)
     return MyWork(
-        overdue=[row for row in open_rows if row.overdue],
-        due_soon=[row for row in open_rows if row.due_soon],
-        stale=[row for row in open_rows if row.stale],
-        all_open=open_rows,
-        pending_revisions=pending_revisions() if include_revision_queue else [],
+        overdue=[row for row in rows if row.overdue],
+        due_soon=[row for row in rows if row.due_soon],
+        stale=[row for row in rows if row.stale],
+        all_open=rows,
+        pending_revisions=queue,
+        revisions_waiting=waiting,
     )
 
 
-def pending_revisions() -> list[DueDateRevision]:
+def pending_revisions(limit: int = 50) -> tuple[list[DueDateRevision], int]:
+    """The oldest revised dates awaiting a decision (at most `limit`), and how many are waiting in all."""
+    waiting = DueDateRevision.decision == RevisionDecision.PROPOSED
     query = (
         select(DueDateRevision)
-        .where(DueDateRevision.decision == RevisionDecision.PROPOSED)
+        .where(waiting)
         .options(selectinload(DueDateRevision.milestone).selectinload(Milestone.action),
                  selectinload(DueDateRevision.proposed_by))
-        .order_by(DueDateRevision.proposed_at)
+        .order_by(DueDateRevision.proposed_at, DueDateRevision.id)
+        .limit(limit)
     )
-    return list(db.session.scalars(query))
+    total = db.session.scalar(select(func.count()).select_from(DueDateRevision).where(waiting))
+    return list(db.session.scalars(query)), total
 
 
 @dataclass

@@ -54,7 +54,7 @@ def test_overview_filters(client, login, varied_plan):
     login(varied_plan["owner"])
     red = client.get("/plan?rating=RED").get_data(as_text=True)
     assert cells(red, "1.0")["milestones"] == "1"
-    soon = client.get("/plan?due=next_14_days").get_data(as_text=True)
+    soon = client.get("/plan?due=due_soon").get_data(as_text=True)
     assert "Due soon deliverable" in soon and cells(soon, "1.0")["milestones"] == "1"
     search = client.get("/plan?q=due+soon").get_data(as_text=True)
     assert cells(search, "1.0")["milestones"] == "1"
