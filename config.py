@@ -14,6 +14,7 @@ def _env_date(name: str) -> date | None:
 
 
 class Config:
+    ENVIRONMENT = "development"
     SERVICE_NAME = "Improvement Tracker"
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
     SQLALCHEMY_DATABASE_URI = os.environ.get(
@@ -39,6 +40,7 @@ class DevelopmentConfig(Config):
 
 
 class TestingConfig(Config):
+    ENVIRONMENT = "testing"
     TESTING = True
     SECRET_KEY = "testing-only"
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
@@ -47,6 +49,7 @@ class TestingConfig(Config):
 
 
 class ProductionConfig(Config):
+    ENVIRONMENT = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

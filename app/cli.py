@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -23,6 +23,9 @@ def demo_group() -> None:
 
 @demo_group.command("load", help="Load the July 2020 plan and one demo login per role (safe to run again).")
 def demo_load() -> None:
+    if current_app.config["ENVIRONMENT"] == "production":
+        raise click.ClickException("Refusing to load demo data into a production service: it creates logins "
+                                   "with a published password.")
     result = demo.load_demo(now=datetime.now())
     verb = "Loaded" if result.created else "Already loaded:"
     counts = [db.session.scalar(select(func.count()).select_from(model)) for model in (Area, Action, Milestone)]
@@ -30,7 +33,7 @@ def demo_load() -> None:
                f"{counts[0]} areas, {counts[1]} actions, {counts[2]} milestones.")
     click.echo(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
     for login in demo.DEMO_LOGINS:
-        click.echo(f"  {login.role.label:<20} {login.email}")
+        click.echo(f"  {login.role.label:<18} {login.email:<32} {login.name}{' – ' + login.note if login.note else ''}")
 
 
 @click.group("users", help="Manage people who can sign in.")
@@ -50,6 +53,9 @@ def users_create(name, email, role, job_title, team, password) -> None:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
     email = email.strip().lower()
     person = db.session.scalar(select(Person).where((Person.email == email) | (Person.name == name)))
+    if person is not None and not person.is_individual:
+        raise click.ClickException(f"{person.name} is a {person.kind.label.lower()} in People, not a person: "
+                                   "choose another name")
     if person is None:
         person = Person(name=name)
         db.session.add(person)
@@ -57,5 +63,6 @@ def users_create(name, email, role, job_title, team, password) -> None:
     if team:
         person.team = db.session.scalar(select(Team).where(Team.name == team)) or Team(name=team)
     person.set_password(password)
+    person.active = True
     db.session.commit()
     click.echo(f"{person.name} <{person.email}> can now sign in as {Role(role).label}.")

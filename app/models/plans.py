@@ -368,10 +368,13 @@ class DueDateRevision(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     milestone: Mapped[Milestone] = relationship(back_populates="revisions")
     proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version}  # two managers deciding at once: the second is told
 
     @property
     def is_pending(self) -> bool:

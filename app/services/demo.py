@@ -22,6 +22,7 @@ class DemoLogin:
     role: Role
     job_title: str
     team: str
+    note: str = ""
 
 
 # Phil Hayden is the plan's lead author and Amandip Johal owns milestones in it: both are public names.
@@ -32,7 +33,8 @@ DEMO_LOGINS = (
     DemoLogin("Demo QA Lead", f"qa.lead@{EMAIL_DOMAIN}", Role.QA_LEAD, "QA & Audit Manager", "QA & Audit"),
     DemoLogin("Demo Auditor", f"auditor@{EMAIL_DOMAIN}", Role.AUDITOR, "Practice Supervisor", "Practice Improvement"),
     DemoLogin("Demo Viewer", f"viewer@{EMAIL_DOMAIN}", Role.VIEWER, "Improvement Board member", "Improvement Board"),
-    DemoLogin("Amandip Johal", f"amandip.johal@{EMAIL_DOMAIN}", Role.VIEWER, "Head of Service", "Children's Social Care"),
+    DemoLogin("Amandip Johal", f"amandip.johal@{EMAIL_DOMAIN}", Role.VIEWER, "Head of Service", "Children's Social Care",
+              note="an action owner: responsible for or leading milestones in the plan"),
 )
 
 

@@ -5,6 +5,7 @@ made from a stale copy raises ConflictError instead of overwriting someone else'
 """
 
 from datetime import date, datetime
+from functools import wraps
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -27,14 +28,24 @@ from app.services.due_dates import DueDate, parse_due_text
 from app.services.errors import ConflictError, DomainError
 
 
-def commit(what: str = "This record") -> None:
-    try:
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise ConflictError(what) from error
+def reports_conflicts(what: str):
+    """Turn SQLAlchemy's stale-version error (someone else saved first), raised at any flush, into ConflictError."""
+
+    def decorator(change):
+        @wraps(change)
+        def changed(*args, **kwargs):
+            try:
+                return change(*args, **kwargs)
+            except StaleDataError as error:
+                db.session.rollback()
+                raise ConflictError(kwargs.get("what", what)) from error
+
+        return changed
+
+    return decorator
 
 
+@reports_conflicts("This milestone")
 def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Person, now: datetime,
                today: date) -> ProgressUpdate:
     if not body.strip():
@@ -47,10 +58,11 @@ def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Pers
     if milestone.status == MilestoneStatus.NOT_STARTED:
         history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS}, actor=actor, now=now,
                        action_id=milestone.action_id)
-    commit("This milestone")
+    db.session.commit()
     return update
 
 
+@reports_conflicts("This milestone")
 def mark_complete(milestone: Milestone, *, completed_on: date, version: int | None, actor: Person,
                   now: datetime, today: date) -> None:
     history.expect_version(milestone, version, "This milestone")
@@ -60,14 +72,15 @@ def mark_complete(milestone: Milestone, *, completed_on: date, version: int | No
         raise DomainError("The completion date must be today or in the past", field="completed_on")
     history.change(milestone, {"status": MilestoneStatus.COMPLETE, "completed_on": completed_on},
                    actor=actor, now=now, action_id=milestone.action_id)
-    commit("This milestone")
+    db.session.commit()
 
 
+@reports_conflicts("This milestone")
 def reopen(milestone: Milestone, *, version: int | None, actor: Person, now: datetime) -> None:
     history.expect_version(milestone, version, "This milestone")
     history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS, "completed_on": None},
                    actor=actor, now=now, action_id=milestone.action_id)
-    commit("This milestone")
+    db.session.commit()
 
 
 def due_values(due: DueDate) -> dict:
@@ -87,6 +100,7 @@ def apply_due(milestone: Milestone, due: DueDate, *, actor: Person | None, now: 
     milestone.phases = due_phases(due)
 
 
+@reports_conflicts("This milestone")
 def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: RevisionReason, reason_text: str,
                      version: int | None, actor: Person, now: datetime) -> DueDateRevision:
     """Move a milestone's due date. The milestone is Red (slipped) until a programme manager accepts."""
@@ -103,10 +117,11 @@ def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: Revision
     )
     db.session.add(revision)
     apply_due(milestone, new_due, actor=actor, now=now)
-    commit("This milestone")
+    db.session.commit()
     return revision
 
 
+@reports_conflicts("This revised date")
 def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor: Person, now: datetime) -> None:
     """Accept a re-planned date (the milestone is rated against it) or reject it (the old date returns)."""
     if not revision.is_pending:
@@ -123,9 +138,10 @@ def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor
                    actor=actor, now=now, action_id=milestone.action_id)
     if not accept:  # the old date as it was written, with its note, phases and any problem
         apply_due(milestone, parse_due_text(revision.old_raw), actor=actor, now=now)
-    commit("This milestone")
+    db.session.commit()
 
 
+@reports_conflicts("This milestone")
 def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, version: int | None, actor: Person,
                now: datetime) -> None:
     """Set a RAG rating that differs from the suggestion (with a reason), or clear it (rating None)."""
@@ -135,12 +151,13 @@ def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, vers
     values = {"rag_set": rating, "rag_set_reason": reason.strip() if rating else None}
     if history.change(milestone, values, actor=actor, now=now, action_id=milestone.action_id):
         milestone.rag_set_by, milestone.rag_set_at = (actor, now) if rating else (None, None)
-    commit("This milestone")
+    db.session.commit()
 
 
 # --- Programme managers keep the plan -----------------------------------------------------------
 
 
+@reports_conflicts("This record")
 def save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
     """Create or edit an area, action, milestone or recommendation, recording every changed field."""
     if entity.id is None:
@@ -152,7 +169,7 @@ def save(entity, values: dict, *, version: int | None, actor: Person, now: datet
     else:
         history.expect_version(entity, version, what)
         history.change(entity, values, actor=actor, now=now, action_id=_own_action_id(entity))
-    commit(what)
+    db.session.commit()
 
 
 def _own_action_id(entity) -> int | None:
@@ -167,6 +184,7 @@ def next_position(items: list) -> int:
     return max((item.position for item in items), default=-1) + 1
 
 
+@reports_conflicts("The RAG key")
 def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> dict[str, str]:
     """Change the labels, definitions and synonyms of a plan's RAG key. Returns errors by field name."""
     errors, values = {}, {}
@@ -185,5 +203,5 @@ def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> d
         return errors
     for entry, entry_values in values.items():
         history.change(entry, entry_values, actor=actor, now=now, action_id=None)
-    commit("The RAG key")
+    db.session.commit()
     return {}

@@ -99,3 +99,16 @@ def test_production_cookies_are_secure(monkeypatch):
     app = create_app("production")
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"]
+
+
+def test_demo_data_is_refused_in_production(app):
+    app.config["ENVIRONMENT"] = "production"
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    assert result.exit_code != 0 and "Refusing to load demo data" in result.output
+
+
+def test_users_create_refuses_a_group_name(app, make_person):
+    make_person("Heads of Service", kind=PersonKind.GROUP, login=False)
+    result = app.test_cli_runner().invoke(args=["users", "create", "--name", "Heads of Service", "--email", "h@x.example",
+                                                "--password", "long-enough-pw"])
+    assert result.exit_code != 0 and "is a group or role in People" in result.output

@@ -224,3 +224,26 @@ def test_after_a_conflict_saving_again_applies_the_change(owner_client, plan_tre
     owner_client.post(f"/milestones/{milestone.id}/rating",
                       data={"rating": "RED", "reason": "Slipping", "version": milestone.version})
     assert milestone.rag_set == Rating.RED
+
+
+def test_two_managers_deciding_the_same_revision_at_once(db, plan_tree, make_person):
+    from sqlalchemy import update
+
+    from app.models import DueDateRevision, RevisionReason
+    from app.services import plans as plan_service
+    from app.services.errors import ConflictError
+    from tests.conftest import NOW
+
+    revision = DueDateRevision(milestone=plan_tree["milestone"], old_kind=DueKind.DATE, old_raw="30/09/20",
+                               new_kind=DueKind.DATE, new_raw="31/12/20", reason=RevisionReason.OTHER,
+                               reason_text="x", proposed_at=NOW)
+    db.session.add(revision)
+    db.session.commit()
+    first, second = make_person("First Manager", Role.PROGRAMME_MANAGER), make_person("Second", Role.PROGRAMME_MANAGER)
+    db.session.execute(update(DueDateRevision).where(DueDateRevision.id == revision.id)  # first manager's decision
+                       .values(decision=RevisionDecision.ACCEPTED, decided_by_id=first.id, version=revision.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(ConflictError):
+        plan_service.decide_revision(revision, accept=False, note="Reject", actor=second, now=NOW)
+    db.session.expire_all()  # the second manager's rejection was not applied over the first decision
+    assert revision.decision != RevisionDecision.REJECTED and revision.decided_by_id != second.id
