@@ -1,6 +1,7 @@
 """Administrators manage people (including groups and placeholders) and teams."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -12,6 +13,8 @@ from app.models import Person, Team
 from app.plans.routes import get_or_404, show_error
 from app.services import people as people_service
 from app.services.errors import DomainError
+from app.services.plan_queries import changes_to
+from app.web import now
 
 
 @bp.before_request
@@ -39,14 +42,15 @@ def edit_person(person_id: int | None = None):
             people_service.save_person(person, name=form.name.data, kind=form.kind.data, email=form.email.data,
                                job_title=form.job_title.data, organisation=form.organisation.data,
                                team_id=form.team_id.data, role=form.role.data, active=form.active.data,
-                               password=form.password.data)
+                               password=form.password.data, actor=current_user, now=now())
             flash(f"{person.name} is saved", "success")
             return redirect(url_for("admin.people"))
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
     return render_template("plans/edit.html", form=form, title="Edit person" if person_id else "Add a person",
-                           cancel_url=url_for("admin.people"))
+                           cancel_url=url_for("admin.people"),
+                           changes=changes_to({"person": [person_id]}) if person_id else None)
 
 
 @bp.route("/teams")
@@ -62,11 +66,11 @@ def edit_team(team_id: int | None = None):
     form = TeamForm(obj=team if request.method == "GET" and team_id else None)
     if form.validate_on_submit():
         try:
-            people_service.save_team(team, form.name.data)
+            people_service.save_team(team, form.name.data, actor=current_user, now=now())
             flash(f"{team.name} is saved", "success")
             return redirect(url_for("admin.teams"))
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
     return render_template("plans/edit.html", form=form, title="Edit team" if team_id else "Add a team",
-                           cancel_url=url_for("admin.teams"))
+                           cancel_url=url_for("admin.teams"), changes=changes_to({"team": [team_id]}) if team_id else None)

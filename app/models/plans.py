@@ -196,6 +196,7 @@ class ImprovementArea(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship(back_populates="improvement_areas")
     identifications: Mapped[list["ImprovementAreaIdentification"]] = relationship(
@@ -203,6 +204,8 @@ class ImprovementArea(db.Model):
         order_by="ImprovementAreaIdentification.identified_in",
         cascade="all, delete-orphan",
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def short_text(self) -> str:
@@ -219,6 +222,9 @@ class ImprovementAreaIdentification(db.Model):
     improvement_area_id: Mapped[int] = mapped_column(ForeignKey("improvement_areas.id"))
     identified_in: Mapped[date] = mapped_column(Date)  # first day of the month Ofsted identified it
     improvement_area: Mapped[ImprovementArea] = relationship(back_populates="identifications")
+
+    def __str__(self) -> str:
+        return self.identified_in.strftime("%B %Y")
 
 
 action_recommendations = Table(

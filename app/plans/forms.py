@@ -1,5 +1,7 @@
 """Forms for owners (updates, completion, revised dates, ratings, evidence) and programme managers."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -144,6 +146,39 @@ class RecommendationForm(VersionedForm):
                        validators=[InputRequired("Enter the recommendation's code"), Length(max=20)])
     text = TextAreaField("Recommendation", widget=GovTextArea(),
                          validators=[InputRequired("Enter the recommendation's text")])
+
+
+class ImprovementAreaForm(VersionedForm):
+    text = TextAreaField("Area for Improvement", widget=GovTextArea(),
+                         validators=[InputRequired("Enter the Area for Improvement as Ofsted wrote it")])
+    identified = TextAreaField("When Ofsted identified it", widget=GovTextArea(),
+                               description="One month per line, for example September 2018",
+                               validators=[InputRequired("Enter at least one month Ofsted identified it")])
+
+    def months(self) -> list[date] | None:
+        """The first day of each month listed, or None after putting each bad line's problem next to the field."""
+        months = []
+        for number, line in enumerate((self.identified.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            reading = read_month(line)
+            if reading.problem:
+                self.identified.errors.append(f"Line {number}: {reading.problem}")
+            else:
+                months.append(reading.on.replace(day=1))
+        return None if self.identified.errors else sorted(set(months))
+
+
+class PlanForm(VersionedForm):
+    title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter the plan's title"),
+                                                                     Length(max=300)])
+    organisation = StringField("Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    revision = StringField("Revision", widget=GovTextInput(), description="For example, Revised April 2020",
+                           validators=[Optional(), Length(max=100)])
+    lead_author = StringField("Lead author", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
+    progress_label = StringField("Progress update label", widget=GovTextInput(),
+                                 description="For example, Progress update July 2020",
+                                 validators=[Optional(), Length(max=200)])
 
 
 class ActionForm(VersionedForm):

@@ -6,12 +6,21 @@ from sqlalchemy import select
 
 from app.auth.decorators import programme_manager_required
 from app.extensions import db
-from app.models import Action, Area, ImprovementArea, Milestone, Person, Recommendation
+from app.models import Action, Area, ImprovementArea, ImprovementAreaIdentification, Milestone, Person, Recommendation
 from app.plans import bp
-from app.plans.forms import ActionForm, AreaForm, MilestoneForm, NewMilestoneForm, RecommendationForm
+from app.plans.forms import (
+    ActionForm,
+    AreaForm,
+    ImprovementAreaForm,
+    MilestoneForm,
+    NewMilestoneForm,
+    PlanForm,
+    RecommendationForm,
+)
 from app.plans.routes import current_plan, get_or_404, show_error
 from app.services import plans as plan_service
 from app.services.errors import DomainError
+from app.services.plan_queries import changes_to
 from app.web import now
 
 
@@ -66,6 +75,45 @@ def edit_recommendation(area_id: int | None = None, recommendation_id: int | Non
             return redirect(url_for("plans.area", area_id=recommendation.area_id))
     return _render(form, "Edit recommendation" if recommendation_id else "Add a recommendation",
                    url_for("plans.area", area_id=recommendation.area_id or area_id))
+
+
+@bp.route("/areas/<int:area_id>/improvement-areas/new", methods=["GET", "POST"])
+@bp.route("/improvement-areas/<int:afi_id>/edit", methods=["GET", "POST"])
+@programme_manager_required
+def edit_improvement_area(area_id: int | None = None, afi_id: int | None = None):
+    if afi_id:
+        afi = get_or_404(ImprovementArea, afi_id)
+    else:
+        area = get_or_404(Area, area_id)
+        afi = ImprovementArea(area_id=area.id, position=plan_service.next_position(area.improvement_areas))
+    form = ImprovementAreaForm()
+    if request.method == "GET" and afi_id:
+        form.process(obj=afi, identified="\n".join(str(ident) for ident in afi.identifications))
+    if form.validate_on_submit():
+        months = form.months()
+        kept = {ident.identified_in: ident for ident in afi.identifications}  # months already recorded stay as they are
+        values = {"text": form.text.data.strip(),
+                  "identifications": [kept.get(month) or ImprovementAreaIdentification(identified_in=month)
+                                      for month in months or []]}
+        if months is not None and _saved(afi, values, form, "This Area for Improvement"):
+            flash("The Area for Improvement is saved", "success")
+            return redirect(url_for("plans.area", area_id=afi.area_id))
+    return _render(form, "Edit Area for Improvement" if afi_id else "Add an Area for Improvement",
+                   url_for("plans.area", area_id=afi.area_id or area_id))
+
+
+@bp.route("/plan/edit", methods=["GET", "POST"])
+@programme_manager_required
+def edit_plan():
+    plan = current_plan()
+    form = PlanForm(obj=plan if request.method == "GET" else None)
+    if form.validate_on_submit():
+        values = {name: (getattr(form, name).data or "").strip() or None
+                  for name in ("title", "organisation", "revision", "lead_author", "progress_label")}
+        if _saved(plan, values, form, "The plan"):
+            flash("The plan's details are saved", "success")
+            return redirect(url_for("plans.overview"))
+    return _render(form, "Edit the plan's details", url_for("plans.overview"))
 
 
 @bp.route("/areas/<int:area_id>/actions/new", methods=["GET", "POST"])
@@ -171,6 +219,11 @@ def edit_rag_key():
         if not errors:
             flash("The RAG key is saved", "success")
             return redirect(url_for("plans.overview"))
-        return render_template("plans/rag_key.html", plan=plan, errors=errors, values=request.form), 400
-    return render_template("plans/rag_key.html", plan=plan, errors={}, values={})
+        return render_template("plans/rag_key.html", plan=plan, errors=errors, values=request.form,
+                               changes=_plan_changes(plan)), 400
+    return render_template("plans/rag_key.html", plan=plan, errors={}, values={}, changes=_plan_changes(plan))
+
+
+def _plan_changes(plan) -> list:
+    return changes_to({"plan": [plan.id], "ragkeyentry": [entry.id for entry in plan.rag_key]})
 

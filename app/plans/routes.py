@@ -24,7 +24,7 @@ from app.services import evidence as evidence_service
 from app.services import permissions
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
-from app.services.plan_queries import PlanFilters, action_page, area_rows, due_windows, plan_overview
+from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
 from app.web import now, today
 
 
@@ -107,7 +107,9 @@ def area(area_id: int):
         selectinload(Area.improvement_areas).selectinload(ImprovementArea.identifications)))
     if area is None:
         abort(404)
-    return render_template("plans/area.html", area=area, rows=area_rows(area_id, window()))
+    changes = changes_to({"area": [area.id], "recommendation": [r.id for r in area.recommendations],
+                          "improvementarea": [a.id for a in area.improvement_areas]})
+    return render_template("plans/area.html", area=area, rows=area_rows(area_id, window()), changes=changes)
 
 
 @bp.route("/actions/<int:action_id>")

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from enum import Enum
 
 from app.extensions import db
-from app.models import ChangeRecord, Person
+from app.models import ChangeRecord, Person, Team
 from app.services.errors import ConflictError
 
 
@@ -15,7 +15,7 @@ def as_text(value) -> str | None:
         return str(value.value)
     if isinstance(value, date | datetime):
         return value.isoformat()
-    if isinstance(value, Person):
+    if isinstance(value, Person | Team):
         return value.name
     if isinstance(value, list):
         return ", ".join(as_text(item) or "" for item in value)

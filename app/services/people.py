@@ -1,37 +1,51 @@
-"""Administering people and teams."""
+"""Administering people and teams. Every change is recorded like changes to the plan (never a password)."""
+
+from datetime import datetime
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Person, PersonKind, Team
+from app.services import history
 from app.services.errors import DomainError
 
 
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
-                organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None) -> None:
-    name, email = name.strip(), (email or "").strip().lower() or None
+                organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
+                actor: Person, now: datetime) -> None:
+    name, email, kind = name.strip(), (email or "").strip().lower() or None, PersonKind(kind)
     _unique(Person, Person.name, name, person.id, "name", f"{name} is already in People")
     if email:
         _unique(Person, Person.email, email, person.id, "email", f"{email} is already used by someone else")
-    kind = PersonKind(kind)
     if kind != PersonKind.INDIVIDUAL and (password or active and person.password_hash):
         raise DomainError("Only a person can sign in: groups and placeholders cannot have a password", "kind")
-    person.name, person.kind, person.email = name, kind, email
-    person.job_title, person.organisation = job_title or None, organisation or None
-    person.team_id, person.role, person.active = team_id or None, role, active
+    values = {"name": name, "kind": kind, "email": email, "job_title": job_title or None,
+              "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
+              "role": role, "active": active}
+    _save(person, values, actor=actor, now=now)
     if kind != PersonKind.INDIVIDUAL:
         person.password_hash = None
     if password:
         person.set_password(password)
-    db.session.add(person)
+        history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
     db.session.commit()
 
 
-def save_team(team: Team, name: str) -> None:
+def save_team(team: Team, name: str, *, actor: Person, now: datetime) -> None:
     _unique(Team, Team.name, name.strip(), team.id, "name", f"There is already a team called {name.strip()}")
-    team.name = name.strip()
-    db.session.add(team)
+    _save(team, {"name": name.strip()}, actor=actor, now=now)
     db.session.commit()
+
+
+def _save(entity, values: dict, *, actor: Person, now: datetime) -> None:
+    if entity.id is None:
+        for name, value in values.items():
+            setattr(entity, name, value)
+        db.session.add(entity)
+        db.session.flush()
+        history.record(entity, "created", None, values.get("name"), actor=actor, now=now, action_id=None)
+    else:
+        history.change(entity, values, actor=actor, now=now, action_id=None)
 
 
 def _unique(model, column, value, own_id, field: str, message: str) -> None:

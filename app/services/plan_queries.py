@@ -383,3 +383,14 @@ def area_rows(area_id: int, window: Window) -> dict[int, list[MilestoneRow]]:
     for row in milestone_rows(window, Action.area_id == area_id):
         grouped[row.action_id].append(row)
     return grouped
+
+
+def changes_to(entities: dict[str, list[int]], limit: int = 200) -> list[ChangeRecord]:
+    """The latest recorded changes to the given records, e.g. {"area": [1], "recommendation": [3, 4]}."""
+    wanted = [and_(ChangeRecord.entity_type == kind, ChangeRecord.entity_id.in_(ids)) for kind, ids in entities.items()
+              if ids]
+    if not wanted:
+        return []
+    return list(db.session.scalars(
+        select(ChangeRecord).where(or_(*wanted)).options(selectinload(ChangeRecord.changed_by))
+        .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)))

@@ -112,3 +112,44 @@ def test_users_create_refuses_a_group_name(app, make_person):
     result = app.test_cli_runner().invoke(args=["users", "create", "--name", "Heads of Service", "--email", "h@x.example",
                                                 "--password", "long-enough-pw"])
     assert result.exit_code != 0 and "is a group or role in People" in result.output
+
+
+def test_programme_manager_records_areas_for_improvement_with_every_month(client, login, make_person, plan_tree):
+    from datetime import date
+
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    area = plan_tree["area"]
+    bad = client.post(f"/areas/{area.id}/improvement-areas/new",
+                      data={"text": "Supervision must be reflective", "identified": "September 2018\nJunly 2019"})
+    html = bad.get_data(as_text=True)
+    assert "Line 2: “Junly 2019” is not a month" in html and "Supervision must be reflective" in html
+    client.post(f"/areas/{area.id}/improvement-areas/new",
+                data={"text": "Supervision must be reflective", "identified": "June 2019\nSeptember 2018\n06/2019"})
+    [afi] = area.improvement_areas
+    assert [i.identified_in for i in afi.identifications] == [date(2018, 9, 1), date(2019, 6, 1)]
+    client.post(f"/improvement-areas/{afi.id}/edit", data={"text": "Supervision must be reflective",
+                                                           "identified": "September 2018\nFebruary 2020",
+                                                           "version": afi.version})
+    assert [str(i) for i in afi.identifications] == ["September 2018", "February 2020"]
+    page = client.get(f"/areas/{area.id}").get_data(as_text=True)
+    assert "September 2018, June 2019 → September 2018, February 2020" in page
+
+
+def test_plan_details_are_editable_and_their_history_shown(client, login, make_person, plan_tree):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    plan = plan_tree["plan"]
+    client.post("/plan/edit", data={"title": "Children's Services Improvement Plan", "revision": "Revised Sept 2020",
+                                    "version": plan.version})
+    assert plan.revision == "Revised Sept 2020"
+    page = client.get("/plan/rag-key").get_data(as_text=True)
+    assert "Revised April 2020 → Revised Sept 2020" in page
+
+
+def test_administrators_changes_to_people_are_recorded(admin_client, db, make_person):
+    person = make_person("Rita Role")
+    admin_client.post(f"/admin/people/{person.id}/edit", data={
+        "name": "Rita Role", "kind": "individual", "email": person.email, "team_id": "0", "role": "qa_lead",
+        "active": "y", "password": "a-new-long-password"})
+    page = admin_client.get(f"/admin/people/{person.id}/edit").get_data(as_text=True)
+    assert "viewer → qa_lead" in page and "set by an administrator" in page
+    assert "a-new-long-password" not in page

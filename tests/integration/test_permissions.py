@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from app.models import DueDateRevision, DueKind, Evidence, Recommendation, RevisionReason, Role
+from app.models import DueDateRevision, DueKind, Evidence, ImprovementArea, Recommendation, RevisionReason, Role
 from tests.conftest import NOW
 
 ROLES = [None, *Role]  # None: signed out
@@ -42,6 +42,8 @@ MATRIX = {
     "plans.edit_action": ("GET", "/actions/{action}/edit", MANAGERS),
     "plans.edit_milestone": ("GET", "/milestones/{milestone}/edit", MANAGERS),
     "plans.edit_rag_key": ("GET", "/plan/rag-key", MANAGERS),
+    "plans.edit_plan": ("GET", "/plan/edit", MANAGERS),
+    "plans.edit_improvement_area": ("GET", "/improvement-areas/{afi}/edit", MANAGERS),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
@@ -52,6 +54,7 @@ EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_recommendation": ("GET", "/areas/{area}/recommendations/new", MANAGERS),
     "plans.edit_action": ("GET", "/areas/{area}/actions/new", MANAGERS),
     "plans.edit_milestone": ("GET", "/actions/{action}/milestones/new", MANAGERS),
+    "plans.edit_improvement_area": ("GET", "/areas/{area}/improvement-areas/new", MANAGERS),
     "admin.edit_person": ("GET", "/admin/people/new", ADMINS),
 }
 
@@ -66,13 +69,14 @@ def world(app, db, plan_tree, make_person, tmp_path):
     revision = DueDateRevision(milestone=milestone, old_kind=DueKind.DATE, new_kind=DueKind.DATE, new_raw="31/12/2020",
                                reason=RevisionReason.CAPACITY, reason_text="Staff shortage", proposed_at=NOW)
     recommendation = Recommendation(plan=plan_tree["plan"], area=plan_tree["area"], code="R1", text="Improve")
-    db.session.add_all([evidence, revision, recommendation])
+    afi = ImprovementArea(area=plan_tree["area"], text="Supervision must be regular")
+    db.session.add_all([evidence, revision, recommendation, afi])
     db.session.commit()
     people = {role: make_person(f"{role.value} person", role) for role in Role}
     people[OWNER], people[LEAD] = plan_tree["owner"], plan_tree["lead"]
     ids = {"area": plan_tree["area"].id, "action": plan_tree["action"].id, "milestone": milestone.id,
            "evidence": evidence.id, "revision": revision.id, "recommendation": recommendation.id,
-           "owner_id": plan_tree["owner"].id}
+           "owner_id": plan_tree["owner"].id, "afi": afi.id}
     return people, ids
 
 
