@@ -41,13 +41,21 @@ class DueDateFieldsMixin:
     due_kind = RadioField("When will it be done?", widget=GovRadioInput(),
                           choices=[(kind.value, kind.label) for kind in DueKind],
                           validators=[InputRequired("Select when it will be done")])
-    due_date = GovDateField("Date", description="The due date, or the review date for ongoing work. "
-                                                "For example, 30 9 2026")
+    due_date = GovDateField("Due date", description="For example, 30 9 2026")
+    review_date = GovDateField("Review date (optional)", description="When to look at this ongoing work again")
     due_month = StringField("Month", widget=GovTextInput(), description="For example, July 2026",
                             validators=[Optional()])
     due_reason = StringField("Why is the date to be decided?", widget=GovTextInput(), validators=[Optional()])
     phases = TextAreaField("Phases", widget=GovTextArea(), validators=[Optional()],
                            description="One phase per line, a name then its date. For example, Phase 1 30/09/2026")
+
+    due_value: DueDate | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check every field, then the due date's details, so all problems are shown at once."""
+        fields_ok = super().validate(extra_validators)
+        self.due_value = self.due() if self.due_kind.data in {kind.value for kind in DueKind} else None
+        return fields_ok and self.due_value is not None
 
     def due(self) -> DueDate | None:
         """The due date described by the fields, or None after adding errors next to the fields."""
@@ -66,7 +74,7 @@ class DueDateFieldsMixin:
             return self._needs_text(self.due_reason, reason, "Say why the date is to be decided") and DueDate(
                 kind, raw=f"TBD: {reason}", note=reason)
         if kind == DueKind.ONGOING:
-            on = self.due_date.data
+            on = self.review_date.data
             return DueDate(kind, on=on, raw=f"{on:%d/%m/%Y} and ongoing" if on else "Ongoing")
         return self._phased()
 

@@ -172,8 +172,8 @@ def edit_milestone(action_id: int | None = None, milestone_id: int | None = None
                      leads="\n".join(lead.name for lead in milestone.leads))
     if form.validate_on_submit():
         leads = _people_named(form.leads, people)
-        due = form.due() if not milestone_id else None
-        if leads is not None and (milestone_id or due is not None):
+        due = None if milestone_id else form.due_value
+        if leads is not None:
             values = {"sub_action": (form.sub_action.data or "").strip() or None,
                       "deliverable": form.deliverable.data.strip(),
                       "responsible": db.session.get(Person, form.responsible_id.data) if form.responsible_id.data else None,

@@ -182,21 +182,19 @@ def revise(milestone_id: int):
     if request.method == "GET":
         form.version.data = milestone.version
     if form.validate_on_submit():
-        due = form.due()
-        if due is not None:
-            try:
-                revision = plan_service.propose_revision(
-                    milestone, new_due=due, reason=form.reason.data, reason_text=form.reason_text.data,
-                    version=form.version.data, actor=current_user, now=now())
-                if permissions.may_decide_revisions(current_user):
-                    plan_service.decide_revision(revision, accept=True, note="Re-planned by a programme manager",
-                                                 actor=current_user, now=now())
-                    return to_milestone(milestone, "The due date is revised and accepted")
-                return to_milestone(milestone, "Your revised date is recorded. It shows as Red (slipped) "
-                                               "until a programme manager accepts it")
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error, milestone)
+        try:
+            revision = plan_service.propose_revision(
+                milestone, new_due=form.due_value, reason=form.reason.data, reason_text=form.reason_text.data,
+                version=form.version.data, actor=current_user, now=now())
+            if permissions.may_decide_revisions(current_user):
+                plan_service.decide_revision(revision, accept=True, note="Re-planned by a programme manager",
+                                             actor=current_user, now=now())
+                return to_milestone(milestone, "The due date is revised and accepted")
+            return to_milestone(milestone, "Your revised date is recorded. It shows as Red (slipped) "
+                                           "until a programme manager accepts it")
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error, milestone)
     return render_template("plans/revise.html", form=form, milestone=milestone, title="Propose a revised date")
 
 

@@ -104,7 +104,7 @@ def test_owner_updates_replans_and_completes_a_milestone(page: Page):
     page.get_by_role("link", name="Propose a revised date").click()
     expect(page.get_by_role("heading", name="Propose a revised date", level=1)).to_be_visible()
     choose(page, "When will it be done?", "Exact date")
-    fill_date(page, "Date", 30, 10, 2020)
+    fill_date(page, "Due date", 30, 10, 2020)
     choose(page, "Main reason for the change", "Capacity")
     page.get_by_label("Explain the change").fill("The participation lead post was vacant until July.")
     page.get_by_role("button", name="Propose revised date").click()

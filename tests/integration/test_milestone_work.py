@@ -189,7 +189,7 @@ def test_rejecting_restores_phases_and_problems_as_written(client, login, plan_t
     db.session.commit()
     login(plan_tree["owner"])
     client.post(f"/milestones/{milestone.id}/revise", data={
-        "due_kind": "ongoing", "due_date": date_parts("31/12/2020"), "reason": "other", "reason_text": "Fix",
+        "due_kind": "ongoing", "review_date": date_parts("31/12/2020"), "reason": "other", "reason_text": "Fix",
         "version": milestone.version})
     assert (milestone.due_kind, milestone.due_raw) == (DueKind.ONGOING, "31/12/2020 and ongoing")
     login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
@@ -247,3 +247,12 @@ def test_two_managers_deciding_the_same_revision_at_once(db, plan_tree, make_per
         plan_service.decide_revision(revision, accept=False, note="Reject", actor=second, now=NOW)
     db.session.expire_all()  # the second manager's rejection was not applied over the first decision
     assert revision.decision != RevisionDecision.REJECTED and revision.decided_by_id != second.id
+
+
+def test_every_problem_in_a_revision_is_shown_at_once(owner_client, plan_tree):
+    response = owner_client.post(f"/milestones/{plan_tree['milestone'].id}/revise", data={
+        "due_kind": "tbd", "due_reason": "", "reason_text": "", "version": plan_tree["milestone"].version})
+    html = page(response)
+    for message in ("Say why the date is to be decided", "Select the main reason for the change",
+                    "Explain why the date needs to change"):
+        assert message in html
