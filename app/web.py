@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from sqlalchemy import func, select
 
-from app.models import Rating, Role
+from app.extensions import db
+from app.models import Plan, RagKeyEntry, Rating, Role
 from app.services import permissions
 from app.services.due_dates import describe, format_date
 from app.services.rag import RATING_WORDS
@@ -28,10 +30,20 @@ def now() -> datetime:
     return datetime.now()
 
 
+def rating_label(rating) -> str:
+    """A rating's word in the current plan's RAG key (so a renamed label shows everywhere); loaded once a request."""
+    if "rating_labels" not in g:
+        latest_plan = select(func.max(Plan.id)).scalar_subquery()
+        g.rating_labels = dict(db.session.execute(
+            select(RagKeyEntry.rating, RagKeyEntry.label).where(RagKeyEntry.plan_id == latest_plan)).all())
+    rating = Rating(rating)
+    return g.rating_labels.get(rating) or RATING_WORDS[rating]
+
+
 def rag_tag(rating, suffix: str = "") -> Markup:
     """A RAG rating as a coloured tag that always carries the word."""
     rating = Rating(rating)
-    text = RATING_WORDS[rating] + suffix
+    text = rating_label(rating) + suffix
     return Markup(f'<strong class="govuk-tag {RAG_TAG_CLASSES[rating]} app-rag">{escape(text)}</strong>')
 
 
@@ -51,8 +63,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
     app.add_template_filter(rag_tag, "rag_tag")
     app.add_template_global(describe, "describe_due")
-    app.add_template_global(RATING_WORDS, "RATING_WORDS")
     app.add_template_global(permissions.manages_plan, "manages_plan")
+    app.add_template_global(rating_label, "rating_label")
 
     @app.context_processor
     def shared_context() -> dict:

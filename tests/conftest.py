@@ -4,6 +4,7 @@ a client, sign-in helpers and small factories for people and plans."""
 from datetime import date, datetime
 
 import pytest
+from flask import g
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
 
@@ -33,6 +34,9 @@ TODAY = date(2020, 7, 31)
 def app():
     app = create_app("testing")
     app.config["AS_OF_DATE"] = TODAY
+    # Tests hold one app context for their whole run, which Flask reuses for every request; in service each
+    # request has its own. Start each request with an empty `g`, as in service.
+    app.before_request(lambda: g.__dict__.clear())
     with app.app_context():
         _db.drop_all()
         _db.create_all()

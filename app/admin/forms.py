@@ -1,19 +1,18 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
-    GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Email, InputRequired, Length, Optional
 
+from app.forms import VersionedForm
 from app.models import PersonKind, Role
 
 
-class PersonForm(FlaskForm):
+class PersonForm(VersionedForm):
     name = StringField("Name", widget=GovTextInput(), validators=[InputRequired("Enter the name"), Length(max=200)])
     kind = RadioField("This is", widget=GovRadioInput(), choices=[(k.value, k.label) for k in PersonKind],
                       default=PersonKind.INDIVIDUAL.value, validators=[InputRequired("Select what this is")],
@@ -30,10 +29,8 @@ class PersonForm(FlaskForm):
     password = PasswordField("New password", widget=GovPasswordInput(), validators=[Optional(), Length(min=10,
                              message="The password must be at least 10 characters")],
                              description="Leave blank to keep the current password")
-    submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class TeamForm(FlaskForm):
+class TeamForm(VersionedForm):
     name = StringField("Team name", widget=GovTextInput(), validators=[InputRequired("Enter the team name"),
                                                                         Length(max=120)])
-    submit = SubmitField("Save", widget=GovSubmitInput())

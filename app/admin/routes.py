@@ -42,12 +42,12 @@ def edit_person(person_id: int | None = None):
             people_service.save_person(person, name=form.name.data, kind=form.kind.data, email=form.email.data,
                                job_title=form.job_title.data, organisation=form.organisation.data,
                                team_id=form.team_id.data, role=form.role.data, active=form.active.data,
-                               password=form.password.data, actor=current_user, now=now())
+                               password=form.password.data, version=form.version.data, actor=current_user, now=now())
             flash(f"{person.name} is saved", "success")
             return redirect(url_for("admin.people"))
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_error(form, error, person if person_id else None)
     return render_template("plans/edit.html", form=form, title="Edit person" if person_id else "Add a person",
                            cancel_url=url_for("admin.people"),
                            changes=changes_to({"person": [person_id]}) if person_id else None)
@@ -66,11 +66,11 @@ def edit_team(team_id: int | None = None):
     form = TeamForm(obj=team if request.method == "GET" and team_id else None)
     if form.validate_on_submit():
         try:
-            people_service.save_team(team, form.name.data, actor=current_user, now=now())
+            people_service.save_team(team, form.name.data, version=form.version.data, actor=current_user, now=now())
             flash(f"{team.name} is saved", "success")
             return redirect(url_for("admin.teams"))
         except DomainError as error:
             db.session.rollback()
-            show_error(form, error)
+            show_error(form, error, team if team_id else None)
     return render_template("plans/edit.html", form=form, title="Edit team" if team_id else "Add a team",
                            cancel_url=url_for("admin.teams"), changes=changes_to({"team": [team_id]}) if team_id else None)

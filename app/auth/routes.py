@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.auth import bp
 from app.auth.forms import LoginForm
@@ -28,7 +28,9 @@ def login():
         email = form.email.data.strip().lower()
         person = db.session.scalar(select(Person).where(Person.email == email))
         if person and person.is_active and person.check_password(form.password.data):
-            person.last_login_at = now()
+            # a plain UPDATE: signing in is not an edit, so it must not bump the version administrators edit
+            db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now())
+                               .execution_options(synchronize_session=False))
             db.session.commit()
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))

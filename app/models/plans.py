@@ -131,8 +131,11 @@ class RagKeyEntry(db.Model):
     definition: Mapped[str] = mapped_column(Text, default="")
     synonyms: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, e.g. "Yellow"
     position: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="rag_key")
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def synonym_list(self) -> list[str]:

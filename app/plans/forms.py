@@ -17,9 +17,8 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, S
 from wtforms.validators import InputRequired, Length, Optional
 
 from app.forms import GovDateField, VersionedForm
-from app.models import DeliveryType, DueKind, Rating, RevisionReason
+from app.models import DeliveryType, DueKind, RevisionReason
 from app.services.due_dates import DueDate, Phase, read_date, read_month
-from app.services.rag import RATING_WORDS
 
 
 class UpdateForm(FlaskForm):
@@ -126,10 +125,8 @@ class DecisionForm(FlaskForm):
 
 
 class RatingForm(VersionedForm):
-    rating = RadioField("RAG rating", widget=GovRadioInput(),
-                        choices=[("suggested", "Use the suggested rating")]
-                        + [(rating.value, RATING_WORDS[rating]) for rating in Rating],
-                        validators=[InputRequired("Select a rating")])
+    rating = RadioField("RAG rating", widget=GovRadioInput(), validators=[InputRequired("Select a rating")])
+    # choices are set per request from the plan's RAG key
     reason = TextAreaField("Why is the rating different from the suggestion?", widget=GovTextArea(),
                            validators=[Optional()])
     submit = SubmitField("Save rating", widget=GovSubmitInput())

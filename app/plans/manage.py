@@ -215,11 +215,18 @@ def _unique_number(model, entity, field, column: str = "number", **scope) -> boo
 def edit_rag_key():
     plan = current_plan()
     if request.method == "POST":
-        errors = plan_service.update_rag_key(plan, request.form, actor=current_user, now=now())
+        values = request.form.to_dict()
+        try:
+            errors = plan_service.update_rag_key(plan, values, actor=current_user, now=now())
+        except DomainError as error:  # someone else saved the key first: show theirs, keep what was typed
+            db.session.rollback()
+            flash(error.message, "error")
+            errors = {"conflict": error.message}
+            values = {name: value for name, value in values.items() if not name.startswith("version-")}
         if not errors:
             flash("The RAG key is saved", "success")
             return redirect(url_for("plans.overview"))
-        return render_template("plans/rag_key.html", plan=plan, errors=errors, values=request.form,
+        return render_template("plans/rag_key.html", plan=plan, errors=errors, values=values,
                                changes=_plan_changes(plan)), 400
     return render_template("plans/rag_key.html", plan=plan, errors={}, values={}, changes=_plan_changes(plan))
 

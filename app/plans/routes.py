@@ -25,7 +25,7 @@ from app.services import permissions
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
 from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
-from app.web import now, today
+from app.web import now, rating_label, today
 
 
 def current_plan() -> Plan:
@@ -220,6 +220,7 @@ def decide(revision_id: int):
 def rating(milestone_id: int):
     milestone = milestone_for_update(milestone_id)
     form = RatingForm()
+    form.rating.choices = [("suggested", "Use the suggested rating")] + [(r.value, rating_label(r)) for r in Rating]
     if request.method == "GET":
         form.version.data = milestone.version
         form.rating.data = milestone.rag_set or "suggested"

@@ -2,6 +2,9 @@
 
 from datetime import date, datetime
 from enum import Enum
+from functools import wraps
+
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import ChangeRecord, Person, Team
@@ -56,3 +59,20 @@ def expect_version(entity, version: int | None, what: str) -> None:
     """Refuse a change made from a stale copy of the record (someone else saved in between)."""
     if version is not None and version != entity.version:
         raise ConflictError(what)
+
+
+def reports_conflicts(what: str):
+    """Turn SQLAlchemy's stale-version error (someone else saved first), raised at any flush, into ConflictError."""
+
+    def decorator(change):
+        @wraps(change)
+        def changed(*args, **kwargs):
+            try:
+                return change(*args, **kwargs)
+            except StaleDataError as error:
+                db.session.rollback()
+                raise ConflictError(kwargs.get("what", what)) from error
+
+        return changed
+
+    return decorator

@@ -8,11 +8,13 @@ from app.extensions import db
 from app.models import Person, PersonKind, Team
 from app.services import history
 from app.services.errors import DomainError
+from app.services.history import reports_conflicts
 
 
+@reports_conflicts("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
                 organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
-                actor: Person, now: datetime) -> None:
+                version: int | None, actor: Person, now: datetime) -> None:
     name, email, kind = name.strip(), (email or "").strip().lower() or None, PersonKind(kind)
     _unique(Person, Person.name, name, person.id, "name", f"{name} is already in People")
     if email:
@@ -22,7 +24,7 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     values = {"name": name, "kind": kind, "email": email, "job_title": job_title or None,
               "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
               "role": role, "active": active}
-    _save(person, values, actor=actor, now=now)
+    _save(person, values, version=version, actor=actor, now=now, what="This person")
     if kind != PersonKind.INDIVIDUAL:
         person.password_hash = None
     if password:
@@ -31,13 +33,14 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     db.session.commit()
 
 
-def save_team(team: Team, name: str, *, actor: Person, now: datetime) -> None:
+@reports_conflicts("This team")
+def save_team(team: Team, name: str, *, version: int | None, actor: Person, now: datetime) -> None:
     _unique(Team, Team.name, name.strip(), team.id, "name", f"There is already a team called {name.strip()}")
-    _save(team, {"name": name.strip()}, actor=actor, now=now)
+    _save(team, {"name": name.strip()}, version=version, actor=actor, now=now, what="This team")
     db.session.commit()
 
 
-def _save(entity, values: dict, *, actor: Person, now: datetime) -> None:
+def _save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
     if entity.id is None:
         for name, value in values.items():
             setattr(entity, name, value)
@@ -45,6 +48,7 @@ def _save(entity, values: dict, *, actor: Person, now: datetime) -> None:
         db.session.flush()
         history.record(entity, "created", None, values.get("name"), actor=actor, now=now, action_id=None)
     else:
+        history.expect_version(entity, version, what)
         history.change(entity, values, actor=actor, now=now, action_id=None)
 
 

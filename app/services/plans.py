@@ -5,9 +5,6 @@ made from a stale copy raises ConflictError instead of overwriting someone else'
 """
 
 from datetime import date, datetime
-from functools import wraps
-
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import (
@@ -25,24 +22,8 @@ from app.models import (
 )
 from app.services import history
 from app.services.due_dates import DueDate, parse_due_text
-from app.services.errors import ConflictError, DomainError
-
-
-def reports_conflicts(what: str):
-    """Turn SQLAlchemy's stale-version error (someone else saved first), raised at any flush, into ConflictError."""
-
-    def decorator(change):
-        @wraps(change)
-        def changed(*args, **kwargs):
-            try:
-                return change(*args, **kwargs)
-            except StaleDataError as error:
-                db.session.rollback()
-                raise ConflictError(kwargs.get("what", what)) from error
-
-        return changed
-
-    return decorator
+from app.services.errors import DomainError
+from app.services.history import reports_conflicts
 
 
 @reports_conflicts("This milestone")
@@ -202,6 +183,8 @@ def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> d
     if errors:
         return errors
     for entry, entry_values in values.items():
+        version = form.get(f"version-{entry.rating}", "")
+        history.expect_version(entry, int(version) if version.isdigit() else None, "The RAG key")
         history.change(entry, entry_values, actor=actor, now=now, action_id=None)
     db.session.commit()
     return {}

@@ -153,3 +153,29 @@ def test_administrators_changes_to_people_are_recorded(admin_client, db, make_pe
     page = admin_client.get(f"/admin/people/{person.id}/edit").get_data(as_text=True)
     assert "viewer → qa_lead" in page and "set by an administrator" in page
     assert "a-new-long-password" not in page
+
+
+def test_rag_key_edits_from_a_stale_page_are_refused(client, login, make_person, plan_tree, db):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    key = plan_tree["plan"].rag_key
+    form = {f"{part}-{entry.rating.value}": getattr(entry, part) for entry in key
+            for part in ("label", "definition", "synonyms", "version")}
+    key[0].definition = "Changed by a colleague"
+    db.session.commit()
+    response = client.post("/plan/rag-key", data={**form, "definition-RED": "Mine"})
+    assert response.status_code == 400 and "changed by someone else" in response.get_data(as_text=True)
+    assert "Mine" in response.get_data(as_text=True) and key[0].definition == "Changed by a colleague"
+
+
+def test_stale_person_edit_is_refused_and_signing_in_does_not_count_as_an_edit(app, admin_client, db, make_person):
+    person = make_person("Vera Version")
+    version = person.version
+    form = {"name": "Vera Version", "kind": "individual", "email": person.email, "team_id": "0", "role": "auditor",
+            "active": "y", "version": version}
+    app.test_client().post("/login", data={"email": person.email, "password": "correct-horse-battery"})
+    db.session.expire_all()
+    assert person.last_login_at is not None and person.version == version
+    person.job_title = "Changed meanwhile"
+    db.session.commit()
+    response = admin_client.post(f"/admin/people/{person.id}/edit", data=form)
+    assert "changed by someone else" in response.get_data(as_text=True) and person.role == Role.VIEWER

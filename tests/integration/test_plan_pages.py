@@ -111,3 +111,12 @@ def test_query_count_does_not_grow_with_the_data(client, login, plan_tree, db, c
     grow(db, plan_tree, plan_tree["owner"], 20)
     add_milestone(db, plan_tree["action"], pm, due_on=date(2020, 6, 30), updated_on=date(2020, 7, 1))
     assert queries() == small
+
+
+def test_labels_from_the_plans_rag_key_are_shown(client, login, varied_plan, db):
+    amber = next(entry for entry in varied_plan["plan"].rag_key if entry.rating == Rating.AMBER)
+    amber.label = "On track"
+    db.session.commit()
+    login(varied_plan["owner"])
+    html = client.get("/plan").get_data(as_text=True)
+    assert 'govuk-tag--orange app-rag">On track<' in html and ">Amber<" not in html
