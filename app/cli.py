@@ -7,8 +7,9 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Action, Area, Milestone, Person, Role, Team
-from app.services import demo
+from app.models import Action, Area, Milestone, Role
+from app.services import demo, people
+from app.services.errors import DomainError
 
 
 def register(app: Flask) -> None:
@@ -51,18 +52,9 @@ def users_group() -> None:
 def users_create(name, email, role, job_title, team, password) -> None:
     if len(password) < 10:
         raise click.BadParameter("use at least 10 characters", param_hint="--password")
-    email = email.strip().lower()
-    person = db.session.scalar(select(Person).where((Person.email == email) | (Person.name == name)))
-    if person is not None and not person.is_individual:
-        raise click.ClickException(f"{person.name} is a {person.kind.label.lower()} in People, not a person: "
-                                   "choose another name")
-    if person is None:
-        person = Person(name=name)
-        db.session.add(person)
-    person.email, person.role, person.job_title = email, Role(role), job_title or person.job_title
-    if team:
-        person.team = db.session.scalar(select(Team).where(Team.name == team)) or Team(name=team)
-    person.set_password(password)
-    person.active = True
-    db.session.commit()
+    try:
+        person = people.grant_login(name=name, email=email, role=Role(role), job_title=job_title, team_name=team,
+                                    password=password, now=datetime.now())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
     click.echo(f"{person.name} <{person.email}> can now sign in as {Role(role).label}.")

@@ -13,6 +13,8 @@ from app.services import permissions
 from app.services.due_dates import describe, format_date
 from app.services.rag import RATING_WORDS
 
+RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date"}
+
 RAG_TAG_CLASSES = {
     Rating.RED: "govuk-tag--red",
     Rating.AMBER: "govuk-tag--orange",
@@ -62,6 +64,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
     app.add_template_filter(rag_tag, "rag_tag")
+    app.add_template_filter(lambda kind: RECORD_KINDS.get(kind, kind.capitalize()), "record_kind")
     app.add_template_global(describe, "describe_due")
     app.add_template_global(permissions.manages_plan, "manages_plan")
     app.add_template_global(rating_label, "rating_label")

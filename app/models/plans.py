@@ -106,6 +106,7 @@ class Plan(db.Model):
     revision: Mapped[str | None] = mapped_column(String(100))
     lead_author: Mapped[str | None] = mapped_column(String(200))
     progress_label: Mapped[str | None] = mapped_column(String(200))
+    import_source: Mapped[str | None] = mapped_column(String(200), unique=True)  # what it was loaded from, if any
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     rag_key: Mapped[list["RagKeyEntry"]] = relationship(

@@ -171,6 +171,8 @@ class ImprovementAreaForm(VersionedForm):
                 self.identified.errors.append(f"Line {number}: {reading.problem}")
             else:
                 months.append(reading.on.replace(day=1))
+        if not months and not self.identified.errors:
+            self.identified.errors.append("Enter at least one month Ofsted identified it")
         return None if self.identified.errors else sorted(set(months))
 
 
@@ -178,7 +180,7 @@ class PlanForm(VersionedForm):
     title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter the plan's title"),
                                                                      Length(max=300)])
     organisation = StringField("Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    revision = StringField("Revision", widget=GovTextInput(), description="For example, Revised April 2020",
+    revision = StringField("Revision", widget=GovTextInput(), description="For example, April 2020",
                            validators=[Optional(), Length(max=100)])
     lead_author = StringField("Lead author", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     progress_label = StringField("Progress update label", widget=GovTextInput(),

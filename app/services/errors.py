@@ -18,5 +18,5 @@ class ConflictError(DomainError):
     def __init__(self, what: str = "This record"):
         super().__init__(
             f"{what} was changed by someone else while you were editing it. What you typed is kept below. "
-            "Check their change on the milestone's page (open it in a new tab), then save again to apply yours."
+            "Check their change (open the page in a new tab), then save again if yours is still needed."
         )

@@ -4,6 +4,8 @@ from datetime import date, datetime
 from enum import Enum
 from functools import wraps
 
+from sqlalchemy import inspect
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -35,7 +37,18 @@ def change(entity, values: dict, *, actor: Person | None, now: datetime, action_
         record(entity, name, as_text(old), as_text(new), actor=actor, now=now, action_id=action_id)
         setattr(entity, name, new)
         changed.append(name)
+    if changed and hasattr(entity, "version"):
+        _touch(entity)
     return changed
+
+
+def _touch(entity) -> None:
+    """Make the row itself part of the save, so its version moves on even when only linked rows changed
+    (leads, recommendations, months): a form opened before this save is then refused, not applied over it."""
+    mapper = inspect(entity).mapper
+    column = next(attr.key for attr in mapper.column_attrs
+                  if not attr.columns[0].primary_key and attr.columns[0] is not mapper.version_id_col)
+    flag_modified(entity, column)
 
 
 def record(entity, field_name: str, old: str | None, new: str | None, *, actor, now, action_id) -> None:

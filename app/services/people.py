@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Person, PersonKind, Team
+from app.models import Person, PersonKind, Role, Team
 from app.services import history
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
@@ -25,8 +25,10 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
               "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
               "role": role, "active": active}
     _save(person, values, version=version, actor=actor, now=now, what="This person")
-    if kind != PersonKind.INDIVIDUAL:
+    if kind != PersonKind.INDIVIDUAL and person.password_hash:
         person.password_hash = None
+        history.record(person, "password", None, "removed: groups and placeholders cannot sign in",
+                       actor=actor, now=now, action_id=None)
     if password:
         person.set_password(password)
         history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
@@ -34,13 +36,34 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
 
 
 @reports_conflicts("This team")
+def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
+                now: datetime) -> Person:
+    """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""
+    name, email = name.strip(), email.strip().lower()
+    person = (db.session.scalar(select(Person).where(Person.email == email))
+              or db.session.scalar(select(Person).where(func.lower(Person.name) == name.lower())) or Person())
+    if person.id and not person.is_individual:
+        raise DomainError(f"{person.name} is a {person.kind.label.lower()} in People, not a person: choose another name")
+    team = None
+    if team_name:
+        team = db.session.scalar(select(Team).where(func.lower(Team.name) == team_name.strip().lower()))
+        team = team or Team(name=team_name.strip())
+    values = {"name": person.name or name, "kind": PersonKind.INDIVIDUAL, "email": email, "role": role,
+              "job_title": job_title or person.job_title, "team": team or person.team, "active": True}
+    _save(person, values, version=None, actor=None, now=now, what="This person")
+    person.set_password(password)
+    history.record(person, "password", None, "set from the command line", actor=None, now=now, action_id=None)
+    db.session.commit()
+    return person
+
+
 def save_team(team: Team, name: str, *, version: int | None, actor: Person, now: datetime) -> None:
     _unique(Team, Team.name, name.strip(), team.id, "name", f"There is already a team called {name.strip()}")
     _save(team, {"name": name.strip()}, version=version, actor=actor, now=now, what="This team")
     db.session.commit()
 
 
-def _save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
+def _save(entity, values: dict, *, version: int | None, actor: Person | None, now: datetime, what: str) -> None:
     if entity.id is None:
         for name, value in values.items():
             setattr(entity, name, value)

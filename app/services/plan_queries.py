@@ -108,38 +108,37 @@ def _milestones():
 def milestone_rows(window: Window, *conditions, limit: int | None = None) -> list[MilestoneRow]:
     """The milestones matching the SQL conditions, with their facts and ratings, in one query."""
     facts = Facts(window)
+    order = (Action.area_id, Action.position, Milestone.position, Milestone.id)
+    if limit is not None:  # pick the rows first, so their facts are worked out only for the rows shown
+        chosen = _milestones().add_columns(Milestone.id).where(*conditions).order_by(*order).limit(limit)
+        conditions = (Milestone.id.in_(chosen.scalar_subquery()),)
     query = (
         _milestones()
         .add_columns(
             Milestone.id, Milestone.action_id, Action.number, Action.area_id, Milestone.deliverable, OWNER.name,
             Milestone.status, Milestone.due_kind, Milestone.due_on, Milestone.due_raw, Milestone.due_problem,
             Milestone.completed_on, Milestone.rag_set, facts.latest_on, facts.slipped, facts.has_pending,
-            facts.pending_from, facts.unassigned,
+            facts.pending_from, facts.unassigned, facts.overdue, facts.due_soon, facts.stale,
         )
         .where(*conditions)
-        .order_by(Action.area_id, Action.position, Milestone.position, Milestone.id)
-        .limit(limit)
+        .order_by(*order)
     )
     return [_row(values, window) for values in db.session.execute(query)]
 
 
 def _row(values, window: Window) -> MilestoneRow:
     (mid, action_id, number, area_id, deliverable, owner_name, status, due_kind, due_on, due_raw, due_problem,
-     completed_on, rag_set, latest_on, slipped, has_pending, pending_from, unassigned) = values
+     completed_on, rag_set, latest_on, slipped, has_pending, pending_from, unassigned, overdue, due_soon, stale) = values
     facts = rag.MilestoneFacts(status=status, due_kind=due_kind, due_on=due_on, due_problem=due_problem,
                                completed_on=completed_on, pending_revision_from=pending_from,
                                has_pending_revision=bool(has_pending))
     suggested = rag.suggest(facts, window.today)
-    open_work = status != MilestoneStatus.COMPLETE
     return MilestoneRow(
         id=mid, action_id=action_id, action_number=number, area_id=area_id, deliverable=deliverable,
         responsible_name=owner_name, status=status, due_kind=due_kind, due_on=due_on, due_raw=due_raw,
         due_problem=due_problem, latest_update_on=latest_on, slipped=bool(slipped), suggested=suggested,
         rating=rag.effective(suggested.rating, rag_set), rating_was_set=rag_set is not None,
-        unassigned=bool(unassigned),
-        overdue=open_work and due_on is not None and due_on < window.today,
-        due_soon=open_work and due_on is not None and window.today <= due_on <= window.soon_end,
-        stale=open_work and (latest_on is None or latest_on < window.stale_before),
+        unassigned=bool(unassigned), overdue=bool(overdue), due_soon=bool(due_soon), stale=bool(stale),
     )
 
 

@@ -179,3 +179,33 @@ def test_stale_person_edit_is_refused_and_signing_in_does_not_count_as_an_edit(a
     db.session.commit()
     response = admin_client.post(f"/admin/people/{person.id}/edit", data=form)
     assert "changed by someone else" in response.get_data(as_text=True) and person.role == Role.VIEWER
+
+
+def test_changing_only_the_leads_still_refuses_a_stale_form(client, login, make_person, plan_tree, db):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    milestone = plan_tree["milestone"]
+    form = {"deliverable": milestone.deliverable, "responsible_id": str(plan_tree["owner"].id), "version": milestone.version}
+    client.post(f"/milestones/{milestone.id}/edit", data={**form, "leads": "Olive Owner"})
+    assert [lead.name for lead in milestone.leads] == ["Olive Owner"]
+    stale = client.post(f"/milestones/{milestone.id}/edit", data={**form, "leads": "Lee Lead"})
+    assert "changed by someone else" in stale.get_data(as_text=True)
+    assert [lead.name for lead in milestone.leads] == ["Olive Owner"]
+
+
+def test_blank_months_are_refused(client, login, make_person, plan_tree):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    response = client.post(f"/areas/{plan_tree['area'].id}/improvement-areas/new", data={"text": "X", "identified": "  \n "})
+    assert "Enter at least one month Ofsted identified it" in response.get_data(as_text=True)
+
+
+def test_users_create_finds_people_by_email_then_name_whatever_the_case(app, db, make_person):
+    existing = make_person("Mo Match", login=False)
+    result = app.test_cli_runner().invoke(args=["users", "create", "--name", "mo match", "--email", "mo@x.example",
+                                                "--password", "long-enough-pw"])
+    assert result.exit_code == 0, result.output
+    assert existing.email == "mo@x.example" and existing.check_password("long-enough-pw") and existing.name == "Mo Match"
+    from app.models import ChangeRecord
+
+    fields = db.session.scalars(select(ChangeRecord.field).where(ChangeRecord.entity_id == existing.id,
+                                                                 ChangeRecord.entity_type == "person")).all()
+    assert "password" in fields and "email" in fields

@@ -90,3 +90,14 @@ def test_pages_show_flags_and_raw_text(app, db, client, login):
     assert "To be decided" in page and "As written:" in page and "TBD" in page
     overview = client.get("/plan").get_data(as_text=True)
     assert len(re.findall(r'data-area="\d\.0"', overview)) == 5
+
+
+def test_renaming_the_plan_does_not_make_the_demo_load_it_again(app, db):
+    from app.models import Plan
+
+    load(app.test_cli_runner())
+    plan = db.session.scalar(select(Plan))
+    plan.title, plan.revision = "Improvement Plan", "Revised September 2020"
+    db.session.commit()
+    assert load(app.test_cli_runner()).startswith("Already loaded")
+    assert count(db, Plan) == 1

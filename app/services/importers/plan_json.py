@@ -52,9 +52,7 @@ def load_plan_file(path: Path, *, now: datetime, email_domain: str) -> LoadResul
 
 
 def load_plan(source: dict, *, now: datetime, email_domain: str) -> LoadResult:
-    existing = db.session.scalar(
-        select(Plan).where(Plan.title == source["title"], Plan.revision == source.get("revised"))
-    )
+    existing = db.session.scalar(select(Plan).where(Plan.import_source == _source_key(source)))
     if existing:
         return LoadResult(existing, created=False)
     loader = _Loader(source, now=now, email_domain=email_domain)
@@ -71,8 +69,8 @@ class _Loader:
 
     def load(self) -> Plan:
         source = self.source
-        plan = Plan(title=source["title"], organisation=source.get("organisation"), revision=source.get("revised"),
-                    lead_author=source.get("lead_author"),
+        plan = Plan(import_source=_source_key(source), title=source["title"], organisation=source.get("organisation"),
+                    revision=source.get("revised"), lead_author=source.get("lead_author"),
                     progress_label=f"Progress update {source['progress_update']}" if source.get("progress_update") else None)
         plan.rag_key = self.key = self._rag_key(source.get("rag_definitions", {}))
         db.session.add(plan)
@@ -155,6 +153,11 @@ class _Loader:
         if body and dated:
             db.session.add(ProgressUpdate(milestone=milestone, written_on=date.fromisoformat(dated[0]["date"]),
                                           body=body, signed_as=self.signature, created_at=self.now))
+
+
+def _source_key(source: dict) -> str:
+    """What identifies a loaded plan, whatever programme managers later rename it to."""
+    return source.get("source") or f"{source['title']} ({source.get('revised')})"
 
 
 def _status(source: dict, completed_on: date | None) -> MilestoneStatus:
