@@ -44,10 +44,6 @@ class DueDate:
     completed_on: date | None = None  # "Completed 20/02/20"
     revised: bool = False  # "Revised 30/11/20": the plan already says this date was moved
 
-    @property
-    def is_valid(self) -> bool:
-        return self.problem is None
-
 
 @dataclass(frozen=True)
 class DateReading:

@@ -33,10 +33,6 @@ class RagResult:
     rating: Rating
     explanation: str
 
-    @property
-    def word(self) -> str:
-        return RATING_WORDS[self.rating]
-
 
 def suggest(facts: MilestoneFacts, today: date) -> RagResult:
     if facts.status == MilestoneStatus.COMPLETE:
