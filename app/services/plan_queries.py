@@ -91,12 +91,11 @@ class Facts:
 
 
 def _placeholder_lead():
-    lead = aliased(Person)
-    return exists().where(
-        milestone_leads.c.milestone_id == Milestone.id,
-        milestone_leads.c.person_id == lead.id,
-        lead.kind == PersonKind.PLACEHOLDER,
-    )
+    """Led by a placeholder ("tbd"): a list worked out once per query, not once per milestone."""
+    led_by_placeholder = (select(milestone_leads.c.milestone_id)
+                          .join(Person, Person.id == milestone_leads.c.person_id)
+                          .where(Person.kind == PersonKind.PLACEHOLDER))
+    return Milestone.id.in_(led_by_placeholder)
 
 
 def _milestones():
