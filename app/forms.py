@@ -27,7 +27,7 @@ class GovDateField(DateField):
         parts = [part.strip() for part in valuelist]
         if len(parts) != 3 or not all(parts):
             self.data = None
-            raise ValueError(f"{self.label.text} must include a day, month and year")
+            raise ValueError("Enter the day, month and year, for example 30 9 2026")
         reading = read_date("/".join(parts))
         self.data = reading.on
         if reading.problem:

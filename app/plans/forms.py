@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.forms import GovDateField, VersionedForm
 from app.models import DeliveryType, DueKind, RevisionReason
@@ -34,6 +34,10 @@ class CompleteForm(VersionedForm):
     submit = SubmitField("Mark as complete", widget=GovSubmitInput())
 
 
+DETAIL_FIELDS = {DueKind.DATE: "due_date", DueKind.MONTH: "due_month", DueKind.TBD: "due_reason",
+                 DueKind.ONGOING: "review_date", DueKind.PHASED: "phases"}
+
+
 class DueDateFieldsMixin:
     """The typed due date: a kind, plus the details that kind needs."""
 
@@ -51,10 +55,15 @@ class DueDateFieldsMixin:
     due_value: DueDate | None = None
 
     def validate(self, extra_validators=None) -> bool:
-        """Check every field, then the due date's details, so all problems are shown at once."""
-        fields_ok = super().validate(extra_validators)
-        self.due_value = self.due() if self.due_kind.data in {kind.value for kind in DueKind} else None
-        return fields_ok and self.due_value is not None
+        """Check every field, then the due date's details, so all problems are shown at once. Boxes that belong
+        to a choice not taken are ignored, whatever was left in them."""
+        super().validate(extra_validators)
+        chosen = self.due_kind.data if self.due_kind.data in {kind.value for kind in DueKind} else None
+        for kind, name in DETAIL_FIELDS.items():
+            if kind != chosen:
+                getattr(self, name).errors = []
+        self.due_value = self.due() if chosen else None
+        return not self.errors and self.due_value is not None
 
     def due(self) -> DueDate | None:
         """The due date described by the fields, or None after adding errors next to the fields."""
@@ -160,6 +169,14 @@ class ImprovementAreaForm(VersionedForm):
                                description="One month per line, for example September 2018",
                                validators=[InputRequired("Enter at least one month Ofsted identified it")])
 
+    month_values: list[date] | None = None
+
+    def validate(self, extra_validators=None) -> bool:
+        super().validate(extra_validators)
+        if not self.identified.errors:
+            self.month_values = self.months()
+        return not self.errors
+
     def months(self) -> list[date] | None:
         """The first day of each month listed, or None after putting each bad line's problem next to the field."""
         months = []
@@ -214,6 +231,19 @@ class MilestoneForm(VersionedForm):
     responsible_id = SelectField("Responsible person", widget=GovSelect(), coerce=int)
     leads = TextAreaField("Who will lead this", widget=GovTextArea(), validators=[Optional()],
                           description="One name per line: people, groups or placeholders already in People.")
+
+    def __init__(self, *args, people: list | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {person.name.lower(): person for person in people or []}
+        self.lead_people: list = []
+
+    def validate_leads(self, field) -> None:
+        names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
+        unknown = [name for name in names if name.lower() not in self.people]
+        if unknown:
+            raise ValidationError(f"No one called {', '.join(unknown)} is in People. Check the spelling, or ask an "
+                                  "administrator to add them")
+        self.lead_people = list(dict.fromkeys(self.people[name.lower()] for name in names))
 
 
 class NewMilestoneForm(DueDateFieldsMixin, MilestoneForm):

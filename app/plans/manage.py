@@ -90,12 +90,12 @@ def edit_improvement_area(area_id: int | None = None, afi_id: int | None = None)
     if request.method == "GET" and afi_id:
         form.process(obj=afi, identified="\n".join(str(ident) for ident in afi.identifications))
     if form.validate_on_submit():
-        months = form.months()
+        months = form.month_values
         kept = {ident.identified_in: ident for ident in afi.identifications}  # months already recorded stay as they are
         values = {"text": form.text.data.strip(),
                   "identifications": [kept.get(month) or ImprovementAreaIdentification(identified_in=month)
-                                      for month in months or []]}
-        if months is not None and _saved(afi, values, form, "This Area for Improvement"):
+                                      for month in months]}
+        if _saved(afi, values, form, "This Area for Improvement"):
             flash("The Area for Improvement is saved", "success")
             return redirect(url_for("plans.area", area_id=afi.area_id))
     return _render(form, "Edit Area for Improvement" if afi_id else "Add an Area for Improvement",
@@ -157,46 +157,32 @@ def edit_action(area_id: int | None = None, action_id: int | None = None):
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
 @programme_manager_required
 def edit_milestone(action_id: int | None = None, milestone_id: int | None = None):
+    people = db.session.scalars(select(Person).order_by(Person.name)).all()
     if milestone_id:
         milestone = get_or_404(Milestone, milestone_id)
-        form = MilestoneForm()
+        form = MilestoneForm(people=people)
     else:
         action = get_or_404(Action, action_id)
         milestone = Milestone(action_id=action.id, position=plan_service.next_position(action.milestones))
-        form = NewMilestoneForm()
-    people = db.session.scalars(select(Person).order_by(Person.name)).all()
+        form = NewMilestoneForm(people=people)
     form.responsible_id.choices = [(0, "Not yet assigned")] + [(p.id, f"{p.name} ({p.kind.label})" if not p.is_individual
                                                                 else p.name) for p in people]
     if request.method == "GET" and milestone_id:
         form.process(obj=milestone, responsible_id=milestone.responsible_id or 0,
                      leads="\n".join(lead.name for lead in milestone.leads))
     if form.validate_on_submit():
-        leads = _people_named(form.leads, people)
-        due = None if milestone_id else form.due_value
-        if leads is not None:
-            values = {"sub_action": (form.sub_action.data or "").strip() or None,
-                      "deliverable": form.deliverable.data.strip(),
-                      "responsible": db.session.get(Person, form.responsible_id.data) if form.responsible_id.data else None,
-                      "leads": leads}
-            if due is not None:
-                values.update(plan_service.due_values(due), phases=plan_service.due_phases(due))
-            if _saved(milestone, values, form, "This milestone"):
-                flash("The milestone is saved", "success")
-                return redirect(url_for("plans.milestone", milestone_id=milestone.id))
+        values = {"sub_action": (form.sub_action.data or "").strip() or None,
+                  "deliverable": form.deliverable.data.strip(),
+                  "responsible": db.session.get(Person, form.responsible_id.data) if form.responsible_id.data else None,
+                  "leads": form.lead_people}
+        if not milestone_id:
+            values.update(plan_service.due_values(form.due_value), phases=plan_service.due_phases(form.due_value))
+        if _saved(milestone, values, form, "This milestone"):
+            flash("The milestone is saved", "success")
+            return redirect(url_for("plans.milestone", milestone_id=milestone.id))
     return _render(form, "Edit milestone" if milestone_id else f"Add a milestone to action {action.number}",
                    url_for("plans.milestone", milestone_id=milestone_id) if milestone_id
                    else url_for("plans.action", action_id=action_id))
-
-
-def _people_named(field, people: list[Person]) -> list[Person] | None:
-    by_name = {person.name.lower(): person for person in people}
-    names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]
-    unknown = [name for name in names if name.lower() not in by_name]
-    if unknown:
-        field.errors = [f"No one called {', '.join(unknown)} is in People. Check the spelling, or ask an "
-                        "administrator to add them"]
-        return None
-    return list(dict.fromkeys(by_name[name.lower()] for name in names))
 
 
 def _unique_number(model, entity, field, column: str = "number", **scope) -> bool:

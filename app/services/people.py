@@ -35,7 +35,6 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     db.session.commit()
 
 
-@reports_conflicts("This team")
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
                 now: datetime) -> Person:
     """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""
@@ -57,6 +56,7 @@ def grant_login(*, name: str, email: str, role: Role, job_title: str | None, tea
     return person
 
 
+@reports_conflicts("This team")
 def save_team(team: Team, name: str, *, version: int | None, actor: Person, now: datetime) -> None:
     _unique(Team, Team.name, name.strip(), team.id, "name", f"There is already a team called {name.strip()}")
     _save(team, {"name": name.strip()}, version=version, actor=actor, now=now, what="This team")

@@ -209,3 +209,13 @@ def test_users_create_finds_people_by_email_then_name_whatever_the_case(app, db,
     fields = db.session.scalars(select(ChangeRecord.field).where(ChangeRecord.entity_id == existing.id,
                                                                  ChangeRecord.entity_type == "person")).all()
     assert "password" in fields and "email" in fields
+
+
+def test_milestone_form_reports_unknown_leads_with_other_problems(client, login, make_person, plan_tree):
+    login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    response = client.post(f"/actions/{plan_tree['action'].id}/milestones/new", data={
+        "deliverable": "", "responsible_id": "0", "leads": "Nobody Known", "due_kind": "tbd", "due_reason": ""})
+    html = response.get_data(as_text=True)
+    for message in ("Enter the milestone or deliverable", "No one called Nobody Known is in People",
+                    "Say why the date is to be decided"):
+        assert message in html

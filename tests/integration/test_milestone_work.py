@@ -256,3 +256,12 @@ def test_every_problem_in_a_revision_is_shown_at_once(owner_client, plan_tree):
     for message in ("Say why the date is to be decided", "Select the main reason for the change",
                     "Explain why the date needs to change"):
         assert message in html
+
+
+def test_boxes_of_a_choice_not_taken_are_ignored(owner_client, plan_tree):
+    milestone = plan_tree["milestone"]
+    response = owner_client.post(f"/milestones/{milestone.id}/revise", data={
+        "due_kind": "tbd", "due_reason": "Awaiting the funding decision", "due_date": ["31", "", ""],
+        "reason": "dependency", "reason_text": "Funding", "version": milestone.version})
+    assert response.status_code == 302
+    assert (milestone.due_kind, milestone.due_note) == (DueKind.TBD, "Awaiting the funding decision")
