@@ -20,7 +20,7 @@ from unittest.mock import patch
 
 import flask_migrate
 from flask import Flask
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, inspect, select, update
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -49,7 +49,7 @@ from app.services.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 3  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 4  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)
@@ -173,6 +173,9 @@ class Generator:
                  (ProgressUpdate, self.updates), (DueDateRevision, self.revisions), (ChangeRecord, self.change_records))
         for target, build in steps:  # Core inserts into the tables: about 3x faster than ORM bulk inserts here
             db.session.execute(insert(getattr(target, "__table__", target)), build())
+        latest = (select(func.max(ProgressUpdate.written_on)).where(ProgressUpdate.milestone_id == Milestone.id)
+                  .scalar_subquery())
+        db.session.execute(update(Milestone).values(latest_update_on=latest))  # as the app keeps it
 
     # --- People and the plan's structure ---------------------------------------------------------
 

@@ -314,6 +314,10 @@ class Milestone(db.Model):
     due_note: Mapped[str] = mapped_column(Text, default="")  # TBD reason, or a note after the date
     due_problem: Mapped[str | None] = mapped_column(Text)  # set when the date as written is invalid
 
+    # The date of the newest progress update. Updates are append-only, so services keep it with one UPDATE when
+    # they add one (not a user's edit: the version does not move); pages then spot stale work without a subquery.
+    latest_update_on: Mapped[date | None] = mapped_column(Date)
+
     rag_set: Mapped[Rating | None] = mapped_column(enum_type(Rating, "rag_set"))
     rag_set_reason: Mapped[str | None] = mapped_column(Text)
     rag_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))

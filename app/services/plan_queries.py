@@ -67,7 +67,6 @@ class MilestoneRow:
 
 
 OWNER = aliased(Person, name="owner")
-NEVER = date(1900, 1, 1)  # stands in for "no update yet", so the latest-update subquery runs once per row
 
 
 class Facts:
@@ -78,16 +77,17 @@ class Facts:
         pending = DueDateRevision.decision == RevisionDecision.PROPOSED
         of_milestone = DueDateRevision.milestone_id == Milestone.id
         open_work = Milestone.status != MilestoneStatus.COMPLETE
-        self.latest_on = (select(func.max(ProgressUpdate.written_on))
-                          .where(ProgressUpdate.milestone_id == Milestone.id).scalar_subquery())
+        self.latest_on = Milestone.latest_update_on
         self.pending_from = select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery()
         self.has_pending = exists().where(of_milestone, pending)
         self.slipped = exists().where(of_milestone)
-        self.unassigned = or_(OWNER.kind.is_(None), OWNER.kind != PersonKind.INDIVIDUAL, _placeholder_lead())
+        self.unassigned = or_(Milestone.responsible_id.is_(None),
+                              Milestone.responsible_id.not_in(select(Person.id).where(Person.kind == PersonKind.INDIVIDUAL)),
+                              _placeholder_lead())
         self.rating = func.coalesce(Milestone.rag_set, rag.suggested_rating_sql(Milestone, window.today, self.has_pending))
         self.overdue = and_(open_work, Milestone.due_on < window.today)
         self.due_soon = and_(open_work, Milestone.due_on.between(window.today, window.soon_end))
-        self.stale = and_(open_work, func.coalesce(self.latest_on, NEVER) < window.stale_before)
+        self.stale = and_(open_work, or_(self.latest_on.is_(None), self.latest_on < window.stale_before))
 
 
 def _placeholder_lead():
@@ -99,9 +99,8 @@ def _placeholder_lead():
 
 
 def _milestones():
-    """Milestones joined to their action and responsible person (OWNER), ready for Facts and filters."""
-    return (select().select_from(Milestone).join(Action, Milestone.action_id == Action.id)
-            .outerjoin(OWNER, Milestone.responsible_id == OWNER.id))
+    """Milestones joined to their action, ready for Facts and filters."""
+    return select().select_from(Milestone).join(Action, Milestone.action_id == Action.id)
 
 
 def milestone_rows(window: Window, *conditions, limit: int | None = None) -> list[MilestoneRow]:
@@ -113,6 +112,7 @@ def milestone_rows(window: Window, *conditions, limit: int | None = None) -> lis
         conditions = (Milestone.id.in_(chosen.scalar_subquery()),)
     query = (
         _milestones()
+        .outerjoin(OWNER, Milestone.responsible_id == OWNER.id)
         .add_columns(
             Milestone.id, Milestone.action_id, Action.number, Action.area_id, Milestone.deliverable, OWNER.name,
             Milestone.status, Milestone.due_kind, Milestone.due_on, Milestone.due_raw, Milestone.due_problem,

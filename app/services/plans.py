@@ -6,6 +6,8 @@ made from a stale copy raises ConflictError instead of overwriting someone else'
 
 from datetime import date, datetime
 
+from sqlalchemy import case, update
+
 from app.extensions import db
 from app.models import (
     Action,
@@ -36,11 +38,20 @@ def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Pers
     update = ProgressUpdate(milestone=milestone, written_on=written_on, body=body.strip(), author=actor,
                             signed_as=actor.name, created_at=now)
     db.session.add(update)
+    note_latest_update(milestone, written_on)
     if milestone.status == MilestoneStatus.NOT_STARTED:
         history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS}, actor=actor, now=now,
                        action_id=milestone.action_id)
     db.session.commit()
     return update
+
+
+def note_latest_update(milestone: Milestone, written_on: date) -> None:
+    """Move the milestone's latest-update date forward (never back), in one UPDATE that leaves its version alone."""
+    newest = case((Milestone.latest_update_on.is_(None) | (Milestone.latest_update_on < written_on), written_on),
+                  else_=Milestone.latest_update_on)
+    db.session.execute(update(Milestone).where(Milestone.id == milestone.id).values(latest_update_on=newest)
+                       .execution_options(synchronize_session=False))
 
 
 @reports_conflicts("This milestone")

@@ -101,3 +101,11 @@ def test_renaming_the_plan_does_not_make_the_demo_load_it_again(app, db):
     db.session.commit()
     assert load(app.test_cli_runner()).startswith("Already loaded")
     assert count(db, Plan) == 1
+
+
+def test_latest_update_dates_match_the_updates(app, db):
+    load(app.test_cli_runner())
+    latest = dict(db.session.execute(select(ProgressUpdate.milestone_id, func.max(ProgressUpdate.written_on))
+                                     .group_by(ProgressUpdate.milestone_id)).all())
+    kept = dict(db.session.execute(select(Milestone.id, Milestone.latest_update_on)).all())
+    assert kept == {mid: latest.get(mid) for mid in kept}

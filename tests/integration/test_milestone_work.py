@@ -265,3 +265,13 @@ def test_boxes_of_a_choice_not_taken_are_ignored(owner_client, plan_tree):
         "reason": "dependency", "reason_text": "Funding", "version": milestone.version})
     assert response.status_code == 302
     assert (milestone.due_kind, milestone.due_note) == (DueKind.TBD, "Awaiting the funding decision")
+
+
+def test_latest_update_date_moves_forward_only_and_is_not_an_edit(owner_client, plan_tree, db):
+    milestone = plan_tree["milestone"]
+    version = milestone.version
+    for written in ("20/07/2020", "01/07/2020"):
+        owner_client.post(f"/milestones/{milestone.id}/updates/new", data={"written_on": date_parts(written), "body": "x"})
+    db.session.expire_all()
+    assert milestone.latest_update_on == date(2020, 7, 20)
+    assert milestone.version == version  # others' open forms for this milestone stay valid

@@ -12,7 +12,7 @@ from tests.conftest import NOW
 def add_milestone(db, action, owner, *, due_on=None, kind=DueKind.DATE, status=MilestoneStatus.IN_PROGRESS,
                   completed_on=None, leads=(), updated_on=None, text="Deliverable"):
     milestone = Milestone(action=action, deliverable=text, responsible=owner, leads=list(leads), status=status,
-                          completed_on=completed_on, due_kind=kind, due_on=due_on, due_raw="")
+                          completed_on=completed_on, due_kind=kind, due_on=due_on, due_raw="", latest_update_on=updated_on)
     db.session.add(milestone)
     if updated_on:
         db.session.add(ProgressUpdate(milestone=milestone, written_on=updated_on, body="Update", signed_as="x",

@@ -151,8 +151,10 @@ class _Loader:
         body = (source.get("progress_raw") or "").strip()
         dated = source.get("progress_updates") or []
         if body and dated:
-            db.session.add(ProgressUpdate(milestone=milestone, written_on=date.fromisoformat(dated[0]["date"]),
-                                          body=body, signed_as=self.signature, created_at=self.now))
+            written_on = date.fromisoformat(dated[0]["date"])
+            db.session.add(ProgressUpdate(milestone=milestone, written_on=written_on, body=body,
+                                          signed_as=self.signature, created_at=self.now))
+            milestone.latest_update_on = written_on
 
 
 def _source_key(source: dict) -> str:
