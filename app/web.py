@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, abort, current_app, flash, g, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Plan, RagKeyEntry, Rating, Role
 from app.services import permissions
 from app.services.due_dates import describe, format_date
+from app.services.errors import ConflictError, DomainError
 from app.services.rag import RATING_WORDS
 
 RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date"}
@@ -72,3 +73,25 @@ def register_template_helpers(app: Flask) -> None:
     @app.context_processor
     def shared_context() -> dict:
         return {"service_name": app.config["SERVICE_NAME"], "navigation": navigation(), "today": today()}
+
+
+# --- Route helpers shared by the blueprints ------------------------------------------------------
+
+
+def get_or_404(model, ident: int):
+    return db.session.get(model, ident) or abort(404)
+
+
+def show_error(form, error: DomainError, record=None) -> None:
+    """Put a service's error next to its field (or at the top), keeping everything typed.
+
+    After a conflict the form takes the record's current version, so saving again is a deliberate choice
+    made after seeing the message, never a silent overwrite.
+    """
+    if isinstance(error, ConflictError) and record is not None and hasattr(form, "version"):
+        form.version.data, form.version.raw_data = record.version, [str(record.version)]
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
+    else:
+        flash(error.message, "error")

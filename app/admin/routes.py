@@ -10,11 +10,10 @@ from app.admin.forms import PersonForm, TeamForm
 from app.auth.decorators import admin_required
 from app.extensions import db
 from app.models import Person, Team
-from app.plans.routes import get_or_404, show_error
 from app.services import people as people_service
 from app.services.errors import DomainError
 from app.services.plan_queries import changes_to
-from app.web import now
+from app.web import get_or_404, now, show_error
 
 
 @bp.before_request

@@ -17,11 +17,11 @@ from app.plans.forms import (
     PlanForm,
     RecommendationForm,
 )
-from app.plans.routes import current_plan, get_or_404, show_error
+from app.plans.routes import current_plan
 from app.services import plans as plan_service
 from app.services.errors import DomainError
 from app.services.plan_queries import changes_to
-from app.web import now
+from app.web import get_or_404, now, show_error
 
 
 def _saved(entity, values: dict, form, what: str) -> bool:

@@ -25,7 +25,7 @@ from app.services import permissions
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
 from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
-from app.web import now, rating_label, today
+from app.web import get_or_404, now, rating_label, show_error, today
 
 
 def current_plan() -> Plan:
@@ -36,30 +36,11 @@ def current_plan() -> Plan:
     return plan
 
 
-def get_or_404(model, ident: int):
-    return db.session.get(model, ident) or abort(404)
-
-
 def milestone_for_update(milestone_id: int) -> Milestone:
     milestone = get_or_404(Milestone, milestone_id)
     if not permissions.may_update(current_user, milestone):
         abort(403)
     return milestone
-
-
-def show_error(form, error: DomainError, record=None) -> None:
-    """Put a service's error next to its field (or at the top), keeping everything typed.
-
-    After a conflict the form takes the record's current version, so saving again is a deliberate choice
-    made after seeing the message, never a silent overwrite.
-    """
-    if isinstance(error, ConflictError) and record is not None and hasattr(form, "version"):
-        form.version.data, form.version.raw_data = record.version, [str(record.version)]
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def to_milestone(milestone: Milestone, message: str):
