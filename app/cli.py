@@ -8,13 +8,14 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Action, Area, Milestone, Role
-from app.services import demo, people
+from app.services import audit_tool, demo, people
 from app.services.errors import DomainError
 
 
 def register(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
+    app.cli.add_command(audits_group)
 
 
 @click.group("demo", help="Demonstration data.")
@@ -58,3 +59,16 @@ def users_create(name, email, role, job_title, team, password) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"{person.name} <{person.email}> can now sign in as {Role(role).label}.")
+
+
+@click.group("audits", help="Case-file audits.")
+def audits_group() -> None:
+    pass
+
+
+@audits_group.command("load-tool", help="Load the case-file audit tool (a new version only if it has changed).")
+def audits_load_tool() -> None:
+    tool, created = audit_tool.load_tool(now=datetime.now())
+    standards = sum(len(element.standards) for element in tool.elements)
+    state = "Loaded" if created else "Already loaded:"
+    click.echo(f"{state} {tool.title}, version {tool.version}: {len(tool.elements)} elements, {standards} standards.")

@@ -1,5 +1,18 @@
 """All models, imported here so that SQLAlchemy and Alembic know every table."""
 
+from app.models.audits import (
+    Answer,
+    Audit,
+    AuditElement,
+    AuditRound,
+    AuditStandard,
+    AuditState,
+    AuditTool,
+    Grade,
+    PoolCase,
+    RoundKind,
+    RoundSelection,
+)
 from app.models.history import ChangeRecord
 from app.models.people import Person, PersonKind, Role, Team
 from app.models.plans import (
@@ -24,6 +37,17 @@ from app.models.plans import (
 )
 
 __all__ = [
+    "Answer",
+    "Audit",
+    "AuditElement",
+    "AuditRound",
+    "AuditStandard",
+    "AuditState",
+    "AuditTool",
+    "Grade",
+    "PoolCase",
+    "RoundKind",
+    "RoundSelection",
     "Action",
     "Area",
     "ChangeRecord",

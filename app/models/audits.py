@@ -1,0 +1,205 @@
+"""Case-file audits: the versioned audit tool, audit rounds, the case pool and the audits themselves."""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.people import Person, Team, enum_type
+
+
+class Grade(enum.StrEnum):
+    OUTSTANDING = "outstanding"
+    GOOD = "good"
+    REQUIRES_IMPROVEMENT = "requires_improvement"
+    INADEQUATE = "inadequate"
+
+    @property
+    def label(self) -> str:
+        return GRADE_LABELS[self]
+
+
+GRADE_LABELS = {
+    Grade.OUTSTANDING: "Outstanding",
+    Grade.GOOD: "Good",
+    Grade.REQUIRES_IMPROVEMENT: "Requires Improvement",
+    Grade.INADEQUATE: "Inadequate",
+}
+GRADE_ORDER = list(Grade)  # best first
+
+
+class Answer(enum.StrEnum):
+    YES = "yes"
+    NO = "no"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class RoundKind(enum.StrEnum):
+    ROUTINE = "routine"
+    THEMED = "themed"
+
+
+class AuditState(enum.StrEnum):
+    ALLOCATED = "allocated"
+    IN_PROGRESS = "in_progress"
+    SUBMITTED = "submitted"
+    MODERATED = "moderated"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class AuditTool(db.Model):
+    """One version of the case-file audit tool. Audits keep the version they were done under."""
+
+    __tablename__ = "audit_tools"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    definition: Mapped[str] = mapped_column(Text)  # the tool as JSON, verbatim: section labels, prompts, columns
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 of the definition
+    loaded_at: Mapped[datetime]
+
+    elements: Mapped[list["AuditElement"]] = relationship(
+        back_populates="tool", order_by="AuditElement.position", cascade="all, delete-orphan"
+    )
+
+
+class AuditElement(db.Model):
+    """A practice element (5.1 … 5.9) of one tool version, with its comment prompt."""
+
+    __tablename__ = "audit_elements"
+    __table_args__ = (UniqueConstraint("tool_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool_id: Mapped[int] = mapped_column(ForeignKey("audit_tools.id"))
+    number: Mapped[str] = mapped_column(String(10))
+    key: Mapped[str] = mapped_column(String(60))
+    title: Mapped[str] = mapped_column(Text)
+    report_label: Mapped[str] = mapped_column(Text)
+    comment_prompt: Mapped[str] = mapped_column(Text)
+    position: Mapped[int]
+
+    tool: Mapped[AuditTool] = relationship(back_populates="elements")
+    standards: Mapped[list["AuditStandard"]] = relationship(
+        back_populates="element", order_by="AuditStandard.position", cascade="all, delete-orphan"
+    )
+
+
+class AuditStandard(db.Model):
+    """A key standard, answered Yes, No or Not applicable."""
+
+    __tablename__ = "audit_standards"
+    __table_args__ = (UniqueConstraint("element_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    element_id: Mapped[int] = mapped_column(ForeignKey("audit_elements.id"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+    element: Mapped[AuditElement] = relationship(back_populates="standards")
+
+
+class AuditRound(db.Model):
+    """A monthly routine round or a themed audit, with how its cases were chosen."""
+
+    __tablename__ = "audit_rounds"
+    __table_args__ = (
+        CheckConstraint("kind = 'routine' OR theme IS NOT NULL", name="themed_has_theme"),
+        CheckConstraint("sample_size > 0", name="sample_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[RoundKind] = mapped_column(enum_type(RoundKind, "round_kind"))
+    month: Mapped[date] = mapped_column(Date, index=True)  # first day of the month the round belongs to
+    title: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str | None] = mapped_column(String(200))
+    selection_criteria: Mapped[str] = mapped_column(Text, default="")  # as chosen, in words
+    sample_size: Mapped[int]
+    seed: Mapped[int | None]  # the random seed the selection used: the same seed gives the same cases
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    created_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    created_by: Mapped[Person | None] = relationship()
+    selections: Mapped[list["RoundSelection"]] = relationship(order_by="RoundSelection.position",
+                                                              cascade="all, delete-orphan")
+    audits: Mapped[list["Audit"]] = relationship(back_populates="round", order_by="Audit.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PoolCase(db.Model):
+    """A case that may be selected for audit. The reference identifies it; no child's name is held here."""
+
+    __tablename__ = "pool_cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    allocated_worker: Mapped[str] = mapped_column(String(200), default="")
+    team_manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    service_manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    plan_type: Mapped[str] = mapped_column(String(40), default="")
+    closed_recently: Mapped[bool] = mapped_column(default=False)  # closed in the last 6 months
+    step_up: Mapped[bool] = mapped_column(default=False)
+    neglect: Mapped[bool] = mapped_column(default=False)
+    under_two: Mapped[bool] = mapped_column(default=False)
+    domestic_abuse: Mapped[bool] = mapped_column(default=False)
+    added_at: Mapped[datetime]
+
+    team: Mapped[Team] = relationship()
+    team_manager: Mapped[Person | None] = relationship(foreign_keys=[team_manager_id])
+    service_manager: Mapped[Person | None] = relationship(foreign_keys=[service_manager_id])
+
+
+class RoundSelection(db.Model):
+    """A case chosen for a round, in the order the random selection drew it."""
+
+    __tablename__ = "round_selections"
+    __table_args__ = (UniqueConstraint("round_id", "case_id"), UniqueConstraint("round_id", "position"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    case_id: Mapped[int] = mapped_column(ForeignKey("pool_cases.id"), index=True)
+    position: Mapped[int]
+
+    case: Mapped[PoolCase] = relationship()
+
+
+class Audit(db.Model):
+    """One case audited by one auditor under one version of the tool."""
+
+    __tablename__ = "audits"
+    __table_args__ = (
+        UniqueConstraint("round_id", "case_id"),
+        CheckConstraint("allocation_override_reason IS NULL OR length(allocation_override_reason) > 0",
+                        name="override_reason_not_empty"),
+        Index("ix_audits_case_completed", "case_id", "completed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("pool_cases.id"))
+    tool_id: Mapped[int] = mapped_column(ForeignKey("audit_tools.id"))
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    state: Mapped[AuditState] = mapped_column(enum_type(AuditState, "audit_state"), default=AuditState.ALLOCATED)
+    allocated_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    allocated_at: Mapped[datetime]
+    allocation_override_reason: Mapped[str | None] = mapped_column(Text)  # auditing their own team's case
+    completed_on: Mapped[date | None] = mapped_column(Date)
+    submitted_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    round: Mapped[AuditRound] = relationship(back_populates="audits")
+    case: Mapped[PoolCase] = relationship()
+    tool: Mapped[AuditTool] = relationship()
+    auditor: Mapped[Person] = relationship(foreign_keys=[auditor_id])
+    allocated_by: Mapped[Person | None] = relationship(foreign_keys=[allocated_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
