@@ -27,6 +27,8 @@ class Config:
     # Fix "today" for demonstrations and training ("the plan as at 31/07/2020"); unset in real use.
     AS_OF_DATE = _env_date("AS_OF_DATE")
     STALE_UPDATE_DAYS = int(os.environ.get("STALE_UPDATE_DAYS", "30"))
+    # Audits may hold the child's full name and date of birth; set to "false" to collect neither.
+    AUDIT_COLLECT_CHILD_IDENTITY = os.environ.get("AUDIT_COLLECT_CHILD_IDENTITY", "true").lower() != "false"
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

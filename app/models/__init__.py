@@ -3,15 +3,25 @@
 from app.models.audits import (
     Answer,
     Audit,
+    AuditAccess,
+    AuditAnswer,
     AuditElement,
+    AuditElementGrade,
+    AuditParty,
+    AuditRecord,
     AuditRound,
     AuditStandard,
     AuditState,
     AuditTool,
     Grade,
+    LearningPoint,
+    PartyKind,
     PoolCase,
+    RecommendationStatus,
     RoundKind,
     RoundSelection,
+    SafeguardingAlert,
+    SmartRecommendation,
 )
 from app.models.history import ChangeRecord
 from app.models.people import Person, PersonKind, Role, Team
@@ -37,6 +47,16 @@ from app.models.plans import (
 )
 
 __all__ = [
+    "AuditAccess",
+    "AuditAnswer",
+    "AuditElementGrade",
+    "AuditParty",
+    "AuditRecord",
+    "LearningPoint",
+    "PartyKind",
+    "RecommendationStatus",
+    "SafeguardingAlert",
+    "SmartRecommendation",
     "Answer",
     "Audit",
     "AuditElement",

@@ -201,5 +201,172 @@ class Audit(db.Model):
     tool: Mapped[AuditTool] = relationship()
     auditor: Mapped[Person] = relationship(foreign_keys=[auditor_id])
     allocated_by: Mapped[Person | None] = relationship(foreign_keys=[allocated_by_id])
+    record: Mapped["AuditRecord | None"] = relationship(cascade="all, delete-orphan")
+    parties: Mapped[list["AuditParty"]] = relationship(order_by="(AuditParty.kind, AuditParty.position)",
+                                                      cascade="all, delete-orphan")
+    answers: Mapped[list["AuditAnswer"]] = relationship(cascade="all, delete-orphan")
+    element_grades: Mapped[list["AuditElementGrade"]] = relationship(cascade="all, delete-orphan")
+    recommendations: Mapped[list["SmartRecommendation"]] = relationship(order_by="SmartRecommendation.position",
+                                                                        cascade="all, delete-orphan")
+    learning_points: Mapped[list["LearningPoint"]] = relationship(order_by="LearningPoint.position",
+                                                                  cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class PartyKind(enum.StrEnum):
+    HOUSEHOLD = "household"
+    SIGNIFICANT = "significant"  # significant family members and people outside the household
+
+
+class RecommendationStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class AuditRecord(db.Model):
+    """What the auditor wrote: every section of the tool other than the standards and element grades.
+
+    The child's full name and date of birth are optional and may be switched off (AUDIT_COLLECT_CHILD_IDENTITY).
+    """
+
+    __tablename__ = "audit_records"
+
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), primary_key=True)
+    # Service details
+    allocated_worker: Mapped[str] = mapped_column(String(200), default="")
+    team_manager: Mapped[str] = mapped_column(String(200), default="")
+    service_team: Mapped[str] = mapped_column(String(200), default="")
+    cp_chair_iro: Mapped[str] = mapped_column(String(200), default="")
+    # The child or young person
+    child_name: Mapped[str | None] = mapped_column(String(200))
+    child_date_of_birth: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str] = mapped_column(String(60), default="")
+    age: Mapped[int | None]
+    ethnicity: Mapped[str] = mapped_column(String(100), default="")
+    primary_language: Mapped[str] = mapped_column(String(100), default="")
+    plan_types: Mapped[str] = mapped_column(String(200), default="")  # the tool's options, separated by "|"
+    has_disability: Mapped[bool | None]
+    disability_identified_on: Mapped[date | None] = mapped_column(Date)
+    disability_nature: Mapped[str] = mapped_column(Text, default="")
+    disability_impact: Mapped[str] = mapped_column(Text, default="")
+    case_overview: Mapped[str] = mapped_column(Text, default="")
+    # Overall judgement
+    overall_grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, "overall_grade"))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    good_practice: Mapped[str] = mapped_column(Text, default="")
+    learning: Mapped[str] = mapped_column(Text, default="")
+    immediate_actions: Mapped[str] = mapped_column(Text, default="")  # to safeguard the child: flagged at once
+    worker_reflections: Mapped[str] = mapped_column(Text, default="")
+    completed_with_worker: Mapped[bool | None]
+    # Sharing the audit
+    sent_to_team_manager_on: Mapped[date | None] = mapped_column(Date)
+    sent_to_service_manager_on: Mapped[date | None] = mapped_column(Date)
+    sent_to_cp_coordinator_on: Mapped[date | None] = mapped_column(Date)
+
+
+class AuditParty(db.Model):
+    """A household member or significant person, as the tool's tables list them."""
+
+    __tablename__ = "audit_parties"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    kind: Mapped[PartyKind] = mapped_column(enum_type(PartyKind, "party_kind"))
+    position: Mapped[int]
+    relationship_to_child: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str] = mapped_column(String(200), default="")
+    age: Mapped[int | None]
+    gender: Mapped[str] = mapped_column(String(60), default="")
+    ethnicity: Mapped[str] = mapped_column(String(100), default="")
+    language: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AuditAnswer(db.Model):
+    __tablename__ = "audit_answers"
+    __table_args__ = (UniqueConstraint("audit_id", "standard_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    standard_id: Mapped[int] = mapped_column(ForeignKey("audit_standards.id"), index=True)
+    answer: Mapped[Answer] = mapped_column(enum_type(Answer, "answer"))
+
+
+class AuditElementGrade(db.Model):
+    """The auditor's grade and comment for one element. Moderation never changes it: see ModerationGrade."""
+
+    __tablename__ = "audit_element_grades"
+    __table_args__ = (UniqueConstraint("audit_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    element_id: Mapped[int] = mapped_column(ForeignKey("audit_elements.id"), index=True)
+    grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, "grade"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class SmartRecommendation(db.Model):
+    """A SMART recommendation (what / how / who / when), tracked to done like any other piece of work."""
+
+    __tablename__ = "smart_recommendations"
+    __table_args__ = (CheckConstraint("status <> 'done' OR done_on IS NOT NULL", name="done_has_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    position: Mapped[int]
+    what: Mapped[str] = mapped_column(Text)
+    how: Mapped[str] = mapped_column(Text, default="")
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    who: Mapped[str] = mapped_column(String(200), default="")  # as written, when no one in People fits
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    status: Mapped[RecommendationStatus] = mapped_column(enum_type(RecommendationStatus, "recommendation_status"),
+                                                         default=RecommendationStatus.OPEN)
+    done_on: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    owner: Mapped[Person | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class LearningPoint(db.Model):
+    """An organisational or system learning point; a programme manager may turn it into a plan action."""
+
+    __tablename__ = "learning_points"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), unique=True)  # once promoted
+
+
+class SafeguardingAlert(db.Model):
+    """Immediate actions to safeguard a child, flagged at once to the case's team and service managers."""
+
+    __tablename__ = "safeguarding_alerts"
+    __table_args__ = (UniqueConstraint("audit_id", "recipient_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    actions: Mapped[str] = mapped_column(Text)
+    raised_at: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+
+    recipient: Mapped[Person] = relationship()
+
+
+class AuditAccess(db.Model):
+    """Every view and export of an audit: who, when, what."""
+
+    __tablename__ = "audit_access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "view", "edit", "export"
+    at: Mapped[datetime] = mapped_column(index=True)
+
+    person: Mapped[Person] = relationship()

@@ -20,3 +20,8 @@ class ConflictError(DomainError):
             f"{what} was changed by someone else while you were editing it. What you typed is kept below. "
             "Check their change (open the page in a new tab), then save again if yours is still needed."
         )
+
+
+class NotAllowedError(DomainError):
+    """The person is signed in but may not do this to this record."""
+

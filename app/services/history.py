@@ -38,11 +38,11 @@ def change(entity, values: dict, *, actor: Person | None, now: datetime, action_
         setattr(entity, name, new)
         changed.append(name)
     if changed and hasattr(entity, "version"):
-        _touch(entity)
+        touch(entity)
     return changed
 
 
-def _touch(entity) -> None:
+def touch(entity) -> None:
     """Make the row itself part of the save, so its version moves on even when only linked rows changed
     (leads, recommendations, months): a form opened before this save is then refused, not applied over it."""
     mapper = inspect(entity).mapper
