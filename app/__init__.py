@@ -62,6 +62,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .assets import bp as assets_bp
+    from .audits import bp as audits_bp
     from .auth import bp as auth_bp
     from .main import bp as main_bp
     from .plans import bp as plans_bp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)
+    app.register_blueprint(audits_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

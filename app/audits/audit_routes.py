@@ -1,0 +1,1 @@
+"""The audit form: open (access checked and logged), save a draft, resume, submit."""
