@@ -15,6 +15,8 @@ from app.models.audits import (
     AuditTool,
     Grade,
     LearningPoint,
+    Moderation,
+    ModerationGrade,
     PartyKind,
     PoolCase,
     RecommendationStatus,
@@ -47,6 +49,8 @@ from app.models.plans import (
 )
 
 __all__ = [
+    "Moderation",
+    "ModerationGrade",
     "AuditAccess",
     "AuditAnswer",
     "AuditElementGrade",

@@ -356,6 +356,7 @@ class SafeguardingAlert(db.Model):
     acknowledged_at: Mapped[datetime | None]
 
     recipient: Mapped[Person] = relationship()
+    audit: Mapped["Audit"] = relationship()
 
 
 class AuditAccess(db.Model):
@@ -370,3 +371,44 @@ class AuditAccess(db.Model):
     at: Mapped[datetime] = mapped_column(index=True)
 
     person: Mapped[Person] = relationship()
+
+
+class Moderation(db.Model):
+    """A moderator's review of a submitted audit. The auditor's grades are kept; these sit beside them."""
+
+    __tablename__ = "moderations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), unique=True)
+    moderator_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    selected_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    selected_at: Mapped[datetime]
+    seed: Mapped[int | None]  # when chosen as part of a random share
+    overall_grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, "moderated_overall_grade"))
+    overall_reason: Mapped[str] = mapped_column(Text, default="")
+    completed_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    audit: Mapped["Audit"] = relationship()
+    moderator: Mapped[Person] = relationship(foreign_keys=[moderator_id])
+    grades: Mapped[list["ModerationGrade"]] = relationship(cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ModerationGrade(db.Model):
+    """The moderator's grade for one element: agreed (the same as the auditor's) or changed, with a reason."""
+
+    __tablename__ = "moderation_grades"
+    __table_args__ = (UniqueConstraint("moderation_id", "element_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    moderation_id: Mapped[int] = mapped_column(ForeignKey("moderations.id"))
+    element_id: Mapped[int] = mapped_column(ForeignKey("audit_elements.id"), index=True)
+    original_grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, "original_grade"))
+    grade: Mapped[Grade] = mapped_column(enum_type(Grade, "moderated_grade"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def changed(self) -> bool:
+        return self.original_grade != self.grade

@@ -147,3 +147,14 @@ def move(audit: Audit, to: AuditState, *, actor: Person, now: datetime, note: st
     if to == AuditState.SUBMITTED:
         audit.submitted_at = now
     db.session.commit()
+
+
+def add_case(values: dict, *, now: datetime) -> PoolCase:
+    """Add one case to the pool by hand."""
+    reference = values["reference"].strip()
+    if db.session.scalar(select(PoolCase.id).where(PoolCase.reference == reference)):
+        raise DomainError(f"Case {reference} is already in the pool", field="reference")
+    case = PoolCase(**{**values, "reference": reference}, added_at=now)
+    db.session.add(case)
+    db.session.commit()
+    return case
