@@ -53,12 +53,14 @@ def rag_tag(rating, suffix: str = "") -> Markup:
 def navigation() -> list[dict]:
     if not current_user.is_authenticated:
         return []
-    items = [("main.my_work", "My work"), ("plans.overview", "Plan overview")]
+    items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits")]
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.people", "People"))
         items.append(("admin.teams", "Teams"))
     endpoint = request.endpoint or ""
-    return [{"href": url_for(name), "text": text, "active": endpoint == name} for name, text in items]
+    section = endpoint.split(".")[0]
+    return [{"href": url_for(name), "text": text, "active": endpoint == name or (section == "audits" == name.split(".")[0])}
+            for name, text in items]
 
 
 def register_template_helpers(app: Flask) -> None:

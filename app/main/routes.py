@@ -5,6 +5,7 @@ from sqlalchemy import text
 from app.extensions import db
 from app.main import bp
 from app.services import permissions
+from app.services.audit_queries import audit_work_for
 from app.services.plan_queries import Window
 from app.services.plan_queries import my_work as load_my_work
 from app.web import today
@@ -29,4 +30,5 @@ def index():
 @bp.route("/my-work")
 def my_work():
     work = load_my_work(current_user, window(), include_revision_queue=permissions.may_decide_revisions(current_user))
-    return render_template("main/my_work.html", work=work, window=window())
+    return render_template("main/my_work.html", work=work, window=window(),
+                           audit_work=audit_work_for(current_user, today()))

@@ -88,3 +88,15 @@ def test_filters_narrow_the_figures(audits_done):
     assert findings(FindingsFilter(date(2021, 4, 1), date(2021, 4, 1)), TODAY).allocated == 0
     assert findings(FindingsFilter(date(2021, 3, 1), date(2021, 3, 1), kind=RoundKind.THEMED), TODAY).allocated == 0
     assert str(Share(34, 77)) == "44% (34/77)"
+
+
+def test_findings_page_shows_the_figures_and_a_chart(audits_done, client, login, make_person, app):
+    app.config["AS_OF_DATE"] = TODAY
+    login(make_person("Dee Director", Role.VIEWER))
+    html = client.get("/audits/findings?from=March+2021&to=March+2021").get_data(as_text=True)
+    assert "<strong>3</strong> audits completed of <strong>4</strong> allocated (75% (3/4))" in html
+    assert '67% <span class="govuk-body-s">(2/3)</span>' in html
+    chart = client.get("/audits/findings/elements.png?from=March+2021&to=March+2021")
+    assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    bad = client.get("/audits/findings?from=Smarch+2021").get_data(as_text=True)
+    assert "is not a month such as" in bad

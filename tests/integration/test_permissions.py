@@ -1,10 +1,26 @@
 """The permission matrix: every route × every role (and anonymous) gets what it should."""
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
-from app.models import DueDateRevision, DueKind, Evidence, ImprovementArea, Recommendation, RevisionReason, Role
+from app.models import (
+    DueDateRevision,
+    DueKind,
+    Evidence,
+    ImprovementArea,
+    Moderation,
+    PoolCase,
+    Recommendation,
+    RevisionReason,
+    Role,
+    RoundKind,
+    SafeguardingAlert,
+    Team,
+)
+from app.services import audits
+from app.services.audit_tool import load_tool
+from app.services.audits import SelectionCriteria
 from tests.conftest import NOW
 
 ROLES = [None, *Role]  # None: signed out
@@ -16,6 +32,8 @@ PUBLIC = dict.fromkeys(WHO, 200)
 MANAGERS = {role: 200 if role in (Role.ADMIN, Role.PROGRAMME_MANAGER) else 403 for role in WHO if role}
 OWNERS = {**MANAGERS, OWNER: 200, LEAD: 200}
 ADMINS = {role: 200 if role == Role.ADMIN else 403 for role in WHO if role}
+QA_LEADS = {role: 200 if role in (Role.ADMIN, Role.QA_LEAD) else 403 for role in WHO if role}
+AUDIT_READERS = {role: 200 if role in (Role.ADMIN, Role.QA_LEAD, Role.AUDITOR, OWNER) else 403 for role in WHO if role}
 
 # endpoint: (method, url template, expected status by who; signed-out visitors are sent to sign in)
 MATRIX = {
@@ -44,6 +62,22 @@ MATRIX = {
     "plans.edit_rag_key": ("GET", "/plan/rag-key", MANAGERS),
     "plans.edit_plan": ("GET", "/plan/edit", MANAGERS),
     "plans.edit_improvement_area": ("GET", "/improvement-areas/{afi}/edit", MANAGERS),
+    "audits.index": ("GET", "/audits/", ANYONE_SIGNED_IN),
+    "audits.findings_page": ("GET", "/audits/findings", ANYONE_SIGNED_IN),
+    "audits.findings_chart": ("GET", "/audits/findings/elements.png", ANYONE_SIGNED_IN),
+    "audits.pool": ("GET", "/audits/pool", QA_LEADS),
+    "audits.add_case": ("GET", "/audits/pool/new", QA_LEADS),
+    "audits.import_cases": ("GET", "/audits/pool/import", QA_LEADS),
+    "audits.new_round": ("GET", "/audits/rounds/new", QA_LEADS),
+    "audits.round_page": ("GET", "/audits/rounds/{round}", QA_LEADS),
+    "audits.choose_moderation": ("POST", "/audits/rounds/{round}/moderation", {k: 302 if v == 200 else v
+                                                                               for k, v in QA_LEADS.items()}),
+    # the allocated auditor is the person with the auditor role; the case's team manager is the owner
+    "audits.audit": ("GET", "/audits/{audit}", {**AUDIT_READERS, Role.AUDITOR: 302}),
+    "audits.edit": ("GET", "/audits/{audit}/edit", {role: 200 if role == Role.AUDITOR else 403 for role in WHO if role}),
+    "audits.moderate": ("GET", "/audits/moderations/{moderation}", AUDIT_READERS),
+    "audits.acknowledge_alert": ("POST", "/audits/alerts/{alert}/acknowledge",
+                                 {role: 302 if role == OWNER else 403 for role in WHO if role}),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
@@ -76,8 +110,27 @@ def world(app, db, plan_tree, make_person, tmp_path):
     people[OWNER], people[LEAD] = plan_tree["owner"], plan_tree["lead"]
     ids = {"area": plan_tree["area"].id, "action": plan_tree["action"].id, "milestone": milestone.id,
            "evidence": evidence.id, "revision": revision.id, "recommendation": recommendation.id,
-           "owner_id": plan_tree["owner"].id, "afi": afi.id}
+           "owner_id": plan_tree["owner"].id, "afi": afi.id, **audit_world(db, people)}
     return people, ids
+
+
+def audit_world(db, people) -> dict:
+    """An audit allocated to the auditor-role person, of a case whose team manager is the owner; a moderation
+    by the QA lead and a safeguarding alert for the owner."""
+    load_tool(now=NOW)
+    case = PoolCase(reference="C0001", team=Team(name="Safeguarding North"), team_manager=people[OWNER], added_at=NOW)
+    db.session.add(case)
+    db.session.commit()
+    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
+                                      criteria=SelectionCriteria(), criteria_text="", sample_size=1, seed=1,
+                                      actor=people[Role.QA_LEAD], now=NOW)
+    audit = audits.allocate(audit_round, case, people[Role.AUDITOR], override_reason=None, actor=people[Role.QA_LEAD],
+                            now=NOW)
+    check = Moderation(audit=audit, moderator=people[Role.QA_LEAD], selected_at=NOW)
+    alert = SafeguardingAlert(audit=audit, recipient=people[OWNER], actions="Visit today", raised_at=NOW)
+    db.session.add_all([check, alert])
+    db.session.commit()
+    return {"round": audit_round.id, "audit": audit.id, "moderation": check.id, "alert": alert.id}
 
 
 def test_every_route_is_in_the_matrix(app):

@@ -1,0 +1,40 @@
+"""Charts for the audit findings, drawn with matplotlib's object API (no pyplot) into PNG bytes."""
+
+import io
+
+from matplotlib.figure import Figure
+
+from app.models import Grade
+from app.services.audit_findings import Findings
+
+# GOV.UK colours, and a hatch per grade so the chart reads in greyscale too
+GRADE_STYLE = {
+    Grade.OUTSTANDING: ("#00703c", ""),
+    Grade.GOOD: ("#85994b", "//"),
+    Grade.REQUIRES_IMPROVEMENT: ("#f47738", ".."),
+    Grade.INADEQUATE: ("#d4351c", "xx"),
+}
+
+
+def element_grades_png(result: Findings) -> bytes:
+    """Each element's grades as a 100% bar, labelled with its percentages."""
+    figure = Figure(figsize=(9, 0.5 * max(len(result.by_element), 1) + 1.4), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    labels = [f"{number} {_short(label)}" for number, label, _ in result.by_element]
+    left = [0.0] * len(labels)
+    for grade, (colour, hatch) in GRADE_STYLE.items():
+        widths = [shares[grade].percent or 0 for _, _, shares in result.by_element]
+        bars = axes.barh(labels, widths, left=left, color=colour, hatch=hatch, edgecolor="white", label=grade.label)
+        axes.bar_label(bars, labels=[f"{w}%" if w >= 8 else "" for w in widths], label_type="center", fontsize=8)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    axes.invert_yaxis()
+    axes.set_xlim(0, 100)
+    axes.set_xlabel("Share of audits (%)")
+    axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _short(label: str, limit: int = 40) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
