@@ -209,7 +209,7 @@ class Audit(db.Model):
     recommendations: Mapped[list["SmartRecommendation"]] = relationship(order_by="SmartRecommendation.position",
                                                                         cascade="all, delete-orphan")
     learning_points: Mapped[list["LearningPoint"]] = relationship(order_by="LearningPoint.position",
-                                                                  cascade="all, delete-orphan")
+                                                                  back_populates="audit", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -340,6 +340,8 @@ class LearningPoint(db.Model):
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), unique=True)  # once promoted
+
+    audit: Mapped["Audit"] = relationship(back_populates="learning_points")
 
 
 class SafeguardingAlert(db.Model):

@@ -76,7 +76,7 @@ class Findings:
     changed_by_auditor: list[tuple[str, Share]] = field(default_factory=list)
     recommendations_open: int = 0
     recommendations_overdue: int = 0
-    learning_points: list[tuple[date, str]] = field(default_factory=list)
+    learning_points: list = field(default_factory=list)  # LearningRow, newest first
 
     @property
     def completion(self) -> Share:
@@ -181,7 +181,15 @@ def _recommendations(done_ids, today: date) -> tuple[int, int]:
 
 
 def _learning_points(done_ids, limit: int = 20) -> list:
-    query = (select(AuditRound.month, LearningPoint.text).join(Audit, LearningPoint.audit_id == Audit.id)
+    query = (select(LearningPoint, AuditRound.month).join(Audit, LearningPoint.audit_id == Audit.id)
              .join(AuditRound, Audit.round_id == AuditRound.id).where(LearningPoint.audit_id.in_(done_ids))
              .order_by(AuditRound.month.desc(), LearningPoint.id.desc()).limit(limit))
-    return [(month, text) for month, text in db.session.execute(query)]
+    return [LearningRow(point.id, month, point.text, point.action_id) for point, month in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class LearningRow:
+    id: int
+    month: date
+    text: str
+    action_id: int | None  # the plan action it became, if a programme manager promoted it

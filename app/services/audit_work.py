@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import (
+    Action,
     Answer,
+    Area,
     Audit,
     AuditAccess,
     AuditAnswer,
@@ -21,6 +23,7 @@ from app.models import (
     LearningPoint,
     PartyKind,
     Person,
+    RecommendationStatus,
     Role,
     SafeguardingAlert,
     SmartRecommendation,
@@ -263,3 +266,49 @@ def overall_grade_warning(element_grades: list[Grade | None], overall: Grade | N
     if abs(chosen - middle) > 1:
         return f"The overall grade ({label}) is far from the middle element grade ({GRADE_ORDER[middle].label})"
     return None
+
+
+# --- After the audit: tracked recommendations and learning that becomes plan work ----------------
+
+
+def may_close_recommendation(person: Person, recommendation: SmartRecommendation) -> bool:
+    return (person.has_role(Role.QA_LEAD, Role.ADMIN) or person.id == recommendation.owner_id
+            or person.id == db.session.scalar(select(Audit.auditor_id).where(Audit.id == recommendation.audit_id)))
+
+
+@reports_conflicts("This recommendation")
+def close_recommendation(recommendation: SmartRecommendation, *, done: bool, on: date, actor: Person,
+                         now: datetime) -> None:
+    """Mark a SMART recommendation done (on a date) or no longer needed."""
+    if not may_close_recommendation(actor, recommendation):
+        raise NotAllowedError("Only its owner, the auditor or a QA lead can close this recommendation")
+    if on > now.date():
+        raise DomainError("The date must be today or in the past", field="on")
+    status = RecommendationStatus.DONE if done else RecommendationStatus.CANCELLED
+    audit = db.session.get(Audit, recommendation.audit_id)
+    history.record(audit, f"recommendation {recommendation.position + 1}", recommendation.status.value,
+                   f"{status.value} on {on.isoformat()}", actor=actor, now=now, action_id=None)
+    recommendation.status, recommendation.done_on = status, on if done else None
+    db.session.commit()
+
+
+def promote_learning_point(point: LearningPoint, *, area: Area, number: str, what: str, actor: Person,
+                           now: datetime) -> Action:
+    """Turn an organisational learning point into an improvement-plan action, linked back to its audit."""
+    if not actor.has_role(Role.PROGRAMME_MANAGER, Role.ADMIN):
+        raise NotAllowedError("Only a programme manager can add actions to the plan")
+    if point.action_id:
+        raise DomainError("This learning point is already a plan action")
+    if db.session.scalar(select(Action.id).where(Action.area_id == area.id, Action.number == number.strip())):
+        raise DomainError(f"{number.strip()} is already used: choose another", field="number")
+    if not what.strip():
+        raise DomainError("Enter what the action is", field="what")
+    action = Action(area_id=area.id, number=number.strip(), what=what.strip(), how="Arising from a case-file audit",
+                    position=max((a.position for a in area.actions), default=-1) + 1)
+    db.session.add(action)
+    db.session.flush()
+    point.action_id = action.id
+    history.record(action, "created", None, f"from a learning point of a case-file audit (learning point {point.id})",
+                   actor=actor, now=now, action_id=action.id)
+    db.session.commit()
+    return action

@@ -1,9 +1,9 @@
 """Browser tests: the real app served by `flask run` on a free local port, driven by Chromium through Playwright.
 
-The server runs in its own process with a fresh SQLite file, the demo plan loaded, and the clock fixed at
-AS_OF_DATE so RAG ratings are the same every run. Chromium is the Debian package (/usr/bin/chromium):
-Playwright's own browser download is not used. Without Chromium the tests are skipped, unless
-REQUIRE_BROWSER=1 (as in CI), when they fail instead.
+The server runs in its own process with a fresh SQLite file, the demo plan and the case-file audit tool loaded,
+and the clock fixed at AS_OF_DATE so RAG ratings are the same every run. Chromium is the Debian package
+(/usr/bin/chromium): Playwright's own browser download is not used. Without Chromium the tests are skipped,
+unless REQUIRE_BROWSER=1 (as in CI), when they fail instead.
 
 E2E_DATABASE_URL points the server at another, empty, database instead (for example PostgreSQL), to try the
 journeys there: the fixture upgrades it and loads the demo plan, but never empties it.
@@ -115,6 +115,7 @@ def live_server(tmp_path_factory) -> LiveServer:
     env = _server_env(database_url, workdir / "evidence")
     _flask(env, "db", "upgrade")
     _flask(env, "demo", "load")
+    _flask(env, "audits", "load-tool")  # no audit can be allocated without the tool; a no-op if already loaded
     log = workdir / "server.log"
     for _attempt in range(3):
         port = _free_port()

@@ -81,7 +81,8 @@ def test_findings_against_hand_counts(audits_done):
     assert result.changed_by_element[0] == ("5.1", Share(1, 1)) and result.changed_by_element[1] == ("5.2", Share(0, 1))
     assert result.changed_by_auditor == [("Bea Auditor", Share(1, 9))]
     assert (result.recommendations_open, result.recommendations_overdue) == (2, 1)
-    assert result.learning_points == [(date(2021, 3, 1), "Chronologies are out of date")]
+    assert [(p.month, p.text, p.action_id) for p in result.learning_points] == [
+        (date(2021, 3, 1), "Chronologies are out of date", None)]
 
 
 def test_filters_narrow_the_figures(audits_done):

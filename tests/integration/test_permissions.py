@@ -9,6 +9,7 @@ from app.models import (
     DueKind,
     Evidence,
     ImprovementArea,
+    LearningPoint,
     Moderation,
     PoolCase,
     Recommendation,
@@ -16,6 +17,7 @@ from app.models import (
     Role,
     RoundKind,
     SafeguardingAlert,
+    SmartRecommendation,
     Team,
 )
 from app.services import audits
@@ -78,6 +80,10 @@ MATRIX = {
     "audits.moderate": ("GET", "/audits/moderations/{moderation}", AUDIT_READERS),
     "audits.acknowledge_alert": ("POST", "/audits/alerts/{alert}/acknowledge",
                                  {role: 302 if role == OWNER else 403 for role in WHO if role}),
+    "audits.promote_learning_point": ("GET", "/audits/learning-points/{learning_point}/promote", MANAGERS),
+    "audits.close_recommendation": ("POST", "/audits/recommendations/{recommendation_item}/close",
+                                    {role: 302 if role in (Role.ADMIN, Role.QA_LEAD, Role.AUDITOR, OWNER) else 403
+                                     for role in WHO if role}),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
@@ -127,10 +133,13 @@ def audit_world(db, people) -> dict:
     audit = audits.allocate(audit_round, case, people[Role.AUDITOR], override_reason=None, actor=people[Role.QA_LEAD],
                             now=NOW)
     check = Moderation(audit=audit, moderator=people[Role.QA_LEAD], selected_at=NOW)
+    point = LearningPoint(audit_id=audit.id, position=0, text="Chronologies out of date")
+    item = SmartRecommendation(audit_id=audit.id, position=0, what="Update the plan", owner=people[OWNER])
     alert = SafeguardingAlert(audit=audit, recipient=people[OWNER], actions="Visit today", raised_at=NOW)
-    db.session.add_all([check, alert])
+    db.session.add_all([check, alert, point, item])
     db.session.commit()
-    return {"round": audit_round.id, "audit": audit.id, "moderation": check.id, "alert": alert.id}
+    return {"round": audit_round.id, "audit": audit.id, "moderation": check.id, "alert": alert.id,
+            "learning_point": point.id, "recommendation_item": item.id}
 
 
 def test_every_route_is_in_the_matrix(app):
