@@ -9,9 +9,11 @@ from app.extensions import db
 from app.main.routes import window
 from app.models import (
     Area,
+    Audit,
     DueDateRevision,
     Evidence,
     ImprovementArea,
+    LearningPoint,
     Milestone,
     MilestoneStatus,
     Person,
@@ -20,8 +22,8 @@ from app.models import (
 )
 from app.plans import bp
 from app.plans.forms import CompleteForm, DecisionForm, EvidenceForm, RatingForm, RevisionForm, UpdateForm
+from app.services import audit_work, permissions
 from app.services import evidence as evidence_service
-from app.services import permissions
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
 from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
@@ -98,7 +100,10 @@ def action(action_id: int):
     page = action_page(action_id, window())
     if page is None:
         abort(404)
-    return render_template("plans/action.html", page=page, action=page.action)
+    source = db.session.scalar(select(LearningPoint).where(LearningPoint.action_id == action_id)
+                               .options(selectinload(LearningPoint.audit).selectinload(Audit.round)))
+    return render_template("plans/action.html", page=page, action=page.action, learning_point=source,
+                           may_view_audit=source is not None and audit_work.may_view(current_user, source.audit))
 
 
 @bp.route("/milestones/<int:milestone_id>")

@@ -30,6 +30,8 @@ def test_programme_manager_turns_a_learning_point_into_an_action(client, login, 
     action = db.session.scalar(select(Action).where(Action.number == "1.9"))
     assert action.how == "Arising from a case-file audit"
     assert db.session.get(LearningPoint, ids["learning_point"]).action_id == action.id
+    page = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "A learning point of the March case-file audits" in page and "See the audit" not in page  # not entitled
 
 
 def test_owner_closes_a_recommendation(client, login, followup, db):

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 import pytest
+from sqlalchemy import select
 
 from app.models import Answer, AuditState, Grade, PoolCase, Role, RoundKind, Team
 from app.services import audit_work, audits, moderation
@@ -86,3 +87,26 @@ def test_moderation_keeps_the_auditors_grades(round_with_submissions):
     assert {g.element_id: g.grade for g in audit.element_grades}[first.id] == Grade.GOOD  # the auditor's, unchanged
     changed = [g for g in m.grades if g.changed]
     assert [(g.original_grade, g.grade) for g in changed] == [(Grade.GOOD, Grade.REQUIRES_IMPROVEMENT)]
+
+
+def test_moderation_pages(round_with_submissions, client, login, db):
+    r = round_with_submissions
+    audit = r["audits"][0]
+    login(r["qa_lead"])
+    client.post(f"/audits/rounds/{r['round'].id}/moderation",
+                data={"moderator_id": r["moderator"].id, "audit_ids": [audit.id]})
+    from app.models import Moderation
+
+    item = db.session.scalar(select(Moderation).where(Moderation.audit_id == audit.id))
+    login(r["moderator"])
+    form = {f"grade_{e.id}": "good" for e in audit.tool.elements}
+    first = audit.tool.elements[0]
+    form[f"grade_{first.id}"] = "inadequate"
+    refused = client.post(f"/audits/moderations/{item.id}", data={**form, "overall_grade": "good"})
+    html = refused.get_data(as_text=True)
+    assert "Say why the grade for 5.1 is changed" in html and 'value="inadequate" checked' in html
+    client.post(f"/audits/moderations/{item.id}", data={**form, f"reason_{first.id}": "No safety plan",
+                                                        "overall_grade": "good"})
+    db.session.expire_all()
+    assert audit.state == AuditState.MODERATED
+    assert [(g.original_grade, g.grade) for g in item.grades if g.changed] == [(Grade.GOOD, Grade.INADEQUATE)]
