@@ -266,7 +266,7 @@ def audit_form_class(definition: dict, elements: list[AuditElement], *, collect_
                                          description=prompts.get("Who", ""))
         fields[f"rec_{row}_owner"] = SelectField(
             "Owner in People (optional)", widget=GovSelect(), coerce=_owner_id, validators=[Optional()],
-            description="Choose someone to track the recommendation to done and receive its reminders",
+            description="Choose someone to track the recommendation to done: it appears on their My work",
             invalid_choice_message=f"Choose an owner for recommendation {number} from the list")
         fields[f"rec_{row}_when"] = AuditDateField("When", what=f"When (recommendation {number})",
                                                    description=f"{prompts.get('When', 'Deadline')}. "

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.audits import bp
 from app.audits.audit_forms import audit_form_class, draft_from, initial_data, open_learning_points, place_missing
 from app.extensions import db
-from app.models import Audit, AuditElement, AuditState, AuditTool, Person, PersonKind, SmartRecommendation
+from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
 from app.services import audit_work
 from app.services.errors import DomainError, NotAllowedError
 from app.web import get_or_404, now, show_error
@@ -35,7 +35,9 @@ def load_audit(audit_id: int) -> Audit:
         joinedload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
         selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
         selectinload(Audit.recommendations).joinedload(SmartRecommendation.owner),
-        selectinload(Audit.learning_points)))
+        selectinload(Audit.learning_points),
+        selectinload(Audit.moderation).selectinload(Moderation.grades),
+        selectinload(Audit.moderation).joinedload(Moderation.moderator)))
 
 
 def grade_warning(audit: Audit) -> str | None:
@@ -95,6 +97,10 @@ def edit(audit_id: int):
         flash("Draft saved", "success")
         if alerts:
             flash(alert_message(audit, alerts), "info")
+        elif audit.record and audit.record.immediate_actions.strip() and not (
+                audit.case.team_manager_id or audit.case.service_manager_id):
+            flash("No team manager or service manager is recorded for this case, so no one has been alerted to the "
+                  "immediate actions. Tell them yourself now, and ask a QA lead to add them to the case.", "error")
         if not form.submitting:
             return redirect(url_for("audits.edit", audit_id=audit.id))
         try:

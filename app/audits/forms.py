@@ -82,6 +82,6 @@ class PoolImportForm(FlaskForm):
                              description="Columns: reference, team, allocated_worker, team_manager, service_manager, "
                                          "plan_type, closed_recently, step_up, neglect, under_two, domestic_abuse. "
                                          "Flags are yes or no.",
-                             validators=[InputRequired("Paste the cases, or choose a file")])
+                             validators=[InputRequired("Paste the cases, with the column names on the first line")])
     confirm = SubmitField("Import these cases", widget=GovSubmitInput())
     preview = SubmitField("Check the cases", widget=GovSubmitInput())

@@ -23,13 +23,14 @@ def choose_moderation(round_id: int):
     share = request.form.get("share", type=float)
     chosen = [int(value) for value in request.form.getlist("audit_ids") if value.isdigit()]
     try:
-        if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.AUDITOR):
-            raise DomainError("Choose a moderator")
+        if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.ADMIN):
+            raise DomainError("Choose a moderator from the QA leads")
         picked = moderation.choose_sample(audit_round, share=share / 100 if share and not chosen else None,
                                           audit_ids=chosen or None, seed=request.form.get("seed", type=int),
                                           moderator=moderator, actor=current_user, now=now())
         seed = f" (seed {picked[0].seed})" if picked[0].seed is not None else ""
-        flash(f"{len(picked)} audits are to be moderated by {moderator.name}{seed}", "success")
+        what = "1 audit is" if len(picked) == 1 else f"{len(picked)} audits are"
+        flash(f"{what} to be moderated by {moderator.name}{seed}", "success")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "error")
@@ -55,7 +56,7 @@ def moderate(moderation_id: int):
         abort(403)
     if current_user.id != item.moderator_id and request.method == "POST":
         abort(403)
-    errors, values = {}, request.form
+    errors, values = {}, request.form if request.method == "POST" else _recorded(item)
     if request.method == "POST":
         elements = {element.id: ElementDecision(Grade(values.get(f"grade_{element.id}") or _auditor_grade(item, element)),
                                                 values.get(f"reason_{element.id}", ""))
@@ -73,6 +74,14 @@ def moderate(moderation_id: int):
                            auditor_grades={g.element_id: g for g in item.audit.element_grades},
                            may_record=current_user.id == item.moderator_id and item.completed_at is None,
                            title=f"Moderate the audit of case {item.audit.case.reference}")
+
+
+def _recorded(item: Moderation) -> dict:
+    """A recorded moderation's grades and reasons, shown as they were recorded."""
+    values = {"overall_grade": item.overall_grade.value if item.overall_grade else "", "overall_reason": item.overall_reason}
+    for grade in item.grades:
+        values[f"grade_{grade.element_id}"], values[f"reason_{grade.element_id}"] = grade.grade.value, grade.reason
+    return values
 
 
 def _auditor_grade(item: Moderation, element: AuditElement) -> str:

@@ -101,7 +101,7 @@ def import_cases():
         checked = case_pool.preview(form.csv_text.data)
         if form.confirm.data and checked.ready:
             count = case_pool.import_cases(form.csv_text.data, now=now())
-            flash(f"{count} cases were added to the pool", "success")
+            flash(f"{count} {'case was' if count == 1 else 'cases were'} added to the pool", "success")
             return redirect(url_for("audits.pool"))
     return render_template("audits/pool_import.html", form=form, checked=checked, title="Import cases")
 
@@ -127,7 +127,8 @@ def new_round():
                     kind=RoundKind(form.kind.data), month=month.on, title=form.title.data, theme=form.theme.data,
                     criteria=criteria, criteria_text=criteria.describe(dict(teams)), sample_size=form.sample_size.data,
                     seed=form.seed.data, actor=current_user, now=now())
-                flash(f"{len(audit_round.selections)} cases were chosen (seed {audit_round.seed})", "success")
+                chosen = len(audit_round.selections)
+                flash(f"{chosen} {'case was' if chosen == 1 else 'cases were'} chosen (seed {audit_round.seed})", "success")
                 return redirect(url_for("audits.round_page", round_id=audit_round.id))
             except DomainError as error:
                 db.session.rollback()

@@ -210,6 +210,7 @@ class Audit(db.Model):
                                                                         cascade="all, delete-orphan")
     learning_points: Mapped[list["LearningPoint"]] = relationship(order_by="LearningPoint.position",
                                                                   back_populates="audit", cascade="all, delete-orphan")
+    moderation: Mapped["Moderation | None"] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
 

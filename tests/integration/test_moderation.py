@@ -110,3 +110,7 @@ def test_moderation_pages(round_with_submissions, client, login, db):
     db.session.expire_all()
     assert audit.state == AuditState.MODERATED
     assert [(g.original_grade, g.grade) for g in item.grades if g.changed] == [(Grade.GOOD, Grade.INADEQUATE)]
+    html = client.get(f"/audits/{audit.id}").get_data(as_text=True)
+    assert "1 of 9 element grades changed" in html and "No safety plan" in html
+    recorded = client.get(f"/audits/moderations/{item.id}").get_data(as_text=True)
+    assert 'value="inadequate" checked' in recorded and "No safety plan" in recorded

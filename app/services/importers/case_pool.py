@@ -49,7 +49,7 @@ def preview(text: str) -> PoolPreview:
     people = {name.lower(): pid for pid, name in db.session.execute(select(Person.id, Person.name))}
     existing = set(db.session.scalars(select(func.lower(PoolCase.reference))))
     seen: dict[str, int] = {}
-    rows = [_check(line, raw, teams, people, existing, seen) for line, raw in enumerate(reader, start=2)]
+    rows = [_check(reader.line_num, raw, teams, people, existing, seen) for raw in reader]  # the row's last line
     return PoolPreview(rows, [] if rows else ["The file has no cases"])
 
 
