@@ -1,9 +1,13 @@
-"""Synthetic plan data for the benchmarks, bulk-inserted into a SQLite file under bench/results/.
+"""Synthetic plan and audit data for the benchmarks, bulk-inserted into a SQLite file under bench/results/.
 
 A fixed seed gives the same data every time. At scale 1: 500 people, one plan with 8 areas, 2,000 actions,
-20,000 milestones, 100,000 progress updates, 3,000 due-date revisions and 5,000 change records. Two people
-can sign in (password PASSWORD): "Bench Owner" (viewer, owns or leads about 75 milestones) and "Bench Manager"
-(programme manager). Action 1 is the large action page: 10 milestones and about 400 updates.
+20,000 milestones, 100,000 progress updates, 3,000 due-date revisions and 5,000 change records; and 24 monthly
+audit rounds (July 2019 to June 2021) with 20,000 case-file audits of 12,000 pool cases by 60 auditors: every
+started audit has all 68 standards answered and its 9 elements graded (about 1.35 million answers), a fifth of
+the submitted ones are moderated, with SMART recommendations and learning points. Three people can sign in
+(password PASSWORD): "Bench Owner" (viewer, owns or leads about 75 milestones), "Bench Manager" (programme
+manager) and "Bench Auditor" (auditor, with an audit in progress on case BENCH_CASE). Action 1 is the large
+action page: 10 milestones and about 400 updates.
 
     .venv/bin/python -m bench.generate [--scale 0.1] [--regenerate]
 """
@@ -20,36 +24,55 @@ from unittest.mock import patch
 
 import flask_migrate
 from flask import Flask
-from sqlalchemy import func, insert, inspect, select, update
+from sqlalchemy import bindparam, func, insert, inspect, select, update
 from werkzeug.security import generate_password_hash
 
 from app import create_app
 from app.extensions import db
 from app.models import (
     Action,
+    Answer,
     Area,
+    Audit,
+    AuditAnswer,
+    AuditElementGrade,
+    AuditRecord,
+    AuditRound,
+    AuditState,
     ChangeRecord,
     DeliveryType,
     DueDateRevision,
     DueKind,
+    Grade,
+    LearningPoint,
     Milestone,
     MilestoneStatus,
+    Moderation,
+    ModerationGrade,
     Person,
     PersonKind,
     Plan,
+    PoolCase,
     ProgressUpdate,
     RagKeyEntry,
     Rating,
+    RecommendationStatus,
     RevisionDecision,
     RevisionReason,
     Role,
+    RoundKind,
+    RoundSelection,
+    SmartRecommendation,
+    Team,
 )
+from app.models.audits import GRADE_ORDER
 from app.models.plans import milestone_leads
+from app.services.audit_tool import load_tool
 from app.services.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 4  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 5  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)
@@ -67,12 +90,18 @@ class BenchLogin(NamedTuple):
 
 OWNER = BenchLogin("Bench Owner", "owner@bench.example", Role.VIEWER)
 MANAGER = BenchLogin("Bench Manager", "manager@bench.example", Role.PROGRAMME_MANAGER)
+AUDITOR = BenchLogin("Bench Auditor", "auditor@bench.example", Role.AUDITOR)
 
 FULL_SIZE = {"people": 500, "actions": 2_000, "milestones": 20_000, "progress_updates": 100_000,
-             "due_date_revisions": 3_000, "change_records": 5_000}
+             "due_date_revisions": 3_000, "change_records": 5_000, "pool_cases": 12_000, "audits": 20_000}
 # Per-person and per-page sizes scale too, so that an N+1 query would show as a higher count on the large data.
 FULL_SHAPE = {"owner_milestones": 75, "manager_milestones": 20, "bench_action_milestones": 10,
-              "bench_action_updates": 400, "bench_action_changes": 40}
+              "bench_action_updates": 400, "bench_action_changes": 40, "auditors": 60}
+
+# Audits: 24 monthly rounds; the findings page is measured over all of them.
+AUDIT_MONTHS = tuple(date(2019 + (6 + i) // 12, (6 + i) % 12 + 1, 1) for i in range(24))  # July 2019 to June 2021
+AUDIT_TEAMS = 20
+BENCH_CASE = "CF-BENCH"  # the Bench Auditor's audit in progress: the audit form page
 
 DELIVERABLES = (
     "Audit of case files completed and findings reported to the Improvement Board",
@@ -98,7 +127,10 @@ def sizes(scale: float) -> dict[str, int]:
 
 
 def expected_data(scale: float) -> dict:
-    return {"marker": data_marker(scale)} | {table: sizes(scale)[table] for table in FULL_SIZE}
+    size = sizes(scale)
+    counts = {table: size[table] for table in FULL_SIZE}
+    counts["people"] += AuditGenerator.people_count(size)  # the plan's people, then the audits'
+    return {"marker": data_marker(scale)} | counts
 
 
 def data_marker(scale: float) -> str:
@@ -176,6 +208,7 @@ class Generator:
         latest = (select(func.max(ProgressUpdate.written_on)).where(ProgressUpdate.milestone_id == Milestone.id)
                   .scalar_subquery())
         db.session.execute(update(Milestone).values(latest_update_on=latest))  # as the app keeps it
+        AuditGenerator(self.scale, self.size, first_person_id=self.size["people"] + 1).write()
 
     # --- People and the plan's structure ---------------------------------------------------------
 
@@ -367,6 +400,275 @@ class Generator:
         kept = [milestone for milestone in self.milestones if keep(milestone)]
         bench = [milestone for milestone in kept if milestone["action_id"] == BENCH_ACTION_ID]
         return bench, [milestone for milestone in kept if milestone["action_id"] != BENCH_ACTION_ID]
+
+
+class AuditGenerator:
+    """Case-file audits: teams, auditors and managers (people after the plan's), the pool, 24 monthly rounds and
+    their audits with everything recorded. Ids are numbered here; answers are written in chunks to keep memory low."""
+
+    NO_RATE = (0.10, 0.15, 0.17, 0.14, 0.10, 0.12, 0.21, 0.23, 0.14)  # by element, as in the demo
+    CHUNK = 1_000  # audits per batch of answers
+
+    def __init__(self, scale: float, size: dict[str, int], first_person_id: int):
+        self.rng = random.Random(SEED + 1)  # its own stream: the plan data stays as it was
+        self.size = size
+        self.first_person_id = first_person_id
+        self.elements: list[tuple[int, list[int]]] = []  # element id, its standard ids
+        self.team_of: dict[int, int] = {}  # person id → team id
+        self.auditors: list[int] = []
+        self.managers: dict[int, tuple[int, int]] = {}  # team id → (team manager, service manager)
+        self.moderators: list[int] = []
+        self.cases: list[dict] = []
+        self.audits: list[dict] = []
+        self.bench_auditor = first_person_id
+
+    def write(self) -> None:
+        tool, _ = load_tool(now=datetime.combine(AUDIT_MONTHS[0], time(9)))
+        self.tool_id = tool.id
+        self.elements = [(element.id, [standard.id for standard in element.standards]) for element in tool.elements]
+        steps = ((Team, self.teams), (Person, self.people), (PoolCase, self.pool), (AuditRound, self.rounds),
+                 (Audit, self.audit_rows), (RoundSelection, self.selections), (AuditRecord, self.records),
+                 (AuditElementGrade, self.element_grades), (Moderation, self.moderations),
+                 (ModerationGrade, self.moderation_grades), (SmartRecommendation, self.recommendations),
+                 (LearningPoint, self.learning_points))
+        for model, build in steps:
+            db.session.execute(insert(model.__table__), build())
+        columns = ("audit_id", "standard_id", "answer")
+        statement = str(insert(AuditAnswer.__table__).values({column: bindparam(column) for column in columns})
+                        .compile(db.engine))  # INSERT INTO audit_answers (audit_id, standard_id, answer) VALUES (?, ?, ?)
+        for rows in self.answers():  # 1.35 million rows: straight to the driver as tuples, about 3x faster
+            db.session.connection().exec_driver_sql(statement, rows)
+
+    # --- Who --------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def people_count(size: dict[str, int]) -> int:
+        """The Bench Auditor and the other auditors, service and team managers, and three QA moderators."""
+        return size["auditors"] + AUDIT_TEAMS // 4 + AUDIT_TEAMS + 3
+
+    def teams(self) -> list[dict]:
+        return [{"id": tid, "name": f"Synthetic team {tid:02d}", "version": 1} for tid in range(1, AUDIT_TEAMS + 1)]
+
+    def people(self) -> list[dict]:
+        pid = self.first_person_id
+        login = _person_row(pid, AUDITOR.name, PersonKind.INDIVIDUAL, AUDITOR.email, AUDITOR.role,
+                            generate_password_hash(PASSWORD))
+        rows = [login | {"team_id": 1}]
+        self.team_of[pid] = 1
+        self.auditors.append(pid)
+        for n in range(1, self.size["auditors"]):
+            pid += 1
+            team = n % AUDIT_TEAMS + 1
+            rows.append(_person_row(pid, f"Auditor {n:03d}", PersonKind.INDIVIDUAL, f"auditor{n:03d}@bench.example",
+                                    Role.AUDITOR) | {"team_id": team})
+            self.team_of[pid] = team
+            self.auditors.append(pid)
+        service_managers = []
+        for n in range(1, AUDIT_TEAMS // 4 + 1):
+            pid += 1
+            rows.append(_person_row(pid, f"Service Manager {n:02d}", PersonKind.INDIVIDUAL, f"sm{n:02d}@bench.example"))
+            service_managers.append(pid)
+        for team in range(1, AUDIT_TEAMS + 1):
+            pid += 1
+            rows.append(_person_row(pid, f"Team Manager {team:02d}", PersonKind.INDIVIDUAL, f"tm{team:02d}@bench.example")
+                        | {"team_id": team})
+            self.managers[team] = (pid, service_managers[(team - 1) // 4])
+        for n in range(1, 4):
+            pid += 1
+            rows.append(_person_row(pid, f"QA Moderator {n}", PersonKind.INDIVIDUAL, f"qa{n}@bench.example", Role.QA_LEAD))
+            self.moderators.append(pid)
+        return rows
+
+    def pool(self) -> list[dict]:
+        plan_types = ("Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed")
+        added = datetime.combine(AUDIT_MONTHS[0] - timedelta(days=30), time(9))
+        for cid in range(1, self.size["pool_cases"] + 1):
+            team = self.rng.randint(1, AUDIT_TEAMS)
+            plan_type = self.rng.choices(plan_types, (30, 25, 25, 8, 7, 5))[0]
+            self.cases.append({
+                "id": cid, "reference": BENCH_CASE if cid == 1 else f"CF-{100_000 + cid}", "team_id": 2 if cid == 1 else team,
+                "allocated_worker": f"Worker {team:02d}-{cid % 7}", "team_manager_id": self.managers[team][0],
+                "service_manager_id": self.managers[team][1], "plan_type": plan_type, "closed_recently": plan_type == "Closed",
+                "step_up": self.rng.random() < 0.1, "neglect": self.rng.random() < 0.3, "under_two": self.rng.random() < 0.1,
+                "domestic_abuse": self.rng.random() < 0.25, "added_at": added})
+        self.cases[0] |= {"team_manager_id": self.managers[2][0], "service_manager_id": self.managers[2][1]}
+        return self.cases
+
+    # --- Rounds and audits ------------------------------------------------------------------------------
+
+    def rounds(self) -> list[dict]:
+        per_round = self.size["audits"] / len(AUDIT_MONTHS)
+        self.round_sizes = [round(per_round * (n + 1)) - round(per_round * n) for n in range(len(AUDIT_MONTHS))]
+        return [{"id": rid, "kind": RoundKind.ROUTINE, "month": month, "title": f"Routine audit {month:%B %Y}", "theme": None,
+                 "selection_criteria": "All cases in the pool", "sample_size": self.round_sizes[rid - 1], "seed": SEED + rid,
+                 "created_by_id": self.moderators[0], "created_at": datetime.combine(month, time(9)), "version": 1}
+                for rid, month in enumerate(AUDIT_MONTHS, start=1)]
+
+    def audit_rows(self) -> list[dict]:
+        aid = 0
+        last = len(AUDIT_MONTHS)
+        for rid, (month, count) in enumerate(zip(AUDIT_MONTHS, self.round_sizes, strict=True), start=1):
+            cases = self.rng.sample(self.cases[1:], count)
+            if rid == last:
+                cases[0] = self.cases[0]  # the Bench Auditor's audit in progress
+            for position, case in enumerate(cases):
+                aid += 1
+                auditor = self.bench_auditor if rid == last and position == 0 else self._auditor(case["team_id"])
+                state = self._state(rid == last)
+                if rid == last and position == 0:
+                    state = AuditState.IN_PROGRESS
+                allocated_at = datetime.combine(month + timedelta(days=1), time(9)) + timedelta(minutes=position)
+                completed_on = submitted_at = None
+                if state == AuditState.SUBMITTED:
+                    completed_on = min(allocated_at.date() + timedelta(days=self.rng.randint(5, 30)), AS_OF)
+                    submitted_at = datetime.combine(completed_on, time(16))
+                self.audits.append({"id": aid, "round_id": rid, "case_id": case["id"], "tool_id": self.tool_id,
+                                    "auditor_id": auditor, "state": state, "allocated_by_id": self.moderators[0],
+                                    "allocated_at": allocated_at, "allocation_override_reason": None,
+                                    "completed_on": completed_on, "submitted_at": submitted_at, "version": 1,
+                                    "position": position, "quality": self.rng.lognormvariate(0, 0.55),
+                                    "team_id": case["team_id"], "month": month})
+        self._moderate()
+        return [{key: value for key, value in row.items() if key not in ("position", "quality", "team_id", "month", "grades",
+                                                                          "overall")}
+                for row in self.audits]
+
+    def _auditor(self, team: int) -> int:
+        while True:
+            auditor = self.rng.choice(self.auditors)
+            if self.team_of[auditor] != team:  # never an auditor from the case's own team
+                return auditor
+
+    def _state(self, latest: bool) -> AuditState:
+        roll = self.rng.random()
+        if latest:
+            return AuditState.ALLOCATED if roll < 0.15 else AuditState.IN_PROGRESS if roll < 0.3 else AuditState.SUBMITTED
+        return AuditState.IN_PROGRESS if roll < 0.03 else AuditState.SUBMITTED
+
+    def _moderate(self) -> None:
+        """Grades for every started audit, then a fifth of the submitted ones moderated (15% of grades changed)."""
+        self.moderation_rows, self.moderation_grade_rows = [], []
+        for audit in self.audits:
+            if audit["state"] == AuditState.ALLOCATED:
+                continue
+            audit["grades"] = [self._grade(audit["quality"] * rate) for rate in self.NO_RATE]
+            audit["overall"] = GRADE_ORDER[sorted(GRADE_ORDER.index(g) for g in audit["grades"])[4]]
+            if audit["state"] != AuditState.SUBMITTED or self.rng.random() >= 0.2:
+                continue
+            mid = len(self.moderation_rows) + 1
+            selected_at = audit["submitted_at"] + timedelta(days=self.rng.randint(2, 10))
+            completed = self.rng.random() < 0.9
+            changed = [self._moderated(grade) for grade in audit["grades"]]
+            overall = GRADE_ORDER[sorted(GRADE_ORDER.index(g) for g in changed)[4]]
+            self.moderation_rows.append({
+                "id": mid, "audit_id": audit["id"], "moderator_id": self.rng.choice(self.moderators),
+                "selected_by_id": self.moderators[0], "selected_at": selected_at, "seed": SEED,
+                "overall_grade": overall if completed else None,
+                "overall_reason": "Follows the moderated element grades" if completed and overall != audit["overall"] else "",
+                "completed_at": selected_at + timedelta(days=2) if completed else None, "version": 1})
+            if completed:
+                audit["state"] = AuditState.MODERATED
+                self.moderation_grade_rows += [
+                    {"moderation_id": mid, "element_id": eid, "original_grade": original, "grade": grade,
+                     "reason": "The evidence on file supports another grade" if grade != original else ""}
+                    for (eid, _), original, grade in zip(self.elements, audit["grades"], changed, strict=True)]
+
+    def _grade(self, no_rate: float) -> Grade:
+        share = min(0.9, no_rate * self.rng.uniform(0.3, 1.7))
+        return GRADE_ORDER[0 if share < 0.05 else 1 if share < 0.2 else 2 if share < 0.4 else 3]
+
+    def _moderated(self, grade: Grade) -> Grade:
+        if self.rng.random() >= 0.15:
+            return grade
+        at = GRADE_ORDER.index(grade)
+        return GRADE_ORDER[at + 1 if at == 0 or (at < 3 and self.rng.random() < 0.6) else at - 1]
+
+    def selections(self) -> list[dict]:
+        return [{"round_id": audit["round_id"], "case_id": audit["case_id"], "position": audit["position"]}
+                for audit in self.audits]
+
+    def records(self) -> list[dict]:
+        rows = []
+        for audit in self.audits:
+            if audit["state"] == AuditState.ALLOCATED:
+                continue
+            done = audit["state"] != AuditState.IN_PROGRESS
+            case = self.cases[audit["case_id"] - 1]
+            rows.append({"audit_id": audit["id"], "allocated_worker": case["allocated_worker"],
+                         "team_manager": f"Team Manager {case['team_id']:02d}",
+                         "service_team": f"Synthetic team {case['team_id']:02d}",
+                         "gender": self.rng.choice(("Female", "Male")), "age": self.rng.randint(0, 17),
+                         "ethnicity": "White British", "primary_language": "English", "plan_types": case["plan_type"],
+                         "case_overview": "Synthetic case for the benchmarks.",
+                         "overall_grade": audit["overall"] if done else None,
+                         "summary": "Synthetic summary of the reasons for the overall grade." if done else "",
+                         "completed_with_worker": (self.rng.random() < 0.8) if done else None,
+                         "sent_to_team_manager_on": audit["completed_on"]})
+        return rows
+
+    def element_grades(self) -> list[dict]:
+        return [{"audit_id": audit["id"], "element_id": eid, "grade": grade, "comment": "Synthetic comment."}
+                for audit in self.audits if "grades" in audit
+                for (eid, _), grade in zip(self.elements, audit["grades"], strict=True)]
+
+    def moderations(self) -> list[dict]:
+        return self.moderation_rows
+
+    def moderation_grades(self) -> list[dict]:
+        return self.moderation_grade_rows
+
+    def recommendations(self) -> list[dict]:
+        """About two for each started audit (three for the bench audit), owned by the case's team manager."""
+        rows = []
+        for audit in self.audits:
+            if "grades" not in audit:
+                continue
+            case = self.cases[audit["case_id"] - 1]
+            start = audit["completed_on"] or audit["allocated_at"].date() + timedelta(days=10)
+            count = 3 if audit["case_id"] == 1 else self.rng.randint(0, 4)
+            for position in range(count):
+                due_on = start + timedelta(days=self.rng.choice((14, 28, 42, 56)))
+                roll = self.rng.random()
+                status, done_on = RecommendationStatus.OPEN, None
+                if due_on < AS_OF and roll < 0.8:
+                    status, done_on = RecommendationStatus.DONE, min(due_on, AS_OF)
+                elif due_on < AS_OF and roll < 0.85:
+                    status = RecommendationStatus.CANCELLED
+                rows.append({"audit_id": audit["id"], "position": position,
+                             "what": "Update the chronology and case summary",
+                             "how": "Within 15 working days, with the child's views",
+                             "owner_id": self.managers[case["team_id"]][0], "who": "", "due_on": due_on,
+                             "status": status, "done_on": done_on, "version": 1})
+        return rows
+
+    def learning_points(self) -> list[dict]:
+        rows = []
+        for audit in self.audits:
+            count = 2 if audit["case_id"] == 1 else int("grades" in audit and self.rng.random() < 0.3)
+            rows += [{"audit_id": audit["id"], "position": position, "text": f"Learning point {audit['id']}.{position + 1}: "
+                      "chronologies are not kept up to date across teams", "action_id": None} for position in range(count)]
+        return rows
+
+    def answers(self):
+        """All 68 standards for every started audit, in chunks; more No answers where the element grade is worse."""
+        no_rate = {grade: rate for grade, rate in zip(GRADE_ORDER, (0.0, 0.1, 0.3, 0.6), strict=True)}
+        random_ = self.rng.random
+        rows = []
+        for audit in self.audits:
+            if "grades" not in audit:
+                continue
+            aid = audit["id"]
+            for (_, standards), grade in zip(self.elements, audit["grades"], strict=True):
+                rate = no_rate[grade]
+                for sid in standards:
+                    roll = random_()
+                    answer = Answer.NOT_APPLICABLE if roll < 0.03 else Answer.NO if roll < 0.03 + rate else Answer.YES
+                    rows.append((aid, sid, answer.value))
+            if len(rows) >= self.CHUNK * 68:
+                yield rows
+                rows = []
+        if rows:
+            yield rows
 
 
 def _person_row(pid: int, name: str, kind: PersonKind, email: str | None = None, role: Role = Role.VIEWER,

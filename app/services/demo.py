@@ -1,4 +1,5 @@
-"""Demo data: the real July 2020 plan, synthetic e-mail addresses, and one demo login per role."""
+"""Demo data: the real July 2020 plan, synthetic e-mail addresses, one demo login per role, and synthetic
+case-file audits (app/services/demo_audits.py: never real children's data)."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -8,6 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Person, PersonKind, Role, Team
+from app.services.demo_audits import AuditDemoResult, load_audit_demo
 from app.services.importers.plan_json import LoadResult, load_plan_file
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "improvement-plan-2020-07.json"
@@ -38,12 +40,24 @@ DEMO_LOGINS = (
 )
 
 
-def load_demo(now: datetime) -> LoadResult:
+@dataclass(frozen=True)
+class DemoResult:
+    plan: LoadResult
+    audits: AuditDemoResult
+
+
+def load_demo(now: datetime) -> DemoResult:
     result = load_plan_file(PLAN_FILE, now=now, email_domain=EMAIL_DOMAIN)
     for login in DEMO_LOGINS:
         _ensure_login(login)
     db.session.commit()
-    return result
+    audit_result = load_audit_demo(qa_lead=_login_person(Role.QA_LEAD), auditor=_login_person(Role.AUDITOR), now=now)
+    return DemoResult(result, audit_result)
+
+
+def _login_person(role: Role) -> Person:
+    login = next(login for login in DEMO_LOGINS if login.role == role)
+    return db.session.scalar(select(Person).where(Person.name == login.name))
 
 
 def _ensure_login(login: DemoLogin) -> None:
