@@ -214,5 +214,5 @@ def findings_page():
 @bp.route("/findings/elements.png")
 def findings_chart():
     filters, _ = _findings_filter(request.args)
-    png = audit_charts.element_grades_png(audit_findings.findings(filters, today()))
+    png = audit_charts.element_grades_png(audit_findings.element_grades(filters))
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})

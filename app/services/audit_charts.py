@@ -5,7 +5,6 @@ import io
 from matplotlib.figure import Figure
 
 from app.models import Grade
-from app.services.audit_findings import Findings
 
 # GOV.UK colours, and a hatch per grade so the chart reads in greyscale too
 GRADE_STYLE = {
@@ -16,14 +15,14 @@ GRADE_STYLE = {
 }
 
 
-def element_grades_png(result: Findings) -> bytes:
+def element_grades_png(by_element: list) -> bytes:
     """Each element's grades as a 100% bar, labelled with its percentages."""
-    figure = Figure(figsize=(9, 0.5 * max(len(result.by_element), 1) + 1.4), dpi=100, layout="constrained")
+    figure = Figure(figsize=(9, 0.5 * max(len(by_element), 1) + 1.4), dpi=100, layout="constrained")
     axes = figure.subplots()
-    labels = [f"{number} {_short(label)}" for number, label, _ in result.by_element]
+    labels = [f"{number} {_short(label)}" for number, label, _ in by_element]
     left = [0.0] * len(labels)
     for grade, (colour, hatch) in GRADE_STYLE.items():
-        widths = [shares[grade].percent or 0 for _, _, shares in result.by_element]
+        widths = [shares[grade].percent or 0 for _, _, shares in by_element]
         bars = axes.barh(labels, widths, left=left, color=colour, hatch=hatch, edgecolor="white", label=grade.label)
         axes.bar_label(bars, labels=[f"{w}%" if w >= 8 else "" for w in widths], label_type="center", fontsize=8)
         left = [a + b for a, b in zip(left, widths, strict=True)]

@@ -118,6 +118,11 @@ def _overall_grades(done_ids) -> dict[Grade, int]:
     return {Grade(grade): count for grade, count in db.session.execute(query)}
 
 
+def element_grades(filters: FindingsFilter) -> list:
+    """Only the grades by element (for the chart), without working out the rest of the findings."""
+    return _element_grades(select(_audits(filters).subquery().c.id))
+
+
 def _element_grades(done_ids) -> list:
     moderated = (select(ModerationGrade.element_id, ModerationGrade.grade, Moderation.audit_id)
                  .join(Moderation, ModerationGrade.moderation_id == Moderation.id).subquery())

@@ -5,42 +5,26 @@ not grow with the answers."""
 import json
 import re
 import time
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from markupsafe import escape
 from sqlalchemy import select
 
-from app.models import Answer, AuditAccess, AuditState, Grade, PoolCase, Role, RoundKind, SafeguardingAlert, Team
-from app.services import audit_work, audits
-from app.services.audit_tool import TOOL_FILE, load_tool
+from app.models import Answer, AuditAccess, AuditState, Grade, Role, SafeguardingAlert
+from app.services import audit_work
+from app.services.audit_tool import TOOL_FILE
 from app.services.audit_work import AuditDraft, ElementEntry
-from app.services.audits import SelectionCriteria
-
-NOW = datetime(2021, 3, 10, 9, 0)
+from tests.integration.audit_setting import NOW, allocated_audit
 
 
 @pytest.fixture
 def setting(db, make_person):
-    load_tool(now=NOW)
-    north, south = Team(name="Safeguarding North"), Team(name="Safeguarding South")
-    team_manager = make_person("Tara Manager", Role.VIEWER)
-    service_manager = make_person("Sid Service", Role.VIEWER)
-    case = PoolCase(reference="C0001", team=north, team_manager=team_manager, service_manager=service_manager,
-                    added_at=NOW)
-    db.session.add_all([north, south, case])
+    values = allocated_audit(db, make_person)
+    values["other_auditor"] = make_person("Oli Other", Role.AUDITOR)
+    values["other_auditor"].team = values["north"]
     db.session.commit()
-    qa_lead = make_person("Quinn QA", Role.QA_LEAD)
-    auditor = make_person("Ari Auditor", Role.AUDITOR)
-    other_auditor = make_person("Oli Other", Role.AUDITOR)
-    auditor.team, other_auditor.team = south, north
-    db.session.commit()
-    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
-                                      criteria=SelectionCriteria(), criteria_text="", sample_size=1, seed=1,
-                                      actor=qa_lead, now=NOW)
-    audit = audits.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
-    return {"audit": audit, "auditor": auditor, "qa_lead": qa_lead, "other_auditor": other_auditor,
-            "team_manager": team_manager, "service_manager": service_manager}
+    return values
 
 
 def form_url(setting) -> str:

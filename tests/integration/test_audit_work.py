@@ -1,41 +1,21 @@
 """Doing an audit: drafts that keep everything, submission checks, the overall-grade warning, immediate
 safeguarding alerts, and access (an auditor cannot read another team's audit; every view is logged)."""
 
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
 
-from app.models import Answer, AuditAccess, AuditState, ChangeRecord, Grade, PoolCase, Role, RoundKind, Team
-from app.services import audit_work, audits
-from app.services.audit_tool import load_tool
+from app.models import Answer, AuditAccess, AuditState, ChangeRecord, Grade, Role
+from app.services import audit_work
 from app.services.audit_work import AuditDraft, ElementEntry, Recommendation
-from app.services.audits import SelectionCriteria
 from app.services.errors import DomainError, NotAllowedError
-
-NOW = datetime(2021, 3, 10, 9, 0)
+from tests.integration.audit_setting import NOW, allocated_audit
 
 
 @pytest.fixture
 def setting(db, make_person):
-    load_tool(now=NOW)
-    north, south = Team(name="Safeguarding North"), Team(name="Safeguarding South")
-    team_manager = make_person("Tara Manager", Role.VIEWER)
-    service_manager = make_person("Sid Service", Role.VIEWER)
-    case = PoolCase(reference="C0001", team=north, team_manager=team_manager, service_manager=service_manager,
-                    added_at=NOW)
-    db.session.add_all([north, south, case])
-    db.session.commit()
-    qa_lead = make_person("Quinn QA", Role.QA_LEAD)
-    auditor = make_person("Ari Auditor", Role.AUDITOR)
-    auditor.team = south
-    db.session.commit()
-    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
-                                      criteria=SelectionCriteria(), criteria_text="", sample_size=1, seed=1,
-                                      actor=qa_lead, now=NOW)
-    audit = audits.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
-    return {"audit": audit, "auditor": auditor, "qa_lead": qa_lead, "team_manager": team_manager,
-            "service_manager": service_manager, "north": north, "south": south}
+    return allocated_audit(db, make_person)
 
 
 def complete_draft(audit, overall=Grade.GOOD) -> AuditDraft:
