@@ -1,4 +1,4 @@
-"""Flask commands: `flask demo load`, `flask users create`."""
+"""Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool`, `flask audits recount`."""
 
 from datetime import datetime
 
@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Action, Area, Milestone, Role
-from app.services import audit_tool, demo, demo_audits, people
+from app.services import audit_tallies, audit_tool, demo, demo_audits, people
 from app.services.errors import DomainError
 
 
@@ -87,3 +87,10 @@ def audits_load_tool() -> None:
     standards = sum(len(element.standards) for element in tool.elements)
     state = "Loaded" if created else "Already loaded:"
     click.echo(f"{state} {tool.title}, version {tool.version}: {len(tool.elements)} elements, {standards} standards.")
+
+
+@audits_group.command("recount", help="Count the findings' running totals again from every completed audit.")
+def audits_recount() -> None:
+    audit_tallies.recount_all()
+    db.session.commit()
+    click.echo("Counted the answers and grades of every completed audit again.")

@@ -415,3 +415,32 @@ class ModerationGrade(db.Model):
     @property
     def changed(self) -> bool:
         return self.original_grade != self.grade
+
+
+class AuditStandardTally(db.Model):
+    """How the completed audits of one round and team answered one standard. Kept by app.services.audit_tallies
+    whenever an audit changes state, so that the findings read a few rows per standard instead of every answer."""
+
+    __tablename__ = "audit_standard_tallies"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("audit_standards.id"), primary_key=True)
+    yes: Mapped[int]
+    no: Mapped[int]
+    not_applicable: Mapped[int]
+
+
+class AuditGradeTally(db.Model):
+    """How many completed audits of one round and team stand at each grade, for one element or (element_id None)
+    overall. The grade that stands is the moderator's where the audit was moderated, otherwise the auditor's."""
+
+    __tablename__ = "audit_grade_tallies"
+    __table_args__ = (Index("ix_audit_grade_tallies_round_team", "round_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    element_id: Mapped[int | None] = mapped_column(ForeignKey("audit_elements.id"))
+    grade: Mapped[Grade] = mapped_column(enum_type(Grade, "tally_grade"))
+    audits: Mapped[int]

@@ -1,26 +1,24 @@
 """Audit findings for a period, team and type of audit, counted in the database and reported as n/N and %.
 
 The grade that counts is the one that stands: the moderator's where an audit was moderated, otherwise the
-auditor's. Changes made in moderation are reported separately, per element and per auditor.
+auditor's. Changes made in moderation are reported separately, per element and per auditor. Grades and answers
+are read from the running totals kept per round and team (app.services.audit_tallies); the rest from the audits.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import (
-    Answer,
     Audit,
-    AuditAnswer,
     AuditElement,
-    AuditElementGrade,
-    AuditRecord,
+    AuditGradeTally,
     AuditRound,
     AuditStandard,
-    AuditState,
+    AuditStandardTally,
     Grade,
     LearningPoint,
     Moderation,
@@ -31,8 +29,7 @@ from app.models import (
     RoundKind,
     SmartRecommendation,
 )
-
-DONE = (AuditState.SUBMITTED, AuditState.MODERATED, AuditState.CLOSED)
+from app.services.audit_tallies import DONE
 
 
 @dataclass(frozen=True)
@@ -55,10 +52,11 @@ class FindingsFilter:
     team_id: int | None = None
     kind: RoundKind | None = None
 
-    def conditions(self) -> list:
+    def conditions(self, team_column=PoolCase.team_id) -> list:
+        """Conditions on AuditRound and on the team column given (the case's team, or a tally's)."""
         conditions = [AuditRound.month.between(self.first_month, self.last_month)]
         if self.team_id:
-            conditions.append(PoolCase.team_id == self.team_id)
+            conditions.append(team_column == self.team_id)
         if self.kind:
             conditions.append(AuditRound.kind == self.kind)
         return conditions
@@ -83,26 +81,33 @@ class Findings:
         return Share(self.completed, self.allocated)
 
 
-def _audits(filters: FindingsFilter, *, done: bool = True):
-    query = select(Audit.id).join(AuditRound, Audit.round_id == AuditRound.id).join(PoolCase, Audit.case_id == PoolCase.id)
-    query = query.where(*filters.conditions())
+def _within(query, filters: FindingsFilter, *, done: bool = True):
+    """The query, which has Audit among its tables, narrowed to the audits of the rounds, teams and type chosen:
+    only the completed ones unless done is False."""
+    query = (query.join(AuditRound, Audit.round_id == AuditRound.id).join(PoolCase, Audit.case_id == PoolCase.id)
+             .where(*filters.conditions()))
     return query.where(Audit.state.in_(DONE)) if done else query
 
 
 def findings(filters: FindingsFilter, today: date) -> Findings:
     result = Findings()
-    result.allocated = db.session.scalar(select(func.count()).select_from(_audits(filters, done=False).subquery()))
-    completed = _audits(filters).subquery()
-    result.completed = db.session.scalar(select(func.count()).select_from(completed))
-    done_ids = select(completed.c.id)
-    result.overall = _shares(_overall_grades(done_ids))
-    result.by_element = _element_grades(done_ids)
-    result.most_often_no = _most_often_no(done_ids)
+    result.allocated, result.completed = _completion(filters)
+    grades = _standing_grades(filters)
+    result.overall = _shares(grades.pop(None, {}))
+    result.by_element = _by_element(grades)
+    result.most_often_no = _most_often_no(filters)
     result.by_month = _by_month(filters)
-    result.changed_by_element, result.changed_by_auditor = _moderation_changes(done_ids)
-    result.recommendations_open, result.recommendations_overdue = _recommendations(done_ids, today)
-    result.learning_points = _learning_points(done_ids)
+    result.changed_by_element, result.changed_by_auditor = _moderation_changes(filters)
+    result.recommendations_open, result.recommendations_overdue = _recommendations(filters, today)
+    result.learning_points = _learning_points(filters)
     return result
+
+
+def _completion(filters: FindingsFilter) -> tuple[int, int]:
+    completed = func.sum(case((Audit.state.in_(DONE), 1), else_=0))
+    allocated, done = db.session.execute(_within(select(func.count(), completed).select_from(Audit), filters,
+                                                 done=False)).one()
+    return allocated, done or 0
 
 
 def _shares(counts: dict) -> dict[Grade, Share]:
@@ -110,84 +115,87 @@ def _shares(counts: dict) -> dict[Grade, Share]:
     return {grade: Share(counts.get(grade, 0), total) for grade in Grade}
 
 
-def _overall_grades(done_ids) -> dict[Grade, int]:
-    standing = func.coalesce(Moderation.overall_grade, AuditRecord.overall_grade)
-    query = (select(standing, func.count()).select_from(AuditRecord)
-             .outerjoin(Moderation, and_(Moderation.audit_id == AuditRecord.audit_id, Moderation.completed_at.is_not(None)))
-             .where(AuditRecord.audit_id.in_(done_ids), standing.is_not(None)).group_by(standing))
-    return {Grade(grade): count for grade, count in db.session.execute(query)}
-
-
 def element_grades(filters: FindingsFilter) -> list:
     """Only the grades by element (for the chart), without working out the rest of the findings."""
-    return _element_grades(select(_audits(filters).subquery().c.id))
+    grades = _standing_grades(filters)
+    grades.pop(None, None)
+    return _by_element(grades)
 
 
-def _element_grades(done_ids) -> list:
-    moderated = (select(ModerationGrade.element_id, ModerationGrade.grade, Moderation.audit_id)
-                 .join(Moderation, ModerationGrade.moderation_id == Moderation.id).subquery())
-    standing = func.coalesce(moderated.c.grade, AuditElementGrade.grade)
-    query = (select(AuditElement.number, AuditElement.report_label, standing, func.count())
-             .select_from(AuditElementGrade).join(AuditElement, AuditElementGrade.element_id == AuditElement.id)
-             .outerjoin(moderated, and_(moderated.c.audit_id == AuditElementGrade.audit_id,
-                                        moderated.c.element_id == AuditElementGrade.element_id))
-             .where(AuditElementGrade.audit_id.in_(done_ids), standing.is_not(None))
-             .group_by(AuditElement.number, AuditElement.report_label, standing))
-    counts: dict[tuple[str, str], dict] = defaultdict(dict)
-    for number, label, grade, count in db.session.execute(query):
-        counts[(number, label)][Grade(grade)] = count
-    return [(number, label, _shares(grades)) for (number, label), grades in sorted(counts.items())]
+def _by_element(grades: dict) -> list:
+    return [(number, label, _shares(counts)) for (number, label), counts in sorted(grades.items())]
 
 
-def _most_often_no(done_ids, limit: int = 10) -> list:
-    answered = func.sum(case((AuditAnswer.answer != Answer.NOT_APPLICABLE, 1), else_=0))
-    noes = func.sum(case((AuditAnswer.answer == Answer.NO, 1), else_=0))
-    query = (select(AuditElement.number, AuditStandard.text, noes, answered).select_from(AuditAnswer)
-             .join(AuditStandard, AuditAnswer.standard_id == AuditStandard.id)
+def _tallies(model, filters: FindingsFilter):
+    return select().select_from(model).join(AuditRound, model.round_id == AuditRound.id).where(
+        *filters.conditions(model.team_id))
+
+
+def _standing_grades(filters: FindingsFilter) -> dict:
+    """Counts of the grades that stand, by (element number, label), and under None the overall grades."""
+    per_element = (_tallies(AuditGradeTally, filters)
+                   .add_columns(AuditGradeTally.element_id, AuditGradeTally.grade, func.sum(AuditGradeTally.audits))
+                   .group_by(AuditGradeTally.element_id, AuditGradeTally.grade).subquery())
+    element_id, grade, count = per_element.c
+    query = (select(AuditElement.number, AuditElement.report_label, grade, func.sum(count)).select_from(per_element)
+             .outerjoin(AuditElement, element_id == AuditElement.id)
+             .group_by(AuditElement.number, AuditElement.report_label, grade))  # the same element in other tool versions
+    counts: dict = defaultdict(dict)
+    for number, label, standing, audits in db.session.execute(query):
+        counts[(number, label) if number else None][Grade(standing)] = audits
+    return counts
+
+
+def _most_often_no(filters: FindingsFilter, limit: int = 10) -> list:
+    noes = func.sum(AuditStandardTally.no)
+    per_standard = (_tallies(AuditStandardTally, filters)
+                    .add_columns(AuditStandardTally.standard_id, noes.label("no"),
+                                 func.sum(AuditStandardTally.yes + AuditStandardTally.no).label("answered"))
+                    .group_by(AuditStandardTally.standard_id).having(noes > 0).subquery())
+    standard_id, no, answered = per_standard.c
+    query = (select(AuditElement.number, AuditStandard.text, no, answered).select_from(per_standard)
+             .join(AuditStandard, standard_id == AuditStandard.id)
              .join(AuditElement, AuditStandard.element_id == AuditElement.id)
-             .where(AuditAnswer.audit_id.in_(done_ids))
-             .group_by(AuditElement.number, AuditStandard.id, AuditStandard.text)
-             .having(noes > 0).order_by((noes * 1.0 / answered).desc(), noes.desc()).limit(limit))
-    return [(number, text, Share(no, total)) for number, text, no, total in db.session.execute(query)]
+             .order_by((no * 1.0 / answered).desc(), no.desc(), AuditStandard.id).limit(limit))
+    return [(number, text, Share(n, total)) for number, text, n, total in db.session.execute(query)]
 
 
 def _by_month(filters: FindingsFilter) -> list:
-    standing = func.coalesce(Moderation.overall_grade, AuditRecord.overall_grade)
-    good = func.sum(case((standing.in_([Grade.OUTSTANDING, Grade.GOOD]), 1), else_=0))
-    query = (select(AuditRound.month, good, func.count(standing)).select_from(Audit)
-             .join(AuditRound, Audit.round_id == AuditRound.id).join(PoolCase, Audit.case_id == PoolCase.id)
-             .join(AuditRecord, AuditRecord.audit_id == Audit.id)
-             .outerjoin(Moderation, and_(Moderation.audit_id == Audit.id, Moderation.completed_at.is_not(None)))
-             .where(*filters.conditions(), Audit.state.in_(DONE)).group_by(AuditRound.month).order_by(AuditRound.month))
+    good = func.sum(case((AuditGradeTally.grade.in_([Grade.OUTSTANDING, Grade.GOOD]), AuditGradeTally.audits),
+                         else_=0))
+    query = (_tallies(AuditGradeTally, filters).add_columns(AuditRound.month, good, func.sum(AuditGradeTally.audits))
+             .where(AuditGradeTally.element_id.is_(None)).group_by(AuditRound.month).order_by(AuditRound.month))
     return [(month, Share(n, total)) for month, n, total in db.session.execute(query)]
 
 
-def _moderation_changes(done_ids) -> tuple[list, list]:
+def _moderation_changes(filters: FindingsFilter) -> tuple[list, list]:
+    """Element grades changed in moderation, out of those moderated: by element and by auditor."""
     changed = func.sum(case((ModerationGrade.grade != ModerationGrade.original_grade, 1), else_=0))
-    base = (select().select_from(ModerationGrade).join(Moderation, ModerationGrade.moderation_id == Moderation.id)
-            .where(Moderation.audit_id.in_(done_ids)))
-    by_element = db.session.execute(
-        base.add_columns(AuditElement.number, changed, func.count())
-        .join(AuditElement, ModerationGrade.element_id == AuditElement.id)
-        .group_by(AuditElement.number).order_by(AuditElement.number)).all()
-    by_auditor = db.session.execute(
-        base.add_columns(Person.name, changed, func.count()).join(Audit, Moderation.audit_id == Audit.id)
-        .join(Person, Audit.auditor_id == Person.id).group_by(Person.name).order_by(Person.name)).all()
-    return ([(number, Share(n, total)) for number, n, total in by_element],
-            [(name, Share(n, total)) for name, n, total in by_auditor])
+    query = _within(select(AuditElement.number, Person.name, changed, func.count()).select_from(ModerationGrade)
+                    .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
+                    .join(Audit, Moderation.audit_id == Audit.id).join(Person, Audit.auditor_id == Person.id)
+                    .join(AuditElement, ModerationGrade.element_id == AuditElement.id), filters)
+    by_element: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_auditor: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for number, name, n, total in db.session.execute(query.group_by(AuditElement.number, Person.name)):
+        for tally in (by_element[number], by_auditor[name]):
+            tally[0] += n
+            tally[1] += total
+    return ([(number, Share(*by_element[number])) for number in sorted(by_element)],
+            [(name, Share(*by_auditor[name])) for name in sorted(by_auditor)])
 
 
-def _recommendations(done_ids, today: date) -> tuple[int, int]:
-    open_items = and_(SmartRecommendation.audit_id.in_(done_ids), SmartRecommendation.status == RecommendationStatus.OPEN)
-    open_count, overdue = db.session.execute(
-        select(func.count(), func.sum(case((SmartRecommendation.due_on < today, 1), else_=0)))
-        .where(open_items)).one()
-    return open_count, overdue or 0
+def _recommendations(filters: FindingsFilter, today: date) -> tuple[int, int]:
+    overdue = func.sum(case((SmartRecommendation.due_on < today, 1), else_=0))
+    query = _within(select(func.count(), overdue).select_from(SmartRecommendation)
+                    .join(Audit, SmartRecommendation.audit_id == Audit.id), filters)
+    open_count, overdue_count = db.session.execute(
+        query.where(SmartRecommendation.status == RecommendationStatus.OPEN)).one()
+    return open_count, overdue_count or 0
 
 
-def _learning_points(done_ids, limit: int = 20) -> list:
-    query = (select(LearningPoint, AuditRound.month).join(Audit, LearningPoint.audit_id == Audit.id)
-             .join(AuditRound, Audit.round_id == AuditRound.id).where(LearningPoint.audit_id.in_(done_ids))
+def _learning_points(filters: FindingsFilter, limit: int = 20) -> list:
+    query = (_within(select(LearningPoint, AuditRound.month).join(Audit, LearningPoint.audit_id == Audit.id), filters)
              .order_by(AuditRound.month.desc(), LearningPoint.id.desc()).limit(limit))
     return [LearningRow(point.id, month, point.text, point.action_id) for point, month in db.session.execute(query)]
 

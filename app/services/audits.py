@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Audit, AuditRound, AuditState, Person, PoolCase, Role, RoundKind, RoundSelection
-from app.services import history
+from app.services import audit_tallies, history
 from app.services.audit_tool import current_tool
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
@@ -143,9 +143,12 @@ def move(audit: Audit, to: AuditState, *, actor: Person, now: datetime, note: st
                           f"{to.label.lower()}")
     history.record(audit, "state", AuditState(audit.state).value, to.value + (f": {note}" if note else ""),
                    actor=actor, now=now, action_id=None)
+    counted_before = audit.state in audit_tallies.DONE
     audit.state = to
     if to == AuditState.SUBMITTED:
         audit.submitted_at = now
+    if counted_before or to in audit_tallies.DONE:
+        audit_tallies.recount_for(audit)
     db.session.commit()
 
 

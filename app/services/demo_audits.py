@@ -47,7 +47,7 @@ from app.models import (
     Team,
 )
 from app.models.audits import GRADE_ORDER
-from app.services import audit_work, audits, moderation
+from app.services import audit_tallies, audit_work, audits, moderation
 from app.services.audit_tool import load_tool
 from app.services.audit_work import AuditDraft, ElementEntry
 from app.services.audits import SelectionCriteria
@@ -257,6 +257,8 @@ class _Builder:
         self.pool()
         for index, month in enumerate(MONTHS):
             self.month(index, month)
+        audit_tallies.recount_all()  # the audits above were written in bulk, not moved one by one
+        db.session.commit()
 
     # --- Teams, people and the pool ----------------------------------------------------------------
 

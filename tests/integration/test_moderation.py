@@ -5,8 +5,19 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from app.models import Answer, AuditState, Grade, PoolCase, Role, RoundKind, Team
-from app.services import audit_work, audits, moderation
+from app.models import (
+    Answer,
+    AuditGradeTally,
+    AuditStandardTally,
+    AuditState,
+    Grade,
+    PoolCase,
+    Role,
+    RoundKind,
+    Team,
+)
+from app.services import audit_tallies, audit_work, audits, moderation
+from app.services.audit_findings import FindingsFilter, Share, findings
 from app.services.audit_tool import load_tool
 from app.services.audit_work import AuditDraft, ElementEntry
 from app.services.audits import SelectionCriteria
@@ -114,3 +125,34 @@ def test_moderation_pages(round_with_submissions, client, login, db):
     assert "1 of 9 element grades changed" in html and "No safety plan" in html
     recorded = client.get(f"/audits/moderations/{item.id}").get_data(as_text=True)
     assert 'value="inadequate" checked' in recorded and "No safety plan" in recorded
+
+
+def _tallies(db) -> list:
+    standards = db.session.execute(select(AuditStandardTally.standard_id, AuditStandardTally.yes, AuditStandardTally.no,
+                                          AuditStandardTally.not_applicable).order_by(AuditStandardTally.standard_id))
+    grades = db.session.execute(select(AuditGradeTally.element_id, AuditGradeTally.grade, AuditGradeTally.audits)
+                                .order_by(AuditGradeTally.element_id, AuditGradeTally.grade))
+    return [tuple(row) for row in standards] + [tuple(row) for row in grades]
+
+
+def test_findings_follow_each_submission_return_and_moderation(round_with_submissions, db):
+    r = round_with_submissions
+    march = FindingsFilter(date(2021, 3, 1), date(2021, 3, 1))
+    assert findings(march, NOW.date()).overall[Grade.GOOD] == Share(10, 10)
+    returned, moderated = r["audits"][0], r["audits"][1]
+    audits.move(returned, AuditState.IN_PROGRESS, actor=r["qa_lead"], now=NOW, note="Add the chronology")
+    [m] = moderation.choose_sample(r["round"], share=None, audit_ids=[moderated.id], seed=None,
+                                   moderator=r["moderator"], actor=r["qa_lead"], now=NOW)
+    elements = {e.id: ElementDecision(Grade.GOOD) for e in moderated.tool.elements}
+    first = moderated.tool.elements[0]
+    elements[first.id] = ElementDecision(Grade.INADEQUATE, "No safety plan")
+    moderation.record(m, elements=elements, overall_grade=Grade.REQUIRES_IMPROVEMENT, overall_reason="Drift",
+                      actor=r["moderator"], now=NOW)
+    result = findings(march, NOW.date())
+    assert result.completion == Share(9, 10)
+    assert result.overall[Grade.GOOD] == Share(8, 9) and result.overall[Grade.REQUIRES_IMPROVEMENT] == Share(1, 9)
+    assert result.by_element[0][2][Grade.INADEQUATE] == Share(1, 9)
+    assert result.by_month == [(date(2021, 3, 1), Share(8, 9))]
+    kept = _tallies(db)
+    audit_tallies.recount_all()  # counting everything again from the audits gives the same totals
+    assert _tallies(db) == kept
