@@ -22,11 +22,20 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from app.forms import GovDateField, VersionedForm
 from app.models import Answer, Audit, AuditElement, Grade, PartyKind
-from app.services.audit_work import AuditDraft, ElementEntry, Party, Recommendation
+from app.services.audit_work import (
+    AuditDraft,
+    ElementEntry,
+    Learning,
+    Party,
+    Recommendation,
+    Sharing,
+    open_learning_points,
+)
 
 PARTY_ROWS = 6  # rows for household members, and again for significant people
 RECOMMENDATION_ROWS = 6  # the paper tool's table has six rows
 LEARNING_ROWS = 4
+SHARING_ROWS = 3  # rows for the other parties the audit was shared with
 
 ANSWER_CHOICES = [(Answer.YES.value, "Yes"), (Answer.NO.value, "No"), (Answer.NOT_APPLICABLE.value, "Not applicable")]
 GRADE_CHOICES = [(grade.value, grade.label) for grade in Grade]
@@ -141,6 +150,7 @@ class AuditForm(VersionedForm):
     party_rows = PARTY_ROWS
     recommendation_rows = RECOMMENDATION_ROWS
     learning_rows = LEARNING_ROWS
+    sharing_rows = SHARING_ROWS
 
     @property
     def submitting(self) -> bool:
@@ -163,8 +173,11 @@ class AuditForm(VersionedForm):
     def recommendation_row(self, index: int) -> dict:
         return {part: self[f"rec_{index}_{part}"] for part in ("what", "how", "who", "owner", "when")}
 
-    def learning_fields(self) -> list:
-        return [self[f"learning_{index}"] for index in range(self.learning_rows)]
+    def learning_row(self, index: int) -> dict:
+        return {part: self[f"learning_{index}_{part}"] for part in ("what", "how", "who", "when")}
+
+    def sharing_row(self, index: int) -> dict:
+        return {part: self[f"share_{index}_{part}"] for part in ("name", "role", "when")}
 
     def set_people(self, people: list[tuple[int, str]]) -> None:
         choices = [(NOT_CHOSEN, "Not chosen")] + [(str(person_id), name) for person_id, name in people]
@@ -195,12 +208,14 @@ class ToolLabels:
 
 
 def audit_form_class(definition: dict, elements: list[AuditElement], *, collect_identity: bool,
-                     recommendation_rows: int = RECOMMENDATION_ROWS, learning_rows: int = LEARNING_ROWS) -> type:
+                     recommendation_rows: int = RECOMMENDATION_ROWS, learning_rows: int = LEARNING_ROWS,
+                     sharing_rows: int = SHARING_ROWS) -> type:
     """A form class for this version of the tool (its elements and standards as loaded for the audit)."""
     labels = ToolLabels(definition)
     child = labels.section("3")
     fields: dict = {"definition": definition, "elements": elements, "collect_identity": collect_identity,
-                    "recommendation_rows": recommendation_rows, "learning_rows": learning_rows}
+                    "recommendation_rows": recommendation_rows, "learning_rows": learning_rows,
+                    "sharing_rows": sharing_rows}
 
     # 1 Audit details
     fields["completed_on"] = AuditDateField(labels.field("1", 1, "Date audit completed"))
@@ -271,14 +286,30 @@ def audit_form_class(definition: dict, elements: list[AuditElement], *, collect_
         fields[f"rec_{row}_when"] = AuditDateField("When", what=f"When (recommendation {number})",
                                                    description=f"{prompts.get('When', 'Deadline')}. "
                                                                "For example, 27 3 2026")
-    fields["learning_label"] = definition.get("organisational_learning", {}).get("label", "Organisational learning")
+    learning = definition.get("organisational_learning", {})
+    fields["learning_label"] = learning.get("label", "Organisational learning")
+    what, how, who, when = learning.get("columns", ["What", "How", "Who", "When"])
     for row in range(learning_rows):
-        fields[f"learning_{row}"] = _long_text(f"Learning point {row + 1}")
+        number = row + 1
+        fields[f"learning_{row}_what"] = _long_text(what)
+        fields[f"learning_{row}_how"] = _long_text(how)
+        fields[f"learning_{row}_who"] = _text(who, what=f"{who} (learning point {number})", max_length=200)
+        fields[f"learning_{row}_when"] = AuditDateField(when, what=f"{when} (learning point {number})",
+                                                        description="For example, 27 3 2026")
     # 8 Sharing the audit
     sharing = definition.get("sharing", [])
     for index, column in enumerate(SHARING_COLUMNS):
         label = sharing[index] if index < len(sharing) else column
         fields[column] = AuditDateField(label)
+    others = definition.get("sharing_other_parties", {})
+    fields["sharing_label"] = others.get("label", "Other parties:")
+    name, role, when = others.get("columns", ["Name", "Role", "When"])
+    for row in range(sharing_rows):
+        number = row + 1
+        fields[f"share_{row}_name"] = _text(name, what=f"{name} (other party {number})", max_length=200)
+        fields[f"share_{row}_role"] = _text(role, what=f"{role} (other party {number})", max_length=200)
+        fields[f"share_{row}_when"] = AuditDateField(when, what=f"{when} (other party {number})",
+                                                     description="For example, 27 3 2026")
     return type("ToolAuditForm", (AuditForm,), fields)
 
 
@@ -312,13 +343,12 @@ def initial_data(audit: Audit, form_class: type[AuditForm]) -> dict:
         data.update({f"rec_{row}_what": item.what, f"rec_{row}_how": item.how, f"rec_{row}_who": item.who,
                      f"rec_{row}_owner": item.owner_id, f"rec_{row}_when": item.due_on})
     for row, point in enumerate(open_learning_points(audit)[: form_class.learning_rows]):
-        data[f"learning_{row}"] = point.text
+        data.update({f"learning_{row}_what": point.text, f"learning_{row}_how": point.how,
+                     f"learning_{row}_who": point.who, f"learning_{row}_when": point.due_on})
+    for row, party in enumerate(audit.shared_with[: form_class.sharing_rows]):
+        data.update({f"share_{row}_name": party.name, f"share_{row}_role": party.role,
+                     f"share_{row}_when": party.shared_on})
     return data
-
-
-def open_learning_points(audit: Audit) -> list:
-    """Learning points not yet made into plan actions: the ones the auditor may still change."""
-    return [point for point in audit.learning_points if not point.action_id]
 
 
 def draft_from(form: AuditForm, audit: Audit) -> AuditDraft:
@@ -359,16 +389,27 @@ def draft_from(form: AuditForm, audit: Audit) -> AuditDraft:
             if any(value not in ("", None) for value in cells.values()):
                 parties.append(Party(kind=kind, **cells))
 
-    recommendations = []
-    for row in range(form.recommendation_rows):
-        parts = {part: _clean(field) for part, field in form.recommendation_row(row).items()}
-        if any(value not in ("", None) for value in parts.values()):
-            recommendations.append(Recommendation(what=parts["what"], how=parts["how"], owner_id=parts["owner"],
-                                                  who=parts["who"], due_on=parts["when"]))
+    recommendations = [Recommendation(what=parts["what"], how=parts["how"], owner_id=parts["owner"], who=parts["who"],
+                                      due_on=parts["when"])
+                       for parts in _filled_rows(form.recommendation_row, form.recommendation_rows)]
 
-    learning = [text for text in (_clean(field) for field in form.learning_fields()) if text]
+    learning = [Learning(what=parts["what"], how=parts["how"], who=parts["who"], due_on=parts["when"])
+                for parts in _filled_rows(form.learning_row, form.learning_rows)]
+    shared_with = [Sharing(name=parts["name"], role=parts["role"], shared_on=parts["when"])
+                   for parts in _filled_rows(form.sharing_row, form.sharing_rows)]
     return AuditDraft(record=values, completed_on=form.completed_on.data, answers=answers, elements=elements,
-                      parties=parties, recommendations=recommendations, learning_points=learning)
+                      parties=parties, recommendations=recommendations, learning_points=learning,
+                      shared_with=shared_with)
+
+
+def _filled_rows(row_fields, rows: int) -> list[dict]:
+    """The rows of a table of fields with something in them, each as its values by part."""
+    filled = []
+    for row in range(rows):
+        parts = {part: _clean(field) for part, field in row_fields(row).items()}
+        if any(value not in ("", None) for value in parts.values()):
+            filled.append(parts)
+    return filled
 
 
 def _clean(field):
@@ -391,6 +432,10 @@ def place_missing(form: AuditForm, audit: Audit, missing: list[str]) -> list[str
               "Choose the overall grade": "overall_grade",
               "Write the summary of the reasons for the overall grade": "summary",
               "Say whether the audit was completed alongside the social worker": "completed_with_worker"}
+    for row in range(form.recommendation_rows):
+        places[f"Say what recommendation {row + 1} is to achieve"] = f"rec_{row}_what"
+    for row in range(form.learning_rows):
+        places[f"Say what learning point {row + 1} is"] = f"learning_{row}_what"
     for element in form.elements:
         places[f"Grade element {element.number}"] = f"grade_{element.id}"
         unanswered = next((standard for standard in element.standards if standard.id not in answered), None)

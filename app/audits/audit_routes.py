@@ -8,10 +8,18 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audits import bp
-from app.audits.audit_forms import audit_form_class, draft_from, initial_data, open_learning_points, place_missing
+from app.audits.audit_forms import (
+    LEARNING_ROWS,
+    SHARING_ROWS,
+    audit_form_class,
+    draft_from,
+    initial_data,
+    place_missing,
+)
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
 from app.services import audit_work
+from app.services.audit_work import open_learning_points
 from app.services.errors import DomainError, NotAllowedError
 from app.web import get_or_404, now, show_error
 
@@ -35,7 +43,7 @@ def load_audit(audit_id: int) -> Audit:
         joinedload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
         selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
         selectinload(Audit.recommendations).joinedload(SmartRecommendation.owner),
-        selectinload(Audit.learning_points),
+        selectinload(Audit.learning_points), selectinload(Audit.shared_with),
         selectinload(Audit.moderation).selectinload(Moderation.grades),
         selectinload(Audit.moderation).joinedload(Moderation.moderator)))
 
@@ -124,7 +132,8 @@ def make_form(audit: Audit):
         definition, audit.tool.elements, collect_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"],
         recommendation_rows=max(definition.get("smart_recommendations_rows_in_template", 6),
                                 len(audit.recommendations)),
-        learning_rows=max(4, len(open_learning_points(audit))))
+        learning_rows=max(LEARNING_ROWS, len(open_learning_points(audit))),
+        sharing_rows=max(SHARING_ROWS, len(audit.shared_with)))
     form = form_class() if request.method == "POST" else form_class(data=initial_data(audit, form_class))
     owners = {item.owner_id for item in audit.recommendations if item.owner_id}
     people = db.session.execute(select(Person.id, Person.name).where(or_(

@@ -210,6 +210,8 @@ class Audit(db.Model):
                                                                         cascade="all, delete-orphan")
     learning_points: Mapped[list["LearningPoint"]] = relationship(order_by="LearningPoint.position",
                                                                   back_populates="audit", cascade="all, delete-orphan")
+    shared_with: Mapped[list["AuditSharing"]] = relationship(order_by="AuditSharing.position",
+                                                             cascade="all, delete-orphan")
     moderation: Mapped["Moderation | None"] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
@@ -339,10 +341,26 @@ class LearningPoint(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
     position: Mapped[int]
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)  # the tool's "What"
+    how: Mapped[str] = mapped_column(Text, default="")
+    who: Mapped[str] = mapped_column(String(200), default="")
+    due_on: Mapped[date | None]  # the tool's "When"
     action_id: Mapped[int | None] = mapped_column(ForeignKey("actions.id"), unique=True)  # once promoted
 
     audit: Mapped["Audit"] = relationship(back_populates="learning_points")
+
+
+class AuditSharing(db.Model):
+    """One of the "Other parties" the audit was shared with: name, role and when."""
+
+    __tablename__ = "audit_sharing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(200), default="")
+    shared_on: Mapped[date | None]
 
 
 class SafeguardingAlert(db.Model):

@@ -18,6 +18,7 @@ from app.models import (
     AuditElementGrade,
     AuditParty,
     AuditRecord,
+    AuditSharing,
     AuditState,
     Grade,
     LearningPoint,
@@ -63,6 +64,25 @@ class Party:
 
 
 @dataclass
+class Learning:
+    """An organisational learning point, in the tool's columns: what, how, who and when."""
+
+    what: str
+    how: str = ""
+    who: str = ""
+    due_on: date | None = None
+
+
+@dataclass
+class Sharing:
+    """One of the other parties the audit was shared with."""
+
+    name: str = ""
+    role: str = ""
+    shared_on: date | None = None
+
+
+@dataclass
 class AuditDraft:
     """Everything on the audit form, as typed."""
 
@@ -72,7 +92,8 @@ class AuditDraft:
     elements: dict[int, ElementEntry] = field(default_factory=dict)  # by element id
     parties: list[Party] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)
-    learning_points: list[str] = field(default_factory=list)
+    learning_points: list[Learning] = field(default_factory=list)
+    shared_with: list[Sharing] = field(default_factory=list)
 
 
 # --- Who may see an audit -----------------------------------------------------------------------
@@ -122,6 +143,8 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
                      for i, p in enumerate(draft.parties)]
     _replace_recommendations(audit, draft.recommendations)
     _replace_learning_points(audit, draft.learning_points)
+    audit.shared_with = [AuditSharing(position=i, name=s.name, role=s.role, shared_on=s.shared_on)
+                         for i, s in enumerate(draft.shared_with)]
     db.session.flush()
     alerts = _raise_alerts(audit, now)
     history.touch(audit)  # one saved draft is one change to the audit: an older copy of the form is refused
@@ -184,11 +207,13 @@ def _replace_recommendations(audit: Audit, recommendations: list[Recommendation]
         for i, r in enumerate(recommendations[len(kept):])]
 
 
-def _replace_learning_points(audit: Audit, points: list[str]) -> None:
+def _replace_learning_points(audit: Audit, points: list[Learning]) -> None:
+    """The points not yet made into plan actions are replaced; the promoted ones stay as they are."""
     promoted = [point for point in audit.learning_points if point.action_id]
-    texts = [text for text in points if text not in {point.text for point in promoted}]
-    audit.learning_points = promoted + [LearningPoint(position=len(promoted) + i, text=text)
-                                        for i, text in enumerate(texts)]
+    fresh = [point for point in points if point.what not in {kept.text for kept in promoted}]
+    audit.learning_points = promoted + [
+        LearningPoint(position=len(promoted) + i, text=p.what, how=p.how, who=p.who, due_on=p.due_on)
+        for i, p in enumerate(fresh)]
 
 
 def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
@@ -232,7 +257,18 @@ def missing_for_submission(audit: Audit) -> list[str]:
         missing.append("Write the summary of the reasons for the overall grade")
     if record is None or record.completed_with_worker is None:
         missing.append("Say whether the audit was completed alongside the social worker")
+    for number, item in enumerate(audit.recommendations, start=1):
+        if not item.what.strip():
+            missing.append(f"Say what recommendation {number} is to achieve")
+    for number, point in enumerate(open_learning_points(audit), start=1):
+        if not point.text.strip():
+            missing.append(f"Say what learning point {number} is")
     return missing
+
+
+def open_learning_points(audit: Audit) -> list[LearningPoint]:
+    """Learning points not yet made into plan actions: the ones the auditor may still change."""
+    return [point for point in audit.learning_points if not point.action_id]
 
 
 @reports_conflicts("This audit")
@@ -303,7 +339,8 @@ def promote_learning_point(point: LearningPoint, *, area: Area, number: str, wha
         raise DomainError(f"{number.strip()} is already used: choose another", field="number")
     if not what.strip():
         raise DomainError("Enter what the action is", field="what")
-    action = Action(area_id=area.id, number=number.strip(), what=what.strip(), how="Arising from a case-file audit",
+    action = Action(area_id=area.id, number=number.strip(), what=what.strip(),
+                    how=point.how.strip() or "Arising from a case-file audit",
                     position=max((a.position for a in area.actions), default=-1) + 1)
     db.session.add(action)
     db.session.flush()

@@ -396,7 +396,9 @@ class _Builder:
                                                          {"immediate_actions": actions}))
         self.recommendations(audit_id, case, answers, overall, completed_on)
         if rng.random() < 0.3 or overall == Grade.INADEQUATE:
-            self.rows[LearningPoint].append({"audit_id": audit_id, "position": 0, "text": rng.choice(LEARNING_POINTS)})
+            self.rows[LearningPoint].append({"audit_id": audit_id, "position": 0, "text": rng.choice(LEARNING_POINTS),
+                                             "who": "Principal Social Worker",
+                                             "due_on": completed_on + timedelta(days=91)})
         if actions:  # raised at once to the case's managers, as saving the draft does
             acknowledged = submitted + timedelta(hours=3) if submitted.date() < MONTHS[-1] else None
             self.rows[SafeguardingAlert] += [

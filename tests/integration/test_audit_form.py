@@ -62,8 +62,14 @@ def partial_post(audit, **extra) -> dict:
         "rec_0_what": "Update the chronology",
         "rec_0_who": "Social worker",
         "rec_0_when": ["9", "4", "2021"],
-        "learning_0": "Chronologies are often out of date",
+        "learning_0_what": "Chronologies are often out of date",
+        "learning_0_how": "Brief every team on keeping the chronology current",
+        "learning_0_who": "Principal Social Worker",
+        "learning_0_when": ["30", "4", "2021"],
         "sent_to_team_manager_on": ["1", "3", "2021"],
+        "share_0_name": "Pat Reviewer",
+        "share_0_role": "Independent Reviewing Officer",
+        "share_0_when": ["2", "3", "2021"],
         "save_draft": "Save draft",
     }
     data.update(extra)
@@ -139,8 +145,12 @@ def test_saving_a_partial_draft_keeps_it_and_starts_the_audit(client, login, set
     assert [(p.relationship_to_child, p.age) for p in audit.parties] == [("Mother", 34)]
     assert [(r.what, r.who, r.due_on) for r in audit.recommendations] == [
         ("Update the chronology", "Social worker", date(2021, 4, 9))]
-    assert [point.text for point in audit.learning_points] == ["Chronologies are often out of date"]
+    assert [(p.text, p.how, p.who, p.due_on) for p in audit.learning_points] == [
+        ("Chronologies are often out of date", "Brief every team on keeping the chronology current",
+         "Principal Social Worker", date(2021, 4, 30))]
     assert audit.record.sent_to_team_manager_on == date(2021, 3, 1)
+    assert [(s.name, s.role, s.shared_on) for s in audit.shared_with] == [
+        ("Pat Reviewer", "Independent Reviewing Officer", date(2021, 3, 2))]
     html = client.get(response.location).get_data(as_text=True)
     assert "Draft saved" in html
 
@@ -157,7 +167,10 @@ def test_resuming_shows_the_saved_values(client, login, setting):
     assert field_value(html, "case_overview") == "Referred by school after repeated absence"
     assert field_value(html, f"comment_{first.id}") == "Risks identified early"
     assert field_value(html, "rec_0_what") == "Update the chronology"
-    assert field_value(html, "learning_0") == "Chronologies are often out of date"
+    assert field_value(html, "learning_0_what") == "Chronologies are often out of date"
+    assert field_value(html, "learning_0_who") == "Principal Social Worker"
+    assert field_value(html, "share_0_role") == "Independent Reviewing Officer"
+    assert re.search(r'id="share_0_when-day" name="share_0_when" type="text" value="02"', html)
     assert checked(html, f"standard_{first.standards[0].id}") == ["yes"]
     assert checked(html, f"standard_{first.standards[1].id}") == ["not_applicable"]
     assert checked(html, f"standard_{first.standards[2].id}") == []
@@ -199,6 +212,19 @@ def test_an_impossible_date_is_shown_next_to_its_field_and_nothing_typed_is_lost
     assert checked(html, "plan_types") == ["Child in Need", "Child Protection"]
     db.session.expire_all()
     assert audit.state == AuditState.ALLOCATED and audit.record is None  # nothing saved until the date is right
+
+
+def test_an_impossible_sharing_date_is_flagged_and_the_other_party_kept(client, login, setting, db):
+    login(setting["auditor"])
+    html = client.post(form_url(setting), data=partial_post(setting["audit"], share_0_when=["30", "2", "2021"])
+                       ).get_data(as_text=True)
+    message = "When (other party 1): 30/2/2021 is not a calendar date: February 2021 has 28 days"
+    assert f'<a href="#share_0_when-day">{message}</a>' in html
+    assert re.search(r'<p id="share_0_when-error" class="govuk-error-message">.*?' + re.escape(message), html, re.S)
+    assert field_value(html, "share_0_name") == "Pat Reviewer"
+    assert re.search(r'id="share_0_when-day" name="share_0_when" type="text" value="30"', html)
+    db.session.expire_all()
+    assert setting["audit"].shared_with == []
 
 
 def test_a_number_that_is_not_a_number_is_an_error_and_kept(client, login, setting):
@@ -250,7 +276,7 @@ def test_a_stale_copy_of_the_form_is_refused_and_keeps_what_was_typed(client, lo
 def test_submitting_an_incomplete_audit_lists_what_is_missing_and_keeps_input(client, login, setting, db):
     audit = setting["audit"]
     login(setting["auditor"])
-    data = partial_post(audit)
+    data = partial_post(audit, learning_1_how="Discuss at the practice forum")  # a learning point with no What
     del data["save_draft"]
     data["submit_audit"] = "Submit audit"
     response = client.post(form_url(setting), data=data)
@@ -264,6 +290,7 @@ def test_submitting_an_incomplete_audit_lists_what_is_missing_and_keeps_input(cl
     assert f'<a href="#grade_{last.id}">Grade element 5.9</a>' in summary
     assert '<a href="#overall_grade">Choose the overall grade</a>' in summary
     assert "Say whether the audit was completed alongside the social worker" in summary
+    assert '<a href="#learning_1_what">Say what learning point 2 is</a>' in summary
     assert f'<p id="grade_{last.id}-error" class="govuk-error-message">' in html  # and next to the field
     assert "Draft saved" in html  # what was typed is saved, not only shown
     assert field_value(html, "case_overview") == "Referred by school after repeated absence"
@@ -284,6 +311,8 @@ def test_a_complete_audit_is_submitted_and_then_read_only(client, login, setting
     html = client.get(view_url(setting)).get_data(as_text=True)
     assert "Audit submitted" in html and ">Submitted</strong>" in html
     assert "Sam Worker" in html and "Update the chronology" in html
+    assert "Brief every team on keeping the chronology current" in html and "30/04/2021" in html
+    assert "Pat Reviewer" in html and "Independent Reviewing Officer" in html
     response = client.get(form_url(setting))
     assert response.status_code == 302 and response.location.endswith(view_url(setting))
     assert "can no longer be changed" in client.get(response.location).get_data(as_text=True)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.models import Answer, AuditAccess, AuditState, ChangeRecord, Grade, Role
 from app.services import audit_work
-from app.services.audit_work import AuditDraft, ElementEntry, Recommendation
+from app.services.audit_work import AuditDraft, ElementEntry, Learning, Recommendation
 from app.services.errors import DomainError, NotAllowedError
 from tests.integration.audit_setting import NOW, allocated_audit
 
@@ -28,7 +28,8 @@ def complete_draft(audit, overall=Grade.GOOD) -> AuditDraft:
         elements={element.id: ElementEntry(Grade.GOOD, f"Comment on {element.number}") for element in tool.elements},
         recommendations=[Recommendation(what="Update the chronology", owner_id=None, who="Social worker",
                                         due_on=date(2021, 4, 9))],
-        learning_points=["Chronologies are often out of date"],
+        learning_points=[Learning("Chronologies are often out of date", how="Brief the teams", who="Principal Social Worker",
+                                  due_on=date(2021, 4, 30))],
     )
 
 
@@ -144,7 +145,8 @@ def test_recommendations_become_tracked_items_and_learning_points_are_kept(setti
     [recommendation] = audit.recommendations
     assert (recommendation.what, recommendation.who, recommendation.due_on, recommendation.status.value) == (
         "Update the chronology", "Social worker", date(2021, 4, 9), "open")
-    assert [point.text for point in audit.learning_points] == ["Chronologies are often out of date"]
+    assert [(p.text, p.how, p.who, p.due_on) for p in audit.learning_points] == [
+        ("Chronologies are often out of date", "Brief the teams", "Principal Social Worker", date(2021, 4, 30))]
     draft = complete_draft(audit)
     draft.recommendations.append(Recommendation(what="Hold a family group conference", due_on=date(2021, 5, 1)))
     save(setting, draft)
