@@ -23,7 +23,9 @@ from typing import NamedTuple
 from unittest.mock import patch
 
 import flask_migrate
-from flask import Flask
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
 from sqlalchemy import bindparam, func, insert, inspect, select, update
 from werkzeug.security import generate_password_hash
 
@@ -158,7 +160,7 @@ def bench_app(scale: float = 1.0, regenerate: bool = False) -> tuple[Flask, floa
     path = database_path(scale)
     app = create_bench_app(path)
     with app.app_context():
-        if not regenerate and path.exists() and current_data() == expected_data(scale):
+        if not regenerate and path.exists() and schema_is_current() and current_data() == expected_data(scale):
             print(f"Reusing {path.relative_to(BASE_DIR)} (scale {scale:g}); pass --regenerate to rebuild it")
             return app, None
         db.session.remove()  # let go of the old file before deleting it
@@ -168,6 +170,13 @@ def bench_app(scale: float = 1.0, regenerate: bool = False) -> tuple[Flask, floa
         seconds = generate(scale)
         print(f"Generated {path.relative_to(BASE_DIR)} (scale {scale:g}) in {seconds:.1f} s: {current_data()}")
     return app, seconds
+
+
+def schema_is_current() -> bool:
+    """Whether the file's schema is at the newest migration (an older file is rebuilt, not reused)."""
+    head = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config()).get_current_head()
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
 
 
 def current_data() -> dict:

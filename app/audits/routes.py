@@ -214,5 +214,14 @@ def findings_page():
 @bp.route("/findings/elements.png")
 def findings_chart():
     filters, _ = _findings_filter(request.args)
-    png = audit_charts.element_grades_png(audit_findings.element_grades(filters))
+    return _png_response(audit_charts.element_grades_png(audit_findings.element_grades(filters)))
+
+
+@bp.route("/findings/trend.png")
+def findings_trend_chart():
+    filters, _ = _findings_filter(request.args)
+    return _png_response(audit_charts.trend_png(audit_findings.by_month(filters)))
+
+
+def _png_response(png: bytes) -> Response:
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})

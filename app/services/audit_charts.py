@@ -30,6 +30,25 @@ def element_grades_png(by_element: list) -> bytes:
     axes.set_xlim(0, 100)
     axes.set_xlabel("Share of audits (%)")
     axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return _png(figure)
+
+
+def trend_png(by_month: list) -> bytes:
+    """The share of audits graded Good or better, month by month, each point labelled with its percentage."""
+    figure = Figure(figsize=(9, 3.2), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    positions = range(len(by_month))
+    percents = [share.percent or 0 for _, share in by_month]
+    axes.plot(positions, percents, color="#1d70b8", marker="o", linewidth=2)
+    for x, y in zip(positions, percents, strict=True):
+        axes.annotate(f"{y}%", (x, y), textcoords="offset points", xytext=(0, 7), ha="center", fontsize=8)
+    axes.set_xticks(positions, [month.strftime("%b %Y") for month, _ in by_month], rotation=45, fontsize=8)
+    axes.set_ylim(0, 105)
+    axes.set_ylabel("Good or better (%)")
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

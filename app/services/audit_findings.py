@@ -74,7 +74,7 @@ class Findings:
     changed_by_auditor: list[tuple[str, Share]] = field(default_factory=list)
     recommendations_open: int = 0
     recommendations_overdue: int = 0
-    learning_points: list = field(default_factory=list)  # LearningRow, newest first
+    learning_themes: list = field(default_factory=list)  # LearningTheme, the most often raised first
 
     @property
     def completion(self) -> Share:
@@ -96,10 +96,10 @@ def findings(filters: FindingsFilter, today: date) -> Findings:
     result.overall = _shares(grades.pop(None, {}))
     result.by_element = _by_element(grades)
     result.most_often_no = _most_often_no(filters)
-    result.by_month = _by_month(filters)
+    result.by_month = by_month(filters)
     result.changed_by_element, result.changed_by_auditor = _moderation_changes(filters)
     result.recommendations_open, result.recommendations_overdue = _recommendations(filters, today)
-    result.learning_points = _learning_points(filters)
+    result.learning_themes = _learning_themes(filters)
     return result
 
 
@@ -160,7 +160,8 @@ def _most_often_no(filters: FindingsFilter, limit: int = 10) -> list:
     return [(number, text, Share(n, total)) for number, text, n, total in db.session.execute(query)]
 
 
-def _by_month(filters: FindingsFilter) -> list:
+def by_month(filters: FindingsFilter) -> list[tuple[date, Share]]:
+    """For each month, the share of audits graded Good or Outstanding overall (also for the trend chart)."""
     good = func.sum(case((AuditGradeTally.grade.in_([Grade.OUTSTANDING, Grade.GOOD]), AuditGradeTally.audits),
                          else_=0))
     query = (_tallies(AuditGradeTally, filters).add_columns(AuditRound.month, good, func.sum(AuditGradeTally.audits))
@@ -194,15 +195,22 @@ def _recommendations(filters: FindingsFilter, today: date) -> tuple[int, int]:
     return open_count, overdue_count or 0
 
 
-def _learning_points(filters: FindingsFilter, limit: int = 20) -> list:
-    query = (_within(select(LearningPoint, AuditRound.month).join(Audit, LearningPoint.audit_id == Audit.id), filters)
-             .order_by(AuditRound.month.desc(), LearningPoint.id.desc()).limit(limit))
-    return [LearningRow(point.id, month, point.text, point.action_id) for point, month in db.session.execute(query)]
+def _learning_themes(filters: FindingsFilter, limit: int = 20) -> list:
+    """Learning points with the same words (ignoring case and spaces at the ends) as one theme: how many audits
+    raised it and when last, the newest point still to be made a plan action, and the action if one was made."""
+    words = func.lower(func.trim(LearningPoint.text))
+    audits, latest = func.count(func.distinct(LearningPoint.audit_id)), func.max(AuditRound.month)
+    newest_open = func.max(case((LearningPoint.action_id.is_(None), LearningPoint.id)))
+    query = (_within(select(func.min(func.trim(LearningPoint.text)), audits, latest, newest_open,
+                            func.max(LearningPoint.action_id)).join(Audit, LearningPoint.audit_id == Audit.id), filters)
+             .where(words != "").group_by(words).order_by(audits.desc(), latest.desc(), words).limit(limit))
+    return [LearningTheme(*row) for row in db.session.execute(query)]
 
 
 @dataclass(frozen=True)
-class LearningRow:
-    id: int
-    month: date
+class LearningTheme:
     text: str
-    action_id: int | None  # the plan action it became, if a programme manager promoted it
+    audits: int  # how many audits raised it
+    latest_month: date
+    point_id: int | None  # the newest of its points not yet made a plan action
+    action_id: int | None  # the plan action one of its points became

@@ -66,10 +66,12 @@ def audits_done(db, make_person):
                           SmartRecommendation(position=1, what="Plan review", due_on=date(2021, 5, 1))]
     a3.recommendations = [SmartRecommendation(position=0, what="Done one", status=RecommendationStatus.DONE,
                                               done_on=date(2021, 4, 2))]
-    a1.learning_points = [LearningPoint(position=0, text="Chronologies are out of date")]
+    a1.learning_points = [LearningPoint(position=0, text="Chronologies are out of date"),
+                          LearningPoint(position=1, text="Fathers are not included in plans")]
+    a3.learning_points = [LearningPoint(position=0, text=" chronologies are out of date ")]  # the same theme
     audit_tallies.recount_all()  # the audits above were written directly, not moved through their states
     db.session.commit()
-    return tool
+    return {"tool": tool, "a3_point": a3.learning_points[0].id}
 
 
 def test_findings_against_hand_counts(audits_done):
@@ -83,8 +85,10 @@ def test_findings_against_hand_counts(audits_done):
     assert result.changed_by_element[0] == ("5.1", Share(1, 1)) and result.changed_by_element[1] == ("5.2", Share(0, 1))
     assert result.changed_by_auditor == [("Bea Auditor", Share(1, 9))]
     assert (result.recommendations_open, result.recommendations_overdue) == (2, 1)
-    assert [(p.month, p.text, p.action_id) for p in result.learning_points] == [
-        (date(2021, 3, 1), "Chronologies are out of date", None)]
+    assert [(t.text, t.audits, t.latest_month, t.action_id) for t in result.learning_themes] == [
+        ("Chronologies are out of date", 2, date(2021, 3, 1), None),
+        ("Fathers are not included in plans", 1, date(2021, 3, 1), None)]
+    assert result.learning_themes[0].point_id == audits_done["a3_point"]  # the newest of the theme's points
 
 
 def test_filters_narrow_the_figures(audits_done):
@@ -99,7 +103,9 @@ def test_findings_page_shows_the_figures_and_a_chart(audits_done, client, login,
     html = client.get("/audits/findings?from=March+2021&to=March+2021").get_data(as_text=True)
     assert "<strong>3</strong> audits completed of <strong>4</strong> allocated (75% (3/4))" in html
     assert '67% <span class="govuk-body-s">(2/3)</span>' in html
-    chart = client.get("/audits/findings/elements.png?from=March+2021&to=March+2021")
-    assert chart.status_code == 200 and chart.data.startswith(b"\x89PNG")
+    assert "Chronologies are out of date</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td>" in html
+    for chart in ("elements", "trend"):
+        png = client.get(f"/audits/findings/{chart}.png?from=March+2021&to=March+2021")
+        assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     bad = client.get("/audits/findings?from=Smarch+2021").get_data(as_text=True)
     assert "is not a month such as" in bad

@@ -152,7 +152,7 @@ def test_findings_over_the_six_months_are_plausible(demo):
     assert 0.08 <= changed / sum(share.total for _, share in result.changed_by_element) <= 0.22
     assert len(result.changed_by_auditor) >= 8
     assert 0 < result.recommendations_overdue < result.recommendations_open
-    assert result.learning_points
+    assert result.learning_themes and result.learning_themes[0].audits > 1  # the demo's points repeat
 
 
 def test_loading_again_adds_nothing(demo):

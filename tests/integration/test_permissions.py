@@ -67,6 +67,7 @@ MATRIX = {
     "audits.index": ("GET", "/audits/", ANYONE_SIGNED_IN),
     "audits.findings_page": ("GET", "/audits/findings", ANYONE_SIGNED_IN),
     "audits.findings_chart": ("GET", "/audits/findings/elements.png", ANYONE_SIGNED_IN),
+    "audits.findings_trend_chart": ("GET", "/audits/findings/trend.png", ANYONE_SIGNED_IN),
     "audits.pool": ("GET", "/audits/pool", QA_LEADS),
     "audits.add_case": ("GET", "/audits/pool/new", QA_LEADS),
     "audits.import_cases": ("GET", "/audits/pool/import", QA_LEADS),
