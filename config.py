@@ -35,6 +35,19 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Links in e-mails and the calendar feed start with this address.
+    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/")
+    # E-mail: "smtp" sends through MAIL_SERVER; "file" writes each message to MAIL_FILE_DIR (development).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "false").lower() == "true"
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "false").lower() == "true"
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Improvement Tracker <no-reply@council.example>")
+    MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
 
 
 class DevelopmentConfig(Config):
@@ -52,6 +65,7 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     ENVIRONMENT = "production"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

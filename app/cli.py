@@ -1,4 +1,5 @@
-"""Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool`, `flask audits recount`."""
+"""Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool|recount`,
+`flask reminders send-due`, `flask scheduler run`."""
 
 from datetime import datetime
 
@@ -7,8 +8,8 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Action, Area, Milestone, Role
-from app.services import audit_tallies, audit_tool, demo, demo_audits, people
+from app.models import Action, Area, Milestone, Person, Role
+from app.services import audit_tallies, audit_tool, demo, demo_audits, people, reminder_jobs
 from app.services.errors import DomainError
 
 
@@ -16,6 +17,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(demo_group)
     app.cli.add_command(users_group)
     app.cli.add_command(audits_group)
+    app.cli.add_command(reminders_group)
+    app.cli.add_command(scheduler_group)
 
 
 @click.group("demo", help="Demonstration data.")
@@ -94,3 +97,52 @@ def audits_recount() -> None:
     audit_tallies.recount_all()
     db.session.commit()
     click.echo("Counted the answers and grades of every completed audit again.")
+
+
+@click.group("reminders", help="Reminders, escalations and update requests.")
+def reminders_group() -> None:
+    pass
+
+
+@reminders_group.command("send-due", help="Create the notices due now and send everything waiting in the outbox.")
+@click.option("--dry-run", is_flag=True, help="Only list the notices that would be created; write and send nothing.")
+@click.option("--now", "at", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
+              help="Run as at this date and time (for testing), e.g. 2021-03-10T07:00. Default: now.")
+def reminders_send_due(dry_run: bool, at: datetime | None) -> None:
+    now = at or reminder_jobs.service_now()
+    result = reminder_jobs.send_due(now, dry_run=dry_run)
+    sweep = result.sweep
+    if not sweep.working_day:
+        click.echo(f"{now:%A %d/%m/%Y} is not a working day: nothing is due.")
+    verb = "Would create" if dry_run else "Created"
+    kinds = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(sweep.created.items()))
+    click.echo(f"{verb} {sweep.created_total} notices ({kinds or 'none'}) of {sweep.candidates} relevant today"
+               + (f"; {sweep.digests} weekly digests" if sweep.digests else "") + ".")
+    if dry_run:
+        names = dict(db.session.execute(select(Person.id, Person.name).where(
+            Person.id.in_({notice.recipient_id for notice in result.new_notices}))).all())
+        for notice in result.new_notices:
+            click.echo(f"  {notice.kind.value:<15} to {names[notice.recipient_id]}: {notice.title}")
+        return
+    delivery = result.delivery
+    click.echo(f"Sent {delivery.sent} notices in {delivery.messages} e-mails; {delivery.failed} waiting to be "
+               f"tried again; {delivery.skipped} skipped as no longer true.")
+    if delivery.error:
+        click.echo(f"Mail error: {delivery.error}", err=True)
+
+
+@click.group("scheduler", help="The process that runs the scheduled jobs.")
+def scheduler_group() -> None:
+    pass
+
+
+@scheduler_group.command("run", help="Run the reminder jobs until stopped (one such process per service).")
+def scheduler_run() -> None:
+    from app.scheduler import build_scheduler
+
+    scheduler = build_scheduler(current_app._get_current_object())
+    click.echo("Scheduler running: reminder sweep every 30 minutes, outbox delivery every minute. Ctrl+C stops it.")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        scheduler.shutdown(wait=False)

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, abort, current_app, flash, g, request, url_for
+from flask import Flask, abort, current_app, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -51,7 +51,7 @@ def rag_tag(rating, suffix: str = "") -> Markup:
 
 
 def navigation() -> list[dict]:
-    if not current_user.is_authenticated:
+    if not has_request_context() or not current_user.is_authenticated:  # e-mails are rendered outside requests
         return []
     items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits")]
     if current_user.has_role(Role.ADMIN):

@@ -1,9 +1,13 @@
 """Shared fixtures: the app on a clean database (SQLite in memory, or PostgreSQL via TEST_DATABASE_URL),
 a client, sign-in helpers and small factories for people and plans."""
 
+import socket
 from datetime import date, datetime
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask import g
 from sqlalchemy import event
 from werkzeug.security import generate_password_hash
@@ -31,9 +35,10 @@ TODAY = date(2020, 7, 31)
 
 
 @pytest.fixture
-def app():
+def app(tmp_path):
     app = create_app("testing")
     app.config["AS_OF_DATE"] = TODAY
+    app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")  # e-mail goes to files unless a test starts a server
     # Tests hold one app context for their whole run, which Flask reuses for every request; in service each
     # request has its own. Start each request with an empty `g`, as in service.
     app.before_request(lambda: g.__dict__.clear())
@@ -43,6 +48,46 @@ def app():
         yield app
         _db.session.remove()
         _db.drop_all()
+
+
+class Inbox:
+    """What a real SMTP server on loopback (aiosmtpd) received: (envelope recipients, parsed message)."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], EmailMessage]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's handler hook)
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """An SMTP server on 127.0.0.1 that can be stopped and started again on the same port."""
+
+    def __init__(self):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.inbox = Inbox()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = SmtpServer()
+    server.start()
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_TIMEOUT_SECONDS=5)
+    yield server
+    server.stop()
 
 
 @pytest.fixture

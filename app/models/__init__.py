@@ -29,7 +29,18 @@ from app.models.audits import (
     SmartRecommendation,
 )
 from app.models.history import ChangeRecord
-from app.models.people import Person, PersonKind, Role, Team
+from app.models.notifications import (
+    ALWAYS_EMAILED,
+    EmailState,
+    Meeting,
+    MeetingKind,
+    NoticeKind,
+    Notification,
+    ReminderSettings,
+    SchedulerRun,
+    SubjectType,
+)
+from app.models.people import EmailPreference, Person, PersonKind, Role, Team
 from app.models.plans import (
     Action,
     Area,
@@ -52,6 +63,16 @@ from app.models.plans import (
 )
 
 __all__ = [
+    "ALWAYS_EMAILED",
+    "EmailPreference",
+    "EmailState",
+    "Meeting",
+    "MeetingKind",
+    "NoticeKind",
+    "Notification",
+    "ReminderSettings",
+    "SchedulerRun",
+    "SubjectType",
     "Moderation",
     "ModerationGrade",
     "AuditAccess",

@@ -65,6 +65,18 @@ class Team(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
+class EmailPreference(enum.StrEnum):
+    EACH = "each"  # an e-mail for each notice
+    WEEKLY = "weekly"  # one digest on Monday morning
+    NONE = "none"  # in the service only (escalations and safeguarding alerts are still e-mailed)
+
+    @property
+    def label(self) -> str:
+        return {EmailPreference.EACH: "An e-mail for each reminder",
+                EmailPreference.WEEKLY: "One e-mail a week, on Monday morning",
+                EmailPreference.NONE: "No e-mails: I will look in the service"}[self]
+
+
 class Person(UserMixin, db.Model):
     __tablename__ = "people"
     __table_args__ = (
@@ -82,9 +94,14 @@ class Person(UserMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))  # escalations go here too
+    email_preference: Mapped[EmailPreference] = mapped_column(enum_type(EmailPreference, "email_preference"),
+                                                              default=EmailPreference.EACH)
+    calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the feed's secret
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
+    line_manager: Mapped["Person | None"] = relationship(remote_side=[id])
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -22,15 +22,17 @@ from app.models import (
     AuditState,
     Grade,
     LearningPoint,
+    NoticeKind,
     PartyKind,
     Person,
     RecommendationStatus,
     Role,
     SafeguardingAlert,
     SmartRecommendation,
+    SubjectType,
 )
 from app.models.audits import GRADE_ORDER
-from app.services import audits, history
+from app.services import audits, history, outbox, reminders
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
 
@@ -149,6 +151,8 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
     alerts = _raise_alerts(audit, now)
     history.touch(audit)  # one saved draft is one change to the audit: an older copy of the form is refused
     db.session.commit()
+    if alerts:  # e-mailed at once, after the commit; a failure leaves them in the outbox for the scheduler
+        outbox.deliver(now, recipient_ids=[alert.recipient_id for alert in alerts])
     return alerts
 
 
@@ -234,7 +238,18 @@ def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
         else:
             continue
         alerts.append(alert)
+        reminders.notice_now(_safeguarding_notice(audit, recipient_id, now), now)
     return alerts
+
+
+def _safeguarding_notice(audit: Audit, recipient_id: int, now: datetime) -> reminders.Notice:
+    """The e-mail names the case, not the child, and sends the reader to the service for the actions themselves."""
+    reference = audit.case.reference
+    return reminders.Notice(
+        recipient_id, NoticeKind.SAFEGUARDING, SubjectType.AUDIT, audit.id, now.date(),
+        f"Immediate safeguarding actions from a case-file audit: case {reference}", f"/audits/{audit.id}",
+        body=f"The auditor of case {reference} ({audit.auditor.name}) has recorded actions needed now to keep the "
+             "child safe. Read them in the service, and acknowledge them on your My work.")
 
 
 def missing_for_submission(audit: Audit) -> list[str]:

@@ -1,0 +1,152 @@
+"""Reminders and notices: what the service tells people, the meetings that set update deadlines, the settings an
+administrator chooses, and a log of the scheduler's runs.
+
+A Notification is both the in-app notice and the outbox row for its e-mail. Its key (recipient, kind, subject,
+due date, occurrence) is unique, so however often the sweep runs, and however many schedulers run it, each notice
+exists once and its e-mail is sent once.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.people import Person, enum_type
+
+
+class NoticeKind(enum.StrEnum):
+    DUE_SOON = "due_soon"  # occurrence: how many working days before the due date
+    DUE_TODAY = "due_today"
+    OVERDUE = "overdue"  # occurrence: 0 the working day after the due date, then 1, 2 … each week
+    ESCALATION = "escalation"  # to the line manager and programme managers; always e-mailed
+    ALLOCATED = "allocated"  # an audit allocated to its auditor
+    UPDATE_REQUEST = "update_request"  # before a meeting's update deadline
+    UPDATE_NUDGE = "update_nudge"  # the day before the deadline, to owners whose updates are older than the last cycle
+    SAFEGUARDING = "safeguarding"  # immediate safeguarding actions from an audit; always e-mailed, at once
+    DIGEST = "digest"  # the weekly e-mail gathering the notices held for it
+
+
+ALWAYS_EMAILED = frozenset({NoticeKind.ESCALATION, NoticeKind.SAFEGUARDING})
+
+
+class SubjectType(enum.StrEnum):
+    MILESTONE = "milestone"
+    AUDIT = "audit"
+    RECOMMENDATION = "recommendation"
+    MEETING = "meeting"
+    WEEK = "week"  # a digest: subject_id is the recipient's own id
+
+
+class EmailState(enum.StrEnum):
+    PENDING = "pending"  # waiting to be sent (again, after next_attempt_at, if an attempt failed)
+    SENDING = "sending"  # claimed by one sender
+    SENT = "sent"
+    HELD = "held"  # kept for the person's weekly digest
+    IN_DIGEST = "in_digest"  # went out in a digest (digest_id)
+    NOT_EMAILED = "not_emailed"  # in the service only: the person chose no e-mails, or has no address
+    SKIPPED = "skipped"  # no longer relevant when its turn came (the milestone was completed meanwhile)
+
+
+class MeetingKind(enum.StrEnum):
+    BOARD = "board"
+    COMMITTEE = "committee"
+
+    @property
+    def label(self) -> str:
+        return {MeetingKind.BOARD: "Improvement Board", MeetingKind.COMMITTEE: "Scrutiny committee"}[self]
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        UniqueConstraint("recipient_id", "kind", "subject_type", "subject_id", "due_on", "occurrence",
+                         name="uq_notifications_key"),
+        Index("ix_notifications_recipient_read", "recipient_id", "read_at"),
+        Index("ix_notifications_outbox", "email_state", "next_attempt_at"),
+        Index("ix_notifications_subject", "subject_type", "subject_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    kind: Mapped[NoticeKind] = mapped_column(enum_type(NoticeKind, "notice_kind"))
+    subject_type: Mapped[SubjectType] = mapped_column(enum_type(SubjectType, "subject_type"))
+    subject_id: Mapped[int]
+    due_on: Mapped[date] = mapped_column(Date)  # the date the notice is about (a due date, a deadline, a week)
+    occurrence: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(300))  # a path in the service, such as /actions/12#milestone-40
+    update_link: Mapped[str | None] = mapped_column(String(300))  # one step to add a progress update
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+    email_state: Mapped[EmailState] = mapped_column(enum_type(EmailState, "email_state"))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None]
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
+
+    recipient: Mapped[Person] = relationship()
+
+
+class Meeting(db.Model):
+    """A board or committee meeting: owners are asked to update their milestones before its update deadline."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (CheckConstraint("update_deadline <= held_on", name="deadline_before_meeting"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "meeting_kind"))
+    title: Mapped[str] = mapped_column(String(200))
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    update_deadline: Mapped[date] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ReminderSettings(db.Model):
+    """What is sent and when: one row, changed by an administrator. The defaults are the service's own."""
+
+    __tablename__ = "reminder_settings"
+    __table_args__ = (
+        CheckConstraint("escalate_after_working_days > 0", name="escalate_after_positive"),
+        CheckConstraint("overdue_repeat_days > 0", name="overdue_repeat_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    due_soon_working_days: Mapped[str] = mapped_column(String(60), default="14,3")  # before a milestone's due date
+    remind_on_due_day: Mapped[bool] = mapped_column(default=True)
+    overdue_repeat_days: Mapped[int] = mapped_column(Integer, default=7)
+    escalate_after_working_days: Mapped[int] = mapped_column(Integer, default=10)
+    update_deadline_days_before_meeting: Mapped[int] = mapped_column(Integer, default=13)
+    update_request_working_days: Mapped[int] = mapped_column(Integer, default=5)  # before the update deadline
+    nudge_working_days: Mapped[int] = mapped_column(Integer, default=1)  # before the update deadline
+    audit_due_soon_working_days: Mapped[int] = mapped_column(Integer, default=3)  # before the round's month ends
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def due_soon_offsets(self) -> list[int]:
+        return sorted({int(part) for part in self.due_soon_working_days.split(",") if part.strip().isdigit()},
+                      reverse=True)
+
+
+class SchedulerRun(db.Model):
+    """One run of a scheduled job (or of its command), for the administrators' page."""
+
+    __tablename__ = "scheduler_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40), index=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    sent: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    skipped: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,88 @@
+"""Sending e-mail: through SMTP (the council's relay), or into files for development (MAIL_BACKEND=file).
+
+Messages are built with the standard library's email package (plain text with an HTML alternative) and sent with
+smtplib, with a timeout, so that a relay that does not answer fails the attempt instead of hanging the sender.
+"""
+
+import smtplib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+class MailError(Exception):
+    """The message could not be handed to the mail server."""
+
+
+def build(email: Email, now: datetime) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message["Date"] = format_datetime(now.astimezone())
+    message["Message-ID"] = make_msgid(domain="improvement-tracker")
+    message.set_content(email.text)
+    message.add_alternative(email.html, subtype="html")
+    return message
+
+
+@contextmanager
+def connection(now: datetime) -> Iterator[Callable[[Email], None]]:
+    """A function that sends one message (raising MailError if it cannot), over one connection to the server."""
+    if current_app.config["MAIL_BACKEND"] == "file":
+        yield lambda email: _write(build(email, now))
+        return
+    try:
+        smtp = _connect()
+    except (OSError, smtplib.SMTPException) as error:
+        raise MailError(_describe(error)) from error
+
+    def send(email: Email) -> None:
+        try:
+            smtp.send_message(build(email, now))
+        except (OSError, smtplib.SMTPException) as error:
+            raise MailError(_describe(error)) from error
+
+    try:
+        yield send
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+def _connect() -> smtplib.SMTP:
+    config = current_app.config
+    kind = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    smtp = kind(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT_SECONDS"])
+    if config["MAIL_USE_TLS"]:
+        smtp.starttls()
+    if config["MAIL_USERNAME"]:
+        smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+    return smtp
+
+
+def _write(message: EmailMessage) -> None:
+    folder = Path(current_app.config["MAIL_FILE_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    name = message["Message-ID"].strip("<>").replace("@", "-at-")
+    (folder / f"{name}.eml").write_bytes(bytes(message))

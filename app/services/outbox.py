@@ -1,0 +1,196 @@
+"""Delivering the outbox: the notices waiting to be e-mailed, one message per person per run.
+
+A sender first claims a person's waiting notices (UPDATE … WHERE email_state = 'pending' … RETURNING, then
+commit), so two senders running at once never send the same notice twice. It then sends one message listing them
+and marks them sent. If the mail server cannot be reached, or refuses a message, the notices go back to waiting,
+with the error kept and the next attempt put off (1, 2, 4 … minutes, at most 6 hours). Nothing is lost: a notice
+leaves the outbox only when sent, or when it is no longer true (skipped: the milestone was completed meanwhile).
+A sender that dies after claiming leaves its claims to be taken up again after 15 minutes.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+from sqlalchemy import and_, exists, not_, or_, select, update
+
+from app.extensions import db
+from app.models import (
+    Audit,
+    AuditState,
+    EmailState,
+    Meeting,
+    Milestone,
+    MilestoneStatus,
+    NoticeKind,
+    Notification,
+    Person,
+    RecommendationStatus,
+    SmartRecommendation,
+    SubjectType,
+)
+from app.services import mailer
+from app.services.mailer import Email, MailError
+
+CLAIM_TIMEOUT = timedelta(minutes=15)
+LONGEST_WAIT = timedelta(hours=6)
+
+
+@dataclass
+class DeliveryResult:
+    sent: int = 0  # notices, in `messages` e-mails
+    messages: int = 0
+    failed: int = 0
+    skipped: int = 0
+    error: str | None = None
+
+
+def retry_wait(attempts: int) -> timedelta:
+    """How long to wait after the n-th failed attempt: 1, 2, 4 … minutes, at most 6 hours."""
+    return min(timedelta(minutes=2 ** (attempts - 1)), LONGEST_WAIT)
+
+
+def deliver(now: datetime, *, recipient_ids: list[int] | None = None) -> DeliveryResult:
+    """Send what is waiting (only to these people, if given). Never raises for a mail failure: it is recorded."""
+    _take_back_stale_claims(now)
+    result = DeliveryResult(skipped=_skip_what_is_no_longer_true(now))
+    db.session.commit()
+    waiting = _waiting_recipients(now, recipient_ids)
+    if not waiting:
+        return result
+    try:
+        with mailer.connection(now) as send:
+            for recipient_id in waiting:
+                _deliver_to(recipient_id, send, now, result)
+    except MailError as error:  # the server could not be reached: whatever was not claimed waits for the next run
+        result.error = str(error)
+        result.failed += _postpone(_waiting_ids(now, waiting), str(error), now)
+    return result
+
+
+def _deliver_to(recipient_id: int, send, now: datetime, result: DeliveryResult) -> None:
+    claimed = _claim(recipient_id, now)
+    if not claimed:
+        return  # another sender took them
+    try:
+        send(compose(claimed))
+    except MailError as error:
+        result.error = str(error)
+        result.failed += _postpone([notice.id for notice in claimed], str(error), now)
+        return
+    db.session.execute(update(Notification).where(Notification.id.in_([notice.id for notice in claimed]))
+                       .values(email_state=EmailState.SENT, sent_at=now, last_error=None, claimed_at=None))
+    db.session.commit()
+    result.sent += len(claimed)
+    result.messages += 1
+
+
+def _waiting_condition(now: datetime):
+    return and_(Notification.email_state == EmailState.PENDING,
+                or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
+
+
+def _waiting_recipients(now: datetime, recipient_ids: list[int] | None) -> list[int]:
+    query = select(Notification.recipient_id).where(_waiting_condition(now)).distinct()
+    if recipient_ids is not None:
+        query = query.where(Notification.recipient_id.in_(recipient_ids))
+    return sorted(db.session.scalars(query))
+
+
+def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
+    return list(db.session.scalars(select(Notification.id).where(_waiting_condition(now),
+                                                                 Notification.recipient_id.in_(recipient_ids))))
+
+
+def _claim(recipient_id: int, now: datetime) -> list[Notification]:
+    claimed_ids = db.session.scalars(
+        update(Notification).where(Notification.recipient_id == recipient_id, _waiting_condition(now))
+        .values(email_state=EmailState.SENDING, claimed_at=now).returning(Notification.id)).all()
+    db.session.commit()
+    if not claimed_ids:
+        return []
+    return list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
+                                   .order_by(Notification.id)))
+
+
+def _postpone(notice_ids: list[int], error: str, now: datetime) -> int:
+    """Back to waiting, with the error and a later next attempt."""
+    if not notice_ids:
+        return 0
+    attempts = dict(db.session.execute(select(Notification.id, Notification.attempts)
+                                       .where(Notification.id.in_(notice_ids))).all())
+    rows = [{"id": nid, "attempts": tries + 1, "next_attempt_at": now + retry_wait(tries + 1),
+             "email_state": EmailState.PENDING, "last_error": error[:1000], "claimed_at": None}
+            for nid, tries in attempts.items()]
+    db.session.execute(update(Notification), rows)  # ORM bulk UPDATE by primary key: one statement for all
+    db.session.commit()
+    return len(rows)
+
+
+def _take_back_stale_claims(now: datetime) -> None:
+    db.session.execute(update(Notification).where(Notification.email_state == EmailState.SENDING,
+                                                  Notification.claimed_at < now - CLAIM_TIMEOUT)
+                       .values(email_state=EmailState.PENDING, claimed_at=None))
+
+
+def _skip_what_is_no_longer_true(now: datetime) -> int:
+    """Notices still waiting whose subject has moved on: the milestone or recommendation is done or re-dated, the
+    audit submitted, the meeting's update deadline passed. Safeguarding alerts and digests always go."""
+    still_true = {
+        SubjectType.MILESTONE: exists().where(Milestone.id == Notification.subject_id,
+                                              Milestone.status != MilestoneStatus.COMPLETE,
+                                              Milestone.due_on == Notification.due_on),
+        SubjectType.RECOMMENDATION: exists().where(SmartRecommendation.id == Notification.subject_id,
+                                                   SmartRecommendation.status == RecommendationStatus.OPEN,
+                                                   SmartRecommendation.due_on == Notification.due_on),
+        SubjectType.AUDIT: exists().where(Audit.id == Notification.subject_id, or_(
+            Audit.state == AuditState.ALLOCATED,
+            and_(Audit.state == AuditState.IN_PROGRESS, Notification.kind != NoticeKind.ALLOCATED))),
+        SubjectType.MEETING: exists().where(Meeting.id == Notification.subject_id,
+                                            Meeting.update_deadline >= now.date()),
+    }
+    skipped = 0
+    for subject_type, condition in still_true.items():
+        skipped += db.session.execute(
+            update(Notification).where(Notification.email_state.in_([EmailState.PENDING, EmailState.HELD]),
+                                       Notification.subject_type == subject_type,
+                                       Notification.kind != NoticeKind.SAFEGUARDING, not_(condition))
+            .values(email_state=EmailState.SKIPPED).execution_options(synchronize_session=False)).rowcount
+    return skipped
+
+
+# --- The message ------------------------------------------------------------------------------------
+
+
+def compose(notices: list[Notification]) -> Email:
+    """One message for a person's notices: the notice itself when there is one, otherwise a list of them (a digest
+    lists the notices it gathered)."""
+    recipient = db.session.get(Person, notices[0].recipient_id)
+    items = _items(notices)
+    subject = _subject(notices, items)
+    context = {"recipient": recipient, "items": items, "subject": subject, "digest": _is_digest(notices),
+               "base_url": current_app.config["BASE_URL"], "service_name": current_app.config["SERVICE_NAME"]}
+    return Email(to=recipient.email, subject=subject, text=render_template("emails/notices.txt", **context),
+                 html=render_template("emails/notices.html", **context))
+
+
+def _is_digest(notices: list[Notification]) -> bool:
+    return any(notice.kind == NoticeKind.DIGEST for notice in notices)
+
+
+def _items(notices: list[Notification]) -> list[Notification]:
+    digests = [notice.id for notice in notices if notice.kind == NoticeKind.DIGEST]
+    items = [notice for notice in notices if notice.kind != NoticeKind.DIGEST]
+    if digests:
+        items += db.session.scalars(select(Notification).where(Notification.digest_id.in_(digests))
+                                    .order_by(Notification.due_on, Notification.id))
+    return items
+
+
+def _subject(notices: list[Notification], items: list[Notification]) -> str:
+    service = current_app.config["SERVICE_NAME"]
+    if _is_digest(notices):
+        return f"{service}: your week, {len(items)} reminder{'s' if len(items) != 1 else ''}"
+    if len(items) == 1:
+        return items[0].title
+    return f"{service}: {len(items)} reminders"

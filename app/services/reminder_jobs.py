@@ -1,0 +1,86 @@
+"""The scheduled jobs, as plain functions that the scheduler and the `flask reminders` commands both call. Each
+run is written to scheduler_runs, for the administrators' page."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from time import perf_counter
+
+from flask import current_app
+
+from app.extensions import db
+from app.models import SchedulerRun
+from app.services import outbox, reminders
+from app.services.outbox import DeliveryResult
+from app.services.reminders import Notice, SweepResult
+
+
+@dataclass
+class SendDueResult:
+    sweep: SweepResult
+    delivery: DeliveryResult | None  # None on a dry run
+    new_notices: list[Notice]
+
+
+def service_now() -> datetime:
+    """Now, on the service's "today": AS_OF_DATE when the service runs as at a fixed date (demos, training)."""
+    real = datetime.now()
+    as_of = current_app.config.get("AS_OF_DATE")
+    return datetime.combine(as_of, real.time()) if as_of else real
+
+
+def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
+    """The sweep, then delivery of everything waiting. A dry run writes and sends nothing."""
+    if dry_run:
+        sweep, fresh = reminders.sweep(now, dry_run=True)
+        return SendDueResult(sweep, None, fresh)
+    with _recorded("send-due", now) as run:
+        sweep, fresh = reminders.sweep(now)
+        delivery = outbox.deliver(now)
+        run.record(sweep.created_total + sweep.digests, delivery)
+    return SendDueResult(sweep, delivery, fresh)
+
+
+def deliver_waiting(now: datetime) -> DeliveryResult:
+    """Retry what is waiting. Written to scheduler_runs only when something was sent, failed or skipped."""
+    started = perf_counter()
+    delivery = outbox.deliver(now)
+    if delivery.sent or delivery.failed or delivery.skipped:
+        _save(_Run("deliver", now, started, delivery=delivery))
+    return delivery
+
+
+@dataclass
+class _Run:
+    job: str
+    now: datetime
+    started: float
+    created: int = 0
+    delivery: DeliveryResult | None = None
+    error: str | None = None
+
+    def record(self, created: int, delivery: DeliveryResult) -> None:
+        self.created, self.delivery = created, delivery
+
+
+@contextmanager
+def _recorded(job: str, now: datetime) -> Iterator[_Run]:
+    run = _Run(job, now, perf_counter())
+    try:
+        yield run
+    except Exception as error:
+        db.session.rollback()
+        run.error = f"{type(error).__name__}: {error}"
+        _save(run)
+        raise
+    _save(run)
+
+
+def _save(run: _Run) -> None:
+    delivery = run.delivery or DeliveryResult()
+    db.session.add(SchedulerRun(job=run.job, started_at=run.now,
+                                finished_at=run.now + timedelta(seconds=perf_counter() - run.started),
+                                created=run.created, sent=delivery.sent, failed=delivery.failed,
+                                skipped=delivery.skipped, error=run.error or delivery.error))
+    db.session.commit()

@@ -1,0 +1,389 @@
+"""The reminder sweep: which notices are due now, written to the outbox once each.
+
+A sweep reads the open work in a fixed number of queries (however many milestones there are), works out with
+app.services.reminder_rules which notice about each item is relevant today, and inserts the notices with
+INSERT … ON CONFLICT DO NOTHING on their unique key. Run twice, or by two schedulers at once, it creates each
+notice once. Sending is app.services.outbox's job, after the sweep has committed.
+
+Sweeps do nothing on a day that is not a working day: the next working day's sweep catches up.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import (
+    ALWAYS_EMAILED,
+    Action,
+    Audit,
+    AuditRound,
+    AuditState,
+    EmailPreference,
+    EmailState,
+    Meeting,
+    Milestone,
+    MilestoneStatus,
+    NoticeKind,
+    Notification,
+    Person,
+    PersonKind,
+    PoolCase,
+    RecommendationStatus,
+    ReminderSettings,
+    Role,
+    SmartRecommendation,
+    SubjectType,
+)
+from app.models.plans import milestone_leads
+from app.services import reminder_rules
+from app.services.due_dates import format_date
+from app.services.reminder_rules import Due, Timing
+from app.services.working_days import add_working_days, first_of_week, is_working_day
+
+INSERT_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice to create: its key, and what it says."""
+
+    recipient_id: int
+    kind: NoticeKind
+    subject_type: SubjectType
+    subject_id: int
+    due_on: date
+    title: str
+    link: str
+    occurrence: int = 0
+    body: str = ""
+    update_link: str | None = None
+
+    @property
+    def key(self) -> tuple:
+        return (self.recipient_id, self.kind, self.subject_type, self.subject_id, self.due_on, self.occurrence)
+
+
+@dataclass
+class SweepResult:
+    working_day: bool = True
+    candidates: int = 0  # notices relevant today, new or not
+    created: dict[str, int] = field(default_factory=dict)  # new notices by kind
+    digests: int = 0
+
+    @property
+    def created_total(self) -> int:
+        return sum(self.created.values())
+
+
+def settings() -> ReminderSettings:
+    """The administrator's settings, or the defaults until they first save them."""
+    return db.session.get(ReminderSettings, 1) or ReminderSettings(id=1, **_defaults())
+
+
+def _defaults() -> dict:
+    return {column.name: column.default.arg for column in ReminderSettings.__table__.columns
+            if column.default is not None and column.name not in ("id", "version")}
+
+
+def sweep(now: datetime, *, dry_run: bool = False) -> tuple[SweepResult, list[Notice]]:
+    """Create the notices due now (or, with dry_run, only work out which would be new). Commits."""
+    today = now.date()
+    if not is_working_day(today):
+        return SweepResult(working_day=False), []
+    chosen = settings()
+    people = _people()
+    notices = [notice for notice in _all_notices(today, chosen, people) if notice.recipient_id in people]
+    result = SweepResult(candidates=len(notices))
+    fresh = _new(notices, today)
+    for notice in fresh:
+        result.created[notice.kind.value] = result.created.get(notice.kind.value, 0) + 1
+    if dry_run:
+        return result, fresh
+    _insert(fresh, people, now)
+    if first_of_week(today):
+        result.digests = _gather_digests(today, now)
+    db.session.commit()
+    return result, fresh
+
+
+def _all_notices(today: date, chosen: ReminderSettings, people: dict) -> list[Notice]:
+    timing = Timing(tuple(chosen.due_soon_offsets), chosen.remind_on_due_day, chosen.overdue_repeat_days)
+    return [*_milestone_notices(today, chosen, timing, people), *_recommendation_notices(today, timing),
+            *_audit_notices(today, chosen), *_meeting_notices(today, chosen)]
+
+
+# --- Who can be told --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str | None
+    preference: EmailPreference
+    line_manager_id: int | None
+    programme_manager: bool
+
+
+def _people() -> dict[int, Recipient]:
+    """Active individuals: the only people notices are for."""
+    rows = db.session.execute(select(Person.id, Person.email, Person.email_preference, Person.line_manager_id,
+                                     Person.role).where(Person.active.is_(True),
+                                                        Person.kind == PersonKind.INDIVIDUAL))
+    return {pid: Recipient(email, EmailPreference(pref), manager, role == Role.PROGRAMME_MANAGER)
+            for pid, email, pref, manager, role in rows}
+
+
+# --- Milestones: due soon, due today, overdue, escalation -------------------------------------------
+
+
+def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, people: dict) -> list[Notice]:
+    horizon = add_working_days(today, max(timing.due_soon_working_days, default=0) + 1)
+    rows = db.session.execute(
+        select(Milestone.id, Milestone.due_on, Milestone.responsible_id, Milestone.deliverable, Action.number,
+               Person.name)
+        .join(Action, Milestone.action_id == Action.id).outerjoin(Person, Milestone.responsible_id == Person.id)
+        .where(*_open_milestones(), Milestone.due_on <= horizon)).all()
+    leads = _leads(horizon)
+    programme_managers = [pid for pid, person in people.items() if person.programme_manager]
+    notices = []
+    for milestone_id, due_on, responsible_id, deliverable, number, responsible in rows:
+        owners = {responsible_id, *leads.get(milestone_id, ())} - {None}
+        what = f"{number} {_short(deliverable)}"
+        link, update_link = f"/milestones/{milestone_id}", f"/milestones/{milestone_id}/updates/new"
+        due = reminder_rules.dated_notice(due_on, today, timing)
+        if due:
+            notices += [Notice(owner, due.kind, SubjectType.MILESTONE, milestone_id, due_on, _title(due, what, due_on),
+                               link, due.occurrence, f"Milestone of action {number}: {deliverable}", update_link)
+                        for owner in owners]
+        if reminder_rules.escalation_due(due_on, today, chosen.escalate_after_working_days):
+            manager = people[responsible_id].line_manager_id if responsible_id in people else None
+            body = (f"Responsible: {responsible or 'no one'}. Due {format_date(due_on)}; no completion recorded "
+                    f"after {chosen.escalate_after_working_days} working days.")
+            notices += [Notice(pid, NoticeKind.ESCALATION, SubjectType.MILESTONE, milestone_id, due_on,
+                               f"Escalated, overdue since {format_date(due_on)}: {what}", link, 0, body, update_link)
+                        for pid in {manager, *programme_managers} - {None, responsible_id}]
+    return notices
+
+
+def _open_milestones() -> list:
+    return [Milestone.status != MilestoneStatus.COMPLETE, Milestone.due_on.is_not(None),
+            Milestone.due_problem.is_(None)]
+
+
+def _leads(horizon: date) -> dict[int, list[int]]:
+    rows = db.session.execute(select(milestone_leads.c.milestone_id, milestone_leads.c.person_id)
+                              .join(Milestone, Milestone.id == milestone_leads.c.milestone_id)
+                              .where(*_open_milestones(), Milestone.due_on <= horizon))
+    leads: dict[int, list[int]] = defaultdict(list)
+    for milestone_id, person_id in rows:
+        leads[milestone_id].append(person_id)
+    return leads
+
+
+def _title(due: Due, what: str, due_on: date) -> str:
+    if due.kind == NoticeKind.DUE_SOON:
+        return f"Due in {due.occurrence} working days ({format_date(due_on)}): {what}"
+    if due.kind == NoticeKind.DUE_TODAY:
+        return f"Due {format_date(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
+            else f"Due today ({format_date(due_on)}): {what}"
+    return f"Overdue since {format_date(due_on)}: {what}"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- Audit work: SMART recommendations and allocated audits -----------------------------------------
+
+
+def _recommendation_notices(today: date, timing: Timing) -> list[Notice]:
+    horizon = add_working_days(today, max(timing.due_soon_working_days, default=0) + 1)
+    rows = db.session.execute(select(SmartRecommendation.id, SmartRecommendation.owner_id, SmartRecommendation.due_on,
+                                     SmartRecommendation.what, PoolCase.reference)
+                              .join(Audit, SmartRecommendation.audit_id == Audit.id)
+                              .join(PoolCase, Audit.case_id == PoolCase.id)
+                              .where(SmartRecommendation.status == RecommendationStatus.OPEN,
+                                     SmartRecommendation.owner_id.is_not(None),
+                                     SmartRecommendation.due_on <= horizon))
+    notices = []
+    for rec_id, owner_id, due_on, what, reference in rows:
+        due = reminder_rules.dated_notice(due_on, today, timing)
+        if due:
+            notices.append(Notice(owner_id, due.kind, SubjectType.RECOMMENDATION, rec_id, due_on,
+                                  _title(due, f"audit recommendation for case {reference}: {_short(what, 70)}", due_on),
+                                  "/my-work#audit-recommendations", due.occurrence, what))
+    return notices
+
+
+def _audit_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
+    timing = Timing((chosen.audit_due_soon_working_days,), on_the_day=False,
+                    overdue_repeat_days=chosen.overdue_repeat_days)
+    rows = db.session.execute(select(Audit.id, Audit.auditor_id, Audit.state, Audit.allocated_at, AuditRound.month,
+                                     AuditRound.title, PoolCase.reference)
+                              .join(AuditRound, Audit.round_id == AuditRound.id)
+                              .join(PoolCase, Audit.case_id == PoolCase.id)
+                              .where(Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS])))
+    notices = []
+    for audit_id, auditor_id, state, allocated_at, month, round_title, reference in rows:
+        due_on, link = reminder_rules.month_end(month), f"/audits/{audit_id}/edit"
+        body = f"{round_title}: case {reference}, to be submitted by {format_date(due_on)}."
+        if state == AuditState.ALLOCATED:
+            notices.append(Notice(auditor_id, NoticeKind.ALLOCATED, SubjectType.AUDIT, audit_id, allocated_at.date(),
+                                  f"Case-file audit allocated to you: case {reference}", link, 0, body))
+        due = reminder_rules.dated_notice(due_on, today, timing)
+        if due:
+            notices.append(Notice(auditor_id, due.kind, SubjectType.AUDIT, audit_id, due_on,
+                                  _title(due, f"case-file audit of case {reference}", due_on), link, due.occurrence,
+                                  body))
+    return notices
+
+
+# --- Update requests before meetings ----------------------------------------------------------------
+
+
+def _meeting_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
+    meetings = db.session.scalars(select(Meeting).where(Meeting.update_deadline >= today)
+                                  .order_by(Meeting.update_deadline)).all()
+    notices = []
+    for meeting in meetings:
+        kind = reminder_rules.meeting_notice(meeting.update_deadline, today, chosen.update_request_working_days,
+                                             chosen.nudge_working_days)
+        if kind is None:
+            continue
+        last_cycle = _previous_deadline(meeting)
+        for person_id, open_count, stale in _owners(last_cycle):
+            if kind == NoticeKind.UPDATE_NUDGE and not stale:
+                continue
+            notices.append(_meeting_notice(meeting, kind, person_id, open_count, stale, last_cycle))
+    return notices
+
+
+def _previous_deadline(meeting: Meeting) -> date:
+    """The start of this update cycle: the previous meeting's update deadline (or, if none, the stale limit)."""
+    previous = db.session.scalar(select(func.max(Meeting.update_deadline))
+                                 .where(Meeting.update_deadline < meeting.update_deadline))
+    return previous or meeting.update_deadline - timedelta(days=current_app.config["STALE_UPDATE_DAYS"])
+
+
+def _owners(last_cycle: date) -> list[tuple[int, int, int]]:
+    """Each person responsible for or leading open milestones: how many, and how many not updated this cycle."""
+    responsible = select(Milestone.responsible_id.label("person_id"), Milestone.id.label("milestone_id")).where(
+        Milestone.status != MilestoneStatus.COMPLETE, Milestone.responsible_id.is_not(None))
+    led = (select(milestone_leads.c.person_id, milestone_leads.c.milestone_id)
+           .join(Milestone, Milestone.id == milestone_leads.c.milestone_id)
+           .where(Milestone.status != MilestoneStatus.COMPLETE))
+    owned = responsible.union(led).subquery()
+    stale = or_(Milestone.latest_update_on.is_(None), Milestone.latest_update_on < last_cycle)
+    return db.session.execute(select(owned.c.person_id, func.count(), func.sum(case((stale, 1), else_=0)))
+                              .join(Milestone, Milestone.id == owned.c.milestone_id)
+                              .group_by(owned.c.person_id)).all()
+
+
+def _meeting_notice(meeting: Meeting, kind: NoticeKind, person_id: int, open_count: int, stale: int,
+                    last_cycle: date) -> Notice:
+    deadline = format_date(meeting.update_deadline)
+    occasion = f"{meeting.title} on {format_date(meeting.held_on)}"
+    if kind == NoticeKind.UPDATE_REQUEST:
+        title = f"Please update your milestones by {deadline}, for the {occasion}"
+        body = (f"You are responsible for or lead {open_count} open milestones. Add a dated progress update to "
+                f"each by {deadline}, so that the report for the {occasion} is up to date.")
+    else:
+        title = f"{stale} of your milestones need an update by {deadline}"
+        body = (f"{stale} of your {open_count} open milestones have had no progress update since "
+                f"{format_date(last_cycle)}. The report for the {occasion} is drawn up after {deadline}.")
+    return Notice(person_id, kind, SubjectType.MEETING, meeting.id, meeting.update_deadline, title, "/my-work", 0,
+                  body)
+
+
+# --- Writing the notices ----------------------------------------------------------------------------
+
+
+def _new(notices: list[Notice], today: date) -> list[Notice]:
+    """The notices not yet in the outbox."""
+    unique = {notice.key: notice for notice in notices}
+    existing = _existing_keys(today) if unique else set()
+    return [notice for key, notice in unique.items() if key not in existing]
+
+
+def _existing_keys(today: date) -> set[tuple]:
+    """The keys of the notices already written about work that is still open, at its current due date: every notice
+    a sweep could create again. Four queries, whatever the size of the plan or the age of the outbox."""
+    key = (Notification.recipient_id, Notification.kind, Notification.subject_type, Notification.subject_id,
+           Notification.due_on, Notification.occurrence)
+    about = [
+        (Milestone, SubjectType.MILESTONE, [Milestone.due_on == Notification.due_on, *_open_milestones()]),
+        (SmartRecommendation, SubjectType.RECOMMENDATION, [SmartRecommendation.due_on == Notification.due_on,
+                                                           SmartRecommendation.status == RecommendationStatus.OPEN]),
+        (Audit, SubjectType.AUDIT, [Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS])]),
+        (Meeting, SubjectType.MEETING, [Meeting.update_deadline >= today]),
+    ]
+    existing: set[tuple] = set()
+    for model, subject_type, conditions in about:
+        query = select(*key).join(model, and_(Notification.subject_type == subject_type,
+                                              Notification.subject_id == model.id, *conditions))
+        existing |= {tuple(row) for row in db.session.execute(query)}
+    return existing
+
+
+def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
+    rows = [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
+             "subject_id": n.subject_id, "due_on": n.due_on, "occurrence": n.occurrence, "title": n.title[:300],
+             "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
+             "email_state": email_state(n.kind, people[n.recipient_id]), "next_attempt_at": now}
+            for n in notices]
+    for start in range(0, len(rows), INSERT_CHUNK):
+        db.session.execute(_insert_ignoring_duplicates(), rows[start:start + INSERT_CHUNK])
+
+
+def _insert_ignoring_duplicates():
+    """INSERT … ON CONFLICT DO NOTHING: another sweep may have written the same notice meanwhile."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(Notification).on_conflict_do_nothing()
+
+
+def email_state(kind: NoticeKind, person: Recipient) -> EmailState:
+    if not person.email:
+        return EmailState.NOT_EMAILED
+    if kind in ALWAYS_EMAILED or person.preference == EmailPreference.EACH:
+        return EmailState.PENDING
+    return EmailState.HELD if person.preference == EmailPreference.WEEKLY else EmailState.NOT_EMAILED
+
+
+def _gather_digests(today: date, now: datetime) -> int:
+    """On the first working day of the week: one digest for each person with notices held for it."""
+    week = reminder_rules.week_start(today)
+    held = db.session.execute(select(Notification.recipient_id, func.count())
+                              .where(Notification.email_state == EmailState.HELD)
+                              .group_by(Notification.recipient_id)).all()
+    rows = [{"recipient_id": pid, "kind": NoticeKind.DIGEST, "subject_type": SubjectType.WEEK, "subject_id": pid,
+             "due_on": week, "occurrence": 0, "title": f"Your week in the improvement plan: {count} reminders",
+             "body": "", "link": "/notifications", "created_at": now, "attempts": 0,
+             "email_state": EmailState.PENDING, "next_attempt_at": now} for pid, count in held]
+    if not rows:
+        return 0
+    db.session.execute(_insert_ignoring_duplicates(), rows)
+    digest = aliased(Notification)
+    digest_id = (select(digest.id).where(digest.kind == NoticeKind.DIGEST, digest.due_on == week,
+                                         digest.recipient_id == Notification.recipient_id).scalar_subquery())
+    db.session.execute(update(Notification).where(Notification.email_state == EmailState.HELD)
+                       .values(email_state=EmailState.IN_DIGEST, digest_id=digest_id))
+    return len(rows)
+
+
+def notice_now(notice: Notice, now: datetime) -> list[Notification]:
+    """Write one notice at once (a safeguarding alert), in the caller's transaction; returns it if it is new."""
+    people = _people()
+    if notice.recipient_id not in people or not _new([notice], now.date()):
+        return []
+    _insert([notice], people, now)
+    return list(db.session.scalars(select(Notification).where(
+        Notification.recipient_id == notice.recipient_id, Notification.kind == notice.kind,
+        Notification.subject_type == notice.subject_type, Notification.subject_id == notice.subject_id,
+        Notification.due_on == notice.due_on, Notification.occurrence == notice.occurrence)))
+

@@ -1,0 +1,46 @@
+"""Working days in England and Wales: Monday to Friday, except bank holidays (the holidays package, offline)."""
+
+from datetime import date, timedelta
+from functools import cache
+
+import holidays
+
+
+@cache
+def _bank_holidays() -> holidays.HolidayBase:
+    return holidays.country_holidays("GB", subdiv="ENG")  # England and Wales share their bank holidays
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _bank_holidays()
+
+
+def add_working_days(day: date, count: int) -> date:
+    """The working day `count` working days after `day` (before it, if count is negative). With 0, `day` itself
+    if it is a working day, otherwise the working day before it."""
+    if count == 0:
+        return on_or_before(day)
+    step = timedelta(days=1 if count > 0 else -1)
+    remaining = abs(count)
+    while remaining:
+        day += step
+        if is_working_day(day):
+            remaining -= 1
+    return day
+
+
+def on_or_before(day: date) -> date:
+    while not is_working_day(day):
+        day -= timedelta(days=1)
+    return day
+
+
+def next_after(day: date) -> date:
+    """The first working day after `day`."""
+    return add_working_days(day, 1)
+
+
+def first_of_week(day: date) -> bool:
+    """Whether `day` is the first working day of its week (Monday, or Tuesday after a bank holiday Monday…)."""
+    monday = day - timedelta(days=day.weekday())
+    return is_working_day(day) and all(not is_working_day(monday + timedelta(days=n)) for n in range(day.weekday()))
