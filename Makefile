@@ -6,7 +6,11 @@ export FLASK_APP := wsgi.py
 
 .PHONY: run setup install test test-fast lint bench demo clean-db
 
+# The scheduler (reminders) runs beside the web server and stops with it. E-mail goes to files in instance/mail/
+# unless MAIL_BACKEND=smtp and the MAIL_* settings are given.
 run: setup
+	@echo "Scheduler started: reminder e-mails are written to $${MAIL_FILE_DIR:-instance/mail}/"
+	$(BIN)/flask scheduler run & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --port $${PORT:-5000}
 
 setup: install

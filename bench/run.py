@@ -3,7 +3,7 @@
 Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
 large action page, the audit findings over all 24 months of audits and an audit form on the full-size data set,
 then on a data set a tenth of the size, to show that the number of queries per page does not grow with the
-data. Prints a table and writes bench/results/latest.json.
+data. Then times the reminder sweep (bench/sweep.py). Prints a table and writes bench/results/latest.json.
 """
 
 import argparse
@@ -36,6 +36,8 @@ from bench.generate import (
     bench_app,
     expected_data,
 )
+from bench.sweep import TARGET_MS as SWEEP_TARGET_MS
+from bench.sweep import time_sweeps
 
 TARGET_MEDIAN_MS = 150  # the plan pages
 SCALES = (1.0, 0.1)
@@ -103,8 +105,9 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER, AUDITOR)}
     pages = [time_page(clients[login], counter, name, url.format(audit_id=audit_id), target, args)
              for name, login, url, target in PAGES]
+    sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)
     return {"scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
-            "pages": [asdict(page) for page in pages]}
+            "pages": [asdict(page) for page in pages], "sweeps": sweeps}
 
 
 def signed_in_client(app: Flask, login: BenchLogin) -> FlaskClient:
@@ -149,9 +152,14 @@ def check_targets(scales: list[dict]) -> dict[str, bool]:
     large, small = scales[0]["pages"], scales[-1]["pages"]
     checks = {f"{page['page']} under {page['target_ms']} ms median on the full-size data":
               page["median_ms"] < page["target_ms"] for page in large}
+    big_sweeps, small_sweeps = scales[0]["sweeps"], scales[-1]["sweeps"]
     return checks | {
         "query counts the same on large and small data": all(
             big["queries"] == little["queries"] for big, little in zip(large, small, strict=True)),
+        f"reminder sweeps under {SWEEP_TARGET_MS} ms median on the full-size data": all(
+            sweep["median_ms"] < SWEEP_TARGET_MS for sweep in big_sweeps),
+        "reminder sweep query counts the same on large and small data": all(
+            big["queries"] == little["queries"] for big, little in zip(big_sweeps, small_sweeps, strict=True)),
     }
 
 
@@ -165,6 +173,11 @@ def print_report(scales: list[dict], checks: dict[str, bool]) -> None:
         print(f"{name:<{width}} | {target:>6}{cells}")
     if any(page["query_counts_varied"] for s in scales for page in s["pages"]):
         print("* the number of queries differed between runs; the largest is shown")
+    print(f"\n{'Reminder sweep':<{width}} | target" + " | median ms  runs  queries  notices" * len(scales))
+    for index, kind in enumerate(("first of the day", "repeat (nothing new)")):
+        cells = "".join(f" | {s['sweeps'][index]['median_ms']:>9.1f} {s['sweeps'][index]['runs']:>5} "
+                        f"{s['sweeps'][index]['queries']:>8} {s['sweeps'][index]['notices']:>8}" for s in scales)
+        print(f"{kind:<{width}} | {SWEEP_TARGET_MS:>6}{cells}")
     print()
     for check, passed in checks.items():
         print(f"{'PASS' if passed else 'FAIL'}: {check}")

@@ -2,13 +2,13 @@
 case-file audits (app/services/demo_audits.py: never real children's data)."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Person, PersonKind, Role, Team
+from app.models import Meeting, MeetingKind, Person, PersonKind, Role, Team
 from app.services.demo_audits import AuditDemoResult, load_audit_demo
 from app.services.importers.plan_json import LoadResult, load_plan_file
 
@@ -46,10 +46,23 @@ class DemoResult:
     audits: AuditDemoResult
 
 
+# The governance cadence around the demo date (31/07/2020): the scrutiny committee monthly, the Improvement Board
+# every two months, each with its update deadline 13 days before. Dates are illustrative.
+DEMO_MEETINGS = (
+    (MeetingKind.BOARD, "Improvement Board", date(2020, 7, 14)),
+    (MeetingKind.COMMITTEE, "Children's Services Scrutiny Committee", date(2020, 8, 20)),
+    (MeetingKind.BOARD, "Improvement Board", date(2020, 9, 15)),
+    (MeetingKind.COMMITTEE, "Children's Services Scrutiny Committee", date(2020, 9, 24)),
+)
+
+
 def load_demo(now: datetime) -> DemoResult:
     result = load_plan_file(PLAN_FILE, now=now, email_domain=EMAIL_DOMAIN)
     for login in DEMO_LOGINS:
         _ensure_login(login)
+    if db.session.scalar(select(Meeting.id).limit(1)) is None:
+        db.session.add_all([Meeting(kind=kind, title=title, held_on=held_on, update_deadline=held_on - timedelta(days=13))
+                            for kind, title, held_on in DEMO_MEETINGS])
     db.session.commit()
     audit_result = load_audit_demo(qa_lead=_login_person(Role.QA_LEAD), auditor=_login_person(Role.AUDITOR), now=now)
     return DemoResult(result, audit_result)

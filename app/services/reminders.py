@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
@@ -45,8 +45,6 @@ from app.services import reminder_rules
 from app.services.due_dates import format_date
 from app.services.reminder_rules import Due, Timing
 from app.services.working_days import add_working_days, first_of_week, is_working_day
-
-INSERT_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -314,8 +312,10 @@ def _new(notices: list[Notice], today: date) -> list[Notice]:
 def _existing_keys(today: date) -> set[tuple]:
     """The keys of the notices already written about work that is still open, at its current due date: every notice
     a sweep could create again. Four queries, whatever the size of the plan or the age of the outbox."""
-    key = (Notification.recipient_id, Notification.kind, Notification.subject_type, Notification.subject_id,
-           Notification.due_on, Notification.occurrence)
+    # Plain values (the kinds as text: a StrEnum equals and hashes as its text), without the ORM's row objects.
+    key = (Notification.recipient_id, type_coerce(Notification.kind, String),
+           type_coerce(Notification.subject_type, String), Notification.subject_id, Notification.due_on,
+           Notification.occurrence)
     about = [
         (Milestone, SubjectType.MILESTONE, [Milestone.due_on == Notification.due_on, *_open_milestones()]),
         (SmartRecommendation, SubjectType.RECOMMENDATION, [SmartRecommendation.due_on == Notification.due_on,
@@ -337,14 +337,14 @@ def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
              "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
              "email_state": email_state(n.kind, people[n.recipient_id]), "next_attempt_at": now}
             for n in notices]
-    for start in range(0, len(rows), INSERT_CHUNK):
-        db.session.execute(_insert_ignoring_duplicates(), rows[start:start + INSERT_CHUNK])
+    if rows:
+        db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany, however many rows
 
 
 def _insert_ignoring_duplicates():
     """INSERT … ON CONFLICT DO NOTHING: another sweep may have written the same notice meanwhile."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Notification).on_conflict_do_nothing()
+    return dialect.insert(Notification.__table__).on_conflict_do_nothing()  # the table: no ORM work per row
 
 
 def email_state(kind: NoticeKind, person: Recipient) -> EmailState:

@@ -1,7 +1,7 @@
 """Working days in England and Wales: Monday to Friday, except bank holidays (the holidays package, offline)."""
 
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -11,10 +11,12 @@ def _bank_holidays() -> holidays.HolidayBase:
     return holidays.country_holidays("GB", subdiv="ENG")  # England and Wales share their bank holidays
 
 
+@lru_cache(maxsize=8192)  # a sweep asks about the same few hundred dates thousands of times
 def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays()
 
 
+@lru_cache(maxsize=8192)
 def add_working_days(day: date, count: int) -> date:
     """The working day `count` working days after `day` (before it, if count is negative). With 0, `day` itself
     if it is a working day, otherwise the working day before it."""
