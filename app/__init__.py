@@ -65,6 +65,8 @@ def register_blueprints(app: Flask) -> None:
     from .audits import bp as audits_bp
     from .auth import bp as auth_bp
     from .main import bp as main_bp
+    from .meetings import bp as meetings_bp
+    from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
 
     app.register_blueprint(assets_bp)
@@ -72,6 +74,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(audits_bp)
+    app.register_blueprint(meetings_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

@@ -9,12 +9,13 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Plan, RagKeyEntry, Rating, Role
-from app.services import permissions
+from app.services import notifications, permissions
 from app.services.due_dates import describe, format_date
 from app.services.errors import ConflictError, DomainError
 from app.services.rag import RATING_WORDS
 
-RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date"}
+RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date",
+                "remindersettings": "Reminder settings"}
 
 RAG_TAG_CLASSES = {
     Rating.RED: "govuk-tag--red",
@@ -53,14 +54,36 @@ def rag_tag(rating, suffix: str = "") -> Markup:
 def navigation() -> list[dict]:
     if not has_request_context() or not current_user.is_authenticated:  # e-mails are rendered outside requests
         return []
-    items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits")]
+    items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits"),
+             ("meetings.index", "Meetings")]
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.people", "People"))
         items.append(("admin.teams", "Teams"))
+        items.append(("admin.reminders", "Reminders"))
     endpoint = request.endpoint or ""
     section = endpoint.split(".")[0]
-    return [{"href": url_for(name), "text": text, "active": endpoint == name or (section == "audits" == name.split(".")[0])}
-            for name, text in items]
+    sections = {"audits", "meetings"}  # a link that stays current on every page of its section
+    links = [{"href": url_for(name), "text": text,
+              "active": endpoint == name or (section in sections and section == name.split(".")[0])}
+             for name, text in items]
+    links.append(notifications_link(active=section == "notifications"))
+    return links
+
+
+def unread_notifications() -> int:
+    """The signed-in person's unread notices: one COUNT a request, shared by the header and the page."""
+    if "unread_notifications" not in g:
+        g.unread_notifications = notifications.unread_count(current_user.id)
+    return g.unread_notifications
+
+
+def notifications_link(*, active: bool) -> dict:
+    """'Notifications (3)': the count in words too, for screen readers."""
+    unread = unread_notifications()
+    html = Markup("Notifications")
+    if unread:
+        html += Markup(' ({}<span class="govuk-visually-hidden"> unread</span>)').format(unread)
+    return {"href": url_for("notifications.index"), "html": html, "active": active}
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -71,6 +94,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(describe, "describe_due")
     app.add_template_global(permissions.manages_plan, "manages_plan")
     app.add_template_global(rating_label, "rating_label")
+    app.add_template_global(unread_notifications, "unread_notifications")
 
     @app.context_processor
     def shared_context() -> dict:

@@ -3,13 +3,25 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
+    GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
 from app.forms import VersionedForm
 from app.models import PersonKind, Role
+from app.services.errors import DomainError
+from app.services.reminder_admin import HIGHEST, LOWEST, NUMBER_FIELDS, read_offsets
 
 
 class PersonForm(VersionedForm):
@@ -25,6 +37,10 @@ class PersonForm(VersionedForm):
                                description="For partner agencies, for example the CCG or the police")
     team_id = SelectField("Team", widget=GovSelect(), coerce=int)
     role = SelectField("Role", widget=GovSelect(), choices=[(r.value, r.label) for r in Role])
+    line_manager_id = SelectField("Line manager (optional)", widget=GovSelect(), coerce=int, default=0,
+                                  validate_choice=False,  # the service says what is wrong with a choice
+                                  description="Told when this person's milestones are overdue long enough to be "
+                                              "escalated")
     active = BooleanField("Can sign in", widget=GovCheckboxInput())
     password = PasswordField("New password", widget=GovPasswordInput(), validators=[Optional(), Length(min=10,
                              message="The password must be at least 10 characters")],
@@ -34,3 +50,62 @@ class PersonForm(VersionedForm):
 class TeamForm(VersionedForm):
     name = StringField("Team name", widget=GovTextInput(), validators=[InputRequired("Enter the team name"),
                                                                         Length(max=120)])
+
+
+def _days(label: str, description: str) -> IntegerField:
+    return IntegerField(label, widget=GovTextInput(), description=description,
+                        validators=[InputRequired(f"Enter the {label[0].lower() + label[1:]}")],
+                        invalid_value_message="Enter a whole number, for example 7")
+
+
+class ReminderSettingsForm(VersionedForm):
+    """Every reminder setting, with what it does. The limits are checked again by the service."""
+
+    due_soon_working_days = StringField(
+        "Due-soon reminders", widget=GovTextInput(),
+        description="Working days before a milestone's due date, separated by commas, for example 14, 3. Each "
+                    "number is a reminder to its owners. Audit recommendations use the same days.")
+    remind_on_due_day = BooleanField(
+        "Remind owners on the day a milestone is due", widget=GovCheckboxInput(),
+        description="On the due date, or the last working day before it if it falls on a weekend or bank holiday.")
+    overdue_repeat_days = _days(
+        "Days between overdue reminders",
+        "Calendar days. The first overdue reminder goes the working day after the due date, then another every so "
+        "many days until the milestone is complete or re-dated. For example, 7 for weekly.")
+    escalate_after_working_days = _days(
+        "Working days overdue before escalating",
+        "Then the responsible person's line manager and the programme managers are told, by e-mail whatever their "
+        "e-mail choices.")
+    update_deadline_days_before_meeting = _days(
+        "Days before a meeting for its update deadline",
+        "Calendar days. Used when a meeting is added without its own update deadline. For example, 13.")
+    update_request_working_days = _days(
+        "Working days before the update deadline to ask for updates",
+        "Owners of open milestones are asked to add a progress update before the deadline.")
+    nudge_working_days = _days(
+        "Working days before the update deadline to send the nudge",
+        "Only to owners with milestones not updated since the previous deadline. Fewer days than the request.")
+    audit_due_soon_working_days = _days(
+        "Working days before an audit is due to remind its auditor",
+        "Audits are due by the end of their round's month.")
+    submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+    def validate_due_soon_working_days(self, field) -> None:
+        try:
+            read_offsets(field.data)
+        except DomainError as error:
+            raise ValidationError(error.message) from error
+
+    def validate(self, extra_validators=None) -> bool:
+        """Each number from 1 to 60, and the nudge after the request: all problems shown at once."""
+        super().validate(extra_validators)
+        for name in NUMBER_FIELDS:
+            field = getattr(self, name)
+            if field.data is not None and not field.errors and not LOWEST <= field.data <= HIGHEST:
+                field.errors.append(f"Enter a number between {LOWEST} and {HIGHEST}")
+        request, nudge = self.update_request_working_days, self.nudge_working_days
+        if not request.errors and not nudge.errors and None not in (request.data, nudge.data) \
+                and nudge.data >= request.data:
+            nudge.errors.append("The nudge must come after the request to update: enter fewer working days than "
+                                f"for the request ({request.data})")
+        return not self.errors

@@ -9,7 +9,7 @@ from app.admin import bp
 from app.admin.forms import PersonForm, TeamForm
 from app.auth.decorators import admin_required
 from app.extensions import db
-from app.models import Person, Team
+from app.models import Person, PersonKind, Team
 from app.services import people as people_service
 from app.services.errors import DomainError
 from app.services.plan_queries import changes_to
@@ -24,7 +24,8 @@ def only_admins():
 
 @bp.route("/people")
 def people():
-    everyone = db.session.scalars(select(Person).options(selectinload(Person.team)).order_by(Person.name)).all()
+    everyone = db.session.scalars(select(Person).options(selectinload(Person.team), selectinload(Person.line_manager))
+                                  .order_by(Person.name)).all()
     return render_template("admin/people.html", people=everyone)
 
 
@@ -34,13 +35,18 @@ def edit_person(person_id: int | None = None):
     person = get_or_404(Person, person_id) if person_id else Person()
     form = PersonForm(obj=person if request.method == "GET" and person_id else None)
     form.team_id.choices = [(0, "No team")] + [(t.id, t.name) for t in db.session.scalars(select(Team).order_by(Team.name))]
+    form.line_manager_id.choices = [(0, "No line manager")] + [(pid, name) for pid, name in db.session.execute(
+        select(Person.id, Person.name).where(Person.kind == PersonKind.INDIVIDUAL, Person.id != (person_id or 0))
+        .order_by(Person.name))]
     if request.method == "GET" and person_id:
         form.team_id.data = person.team_id or 0
+        form.line_manager_id.data = person.line_manager_id or 0
     if form.validate_on_submit():
         try:
             people_service.save_person(person, name=form.name.data, kind=form.kind.data, email=form.email.data,
                                job_title=form.job_title.data, organisation=form.organisation.data,
-                               team_id=form.team_id.data, role=form.role.data, active=form.active.data,
+                               team_id=form.team_id.data, line_manager_id=form.line_manager_id.data,
+                               role=form.role.data, active=form.active.data,
                                password=form.password.data, version=form.version.data, actor=current_user, now=now())
             flash(f"{person.name} is saved", "success")
             return redirect(url_for("admin.people"))

@@ -10,7 +10,11 @@ from app.extensions import db
 from app.models import Person
 from app.web import now
 
-PUBLIC_ENDPOINTS = {"auth.login", "main.health", "assets.static"}
+PUBLIC_ENDPOINTS = {
+    "auth.login", "main.health", "assets.static",
+    # calendar programs cannot sign in: the feed's secret token is its key, and an unknown or revoked one gets 404
+    "notifications.calendar_feed",
+}
 
 
 @bp.before_app_request

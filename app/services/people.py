@@ -14,16 +14,21 @@ from app.services.history import reports_conflicts
 @reports_conflicts("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
                 organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
-                version: int | None, actor: Person, now: datetime) -> None:
+                version: int | None, actor: Person, now: datetime, line_manager_id: int | None) -> None:
+    """Add or change a person. The line manager (told of escalations) must be another individual."""
     name, email, kind = name.strip(), (email or "").strip().lower() or None, PersonKind(kind)
     _unique(Person, Person.name, name, person.id, "name", f"{name} is already in People")
     if email:
         _unique(Person, Person.email, email, person.id, "email", f"{email} is already used by someone else")
+    line_manager = db.session.get(Person, line_manager_id) if line_manager_id else None
+    if line_manager_id and (line_manager is None or line_manager.id == person.id or not line_manager.is_individual):
+        raise DomainError("Choose another person as line manager: not this person, a group or a placeholder",
+                          "line_manager_id")
     if kind != PersonKind.INDIVIDUAL and (password or active and person.password_hash):
         raise DomainError("Only a person can sign in: groups and placeholders cannot have a password", "kind")
     values = {"name": name, "kind": kind, "email": email, "job_title": job_title or None,
               "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
-              "role": role, "active": active}
+              "role": role, "active": active, "line_manager": line_manager}
     _save(person, values, version=version, actor=actor, now=now, what="This person")
     if kind != PersonKind.INDIVIDUAL and person.password_hash:
         person.password_hash = None

@@ -11,6 +11,7 @@ Sweeps do nothing on a day that is not a working day: the next working day's swe
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
@@ -44,11 +45,10 @@ from app.models.plans import milestone_leads
 from app.services import reminder_rules
 from app.services.due_dates import format_date
 from app.services.reminder_rules import Due, Timing
-from app.services.working_days import add_working_days, first_of_week, is_working_day
+from app.services.working_days import add_working_days, first_of_week, is_working_day, working_days_until
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):  # a tuple, not a dataclass: a first sweep makes tens of thousands
     """A notice to create: its key, and what it says."""
 
     recipient_id: int
@@ -155,7 +155,7 @@ def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, pe
         link, update_link = f"/milestones/{milestone_id}", f"/milestones/{milestone_id}/updates/new"
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
-            notices += [Notice(owner, due.kind, SubjectType.MILESTONE, milestone_id, due_on, _title(due, what, due_on),
+            notices += [Notice(owner, due.kind, SubjectType.MILESTONE, milestone_id, due_on, _title(due, what, due_on, today),
                                link, due.occurrence, f"Milestone of action {number}: {deliverable}", update_link)
                         for owner in owners]
         if reminder_rules.escalation_due(due_on, today, chosen.escalate_after_working_days):
@@ -183,9 +183,12 @@ def _leads(horizon: date) -> dict[int, list[int]]:
     return leads
 
 
-def _title(due: Due, what: str, due_on: date) -> str:
+def _title(due: Due, what: str, due_on: date, today: date) -> str:
+    """The words say how far off the due date really is: a reminder sent late, after a pause or a change of
+    settings, says "in 2 working days" even though it is the 3-day stage."""
     if due.kind == NoticeKind.DUE_SOON:
-        return f"Due in {due.occurrence} working days ({format_date(due_on)}): {what}"
+        remaining = working_days_until(today, due_on)
+        return f"Due in {remaining} working day{'s' if remaining != 1 else ''} ({format_date(due_on)}): {what}"
     if due.kind == NoticeKind.DUE_TODAY:
         return f"Due {format_date(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
             else f"Due today ({format_date(due_on)}): {what}"
@@ -214,7 +217,7 @@ def _recommendation_notices(today: date, timing: Timing) -> list[Notice]:
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
             notices.append(Notice(owner_id, due.kind, SubjectType.RECOMMENDATION, rec_id, due_on,
-                                  _title(due, f"audit recommendation for case {reference}: {_short(what, 70)}", due_on),
+                                  _title(due, f"audit recommendation for case {reference}: {_short(what, 70)}", due_on, today),
                                   "/my-work#audit-recommendations", due.occurrence, what))
     return notices
 
@@ -237,7 +240,7 @@ def _audit_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
             notices.append(Notice(auditor_id, due.kind, SubjectType.AUDIT, audit_id, due_on,
-                                  _title(due, f"case-file audit of case {reference}", due_on), link, due.occurrence,
+                                  _title(due, f"case-file audit of case {reference}", due_on, today), link, due.occurrence,
                                   body))
     return notices
 

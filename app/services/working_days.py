@@ -31,6 +31,15 @@ def add_working_days(day: date, count: int) -> date:
     return day
 
 
+def working_days_until(today: date, day: date) -> int:
+    """How many working days from after `today` up to and including `day` (0 when `day` is today or past)."""
+    count, current = 0, today
+    while current < day:
+        current += timedelta(days=1)
+        count += is_working_day(current)
+    return count
+
+
 def on_or_before(day: date) -> date:
     while not is_working_day(day):
         day -= timedelta(days=1)

@@ -4,13 +4,19 @@ from datetime import date, datetime
 
 import pytest
 
+from app.auth.routes import PUBLIC_ENDPOINTS
 from app.models import (
     DueDateRevision,
     DueKind,
+    EmailState,
     Evidence,
     ImprovementArea,
     LearningPoint,
+    Meeting,
+    MeetingKind,
     Moderation,
+    NoticeKind,
+    Notification,
     PoolCase,
     Recommendation,
     RevisionReason,
@@ -18,6 +24,7 @@ from app.models import (
     RoundKind,
     SafeguardingAlert,
     SmartRecommendation,
+    SubjectType,
     Team,
 )
 from app.services import audits
@@ -89,6 +96,21 @@ MATRIX = {
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
+    "admin.reminders": ("GET", "/admin/reminders", ADMINS),
+    "admin.retry_reminders": ("POST", "/admin/reminders/retry", {k: 302 if v == 200 else v for k, v in ADMINS.items()}),
+    "meetings.index": ("GET", "/meetings", ANYONE_SIGNED_IN),
+    "meetings.edit": ("GET", "/meetings/{meeting}/edit", MANAGERS),
+    "meetings.delete": ("GET", "/meetings/{meeting}/delete", MANAGERS),  # asks first; the POST deletes
+    "notifications.index": ("GET", "/notifications", ANYONE_SIGNED_IN),
+    "notifications.mark_all_read": ("POST", "/notifications/read", {role: 302 for role in WHO if role}),
+    # the notice is the owner's: anyone else is told it is not found
+    "notifications.open_notice": ("GET", "/notifications/{notice}/open",
+                                  {role: 302 if role == OWNER else 404 for role in WHO if role}),
+    "notifications.account": ("GET", "/account/notifications", ANYONE_SIGNED_IN),
+    "notifications.create_calendar_link": ("POST", "/account/calendar", ANYONE_SIGNED_IN),
+    "notifications.revoke_calendar_link": ("POST", "/account/calendar/revoke", {role: 302 for role in WHO if role}),
+    # public (no sign-in, for calendar programs), but only a real token opens it: a wrong one is 404 for everyone
+    "notifications.calendar_feed": ("GET", "/calendar/not-a-real-token.ics", dict.fromkeys(WHO, 404)),
 }
 EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_area": ("GET", "/areas/new", MANAGERS),
@@ -97,6 +119,7 @@ EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_milestone": ("GET", "/actions/{action}/milestones/new", MANAGERS),
     "plans.edit_improvement_area": ("GET", "/areas/{area}/improvement-areas/new", MANAGERS),
     "admin.edit_person": ("GET", "/admin/people/new", ADMINS),
+    "meetings.edit": ("GET", "/meetings/new", MANAGERS),
 }
 
 
@@ -117,8 +140,18 @@ def world(app, db, plan_tree, make_person, tmp_path):
     people[OWNER], people[LEAD] = plan_tree["owner"], plan_tree["lead"]
     ids = {"area": plan_tree["area"].id, "action": plan_tree["action"].id, "milestone": milestone.id,
            "evidence": evidence.id, "revision": revision.id, "recommendation": recommendation.id,
-           "owner_id": plan_tree["owner"].id, "afi": afi.id, **audit_world(db, people)}
+           "owner_id": plan_tree["owner"].id, "afi": afi.id, **audit_world(db, people),
+           "notice": notice_for(db, people[OWNER], milestone).id}
+    ids["meeting"] = a_meeting(db).id
     return people, ids
+
+
+def a_meeting(db) -> Meeting:
+    meeting = Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 15),
+                      update_deadline=date(2020, 9, 2))
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
 
 
 def audit_world(db, people) -> dict:
@@ -143,6 +176,15 @@ def audit_world(db, people) -> dict:
             "learning_point": point.id, "recommendation_item": item.id}
 
 
+def notice_for(db, person, milestone) -> Notification:
+    notice = Notification(recipient=person, kind=NoticeKind.DUE_SOON, subject_type=SubjectType.MILESTONE,
+                          subject_id=milestone.id, due_on=milestone.due_on, occurrence=3, title="Due soon",
+                          link=f"/milestones/{milestone.id}", created_at=NOW, email_state=EmailState.SENT)
+    db.session.add(notice)
+    db.session.commit()
+    return notice
+
+
 def test_every_route_is_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints == set(MATRIX), "add new routes to the permission matrix"
@@ -156,12 +198,16 @@ def test_permission_matrix(client, login, world, who):
     for endpoint, (method, template, expected) in [*MATRIX.items(), *EXTRA_URLS.items()]:
         url = template.format(**ids)
         response = client.open(url, method=method)
-        if who is None and expected is not PUBLIC:
+        if who is None and None not in expected:  # only the endpoints that list signed-out visitors are public
             assert response.status_code == 302 and "/login" in response.location, f"{endpoint} {url} open to visitors"
         else:
             assert response.status_code == expected[who], f"{endpoint} {method} {url} as {who}"
         if endpoint == "auth.logout" and who is not None:
             login(people[who])
+
+
+def test_public_endpoints_are_the_ones_the_matrix_opens_to_visitors():
+    assert {endpoint for endpoint, (_, _, expected) in MATRIX.items() if None in expected} == PUBLIC_ENDPOINTS
 
 
 def test_owner_cannot_update_someone_elses_milestone(client, login, world, db, plan_tree, make_person):

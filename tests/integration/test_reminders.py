@@ -74,6 +74,8 @@ def test_a_weekend_is_skipped_and_the_next_working_day_catches_up(plan, db):
     assert notices(db) == []
     reminders.sweep(at(date(2020, 9, 28)))  # Monday: the 3-day stage (25/09) is still relevant; 14 is not sent
     assert notices(db, recipient_id=plan["owner"].id) == [("Olive Owner", "due_soon", 3)]
+    late = db.session.scalars(select(Notification).where(Notification.recipient == plan["owner"])).one()
+    assert late.title == "Due in 2 working days (30/09/2020): 1.1 Supervision audit completed"  # as it really is
 
 
 def test_a_completed_milestone_gets_nothing_more(plan, db):

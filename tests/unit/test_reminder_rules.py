@@ -7,7 +7,14 @@ import pytest
 from app.models import NoticeKind
 from app.services.outbox import retry_wait
 from app.services.reminder_rules import Due, Timing, dated_notice, escalation_due, meeting_notice, month_end
-from app.services.working_days import add_working_days, first_of_week, is_working_day, next_after, on_or_before
+from app.services.working_days import (
+    add_working_days,
+    first_of_week,
+    is_working_day,
+    next_after,
+    on_or_before,
+    working_days_until,
+)
 
 EASTER_TUESDAY = date(2021, 4, 6)  # after Good Friday 2 April and Easter Monday 5 April 2021
 TIMING = Timing(due_soon_working_days=(14, 3), on_the_day=True, overdue_repeat_days=7)
@@ -62,6 +69,11 @@ def test_without_the_day_itself_the_last_stage_runs_to_the_due_date():
     assert dated_notice(month_end_day, date(2021, 3, 26), audit_timing) == Due(NoticeKind.DUE_SOON, 3)
     assert dated_notice(month_end_day, month_end_day, audit_timing) == Due(NoticeKind.DUE_SOON, 3)
     assert dated_notice(month_end_day, date(2021, 4, 1), audit_timing) == Due(NoticeKind.OVERDUE, 0)
+
+
+def test_working_days_until_a_date():
+    assert working_days_until(date(2021, 3, 31), EASTER_TUESDAY) == 2  # Thursday 1 April and Tuesday 6 April
+    assert working_days_until(EASTER_TUESDAY, EASTER_TUESDAY) == 0
 
 
 def test_escalation_after_ten_working_days_overdue():

@@ -1,0 +1,48 @@
+"""Administrators: the reminder settings, and how the scheduler and the outbox are doing."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.admin import bp
+from app.admin.forms import ReminderSettingsForm
+from app.extensions import db
+from app.models import ReminderSettings
+from app.services import reminder_admin
+from app.services.errors import DomainError
+from app.services.plan_queries import changes_to
+from app.services.reminders import settings
+from app.web import now, show_error
+
+
+@bp.route("/reminders", methods=["GET", "POST"])
+def reminders():
+    form = ReminderSettingsForm(obj=settings() if request.method == "GET" else None)
+    if request.method == "GET":
+        form.version.data = reminder_admin.settings_version()
+    if form.validate_on_submit():
+        values = {name: getattr(form, name).data for name in ("due_soon_working_days", "remind_on_due_day",
+                                                               *reminder_admin.NUMBER_FIELDS)}
+        try:
+            reminder_admin.save_settings(values, version=form.version.data, actor=current_user, now=now())
+            flash("The reminder settings are saved. The next sweep uses them.", "success")
+            return redirect(url_for("admin.reminders"))
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error, db.session.get(ReminderSettings, 1))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/reminders.html", form=form, title="Reminders", retry_form=FlaskForm(),
+                           monitor=reminder_admin.monitoring(now()), now=now(),
+                           changes=changes_to({"remindersettings": [1]}, limit=50),
+                           state_labels=reminder_admin.STATE_LABELS, job_labels=reminder_admin.JOB_LABELS), status
+
+
+@bp.route("/reminders/retry", methods=["POST"])
+def retry_reminders():
+    form = FlaskForm()
+    if form.validate_on_submit():
+        count = reminder_admin.retry_now(now())
+        flash(f"{count} waiting e-mail{'s' if count != 1 else ''} will be tried again within a minute, by the "
+              "scheduler's next delivery." if count else "Nothing was waiting for a later attempt: whatever is "
+              "waiting is tried at the scheduler's next delivery, within a minute.", "success")
+    return redirect(url_for("admin.reminders"))

@@ -1,0 +1,32 @@
+"""The meeting form: its kind, title, date and update deadline."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
+from wtforms import IntegerField, RadioField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from app.forms import GovDateField, VersionedForm
+from app.models import MeetingKind
+
+
+class MeetingForm(VersionedForm):
+    kind = RadioField("What kind of meeting is it?", widget=GovRadioInput(),
+                      choices=[(kind.value, kind.label) for kind in MeetingKind],
+                      validators=[InputRequired("Select the kind of meeting")])
+    title = StringField("Title (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=200)],
+                        description="For example, Improvement Board, September. Leave it blank to use the kind of "
+                                    "meeting.")
+    held_on = GovDateField("Date of the meeting", required="Enter the date of the meeting")
+    update_deadline = GovDateField("Update deadline (optional)")  # the hint, with the current default, is set per request
+    submit = SubmitField("Save meeting", widget=GovSubmitInput())
+
+    def set_deadline_hint(self, days_before: int) -> None:
+        self.update_deadline.description = (
+            f"The date owners' progress updates are needed by. Leave it blank for {days_before} days before the "
+            "meeting (an administrator sets this number). For example, 27 3 2026")
+
+
+class DeleteMeetingForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Yes, delete this meeting", widget=GovSubmitInput())

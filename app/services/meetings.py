@@ -1,0 +1,84 @@
+"""Board and committee meetings: the dates that set update deadlines. Owners are asked to update their milestones
+before each deadline (app.services.reminders), so the report for the meeting is up to date.
+
+Meetings are kept once held: the previous meeting's deadline is where an update cycle starts, so deleting a past
+meeting would quietly change who is nudged. A past meeting can still be corrected.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Meeting, MeetingKind, Person, ReminderSettings
+from app.services import history
+from app.services.due_dates import format_date
+from app.services.errors import DomainError
+from app.services.history import reports_conflicts
+from app.services.working_days import add_working_days
+
+WHAT = "This meeting"
+
+
+def default_deadline(held_on: date, chosen: ReminderSettings) -> date:
+    """The update deadline when none is given: the settings' number of (calendar) days before the meeting."""
+    return held_on - timedelta(days=chosen.update_deadline_days_before_meeting)
+
+
+@reports_conflicts(WHAT)
+def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: date, update_deadline: date | None,
+                 chosen: ReminderSettings, version: int | None, actor: Person, now: datetime) -> Meeting:
+    """Add or change a meeting. An empty title is the kind's name; an empty deadline the default one."""
+    kind = MeetingKind(kind)
+    deadline = update_deadline or default_deadline(held_on, chosen)
+    if deadline > held_on:
+        raise DomainError(f"The update deadline must be on or before the date of the meeting, {format_date(held_on)}",
+                          "update_deadline")
+    values = {"kind": kind, "title": (title or "").strip() or kind.label, "held_on": held_on,
+              "update_deadline": deadline}
+    if meeting.id is None:
+        for name, value in values.items():
+            setattr(meeting, name, value)
+        db.session.add(meeting)
+        db.session.flush()
+        history.record(meeting, "created", None, f"{meeting.title} on {format_date(held_on)}, updates by "
+                       f"{format_date(deadline)}", actor=actor, now=now, action_id=None)
+    else:
+        history.expect_version(meeting, version, WHAT)
+        history.change(meeting, values, actor=actor, now=now, action_id=None)
+    db.session.commit()
+    return meeting
+
+
+@reports_conflicts(WHAT)
+def delete_meeting(meeting: Meeting, *, version: int | None, actor: Person, now: datetime, today: date) -> None:
+    """Delete a meeting not yet held. Notices about it still waiting to be e-mailed are then skipped by the outbox."""
+    history.expect_version(meeting, version, WHAT)
+    if meeting.held_on < today:
+        raise DomainError(f"{meeting.title} on {format_date(meeting.held_on)} has taken place, so it is kept: its "
+                          "update deadline is where the next update cycle starts. You can still correct it.")
+    history.record(meeting, "deleted", f"{meeting.title} on {format_date(meeting.held_on)}", None, actor=actor,
+                   now=now, action_id=None)
+    db.session.delete(meeting)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class MeetingRow:
+    meeting: Meeting
+    requests_from: date  # the working day owners are asked to update
+
+
+@dataclass(frozen=True)
+class Calendar:
+    upcoming: list[MeetingRow]  # soonest first, including today's
+    past: list[Meeting]  # latest first
+
+
+def calendar(today: date, chosen: ReminderSettings) -> Calendar:
+    """Every meeting, in one query: those to come with the day owners are asked to update, and those held."""
+    meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on, Meeting.id)).all()
+    upcoming = [MeetingRow(m, add_working_days(m.update_deadline, -chosen.update_request_working_days))
+                for m in meetings if m.held_on >= today]
+    return Calendar(upcoming, [m for m in reversed(meetings) if m.held_on < today])
