@@ -145,7 +145,7 @@ def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, pe
         select(Milestone.id, Milestone.due_on, Milestone.responsible_id, Milestone.deliverable, Action.number,
                Person.name)
         .join(Action, Milestone.action_id == Action.id).outerjoin(Person, Milestone.responsible_id == Person.id)
-        .where(*_open_milestones(), Milestone.due_on <= horizon)).all()
+        .where(*_open_milestones(), Milestone.due_on <= horizon).order_by(Milestone.id)).all()
     leads = _leads(horizon)
     programme_managers = [pid for pid, person in people.items() if person.programme_manager]
     notices = []
@@ -157,14 +157,14 @@ def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, pe
         if due:
             notices += [Notice(owner, due.kind, SubjectType.MILESTONE, milestone_id, due_on, _title(due, what, due_on, today),
                                link, due.occurrence, f"Milestone of action {number}: {deliverable}", update_link)
-                        for owner in owners]
+                        for owner in sorted(owners)]
         if reminder_rules.escalation_due(due_on, today, chosen.escalate_after_working_days):
             manager = people[responsible_id].line_manager_id if responsible_id in people else None
             body = (f"Responsible: {responsible or 'no one'}. Due {format_date(due_on)}; no completion recorded "
                     f"after {chosen.escalate_after_working_days} working days.")
             notices += [Notice(pid, NoticeKind.ESCALATION, SubjectType.MILESTONE, milestone_id, due_on,
                                f"Escalated, overdue since {format_date(due_on)}: {what}", link, 0, body, update_link)
-                        for pid in {manager, *programme_managers} - {None, responsible_id}]
+                        for pid in sorted({manager, *programme_managers} - {None, responsible_id})]
     return notices
 
 
@@ -211,7 +211,8 @@ def _recommendation_notices(today: date, timing: Timing) -> list[Notice]:
                               .join(PoolCase, Audit.case_id == PoolCase.id)
                               .where(SmartRecommendation.status == RecommendationStatus.OPEN,
                                      SmartRecommendation.owner_id.is_not(None),
-                                     SmartRecommendation.due_on <= horizon))
+                                     SmartRecommendation.due_on <= horizon)
+                              .order_by(SmartRecommendation.id))
     notices = []
     for rec_id, owner_id, due_on, what, reference in rows:
         due = reminder_rules.dated_notice(due_on, today, timing)
@@ -229,7 +230,8 @@ def _audit_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
                                      AuditRound.title, PoolCase.reference)
                               .join(AuditRound, Audit.round_id == AuditRound.id)
                               .join(PoolCase, Audit.case_id == PoolCase.id)
-                              .where(Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS])))
+                              .where(Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS]))
+                              .order_by(Audit.id))
     notices = []
     for audit_id, auditor_id, state, allocated_at, month, round_title, reference in rows:
         due_on, link = reminder_rules.month_end(month), f"/audits/{audit_id}/edit"
@@ -283,7 +285,7 @@ def _owners(last_cycle: date) -> list[tuple[int, int, int]]:
     stale = or_(Milestone.latest_update_on.is_(None), Milestone.latest_update_on < last_cycle)
     return db.session.execute(select(owned.c.person_id, func.count(), func.sum(case((stale, 1), else_=0)))
                               .join(Milestone, Milestone.id == owned.c.milestone_id)
-                              .group_by(owned.c.person_id)).all()
+                              .group_by(owned.c.person_id).order_by(owned.c.person_id)).all()
 
 
 def _meeting_notice(meeting: Meeting, kind: NoticeKind, person_id: int, open_count: int, stale: int,
@@ -338,7 +340,7 @@ def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
     rows = [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
              "subject_id": n.subject_id, "due_on": n.due_on, "occurrence": n.occurrence, "title": n.title[:300],
              "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
-             "email_state": email_state(n.kind, people[n.recipient_id]), "next_attempt_at": now}
+             "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: send at the first chance
             for n in notices]
     if rows:
         db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany, however many rows
@@ -367,7 +369,7 @@ def _gather_digests(today: date, now: datetime) -> int:
     rows = [{"recipient_id": pid, "kind": NoticeKind.DIGEST, "subject_type": SubjectType.WEEK, "subject_id": pid,
              "due_on": week, "occurrence": 0, "title": f"Your week in the improvement plan: {count} reminders",
              "body": "", "link": "/notifications", "created_at": now, "attempts": 0,
-             "email_state": EmailState.PENDING, "next_attempt_at": now} for pid, count in held]
+             "email_state": EmailState.PENDING} for pid, count in held]
     if not rows:
         return 0
     db.session.execute(_insert_ignoring_duplicates(), rows)

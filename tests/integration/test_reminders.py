@@ -15,8 +15,10 @@ from app.models import (
     NoticeKind,
     Notification,
     Role,
+    SchedulerRun,
     SmartRecommendation,
 )
+from app.scheduler import build_scheduler
 from app.services import outbox, reminders
 from tests.integration.audit_setting import allocated_audit
 
@@ -162,3 +164,28 @@ def test_a_dry_run_writes_nothing(plan, db):
     result, fresh = reminders.sweep(at(date(2020, 9, 10)), dry_run=True)
     assert result.created == {"due_soon": 2} and len(fresh) == 2
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_the_command_dry_run_lists_and_writes_nothing_then_sends(plan, app, db):
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["reminders", "send-due", "--dry-run", "--now", "2020-09-10T07:00"])
+    assert dry.exit_code == 0, dry.output
+    assert "Would create 2 notices (2 due soon) of 2 relevant today." in dry.output
+    assert "due_soon        to Olive Owner: Due in 14 working days (30/09/2020)" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    real = runner.invoke(args=["reminders", "send-due", "--now", "2020-09-10T07:00"])
+    assert "Created 2 notices" in real.output and "Sent 2 notices in 2 e-mails" in real.output
+    weekend = runner.invoke(args=["reminders", "send-due", "--now", "2020-09-12"])
+    assert "Saturday 12/09/2020 is not a working day" in weekend.output
+
+
+def test_the_scheduler_has_both_jobs_and_each_runs_in_the_app(plan, app, db):
+    scheduler = build_scheduler(app)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"send-due", "deliver"}
+    assert jobs["deliver"].trigger.interval.total_seconds() == 60
+    app.config["AS_OF_DATE"] = date(2020, 9, 10)  # the scheduler runs on the service's "today"
+    jobs["send-due"].func()
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 2
+    [run] = db.session.scalars(select(SchedulerRun)).all()
+    assert (run.job, run.created, run.sent, run.error) == ("send-due", 2, 2, None)
