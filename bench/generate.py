@@ -75,7 +75,7 @@ from app.services.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 6  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 7  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)

@@ -61,11 +61,11 @@ class MeetingKind(enum.StrEnum):
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
-        UniqueConstraint("recipient_id", "kind", "subject_type", "subject_id", "due_on", "occurrence",
+        # Subject first: the sweep looks up the notices already written about each open milestone by this index.
+        UniqueConstraint("subject_type", "subject_id", "recipient_id", "kind", "due_on", "occurrence",
                          name="uq_notifications_key"),
         Index("ix_notifications_recipient_read", "recipient_id", "read_at"),
         Index("ix_notifications_outbox", "email_state", "next_attempt_at"),
-        Index("ix_notifications_subject", "subject_type", "subject_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -11,6 +11,7 @@ Sweeps do nothing on a day that is not a working day: the next working day's swe
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import NamedTuple
 
 from flask import current_app
@@ -147,25 +148,45 @@ def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, pe
         .join(Action, Milestone.action_id == Action.id).outerjoin(Person, Milestone.responsible_id == Person.id)
         .where(*_open_milestones(), Milestone.due_on <= horizon).order_by(Milestone.id)).all()
     leads = _leads(horizon)
-    programme_managers = [pid for pid, person in people.items() if person.programme_manager]
+    programme_managers = {pid for pid, person in people.items() if person.programme_manager}
     notices = []
     for milestone_id, due_on, responsible_id, deliverable, number, responsible in rows:
-        owners = {responsible_id, *leads.get(milestone_id, ())} - {None}
-        what = f"{number} {_short(deliverable)}"
-        link, update_link = f"/milestones/{milestone_id}", f"/milestones/{milestone_id}/updates/new"
+        milestone = _MilestoneText(milestone_id, number, deliverable, due_on)
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
-            notices += [Notice(owner, due.kind, SubjectType.MILESTONE, milestone_id, due_on, _title(due, what, due_on, today),
-                               link, due.occurrence, f"Milestone of action {number}: {deliverable}", update_link)
-                        for owner in sorted(owners)]
+            owners = sorted({responsible_id, *leads.get(milestone_id, ())} - {None})
+            notices += milestone.reminders(owners, due, _title(due, milestone.what, due_on, today))
         if reminder_rules.escalation_due(due_on, today, chosen.escalate_after_working_days):
             manager = people[responsible_id].line_manager_id if responsible_id in people else None
-            body = (f"Responsible: {responsible or 'no one'}. Due {format_date(due_on)}; no completion recorded "
-                    f"after {chosen.escalate_after_working_days} working days.")
-            notices += [Notice(pid, NoticeKind.ESCALATION, SubjectType.MILESTONE, milestone_id, due_on,
-                               f"Escalated, overdue since {format_date(due_on)}: {what}", link, 0, body, update_link)
-                        for pid in sorted({manager, *programme_managers} - {None, responsible_id})]
+            recipients = sorted({manager, *programme_managers} - {None, responsible_id})
+            notices += milestone.escalations(recipients, responsible, chosen.escalate_after_working_days)
     return notices
+
+
+class _MilestoneText:
+    """What the notices about one milestone say, worked out once for all their recipients."""
+
+    def __init__(self, milestone_id: int, number: str, deliverable: str, due_on: date):
+        self.id, self.number, self.deliverable, self.due_on = milestone_id, number, deliverable, due_on
+        self.what = f"{number} {_short(deliverable)}"
+        self.link, self.update_link = f"/milestones/{milestone_id}", f"/milestones/{milestone_id}/updates/new"
+
+    def reminders(self, owners: list[int], due: Due, title: str) -> list[Notice]:
+        body = f"Milestone of action {self.number}: {self.deliverable}"
+        return [Notice(owner, due.kind, SubjectType.MILESTONE, self.id, self.due_on, title, self.link, due.occurrence,
+                       body, self.update_link) for owner in owners]
+
+    def escalations(self, recipients: list[int], responsible: str | None, after_days: int) -> list[Notice]:
+        due = _date_text(self.due_on)
+        title = f"Escalated, overdue since {due}: {self.what}"
+        body = f"Responsible: {responsible or 'no one'}. Due {due}; no completion recorded after {after_days} working days."
+        return [Notice(pid, NoticeKind.ESCALATION, SubjectType.MILESTONE, self.id, self.due_on, title, self.link, 0,
+                       body, self.update_link) for pid in recipients]
+
+
+@lru_cache(maxsize=4096)  # a sweep writes the same few hundred dates tens of thousands of times
+def _date_text(day: date) -> str:
+    return format_date(day)
 
 
 def _open_milestones() -> list:
@@ -188,11 +209,11 @@ def _title(due: Due, what: str, due_on: date, today: date) -> str:
     settings, says "in 2 working days" even though it is the 3-day stage."""
     if due.kind == NoticeKind.DUE_SOON:
         remaining = working_days_until(today, due_on)
-        return f"Due in {remaining} working day{'s' if remaining != 1 else ''} ({format_date(due_on)}): {what}"
+        return f"Due in {remaining} working day{'s' if remaining != 1 else ''} ({_date_text(due_on)}): {what}"
     if due.kind == NoticeKind.DUE_TODAY:
-        return f"Due {format_date(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
-            else f"Due today ({format_date(due_on)}): {what}"
-    return f"Overdue since {format_date(due_on)}: {what}"
+        return f"Due {_date_text(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
+            else f"Due today ({_date_text(due_on)}): {what}"
+    return f"Overdue since {_date_text(due_on)}: {what}"
 
 
 def _short(text: str, limit: int = 90) -> str:

@@ -84,11 +84,10 @@ def upgrade():
     sa.ForeignKeyConstraint(['digest_id'], ['notifications.id'], name=op.f('fk_notifications_digest_id_notifications')),
     sa.ForeignKeyConstraint(['recipient_id'], ['people.id'], name=op.f('fk_notifications_recipient_id_people')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
-    sa.UniqueConstraint('recipient_id', 'kind', 'subject_type', 'subject_id', 'due_on', 'occurrence', name='uq_notifications_key')
+    sa.UniqueConstraint('subject_type', 'subject_id', 'recipient_id', 'kind', 'due_on', 'occurrence', name='uq_notifications_key')
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.create_index('ix_notifications_outbox', ['email_state', 'next_attempt_at'], unique=False)
-        batch_op.create_index('ix_notifications_subject', ['subject_type', 'subject_id'], unique=False)
         batch_op.create_index('ix_notifications_recipient_read', ['recipient_id', 'read_at'], unique=False)
 
     with op.batch_alter_table('people', schema=None) as batch_op:
@@ -111,7 +110,6 @@ def downgrade():
 
     with op.batch_alter_table('notifications', schema=None) as batch_op:
         batch_op.drop_index('ix_notifications_recipient_read')
-        batch_op.drop_index('ix_notifications_subject')
         batch_op.drop_index('ix_notifications_outbox')
 
     op.drop_table('notifications')
