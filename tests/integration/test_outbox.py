@@ -144,3 +144,18 @@ def _plan_with_milestones(count: int) -> None:
                             due_raw="30/09/20", position=n) for n in range(count)]
     _db.session.add_all([plan, area, action, *people, *milestones])
     _db.session.commit()
+
+
+def test_the_weekly_digest_arrives_on_monday_with_the_weeks_reminders(plan_tree, smtp_server, db):
+    lead = plan_tree["lead"]
+    lead.email_preference = "weekly"
+    db.session.commit()
+    reminder_jobs.send_due(SEPT_10)  # Thursday: Olive is e-mailed, Lee's reminder is kept for Monday
+    assert [recipients for recipients, _ in smtp_server.inbox.messages] == [["olive.owner@test.example"]]
+    reminder_jobs.send_due(datetime(2020, 9, 14, 7))
+    [(recipients, digest)] = smtp_server.inbox.messages[1:]
+    assert recipients == ["lee.lead@test.example"]
+    assert digest["Subject"] == "Improvement Tracker: your week, 1 reminder"
+    text, _ = parts(digest)
+    assert "Your reminders from Improvement Tracker this week" in text
+    assert "Due in 14 working days (30/09/2020): 1.1 Supervision audit completed" in text
