@@ -382,10 +382,14 @@ def email_state(kind: NoticeKind, person: Recipient) -> EmailState:
 
 
 def _gather_digests(today: date, now: datetime) -> int:
-    """On the first working day of the week: one digest for each person with notices held for it."""
+    """On the first working day of the week: one digest for each person with notices held for it. Notices held
+    after this week's digest was written wait for next week's."""
     week = reminder_rules.week_start(today)
+    has_digest = select(Notification.recipient_id).where(Notification.kind == NoticeKind.DIGEST,
+                                                         Notification.due_on == week)
     held = db.session.execute(select(Notification.recipient_id, func.count())
-                              .where(Notification.email_state == EmailState.HELD)
+                              .where(Notification.email_state == EmailState.HELD,
+                                     Notification.recipient_id.not_in(has_digest))
                               .group_by(Notification.recipient_id)).all()
     rows = [{"recipient_id": pid, "kind": NoticeKind.DIGEST, "subject_type": SubjectType.WEEK, "subject_id": pid,
              "due_on": week, "occurrence": 0, "title": f"Your week in the improvement plan: {count} reminders",
@@ -397,19 +401,15 @@ def _gather_digests(today: date, now: datetime) -> int:
     digest = aliased(Notification)
     digest_id = (select(digest.id).where(digest.kind == NoticeKind.DIGEST, digest.due_on == week,
                                          digest.recipient_id == Notification.recipient_id).scalar_subquery())
-    db.session.execute(update(Notification).where(Notification.email_state == EmailState.HELD)
+    db.session.execute(update(Notification).where(Notification.email_state == EmailState.HELD,
+                                                  Notification.recipient_id.in_([pid for pid, _ in held]))
                        .values(email_state=EmailState.IN_DIGEST, digest_id=digest_id))
     return len(rows)
 
 
-def notice_now(notice: Notice, now: datetime) -> list[Notification]:
-    """Write one notice at once (a safeguarding alert), in the caller's transaction; returns it if it is new."""
+def notice_now(notice: Notice, now: datetime) -> None:
+    """Write one notice at once (a safeguarding alert), in the caller's transaction; nothing if it exists already."""
     people = _people()
-    if notice.recipient_id not in people or not _new([notice], now.date()):
-        return []
-    _insert([notice], people, now)
-    return list(db.session.scalars(select(Notification).where(
-        Notification.recipient_id == notice.recipient_id, Notification.kind == notice.kind,
-        Notification.subject_type == notice.subject_type, Notification.subject_id == notice.subject_id,
-        Notification.due_on == notice.due_on, Notification.occurrence == notice.occurrence)))
+    if notice.recipient_id in people:
+        _insert([notice], people, now)
 

@@ -113,6 +113,13 @@ def test_preferences_a_weekly_digest_and_what_always_goes(plan, db):
     held = db.session.scalars(select(Notification).where(Notification.digest_id == digest.id)).all()
     assert [n.email_state for n in held] == [EmailState.IN_DIGEST]
     assert reminders.sweep(at(date(2020, 9, 14), 12))[0].digests == 0  # once a week
+    late = Notification(recipient=plan["lead"], kind=NoticeKind.UPDATE_REQUEST, subject_type="meeting", subject_id=9,
+                        due_on=date(2020, 9, 30), title="Held after the digest", link="/my-work",
+                        created_at=at(date(2020, 9, 14), 13), email_state=EmailState.HELD)
+    db.session.add(late)
+    db.session.commit()
+    reminders.sweep(at(date(2020, 9, 14), 14))
+    assert late.email_state == EmailState.HELD and late.digest_id is None  # kept for next week's digest
     reminders.sweep(at(date(2020, 10, 14)))
     escalation = db.session.scalars(select(Notification).where(Notification.kind == NoticeKind.ESCALATION,
                                                                Notification.recipient == plan["programme_manager"]))
