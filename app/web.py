@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask import Flask, abort, current_app, flash, g, has_request_context, request, url_for
+from flask import Flask, Response, abort, current_app, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -84,6 +84,14 @@ def notifications_link(*, active: bool) -> dict:
     if unread:
         html += Markup(' ({}<span class="govuk-visually-hidden"> unread</span>)').format(unread)
     return {"href": url_for("notifications.index"), "html": html, "active": active}
+
+
+def download(content: bytes, content_type: str, filename: str) -> Response:
+    """A file to save, never cached by the browser or a proxy."""
+    response = Response(content, content_type=content_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def register_template_helpers(app: Flask) -> None:

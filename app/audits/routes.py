@@ -25,13 +25,13 @@ from app.models import (
     SafeguardingAlert,
     Team,
 )
-from app.services import audit_charts, audit_findings, audit_queries, audits
+from app.services import audit_charts, audit_findings, audit_queries, audits, exports
 from app.services.audit_findings import FindingsFilter
 from app.services.audits import CASE_FLAGS, SelectionCriteria
 from app.services.due_dates import read_month
 from app.services.errors import DomainError, NotAllowedError
 from app.services.importers import case_pool
-from app.web import get_or_404, now, show_error, today
+from app.web import download, get_or_404, now, show_error, today
 
 qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)
 
@@ -200,6 +200,16 @@ def _findings_filter(args) -> tuple[FindingsFilter, list[str]]:
     kind = args.get("kind", "")
     return FindingsFilter(months[0], months[1], team_id=int(team) if team.isdigit() else None,
                           kind=RoundKind(kind) if kind in {k.value for k in RoundKind} else None), problems
+
+
+@bp.route("/export.<file_format>")
+@qa_lead_required
+def export_audits(file_format: str):
+    if file_format not in exports.FORMATS:
+        abort(404)
+    table = exports.audits_table(exported_by=current_user, now=now())
+    content, content_type = exports.write(table, file_format)
+    return download(content, content_type, f"case-file-audits-{today():%Y-%m-%d}.{file_format}")
 
 
 @bp.route("/findings")

@@ -22,12 +22,12 @@ from app.models import (
 )
 from app.plans import bp
 from app.plans.forms import CompleteForm, DecisionForm, EvidenceForm, RatingForm, RevisionForm, UpdateForm
-from app.services import audit_work, permissions
+from app.services import audit_work, exports, permissions
 from app.services import evidence as evidence_service
 from app.services import plans as plan_service
 from app.services.errors import ConflictError, DomainError
 from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
-from app.web import get_or_404, now, rating_label, show_error, today
+from app.web import download, get_or_404, now, rating_label, show_error, today
 
 
 def current_plan() -> Plan:
@@ -81,6 +81,15 @@ def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
         due_window=due if due in windows else None,
         search=args.get("q", "").strip()[:200],
     )
+
+
+@bp.route("/plan/export.<file_format>")
+def export_plan(file_format: str):
+    if file_format not in exports.FORMATS:
+        abort(404)
+    plan = current_plan()
+    content, content_type = exports.write(exports.plan_table(plan, window()), file_format)
+    return download(content, content_type, f"improvement-plan-{today():%Y-%m-%d}.{file_format}")
 
 
 @bp.route("/areas/<int:area_id>")
