@@ -1,0 +1,243 @@
+"""Importing a Word plan: what the dry run (plan_import.preview) lists, written in one transaction.
+
+- New areas, actions and milestones are created as the document has them. The due date is typed and kept as
+  written, with an impossible date flagged. Each dated progress update becomes an update signed by the import.
+  A RAG word becomes a rating set with its reason. "Revised …" dates await a programme manager's decision.
+- A changed due date on a milestone the service already has becomes a revision (old date → new date) accepted by
+  the person importing, with the reason "changed in the imported plan". New dated updates are added. Changed
+  people and ratings are recorded as changes by that person.
+- What the document no longer has is left as it is: the dry run listed it for the person to decide.
+- A near match the person confirmed ("Sasha Bat" is Sasha Bhat) uses the known person; any other name becomes
+  a new person, a group or a placeholder, as the cell says.
+
+Nothing already in the service is deleted, and nothing is written unless all of it is.
+"""
+
+import re
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import (
+    Action,
+    Area,
+    DeliveryType,
+    DueDateRevision,
+    ImprovementArea,
+    ImprovementAreaIdentification,
+    Milestone,
+    MilestoneStatus,
+    Person,
+    Plan,
+    ProgressUpdate,
+    RagKeyEntry,
+    Rating,
+    Recommendation,
+    RevisionDecision,
+    RevisionReason,
+)
+from app.services import history
+from app.services.due_dates import month_start, parse_due_text
+from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in
+from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
+from app.services.importers.plan_import import DEFAULT_KEY, ImportPreview, MilestonePlan, preview
+from app.services.plans import apply_due, note_latest_update
+
+PROJECT_CODE = re.compile(r"\b([A-Z]{2,6})\s?(\d{2})\b")
+KEY_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
+
+
+def import_plan(document: PlanDocument, *, same_people: set[str], actor: Person | None, now: datetime,
+                source_name: str) -> ImportPreview:
+    """Work out the dry run again and write it. `same_people`: the near matches (names as written) confirmed
+    to be the known person. Returns what was done."""
+    result = preview(document)
+    _Writer(result, same_people, actor, now, source_name).write(document)
+    db.session.commit()
+    return result
+
+
+class _Writer:
+    def __init__(self, result: ImportPreview, same_people: set[str], actor: Person | None, now: datetime,
+                 source_name: str):
+        self.result, self.actor, self.now = result, actor, now
+        self.signature = f"Imported from {source_name}"[:200]
+        self.reason = f"Changed in the imported plan ({source_name})"
+        self.people = {person.name.casefold(): person for person in db.session.scalars(select(Person))}
+        self.same = {plan.written.casefold(): self.people[plan.known_as.casefold()]
+                     for plan in result.people if plan.outcome == "near" and plan.written in same_people}
+        self.plan = db.session.get(Plan, result.existing_plan_id) if result.existing_plan_id else None
+        self.key = [(e.rating, e.label, e.synonyms) for e in self.plan.rag_key] if self.plan else DEFAULT_KEY
+        self.rows = {(row.source.table, row.source.row): row for row in result.milestones if row.source}
+
+    def write(self, document: PlanDocument) -> None:
+        self.plan = self.plan or self._new_plan(document)
+        areas = {area.number: area for area in self.plan.areas}
+        for position, area_source in enumerate(document.areas):
+            area = areas.get(area_source.number) or self._new_area(area_source, position)
+            self._area_details(area, area_source)
+            actions = {action.number: action for action in area.actions}
+            for index, action_source in enumerate(area_source.actions):
+                action = actions.get(action_source.number) or self._new_action(area, action_source, index)
+                self._milestones(action, [self.rows[(m.table, m.row)] for m in action_source.milestones])
+
+    # --- Plan, areas and actions ------------------------------------------------------------------
+
+    def _new_plan(self, document: PlanDocument) -> Plan:
+        plan = Plan(import_source=f"Word plan: {document.title}", title=document.title, revision=document.revision,
+                    lead_author=document.lead_author or None,
+                    progress_label=f"Progress update {document.progress_update}" if document.progress_update else None)
+        plan.rag_key = [RagKeyEntry(rating=rating, label=label, synonyms=synonyms, position=index,
+                                    definition=document.rag_definitions.get(rating.value, KEY_WORDS[rating]))
+                        for index, (rating, label, synonyms) in enumerate(DEFAULT_KEY)]
+        db.session.add(plan)
+        return plan
+
+    def _new_area(self, source: AreaDocument, position: int) -> Area:
+        area = Area(plan=self.plan, number=source.number, title=source.title, summary=source.summary,
+                    position=position)
+        db.session.add(area)
+        return area
+
+    def _area_details(self, area: Area, source: AreaDocument) -> None:
+        if area.id is not None:
+            history.change(area, {"title": source.title, "summary": source.summary}, actor=self.actor, now=self.now,
+                           action_id=None)
+        codes = {rec.code: rec for rec in area.recommendations}
+        for index, (code, text) in enumerate(source.recommendations):
+            if code in codes:
+                history.change(codes[code], {"text": text}, actor=self.actor, now=self.now, action_id=None)
+            else:
+                db.session.add(Recommendation(plan=self.plan, area=area, code=code, text=text, position=index))
+        known = {" ".join(afi.text.split()).casefold() for afi in area.improvement_areas}
+        for dates, text in source.improvement_areas:
+            if " ".join(text.split()).casefold() not in known:
+                months = sorted({month_start(part) for part in _months(dates)} - {None})
+                area.improvement_areas.append(ImprovementArea(
+                    text=text or "(No text in the imported plan: only the date was given)",
+                    position=len(area.improvement_areas),
+                    identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
+
+    def _new_action(self, area: Area, source, position: int) -> Action:
+        delivery, code = _delivery(source.how_raw)
+        action = Action(area=area, number=source.number, what=source.what, how=source.how_raw, delivery_type=delivery,
+                        project_code=code, position=position)
+        db.session.add(action)
+        db.session.flush()
+        return action
+
+    # --- Milestones ------------------------------------------------------------------------------------
+
+    def _milestones(self, action: Action, plans: list[MilestonePlan]) -> None:
+        for position, row in enumerate(plans):
+            if row.outcome == "create":
+                self._new_milestone(action, row, len(action.milestones) + position)
+            elif row.outcome == "change":
+                self._change_milestone(db.session.get(Milestone, row.existing_id), row)
+
+    def _new_milestone(self, action: Action, row: MilestonePlan, position: int) -> None:
+        source = row.source
+        responsible, leads = self._people(source)
+        due = parse_due_text(source.due_raw)
+        milestone = Milestone(action=action, position=position, sub_action=source.sub_action_raw,
+                              deliverable=source.deliverable_raw.strip() or "(No deliverable text in the imported plan)",
+                              responsible=responsible, leads=leads, completed_on=due.completed_on,
+                              status=_status(source, due.completed_on))
+        db.session.add(milestone)
+        apply_due(milestone, due, actor=self.actor, now=self.now)
+        self._rating(milestone, source)
+        self._updates(milestone, row.new_updates)
+        if due.revised:
+            db.session.add(DueDateRevision(
+                milestone=milestone, old_kind=None, old_on=None, old_raw="", new_kind=due.kind, new_on=due.on,
+                new_raw=due.raw, reason=RevisionReason.OTHER, proposed_at=self.now,
+                reason_text=f"The imported plan says “{due.raw}”; the earlier date was not recorded in it."))
+
+    def _change_milestone(self, milestone: Milestone, row: MilestonePlan) -> None:
+        source = row.source
+        if " ".join(milestone.due_raw.split()) != " ".join(source.due_raw.split()):
+            self._redate(milestone, source)
+        responsible, leads = self._people(source)
+        if responsible is not milestone.responsible:
+            history.record(milestone, "responsible", _name(milestone.responsible), _name(responsible),
+                           actor=self.actor, now=self.now, action_id=milestone.action_id)
+            milestone.responsible = responsible
+        if set(map(id, leads)) != set(map(id, milestone.leads)):
+            history.record(milestone, "leads", "; ".join(p.name for p in milestone.leads),
+                           "; ".join(p.name for p in leads), actor=self.actor, now=self.now,
+                           action_id=milestone.action_id)
+            milestone.leads = leads
+        self._rating(milestone, source)
+        self._updates(milestone, row.new_updates)
+
+    def _redate(self, milestone: Milestone, source: MilestoneDocument) -> None:
+        due = parse_due_text(source.due_raw)
+        db.session.add(DueDateRevision(
+            milestone=milestone, old_kind=milestone.due_kind, old_on=milestone.due_on, old_raw=milestone.due_raw,
+            new_kind=due.kind, new_on=due.on, new_raw=due.raw, reason=RevisionReason.OTHER, reason_text=self.reason,
+            proposed_by_id=self.actor.id if self.actor else None, proposed_at=self.now,
+            decision=RevisionDecision.ACCEPTED, decided_by_id=self.actor.id if self.actor else None,
+            decided_at=self.now, decision_note="Accepted by importing the plan"))
+        apply_due(milestone, due, actor=self.actor, now=self.now)
+
+    def _rating(self, milestone: Milestone, source: MilestoneDocument) -> None:
+        rating, _ = rating_in(source.rag_raw, source.rag_shading, self.key)
+        if rating and rating != milestone.rag_set:
+            word = " ".join(source.rag_raw.split()) or f"shaded {source.rag_shading}"
+            history.change(milestone, {"rag_set": rating, "rag_set_reason": f"Rated “{word}” in the imported plan",
+                                       "rag_set_at": self.now, "rag_set_by_id": self.actor.id if self.actor else None},
+                           actor=self.actor, now=self.now, action_id=milestone.action_id)
+
+    def _updates(self, milestone: Milestone, updates: list[DatedUpdate]) -> None:
+        for update in updates:
+            text = f"{update.heading_raw}\n{update.body}".strip()
+            db.session.add(ProgressUpdate(milestone=milestone, written_on=update.written_on, body=text,
+                                          signed_as=self.signature, created_at=self.now))
+        if updates:
+            db.session.flush()
+            note_latest_update(milestone, max(update.written_on for update in updates))
+
+    # --- People ------------------------------------------------------------------------------------------
+
+    def _people(self, source: MilestoneDocument) -> tuple[Person | None, list[Person]]:
+        responsible = [self._person(p) for p in people_in(source.responsible_raw)]
+        leads = [self._person(p) for p in people_in(source.lead_raw)] + responsible[1:]
+        return (responsible[0] if responsible else None), list(dict.fromkeys(leads))
+
+    def _person(self, named: NamedPerson) -> Person:
+        folded = named.name.casefold()
+        if folded in self.same:
+            return self.same[folded]
+        if folded not in self.people:
+            self.people[folded] = Person(name=named.name, kind=named.kind)
+            db.session.add(self.people[folded])
+        return self.people[folded]
+
+
+def _name(person: Person | None) -> str:
+    return person.name if person else ""
+
+
+def _status(source: MilestoneDocument, completed_on) -> MilestoneStatus:
+    if completed_on:
+        return MilestoneStatus.COMPLETE
+    return MilestoneStatus.IN_PROGRESS if source.progress_raw.strip() else MilestoneStatus.NOT_STARTED
+
+
+def _delivery(how: str) -> tuple[DeliveryType, str | None]:
+    words = how.casefold()
+    code = PROJECT_CODE.search(how)
+    if code:
+        return DeliveryType.PROJECT, code.group(1) + code.group(2)
+    for phrase, delivery in (("partner", DeliveryType.PARTNER_ACTION), ("service", DeliveryType.SERVICE_ACTION),
+                             ("improvement project", DeliveryType.IMPROVEMENT_PROJECT),
+                             ("programme", DeliveryType.PROGRAMME), ("project", DeliveryType.PROJECT)):
+        if phrase in words:
+            return delivery, None
+    return DeliveryType.NOT_STATED, None
+
+
+def _months(dates: str) -> list[str]:
+    """"September 2018 February 2020" → ["September 2018", "February 2020"]."""
+    return re.findall(r"[A-Za-z]+\s+\d{4}", dates)
