@@ -1,7 +1,9 @@
 """Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool|recount`,
-`flask reminders send-due`, `flask scheduler run`."""
+`flask reminders send-due`, `flask scheduler run`, `flask plans import`."""
 
+import io
 from datetime import datetime
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
@@ -11,6 +13,7 @@ from app.extensions import db
 from app.models import Action, Area, Milestone, Person, Role
 from app.services import audit_tallies, audit_tool, demo, demo_audits, people, reminder_jobs
 from app.services.errors import DomainError
+from app.services.importers import plan_docx, plan_import, plan_write, uploads
 
 
 def register(app: Flask) -> None:
@@ -19,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(audits_group)
     app.cli.add_command(reminders_group)
     app.cli.add_command(scheduler_group)
+    app.cli.add_command(plans_group)
 
 
 @click.group("demo", help="Demonstration data.")
@@ -146,3 +150,53 @@ def scheduler_run() -> None:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+
+
+@click.group("plans", help="The improvement plan.")
+def plans_group() -> None:
+    pass
+
+
+@plans_group.command("import", help="Import a Word plan (.docx): a new plan, or a later version of one already in "
+                                    "the service. Prints what it would do first; --dry-run stops there.")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be created, changed and missing; write nothing.")
+@click.option("--same", "same", multiple=True, metavar="NAME",
+              help="A name as written that is the known person it nearly matches (repeat for several).")
+def plans_import(path: Path, dry_run: bool, same: tuple[str, ...]) -> None:
+    try:
+        upload = uploads.read_upload(path.read_bytes(), filename=path.name, allowed={"docx"},
+                                     max_bytes=uploads.upload_limit(current_app.config))
+        document = plan_docx.read_plan(io.BytesIO(upload.data))
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    result = plan_import.preview(document)
+    click.echo(_import_summary(result, set(same)))
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    plan_write.import_plan(document, same_people=set(same), actor=None, now=datetime.now(),
+                           source_name=f"{path.name} (command line)")
+    click.echo(f"Imported {path.name}.")
+
+
+def _import_summary(result, same: set[str]) -> str:
+    target = "the plan already in the service" if result.existing_plan_id else "a new plan"
+    lines = [f"{result.title}: {target}."]
+    for items in ("areas", "actions", "milestones"):
+        figures = ", ".join(f"{result.count(items, outcome)} {word}" for outcome, word in
+                            (("create", "new"), ("change", "changed"), ("unchanged", "unchanged"),
+                             ("missing", "missing from the file")))
+        lines.append(f"{items.capitalize()}: {figures}.")
+    for row in (row for row in result.milestones if row.outcome == "missing"):
+        lines.append(f"  Missing from the file (kept): {row.action} {row.deliverable[:80]}")
+    new = [person.written for person in result.people if person.outcome == "new"]
+    more = ", …" if len(new) > 10 else ""
+    lines.append(f"People: {len(new)} new" + (f" ({', '.join(new[:10])}{more})" if new else ""))
+    for person in (p for p in result.people if p.outcome == "near"):
+        verdict = ("taken as the same person" if person.written in same
+                   else f'a new person unless you add --same "{person.written}"')
+        lines.append(f"  “{person.written}” is probably {person.known_as}: {verdict}")
+    lines.append(f"Problems: {len(result.problems)}")
+    lines += [f"  Table {p.table}, row {p.row}: {p.message}" for p in result.problems]
+    return "\n".join(lines)

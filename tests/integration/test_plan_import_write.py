@@ -87,3 +87,19 @@ def test_a_near_match_is_the_known_person_only_when_confirmed(db, make_person):
     run(document, manager, same={"Sasha Bat"})
     led = db.session.scalar(select(Milestone).where(Milestone.deliverable.startswith("Full assessment and report")))
     assert known in led.leads and total(db, Person, Person.name == "Sasha Bat") == 0
+
+
+def test_the_command_prints_the_dry_run_then_imports(app, db, tmp_path):
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["plans", "import", str(FIXTURE), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Milestones: 176 new, 0 changed, 0 unchanged, 0 missing from the file." in dry.output
+    assert "Table 7, row 33: When will it be done? “31/09/20”" in dry.output and "Dry run: nothing was written." in dry.output
+    assert total(db, Milestone) == 0
+    real = runner.invoke(args=["plans", "import", str(FIXTURE)])
+    assert real.exit_code == 0 and "Imported improvement-plan-2020-07.docx." in real.output
+    assert total(db, Milestone) == 176
+    bad = tmp_path / "plan.docx"
+    bad.write_bytes(b"not a zip at all")
+    refused = runner.invoke(args=["plans", "import", str(bad)])
+    assert refused.exit_code == 1 and "is not a Word document" in refused.output
