@@ -3,7 +3,8 @@
 Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
 large action page, the audit findings over all 24 months of audits and an audit form on the full-size data set,
 then on a data set a tenth of the size, to show that the number of queries per page does not grow with the
-data. Then times the reminder sweep (bench/sweep.py). Prints a table and writes bench/results/latest.json.
+data. Then times the reminder sweep (bench/sweep.py) and a Word plan import (bench/word_import.py). Prints a table
+and writes bench/results/latest.json.
 """
 
 import argparse
@@ -38,6 +39,8 @@ from bench.generate import (
 )
 from bench.sweep import TARGET_MS as SWEEP_TARGET_MS
 from bench.sweep import time_sweeps
+from bench.word_import import TARGET_MS as IMPORT_TARGET_MS
+from bench.word_import import time_import
 
 TARGET_MEDIAN_MS = 150  # the plan pages
 SCALES = (1.0, 0.1)
@@ -80,9 +83,11 @@ class QueryCounter:
 def main() -> None:
     args = parse_args()
     scales = [bench_scale(scale, args) for scale in SCALES]
-    checks = check_targets(scales)
-    print_report(scales, checks)
-    write_json(scales, checks, args)
+    imports = time_import(args.runs)
+    checks = check_targets(scales) | {
+        f"Word plan import (1,000 milestones) under {IMPORT_TARGET_MS} ms": imports[0]["median_ms"] < IMPORT_TARGET_MS}
+    print_report(scales, checks, imports)
+    write_json(scales, checks, args, imports)
     if args.strict and not all(checks.values()):
         raise SystemExit(1)
 
@@ -163,7 +168,7 @@ def check_targets(scales: list[dict]) -> dict[str, bool]:
     }
 
 
-def print_report(scales: list[dict], checks: dict[str, bool]) -> None:
+def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict]) -> None:
     width = max(len(name) for name, *_ in PAGES)
     headings = "".join(f" | {'scale ' + format(s['scale'], 'g'):^35}" for s in scales)
     print(f"\n{'Page':<{width}} | target{headings}")
@@ -178,6 +183,9 @@ def print_report(scales: list[dict], checks: dict[str, bool]) -> None:
         cells = "".join(f" | {s['sweeps'][index]['median_ms']:>9.1f} {s['sweeps'][index]['runs']:>5} "
                         f"{s['sweeps'][index]['queries']:>8} {s['sweeps'][index]['notices']:>8}" for s in scales)
         print(f"{kind:<{width}} | {SWEEP_TARGET_MS:>6}{cells}")
+    print(f"\nWord plan of 200 actions and 1,000 milestones (target {IMPORT_TARGET_MS} ms for the import):")
+    for timing in imports:
+        print(f"  {timing['kind']:<34} {timing['median_ms']:>9.1f} ms median of {timing['runs']}")
     print()
     for check, passed in checks.items():
         print(f"{'PASS' if passed else 'FAIL'}: {check}")
@@ -188,7 +196,7 @@ def _cells(page: dict) -> str:
     return f" | {page['median_ms']:>9.1f} {page['p90_ms']:>7.1f} {page['cpu_median_ms']:>7.1f} {page['queries']:>7}{varied}"
 
 
-def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace) -> None:
+def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace, imports: list[dict]) -> None:
     report = {
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "as_of_date": AS_OF.isoformat(),
@@ -199,6 +207,7 @@ def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Names
         "target_median_ms": {name: target for name, *_, target in PAGES},
         "checks": checks,
         "scales": scales,
+        "word_import": imports,
     }
     path = RESULTS_DIR / "latest.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

@@ -38,11 +38,11 @@ from app.models import (
     RevisionReason,
 )
 from app.services import history
-from app.services.due_dates import month_start, parse_due_text
+from app.services.due_dates import DueDate, month_start, parse_due_text
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in
 from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
 from app.services.importers.plan_import import DEFAULT_KEY, ImportPreview, MilestonePlan, preview
-from app.services.plans import apply_due, note_latest_update
+from app.services.plans import apply_due, due_phases, due_values, note_latest_update
 
 PROJECT_CODE = re.compile(r"\b([A-Z]{2,6})\s?(\d{2})\b")
 KEY_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
@@ -70,6 +70,7 @@ class _Writer:
         self.plan = db.session.get(Plan, result.existing_plan_id) if result.existing_plan_id else None
         self.key = [(e.rating, e.label, e.synonyms) for e in self.plan.rag_key] if self.plan else DEFAULT_KEY
         self.rows = {(row.source.table, row.source.row): row for row in result.milestones if row.source}
+        self.created: list[tuple[Milestone, DueDate]] = []  # recorded once all are written (one flush, not one each)
 
     def write(self, document: PlanDocument) -> None:
         self.plan = self.plan or self._new_plan(document)
@@ -81,6 +82,7 @@ class _Writer:
             for index, action_source in enumerate(area_source.actions):
                 action = actions.get(action_source.number) or self._new_action(area, action_source, index)
                 self._milestones(action, [self.rows[(m.table, m.row)] for m in action_source.milestones])
+        self._record_created()
 
     # --- Plan, areas and actions ------------------------------------------------------------------
 
@@ -140,14 +142,17 @@ class _Writer:
         source = row.source
         responsible, leads = self._people(source)
         due = parse_due_text(source.due_raw)
+        rating, _ = rating_in(source.rag_raw, source.rag_shading, self.key)
         milestone = Milestone(action=action, position=position, sub_action=source.sub_action_raw,
                               deliverable=source.deliverable_raw.strip() or "(No deliverable text in the imported plan)",
                               responsible=responsible, leads=leads, completed_on=due.completed_on,
-                              status=_status(source, due.completed_on))
+                              status=_status(source, due.completed_on), **due_values(due), phases=due_phases(due),
+                              **self._rating_values(rating, source))
         db.session.add(milestone)
-        apply_due(milestone, due, actor=self.actor, now=self.now)
-        self._rating(milestone, source)
-        self._updates(milestone, row.new_updates)
+        for update in row.new_updates:
+            db.session.add(self._update(milestone, update))
+        milestone.latest_update_on = max((update.written_on for update in row.new_updates), default=None)
+        self.created.append((milestone, due))
         if due.revised:
             db.session.add(DueDateRevision(
                 milestone=milestone, old_kind=None, old_on=None, old_raw="", new_kind=due.kind, new_on=due.on,
@@ -184,19 +189,37 @@ class _Writer:
     def _rating(self, milestone: Milestone, source: MilestoneDocument) -> None:
         rating, _ = rating_in(source.rag_raw, source.rag_shading, self.key)
         if rating and rating != milestone.rag_set:
-            word = " ".join(source.rag_raw.split()) or f"shaded {source.rag_shading}"
-            history.change(milestone, {"rag_set": rating, "rag_set_reason": f"Rated “{word}” in the imported plan",
-                                       "rag_set_at": self.now, "rag_set_by_id": self.actor.id if self.actor else None},
-                           actor=self.actor, now=self.now, action_id=milestone.action_id)
+            history.change(milestone, self._rating_values(rating, source), actor=self.actor, now=self.now,
+                           action_id=milestone.action_id)
+
+    def _rating_values(self, rating: Rating | None, source: MilestoneDocument) -> dict:
+        if not rating:
+            return {}
+        word = " ".join(source.rag_raw.split()) or f"shaded {source.rag_shading}"
+        return {"rag_set": rating, "rag_set_reason": f"Rated “{word}” in the imported plan", "rag_set_at": self.now,
+                "rag_set_by_id": self.actor.id if self.actor else None}
 
     def _updates(self, milestone: Milestone, updates: list[DatedUpdate]) -> None:
         for update in updates:
-            text = f"{update.heading_raw}\n{update.body}".strip()
-            db.session.add(ProgressUpdate(milestone=milestone, written_on=update.written_on, body=text,
-                                          signed_as=self.signature, created_at=self.now))
+            db.session.add(self._update(milestone, update))
         if updates:
             db.session.flush()
             note_latest_update(milestone, max(update.written_on for update in updates))
+
+    def _update(self, milestone: Milestone, update: DatedUpdate) -> ProgressUpdate:
+        return ProgressUpdate(milestone=milestone, written_on=update.written_on, created_at=self.now,
+                              body=f"{update.heading_raw}\n{update.body}".strip(), signed_as=self.signature)
+
+    def _record_created(self) -> None:
+        """Each new milestone's reading of its due date, in the history (as editing a due date records it)."""
+        if not self.created:
+            return
+        db.session.flush()
+        for milestone, due in self.created:
+            for name, value in due_values(due).items():
+                if value not in (None, ""):
+                    history.record(milestone, name, None, history.as_text(value), actor=self.actor, now=self.now,
+                                   action_id=milestone.action_id)
 
     # --- People ------------------------------------------------------------------------------------------
 
