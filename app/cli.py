@@ -1,5 +1,5 @@
 """Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool|recount`,
-`flask reminders send-due`, `flask scheduler run`, `flask plans import`."""
+`flask reminders send-due`, `flask scheduler run`, `flask plans import|template`."""
 
 import io
 from datetime import datetime
@@ -10,10 +10,10 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Action, Area, Milestone, Person, Role
+from app.models import Action, Area, Milestone, Person, Plan, Role
 from app.services import audit_tallies, audit_tool, demo, demo_audits, people, reminder_jobs
 from app.services.errors import DomainError
-from app.services.importers import plan_docx, plan_import, plan_write, uploads
+from app.services.importers import plan_docx, plan_import, plan_sheet, plan_write, uploads
 
 
 def register(app: Flask) -> None:
@@ -157,17 +157,25 @@ def plans_group() -> None:
     pass
 
 
-@plans_group.command("import", help="Import a Word plan (.docx): a new plan, or a later version of one already in "
-                                    "the service. Prints what it would do first; --dry-run stops there.")
+@plans_group.command("import", help="Import a Word plan (.docx), or a spreadsheet (.xlsx or .csv) with the plan "
+                                    "export's columns (see `flask plans template`): a new plan, or a later version of "
+                                    "one already in the service. Prints what it would do first; --dry-run stops there.")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would be created, changed and missing; write nothing.")
 @click.option("--same", "same", multiple=True, metavar="NAME",
               help="A name as written that is the known person it nearly matches (repeat for several).")
-def plans_import(path: Path, dry_run: bool, same: tuple[str, ...]) -> None:
+@click.option("--title", help="Spreadsheets only (a Word plan has its own): the plan's title. Defaults to the plan in "
+                              "the service; needed for a new plan, or when the service has several.")
+def plans_import(path: Path, dry_run: bool, same: tuple[str, ...], title: str | None) -> None:
     try:
-        upload = uploads.read_upload(path.read_bytes(), filename=path.name, allowed={"docx"},
+        upload = uploads.read_upload(path.read_bytes(), filename=path.name, allowed={"docx", "xlsx", "csv"},
                                      max_bytes=uploads.upload_limit(current_app.config))
-        document = plan_docx.read_plan(io.BytesIO(upload.data))
+        if upload.extension == "docx":
+            if title:
+                raise click.UsageError("--title is for spreadsheets: a Word plan has its own title.")
+            document = plan_docx.read_plan(io.BytesIO(upload.data))
+        else:
+            document = plan_sheet.read_sheet(upload, title=title or _the_plan_title())
     except DomainError as error:
         raise click.ClickException(error.message) from error
     result = plan_import.preview(document)
@@ -178,6 +186,24 @@ def plans_import(path: Path, dry_run: bool, same: tuple[str, ...]) -> None:
     plan_write.import_plan(document, same_people=set(same), actor=None, now=datetime.now(),
                            source_name=f"{path.name} (command line)")
     click.echo(f"Imported {path.name}.")
+
+
+def _the_plan_title() -> str:
+    """The title of the one plan in the service, which a spreadsheet without --title updates."""
+    titles = db.session.scalars(select(Plan.title).order_by(Plan.id)).all()
+    if len(titles) != 1:
+        which = "there is no plan in the service yet" if not titles else f"the service has {len(titles)} plans: " + (
+            "; ".join(titles))
+        raise click.UsageError(f"A spreadsheet has no title: give the plan's with --title ({which}).")
+    return titles[0]
+
+
+@plans_group.command("template", help="Write the spreadsheet template for `flask plans import` (.xlsx): the columns "
+                                      "it reads, an example row and a sheet explaining each column.")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def plans_template(path: Path) -> None:
+    path.write_bytes(plan_sheet.template_xlsx())
+    click.echo(f"Wrote {path}.")
 
 
 def _import_summary(result, same: set[str]) -> str:

@@ -2,7 +2,8 @@
 
 Each export is a Table (headings and rows of plain values) that `as_csv` or `as_xlsx` writes. Text is never
 run as a formula when the file is opened: in XLSX it is stored as text; in CSV, text starting with =, +, -, @
-gets a leading apostrophe (which the importers take off again).
+gets a leading apostrophe (which the importers take off again). The plan export can be imported again as it is
+(app/services/importers/plan_sheet.py): it carries every column that import reads.
 
 The audit export holds no child's name or date of birth, and every audit in it is written to the audit access
 log as exported.
@@ -63,7 +64,7 @@ PLAN_HEADINGS = [
     "Expected milestone / deliverable", "Responsible person", "Who will lead this", "When will it be done (as written)",
     "Due date", "Due date read as", "Due date problem", "Status", "Completed on", "RAG rating", "RAG suggested",
     "Why suggested", "RAG set by a person because", "Date revised", "Overdue", "Unassigned", "Latest update on",
-    "Latest update",
+    "Latest update", "Area summary",
 ]
 
 
@@ -87,7 +88,7 @@ def plan_table(plan: Plan, window: Window) -> Table:
             row.due_problem or "", row.status.replace("_", " ").capitalize(), milestone.completed_on,
             RATING_WORDS[row.rating], RATING_WORDS[row.suggested.rating], row.suggested.explanation,
             milestone.rag_set_reason or "", _yes_no(row.slipped), _yes_no(row.overdue), _yes_no(row.unassigned),
-            update.written_on if update else None, update.body if update else "",
+            update.written_on if update else None, update.body if update else "", area.summary or "",
         ])
     return Table("Plan", PLAN_HEADINGS, table_rows)
 

@@ -103,3 +103,10 @@ def test_the_command_prints_the_dry_run_then_imports(app, db, tmp_path):
     bad.write_bytes(b"not a zip at all")
     refused = runner.invoke(args=["plans", "import", str(bad)])
     assert refused.exit_code == 1 and "is not a Word document" in refused.output
+
+
+def test_new_milestones_are_numbered_in_the_documents_order(db, make_person):
+    run(read_plan(FIXTURE), make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    action = db.session.scalar(select(Action).where(Action.number == "1.13"))
+    assert [m.position for m in action.milestones] == list(range(10))
+    assert action.milestones[0].deliverable.startswith("Staff Baseline Report")

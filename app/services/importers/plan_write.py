@@ -132,9 +132,12 @@ class _Writer:
     # --- Milestones ------------------------------------------------------------------------------------
 
     def _milestones(self, action: Action, plans: list[MilestonePlan]) -> None:
-        for position, row in enumerate(plans):
+        """New milestones go after the action's existing ones, in the document's order."""
+        next_position = max((m.position for m in action.milestones), default=-1) + 1
+        for row in plans:
             if row.outcome == "create":
-                self._new_milestone(action, row, len(action.milestones) + position)
+                self._new_milestone(action, row, next_position)
+                next_position += 1
             elif row.outcome == "change":
                 self._change_milestone(db.session.get(Milestone, row.existing_id), row)
 
