@@ -22,6 +22,8 @@ class Config:
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "evidence"))
+    # Word plans uploaded for import wait here between the preview and the confirm (shared by every web worker).
+    IMPORT_FOLDER = os.environ.get("IMPORT_FOLDER", str(INSTANCE_DIR / "imports"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
     # Fix "today" for demonstrations and training ("the plan as at 31/07/2020"); unset in real use.

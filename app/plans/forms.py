@@ -248,3 +248,16 @@ class MilestoneForm(VersionedForm):
 
 class NewMilestoneForm(DueDateFieldsMixin, MilestoneForm):
     submit = SubmitField("Add milestone", widget=GovSubmitInput())
+
+
+class PlanUploadForm(FlaskForm):
+    file = FileField("Upload the plan", widget=GovFileInput(),
+                     description="A Word document (.docx) laid out like the council's improvement plan")
+    submit = SubmitField("Upload and check", widget=GovSubmitInput())
+
+
+class ConfirmImportForm(FlaskForm):
+    """The near matches ticked as the person the service already knows (choices: the names as written)."""
+
+    same = SelectMultipleField("Names that are probably people the service knows", choices=[], validate_choice=True)
+    submit = SubmitField("Confirm and import", widget=GovSubmitInput())

@@ -60,8 +60,8 @@ def _server_env(database_url: str, upload_folder: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items()
            if name not in {"FLASK_DEBUG", "FLASK_RUN_PORT", "FLASK_RUN_HOST", "TEST_DATABASE_URL"}}
     env.update(FLASK_APP="wsgi.py", FLASK_CONFIG="development", DATABASE_URL=database_url, AS_OF_DATE=AS_OF_DATE,
-               SECRET_KEY="e2e-tests-only", UPLOAD_FOLDER=str(upload_folder), LOG_LEVEL="WARNING",
-               PYTHONUNBUFFERED="1")
+               SECRET_KEY="e2e-tests-only", UPLOAD_FOLDER=str(upload_folder),
+               IMPORT_FOLDER=str(upload_folder.parent / "imports"), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1")
     return env
 
 
@@ -111,7 +111,20 @@ def chromium_executable() -> str:
 def live_server(tmp_path_factory) -> LiveServer:
     """The app as people use it: `flask db upgrade`, `flask demo load`, then `flask run` on a free port."""
     workdir = tmp_path_factory.mktemp("e2e-server")
-    database_url = os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'tracker.sqlite'}"
+    yield from serve(workdir, os.environ.get("E2E_DATABASE_URL") or f"sqlite:///{workdir / 'tracker.sqlite'}")
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory) -> LiveServer:
+    """A server of the test module's own, on a new SQLite file with the demo loaded: for a journey that changes
+    what every page shows (importing a plan), so other journeys never meet its changes. A module uses it for its
+    pages by defining `live_server` as a module fixture that returns it."""
+    workdir = tmp_path_factory.mktemp("e2e-own-server")
+    yield from serve(workdir, f"sqlite:///{workdir / 'tracker.sqlite'}")
+
+
+def serve(workdir: Path, database_url: str):
+    """Set up the database, start the server and yield it; stop it when resumed (for a fixture to `yield from`)."""
     env = _server_env(database_url, workdir / "evidence")
     _flask(env, "db", "upgrade")
     _flask(env, "demo", "load")

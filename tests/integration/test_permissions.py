@@ -30,7 +30,10 @@ from app.models import (
 from app.services import audits
 from app.services.audit_tool import load_tool
 from app.services.audits import SelectionCriteria
+from app.services.importers import pending
+from app.services.importers.uploads import read_upload, upload_limit
 from tests.conftest import NOW
+from tests.integration.test_plan_import_preview import FIXTURE
 
 ROLES = [None, *Role]  # None: signed out
 OWNER, LEAD = "owner", "lead"  # the milestone's responsible person and lead, both with the viewer role
@@ -72,6 +75,13 @@ MATRIX = {
     "plans.edit_rag_key": ("GET", "/plan/rag-key", MANAGERS),
     "plans.edit_plan": ("GET", "/plan/edit", MANAGERS),
     "plans.edit_improvement_area": ("GET", "/improvement-areas/{afi}/edit", MANAGERS),
+    "plans.import_plan": ("GET", "/plan/import", MANAGERS),
+    # a Word plan waiting for its confirm is placed in the import folder by the `world` fixture
+    "plans.preview_import": ("GET", "/plan/import/{pending_import}", MANAGERS),
+    # the role is checked before the file is looked for, so everyone else is refused; for a manager a key with
+    # nothing waiting is "not found" (confirming the real one would import it, here and for every later request)
+    "plans.confirm_import": ("POST", "/plan/import/" + "0" * 64, {role: 404 if code == 200 else code
+                                                                  for role, code in MANAGERS.items()}),
     "audits.index": ("GET", "/audits/", ANYONE_SIGNED_IN),
     "audits.findings_page": ("GET", "/audits/findings", ANYONE_SIGNED_IN),
     "audits.export_audits": ("GET", "/audits/export.csv", QA_LEADS),
@@ -128,6 +138,8 @@ EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
 @pytest.fixture
 def world(app, db, plan_tree, make_person, tmp_path):
     app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    pending_import = pending.keep(read_upload(FIXTURE.read_bytes(), filename=FIXTURE.name, allowed={"docx"},
+                                              max_bytes=upload_limit(app.config)), app.config["IMPORT_FOLDER"], now=NOW)
     milestone = plan_tree["milestone"]
     (tmp_path / "stored-evidence").write_bytes(b"%PDF-1.4 test")
     evidence = Evidence(milestone=milestone, filename="minutes.pdf", stored_name="stored-evidence",
@@ -143,7 +155,7 @@ def world(app, db, plan_tree, make_person, tmp_path):
     ids = {"area": plan_tree["area"].id, "action": plan_tree["action"].id, "milestone": milestone.id,
            "evidence": evidence.id, "revision": revision.id, "recommendation": recommendation.id,
            "owner_id": plan_tree["owner"].id, "afi": afi.id, **audit_world(db, people),
-           "notice": notice_for(db, people[OWNER], milestone).id}
+           "notice": notice_for(db, people[OWNER], milestone).id, "pending_import": pending_import}
     ids["meeting"] = a_meeting(db).id
     return people, ids
 

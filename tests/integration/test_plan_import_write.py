@@ -62,8 +62,11 @@ def test_an_edited_copy_changes_exactly_what_was_edited(db, make_person):
         progress.paragraphs[0].insert_paragraph_before("Update 14 September 2020 Viewpoint relaunched")
         table, doomed = row_containing(document, "A remuneration package")
         table._tbl.remove(doomed._tr)
+        what = next(c for c in row.cells if c.text.startswith("Develop a Child"))
+        what.paragraphs[0].text = "Develop a Child and Young Person's participation strategy, reworded"
 
     run(read_plan(edited(edit)), manager)
+    assert db.session.scalar(select(Action.what).where(Action.number == "1.1")).endswith("strategy, reworded")
     viewpoint = db.session.scalar(select(Milestone).where(Milestone.deliverable.startswith("Review of Viewpoint")))
     assert (viewpoint.due_raw, viewpoint.due_on) == ("30/09/20", date(2020, 9, 30))
     [revision] = db.session.scalars(select(DueDateRevision).where(DueDateRevision.milestone_id == viewpoint.id))

@@ -80,7 +80,11 @@ class _Writer:
             self._area_details(area, area_source)
             actions = {action.number: action for action in area.actions}
             for index, action_source in enumerate(area_source.actions):
-                action = actions.get(action_source.number) or self._new_action(area, action_source, index)
+                action = actions.get(action_source.number)
+                if action is None:
+                    action = self._new_action(area, action_source, index)
+                else:
+                    self._action_wording(action, action_source)
                 self._milestones(action, [self.rows[(m.table, m.row)] for m in action_source.milestones])
         self._record_created()
 
@@ -128,6 +132,12 @@ class _Writer:
         db.session.add(action)
         db.session.flush()
         return action
+
+    def _action_wording(self, action: Action, source) -> None:
+        """The file's "What we are doing" and "How we do it", where they differ in more than spacing."""
+        wording = {name: text for name, text in (("what", source.what), ("how", source.how_raw))
+                   if " ".join(getattr(action, name).split()) != " ".join(text.split())}
+        history.change(action, wording, actor=self.actor, now=self.now, action_id=action.id)
 
     # --- Milestones ------------------------------------------------------------------------------------
 
