@@ -1,7 +1,6 @@
 """Flask commands: `flask demo load`, `flask users create`, `flask audits load-tool|recount`,
 `flask reminders send-due`, `flask scheduler run`, `flask plans import|template`."""
 
-import io
 from datetime import datetime
 from pathlib import Path
 
@@ -10,10 +9,10 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Action, Area, Milestone, Person, Plan, Role
+from app.models import Action, Area, Milestone, Person, Role
 from app.services import audit_tallies, audit_tool, demo, demo_audits, people, reminder_jobs
 from app.services.errors import DomainError
-from app.services.importers import plan_docx, plan_import, plan_sheet, plan_write, uploads
+from app.services.importers import plan_files, plan_import, plan_sheet, plan_write, uploads
 
 
 def register(app: Flask) -> None:
@@ -168,15 +167,14 @@ def plans_group() -> None:
                               "the service; needed for a new plan, or when the service has several.")
 def plans_import(path: Path, dry_run: bool, same: tuple[str, ...], title: str | None) -> None:
     try:
-        upload = uploads.read_upload(path.read_bytes(), filename=path.name, allowed={"docx", "xlsx", "csv"},
+        upload = uploads.read_upload(path.read_bytes(), filename=path.name, allowed=plan_files.EXTENSIONS,
                                      max_bytes=uploads.upload_limit(current_app.config))
-        if upload.extension == "docx":
-            if title:
-                raise click.UsageError("--title is for spreadsheets: a Word plan has its own title.")
-            document = plan_docx.read_plan(io.BytesIO(upload.data))
-        else:
-            document = plan_sheet.read_sheet(upload, title=title or _the_plan_title())
+        if upload.extension == "docx" and title:
+            raise click.UsageError("--title is for spreadsheets: a Word plan has its own title.")
+        document = plan_files.read_document(upload, title=title)
     except DomainError as error:
+        if error.field == "title":
+            raise click.UsageError(f"{error.message}. Name it with --title.") from error
         raise click.ClickException(error.message) from error
     result = plan_import.preview(document)
     click.echo(_import_summary(result, set(same)))
@@ -186,16 +184,6 @@ def plans_import(path: Path, dry_run: bool, same: tuple[str, ...], title: str | 
     plan_write.import_plan(document, same_people=set(same), actor=None, now=datetime.now(),
                            source_name=f"{path.name} (command line)")
     click.echo(f"Imported {path.name}.")
-
-
-def _the_plan_title() -> str:
-    """The title of the one plan in the service, which a spreadsheet without --title updates."""
-    titles = db.session.scalars(select(Plan.title).order_by(Plan.id)).all()
-    if len(titles) != 1:
-        which = "there is no plan in the service yet" if not titles else f"the service has {len(titles)} plans: " + (
-            "; ".join(titles))
-        raise click.UsageError(f"A spreadsheet has no title: give the plan's with --title ({which}).")
-    return titles[0]
 
 
 @plans_group.command("template", help="Write the spreadsheet template for `flask plans import` (.xlsx): the columns "

@@ -252,7 +252,11 @@ class NewMilestoneForm(DueDateFieldsMixin, MilestoneForm):
 
 class PlanUploadForm(FlaskForm):
     file = FileField("Upload the plan", widget=GovFileInput(),
-                     description="A Word document (.docx) laid out like the council's improvement plan")
+                     description="A Word document (.docx) laid out like the council's improvement plan, or a "
+                                 "spreadsheet (.xlsx or .csv): the plan's own download, or the template")
+    title = StringField("Plan title (spreadsheets only)", widget=GovTextInput(), validators=[Length(max=300)],
+                        description="A spreadsheet has no title of its own. Leave this empty to update the plan "
+                                    "already in the service; give a title for a new plan")
     submit = SubmitField("Upload and check", widget=GovSubmitInput())
 
 

@@ -1,10 +1,9 @@
-"""Programme managers bring a plan in from Word: upload and check, preview what would change, confirm.
+"""Programme managers bring a plan in from Word or a spreadsheet: upload and check, preview what would change,
+confirm.
 
 Nothing is written to the plan until the confirm. Between the preview and the confirm the uploaded file waits
 in the import folder under its SHA-256 (services/importers/pending.py).
 """
-
-import io
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,9 +12,10 @@ from app.auth.decorators import programme_manager_required
 from app.extensions import db
 from app.plans import bp
 from app.plans.forms import ConfirmImportForm, PlanUploadForm
+from app.services import exports
 from app.services.errors import DomainError
-from app.services.importers import pending, plan_docx, plan_import, plan_write, uploads
-from app.web import now, show_error
+from app.services.importers import pending, plan_files, plan_import, plan_sheet, plan_write, uploads
+from app.web import download, now, show_error
 
 NOT_OFFERED = ("Tick only the names listed on this page: the people in the service have changed since it was shown. "
                "Check the page again, then confirm")
@@ -33,14 +33,15 @@ def import_plan():
         file = form.file.data
         try:
             upload = uploads.read_upload(file.stream if file else None, filename=file.filename if file else "",
-                                         allowed={"docx"}, max_bytes=uploads.upload_limit(current_app.config))
-            plan_docx.read_plan(io.BytesIO(upload.data))  # refuse a document that is not a plan before keeping it
-        except DomainError as error:
-            show_error(form, DomainError(error.message, field="file"))  # a plan's format problem too
+                                         allowed=plan_files.EXTENSIONS,
+                                         max_bytes=uploads.upload_limit(current_app.config))
+            plan_files.read_document(upload, title=form.title.data)  # refuse a file that is not a plan before keeping it
+        except DomainError as error:  # a plan's format problem is the file's; a missing title the title's
+            show_error(form, DomainError(error.message, field="title" if error.field == "title" else "file"))
         else:
-            key = pending.keep(upload, _folder(), now=now())
+            key = pending.keep(upload, _folder(), now=now(), title=(form.title.data or "").strip())
             return redirect(url_for("plans.preview_import", sha256=key))
-    return render_template("plans/import.html", form=form, title="Import a plan from Word")
+    return render_template("plans/import.html", form=form, title="Import a plan")
 
 
 def _pending_or_gone(sha256: str):
@@ -60,11 +61,17 @@ def _render_preview(kept: pending.PendingImport, document, result, form: Confirm
 
 def _read(kept: pending.PendingImport):
     """The kept file read again. It passed when it was uploaded, so a failure now is the service's fault."""
-    return plan_docx.read_plan(io.BytesIO(kept.data))
+    return plan_files.read_document(kept.as_upload(), title=kept.title)
 
 
 def _near_matches(result) -> list[tuple[str, str]]:
     return [(person.written, person.known_as) for person in result.people if person.outcome == "near"]
+
+
+@bp.route("/plan/import/template.xlsx")
+@programme_manager_required
+def import_template():
+    return download(plan_sheet.template_xlsx(), exports.FORMATS["xlsx"][1], "improvement-plan-template.xlsx")
 
 
 @bp.route("/plan/import/<sha256>", methods=["GET"])

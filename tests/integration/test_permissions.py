@@ -57,6 +57,7 @@ MATRIX = {
     "main.my_work": ("GET", "/my-work", ANYONE_SIGNED_IN),
     "plans.overview": ("GET", "/plan", ANYONE_SIGNED_IN),
     "plans.export_plan": ("GET", "/plan/export.xlsx", ANYONE_SIGNED_IN),
+    "plans.import_template": ("GET", "/plan/import/template.xlsx", MANAGERS),
     "plans.area": ("GET", "/areas/{area}", ANYONE_SIGNED_IN),
     "plans.action": ("GET", "/actions/{action}", ANYONE_SIGNED_IN),
     "plans.milestone": ("GET", "/milestones/{milestone}", ANYONE_SIGNED_IN),

@@ -44,7 +44,7 @@ def test_upload_preview_confirm_into_an_empty_service(app, client, db, manager):
     response = upload(client)
     assert response.status_code == 302 and response.location == f"/plan/import/{FIXTURE_SHA}"
     kept = Path(app.config["IMPORT_FOLDER"])
-    assert (kept / f"{FIXTURE_SHA}.docx").read_bytes() == FIXTURE_BYTES
+    assert (kept / f"{FIXTURE_SHA}.upload").read_bytes() == FIXTURE_BYTES
     assert total(db, Plan) == 0  # checked and kept, nothing imported
 
     page = client.get(response.location)
@@ -163,3 +163,23 @@ def test_the_overview_offers_the_import_to_programme_managers_only(client, plan_
     assert "Import a plan from Word" in text(client.get("/plan"))
     login(plan_tree["owner"])
     assert "Import a plan from Word" not in text(client.get("/plan"))
+
+
+def test_a_spreadsheet_updates_the_plan_or_needs_a_title_for_a_new_one(app, client, db, manager):
+    template = client.get("/plan/import/template.xlsx")
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    refused = client.post("/plan/import", data={"file": (io.BytesIO(template.data), "plan.xlsx"), "title": ""},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 200 and "there is no plan in the service yet" in text(refused)
+    assert 'id="title-error"' in refused.get_data(as_text=True)  # next to the title, not the file
+    titled = client.post("/plan/import", data={"file": (io.BytesIO(template.data), "plan.xlsx"),
+                                               "title": "Quality plan"}, content_type="multipart/form-data")
+    preview = client.get(titled.location)
+    assert "Quality plan" in text(preview) and "Confirm and import" in text(preview)
+    client.post(titled.location, data={})
+    assert db.session.scalar(select(Plan.title)) == "Quality plan"
+    exported = client.get("/plan/export.xlsx").data  # the plan's own download, back again: nothing to do
+    again = client.post("/plan/import", data={"file": (io.BytesIO(exported), "download.xlsx")},
+                        content_type="multipart/form-data")
+    page = text(client.get(again.location))
+    assert "Confirm and import" not in page

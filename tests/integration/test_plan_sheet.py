@@ -235,8 +235,8 @@ def test_the_commands_write_the_template_and_import_a_spreadsheet(app, db, tmp_p
     written = runner.invoke(args=["plans", "template", str(path)])
     assert written.exit_code == 0 and load_workbook(path).sheetnames == ["Plan", "How to fill this in"]
     untitled = runner.invoke(args=["plans", "import", str(path)])
-    assert untitled.exit_code == 2 and "give the plan's with --title (there is no plan in the service yet)" in (
-        untitled.output)
+    assert untitled.exit_code == 2 and "give the plan's title (there is no plan in the service yet)" in (
+        untitled.output) and "--title" in untitled.output
     dry = runner.invoke(args=["plans", "import", str(path), "--title", "Quality plan", "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Quality plan: a new plan." in dry.output and "Milestones: 1 new, 0 changed" in dry.output
