@@ -8,7 +8,7 @@ import io
 from datetime import date, datetime
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
 from app.extensions import db as _db
@@ -249,3 +249,20 @@ def test_the_commands_write_the_template_and_import_a_spreadsheet(app, db, tmp_p
     refused = runner.invoke(args=["plans", "import", str(bad)])
     assert refused.exit_code == 1 and "The column “Area summary” is missing" in refused.output
     assert db.session.scalar(select(func.count()).select_from(Milestone)) == 1
+
+
+def test_an_action_number_typed_as_a_number_is_refused_not_guessed(db):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Plan"
+    headings = list(plan_sheet.TEMPLATE_HEADINGS)
+    sheet.append(headings)
+    row = ["x"] * len(headings)
+    for heading, value in (("Area", "1.0"), ("Action", 1.1), ("Latest update on", None), ("Latest update", "")):
+        row[headings.index(heading)] = value
+    sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    upload = uploads.read_upload(buffer.getvalue(), filename="plan.xlsx", allowed={"xlsx"}, max_bytes=10_000_000)
+    with pytest.raises(PlanFormatError, match=r"Row 2: “Action” is a number \(1.1\), which loses a final 0"):
+        plan_sheet.read_sheet(upload, title="Plan")

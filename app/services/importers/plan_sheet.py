@@ -244,6 +244,10 @@ def _read_row(number: int, cells, columns: dict[str, int], rag_marker: int | Non
                           ("deliverable", "no deliverable in “Expected milestone / deliverable”")):
         if not values[name]:
             row.problems.append(problem)
+    for name, heading in (("area", "Area"), ("action", "Action")):
+        if isinstance(cell(columns[name]), float):  # Excel keeps 1.10 as the number 1.1: never guess which it was
+            row.problems.append(f"“{heading}” is a number ({values[name]}), which loses a final 0 (1.10 becomes "
+                                f"1.1): format the column as text, type the number again and save")
     if any(_text(cell(index)) for index in unnamed):
         row.problems.append("a value in a column without a heading: give the column its heading or clear it")
     written = cell(columns["update_on"])
