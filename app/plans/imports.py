@@ -74,29 +74,33 @@ def import_template():
     return download(plan_sheet.template_xlsx(), exports.FORMATS["xlsx"][1], "improvement-plan-template.xlsx")
 
 
-@bp.route("/plan/import/<sha256>", methods=["GET"])
-@programme_manager_required
-def preview_import(sha256: str):
+def _waiting_import(sha256: str):
+    """The upload waiting under this key, its plan, the dry run and the confirm form offering its near matches;
+    or the page saying it is not waiting."""
     kept, gone = _pending_or_gone(sha256)
     if gone:
-        return gone
+        return None, gone
     document = _read(kept)
     result = plan_import.preview(document)
     form = ConfirmImportForm()
     form.same.choices = _near_matches(result)
-    return _render_preview(kept, document, result, form)
+    return (kept, document, result, form), None
+
+
+@bp.route("/plan/import/<sha256>", methods=["GET"])
+@programme_manager_required
+def preview_import(sha256: str):
+    waiting, gone = _waiting_import(sha256)
+    return gone or _render_preview(*waiting)
 
 
 @bp.route("/plan/import/<sha256>", methods=["POST"])
 @programme_manager_required
 def confirm_import(sha256: str):
-    kept, gone = _pending_or_gone(sha256)
+    waiting, gone = _waiting_import(sha256)
     if gone:
         return gone
-    document = _read(kept)
-    form = ConfirmImportForm()
-    result = plan_import.preview(document)
-    form.same.choices = _near_matches(result)
+    kept, document, result, form = waiting
     if not form.validate_on_submit():
         if form.same.errors:  # a ticked name no longer a near match (someone changed the people): show it as it is now
             form.same.errors = [] if not form.same.choices else [NOT_OFFERED]

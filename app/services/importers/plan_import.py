@@ -22,14 +22,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Action, Area, Milestone, Person, PersonKind, Plan, Rating
+from app.models import Action, Area, Milestone, Person, PersonKind, Plan
 from app.services.due_dates import parse_due_text
+from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, progress_updates_in, rating_in
 from app.services.importers.plan_docx import ActionDocument, AreaDocument, MilestoneDocument, PlanDocument
 
 NEAR_MATCH = 0.85  # difflib's ratio above which a new name is probably a known person spelled differently
-DEFAULT_KEY = [(Rating.RED, "Red", ""), (Rating.AMBER, "Amber", "Yellow"), (Rating.GREEN, "Green", ""),
-               (Rating.NOT_RATED, "Not rated", "Not yet started")]
 
 
 @dataclass(frozen=True)

@@ -18,27 +18,22 @@ from app.models import (
     Action,
     Area,
     DeliveryType,
-    DueDateRevision,
     ImprovementArea,
     ImprovementAreaIdentification,
     Milestone,
-    MilestoneStatus,
     Person,
     PersonKind,
     Plan,
     ProgressUpdate,
-    RagKeyEntry,
-    Rating,
     Recommendation,
-    RevisionReason,
 )
 from app.services import rag
 from app.services.due_dates import month_start, parse_due_text
+from app.services.importers import imported
 from app.services.plans import apply_due
 
 PERSON_KINDS = {"person": PersonKind.INDIVIDUAL, "group_or_role": PersonKind.GROUP, "placeholder": PersonKind.PLACEHOLDER}
 DELIVERY_TYPES = {member.value: member for member in DeliveryType}
-NOT_RATED_DEFINITION = "No due date yet, or not started"
 
 
 @dataclass
@@ -72,22 +67,13 @@ class _Loader:
         plan = Plan(import_source=_source_key(source), title=source["title"], organisation=source.get("organisation"),
                     revision=source.get("revised"), lead_author=source.get("lead_author"),
                     progress_label=f"Progress update {source['progress_update']}" if source.get("progress_update") else None)
-        plan.rag_key = self.key = self._rag_key(source.get("rag_definitions", {}))
+        plan.rag_key = self.key = imported.rag_key(source.get("rag_definitions", {}))
         db.session.add(plan)
         for person in source.get("people_index", []):
             self._person(person["name"], person["kind"])
         for position, area_source in enumerate(source["areas"]):
             self._area(plan, area_source, position)
         return plan
-
-    def _rag_key(self, definitions: dict) -> list[RagKeyEntry]:
-        words = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green"}
-        key = [RagKeyEntry(rating=rating, label=word, definition=definitions.get(rating.value, ""),
-                           synonyms="Yellow" if rating == Rating.AMBER else "", position=index)
-               for index, (rating, word) in enumerate(words.items())]
-        key.append(RagKeyEntry(rating=Rating.NOT_RATED, label="Not rated", definition=NOT_RATED_DEFINITION,
-                               synonyms="Not yet started", position=len(key)))
-        return key
 
     def _person(self, name: str, kind: str) -> Person:
         if name not in self.people:
@@ -128,17 +114,14 @@ class _Loader:
                               deliverable=source["deliverable"] or "(No deliverable text in the source plan)",
                               responsible=responsible[0] if responsible else None,
                               leads=_unique(leads + responsible[1:]))
-        milestone.status = _status(source, due.completed_on)
+        milestone.status = imported.status(source.get("progress_raw") or "", due.completed_on)
         milestone.completed_on = due.completed_on
         db.session.add(milestone)
         apply_due(milestone, due, actor=None, now=self.now)
         self._rag_cell(milestone, source.get("rag_raw") or "")
         self._progress(milestone, source)
-        if due.revised:
-            db.session.add(DueDateRevision(
-                milestone=milestone, old_kind=None, old_on=None, old_raw="", new_kind=due.kind, new_on=due.on,
-                new_raw=due.raw, reason=RevisionReason.OTHER, proposed_at=self.now,
-                reason_text=f"The imported plan says “{due.raw}”; the earlier date was not recorded in it."))
+        if revision := imported.revised_revision(milestone, due, self.now):
+            db.session.add(revision)
 
     def _rag_cell(self, milestone: Milestone, text: str) -> None:
         rating = rag.rating_from_word(text, self.key)
@@ -160,12 +143,6 @@ class _Loader:
 def _source_key(source: dict) -> str:
     """What identifies a loaded plan, whatever programme managers later rename it to."""
     return source.get("source") or f"{source['title']} ({source.get('revised')})"
-
-
-def _status(source: dict, completed_on: date | None) -> MilestoneStatus:
-    if completed_on:
-        return MilestoneStatus.COMPLETE
-    return MilestoneStatus.IN_PROGRESS if (source.get("progress_raw") or "").strip() else MilestoneStatus.NOT_STARTED
 
 
 def _unique(people: list[Person]) -> list[Person]:

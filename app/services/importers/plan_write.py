@@ -27,11 +27,9 @@ from app.models import (
     ImprovementArea,
     ImprovementAreaIdentification,
     Milestone,
-    MilestoneStatus,
     Person,
     Plan,
     ProgressUpdate,
-    RagKeyEntry,
     Rating,
     Recommendation,
     RevisionDecision,
@@ -39,13 +37,14 @@ from app.models import (
 )
 from app.services import history
 from app.services.due_dates import DueDate, month_start, parse_due_text
+from app.services.importers import imported
+from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in
 from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
-from app.services.importers.plan_import import DEFAULT_KEY, ImportPreview, MilestonePlan, preview
+from app.services.importers.plan_import import ImportPreview, MilestonePlan, preview
 from app.services.plans import apply_due, due_phases, due_values, note_latest_update
 
 PROJECT_CODE = re.compile(r"\b([A-Z]{2,6})\s?(\d{2})\b")
-KEY_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
 
 
 def import_plan(document: PlanDocument, *, same_people: set[str], actor: Person | None, now: datetime,
@@ -94,9 +93,7 @@ class _Writer:
         plan = Plan(import_source=f"Word plan: {document.title}", title=document.title, revision=document.revision,
                     lead_author=document.lead_author or None,
                     progress_label=f"Progress update {document.progress_update}" if document.progress_update else None)
-        plan.rag_key = [RagKeyEntry(rating=rating, label=label, synonyms=synonyms, position=index,
-                                    definition=document.rag_definitions.get(rating.value, KEY_WORDS[rating]))
-                        for index, (rating, label, synonyms) in enumerate(DEFAULT_KEY)]
+        plan.rag_key = imported.rag_key(document.rag_definitions)
         db.session.add(plan)
         return plan
 
@@ -159,18 +156,16 @@ class _Writer:
         milestone = Milestone(action=action, position=position, sub_action=source.sub_action_raw,
                               deliverable=source.deliverable_raw.strip() or "(No deliverable text in the imported plan)",
                               responsible=responsible, leads=leads, completed_on=due.completed_on,
-                              status=_status(source, due.completed_on), **due_values(due), phases=due_phases(due),
+                              status=imported.status(source.progress_raw, due.completed_on), **due_values(due),
+                              phases=due_phases(due),
                               **self._rating_values(rating, source))
         db.session.add(milestone)
         for update in row.new_updates:
             db.session.add(self._update(milestone, update))
         milestone.latest_update_on = max((update.written_on for update in row.new_updates), default=None)
         self.created.append((milestone, due))
-        if due.revised:
-            db.session.add(DueDateRevision(
-                milestone=milestone, old_kind=None, old_on=None, old_raw="", new_kind=due.kind, new_on=due.on,
-                new_raw=due.raw, reason=RevisionReason.OTHER, proposed_at=self.now,
-                reason_text=f"The imported plan says “{due.raw}”; the earlier date was not recorded in it."))
+        if revision := imported.revised_revision(milestone, due, self.now):
+            db.session.add(revision)
 
     def _change_milestone(self, milestone: Milestone, row: MilestonePlan) -> None:
         source = row.source
@@ -253,12 +248,6 @@ class _Writer:
 
 def _name(person: Person | None) -> str:
     return person.name if person else ""
-
-
-def _status(source: MilestoneDocument, completed_on) -> MilestoneStatus:
-    if completed_on:
-        return MilestoneStatus.COMPLETE
-    return MilestoneStatus.IN_PROGRESS if source.progress_raw.strip() else MilestoneStatus.NOT_STARTED
 
 
 def _delivery(how: str) -> tuple[DeliveryType, str | None]:
