@@ -68,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     from .meetings import bp as meetings_bp
     from .notifications import bp as notifications_bp
     from .plans import bp as plans_bp
+    from .reports import bp as reports_bp
 
     app.register_blueprint(assets_bp)
     app.register_blueprint(auth_bp)
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(audits_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
 
 

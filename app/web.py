@@ -55,14 +55,14 @@ def navigation() -> list[dict]:
     if not has_request_context() or not current_user.is_authenticated:  # e-mails are rendered outside requests
         return []
     items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits"),
-             ("meetings.index", "Meetings")]
+             ("meetings.index", "Meetings"), ("reports.index", "Reports")]
     if current_user.has_role(Role.ADMIN):
         items.append(("admin.people", "People"))
         items.append(("admin.teams", "Teams"))
         items.append(("admin.reminders", "Reminders"))
     endpoint = request.endpoint or ""
     section = endpoint.split(".")[0]
-    sections = {"audits", "meetings"}  # a link that stays current on every page of its section
+    sections = {"audits", "meetings", "reports"}  # a link that stays current on every page of its section
     links = [{"href": url_for(name), "text": text,
               "active": endpoint == name or (section in sections and section == name.split(".")[0])}
              for name, text in items]

@@ -1,4 +1,4 @@
-"""The audit form: open (access checked and logged), save a draft, resume, submit."""
+"""The audit form: open (access checked and logged), save a draft, resume, submit; a completed audit as Word."""
 
 import json
 
@@ -21,7 +21,10 @@ from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, P
 from app.services import audit_work
 from app.services.audit_work import open_learning_points
 from app.services.errors import DomainError, NotAllowedError
-from app.web import get_or_404, now, show_error
+from app.services.reports import audit_record
+from app.web import download, get_or_404, now, show_error
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 STATE_TAGS = {
     AuditState.ALLOCATED: "govuk-tag--grey",
@@ -75,7 +78,29 @@ def audit(audit_id: int):
     answers = {answer.standard_id: answer.answer for answer in audit.answers}
     grades = {entry.element_id: entry for entry in audit.element_grades}
     return render_template("audits/audit_view.html", **page_context(audit), answers=answers, grades=grades,
-                           title=f"Audit of case {audit.case.reference}")
+                           may_download=completed(audit), title=f"Audit of case {audit.case.reference}")
+
+
+def completed(audit: Audit) -> bool:
+    """Submitted or later: only then is there an audit to share."""
+    return AuditState(audit.state) not in audit_work.EDITABLE
+
+
+@bp.route("/<int:audit_id>/audit.docx")
+def download_audit(audit_id: int):
+    """The completed audit as a Word document, for those who may read it; every download is logged as an export.
+    An audit still being written (or returned to its auditor) has no document yet: back to the audit, saying so."""
+    audit = get_or_404(Audit, audit_id)
+    if not audit_work.may_view(current_user, audit):
+        abort(403)
+    if not completed(audit):
+        flash("This audit can be downloaded as a Word document once it is submitted", "info")
+        return redirect(url_for("audits.audit", audit_id=audit.id))
+    at = now()
+    content = audit_record.write_audit(audit, generated_at=at,
+                                       include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
+    audit_work.open_audit(audit, current_user, kind="export", now=at)
+    return download(content, DOCX, audit_record.filename(audit))
 
 
 # --- Doing an audit -----------------------------------------------------------------------------

@@ -61,6 +61,7 @@ from app.models.plans import (
     RevisionDecision,
     RevisionReason,
 )
+from app.models.reports import Report, ReportKind, ReportState
 
 __all__ = [
     "ALWAYS_EMAILED",
@@ -120,6 +121,9 @@ __all__ = [
     "Recommendation",
     "RevisionDecision",
     "RevisionReason",
+    "Report",
+    "ReportKind",
+    "ReportState",
     "Role",
     "Team",
 ]

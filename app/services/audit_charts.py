@@ -56,3 +56,25 @@ def _png(figure: Figure) -> bytes:
 
 def _short(label: str, limit: int = 40) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def monthly_grades_png(by_month: list) -> bytes:
+    """Each month's overall grades as a 100% column, labelled with its percentages; a month without graded audits
+    is left empty and says so. by_month: (month, {Grade: Share}) pairs, oldest first."""
+    figure = Figure(figsize=(9, 3.8), dpi=100, layout="constrained")
+    axes = figure.subplots()
+    positions = range(len(by_month))
+    bottom = [0.0] * len(by_month)
+    for grade, (colour, hatch) in GRADE_STYLE.items():
+        heights = [shares[grade].percent or 0 for _, shares in by_month]
+        bars = axes.bar(positions, heights, bottom=bottom, color=colour, hatch=hatch, edgecolor="white", label=grade.label)
+        axes.bar_label(bars, labels=[f"{h}%" if h >= 8 else "" for h in heights], label_type="center", fontsize=8)
+        bottom = [a + b for a, b in zip(bottom, heights, strict=True)]
+    for position, (_, shares) in enumerate(by_month):
+        if not any(share.total for share in shares.values()):
+            axes.text(position, 50, "No graded\naudits", ha="center", va="center", fontsize=8)
+    axes.set_xticks(positions, [month.strftime("%b %Y") for month, _ in by_month], fontsize=8)
+    axes.set_ylim(0, 100)
+    axes.set_ylabel("Share of audits (%)")
+    axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
+    return _png(figure)

@@ -39,12 +39,10 @@ from app.models import (
     Person,
     Plan,
     PoolCase,
-    ProgressUpdate,
     Team,
 )
-from app.models.plans import milestone_leads
 from app.services.due_dates import describe
-from app.services.plan_queries import Window, milestone_rows
+from app.services.plan_queries import Window, latest_updates, lead_names, milestone_rows
 from app.services.rag import RATING_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,7 +73,7 @@ def plan_table(plan: Plan, window: Window) -> Table:
     details = {m.id: m for m in db.session.scalars(select(Milestone).where(Milestone.id.in_(ids)))}
     actions = {a.id: a for a in db.session.scalars(select(Action).where(Action.id.in_({r.action_id for r in rows})))}
     areas = {a.id: a for a in db.session.scalars(select(Area).where(Area.plan_id == plan.id))}
-    leads, updates = _leads(ids), _latest_updates(ids)
+    leads, updates = lead_names(ids), latest_updates(ids)
     table_rows = []
     for row in rows:
         milestone, action = details[row.id], actions[row.action_id]
@@ -91,24 +89,6 @@ def plan_table(plan: Plan, window: Window) -> Table:
             update.written_on if update else None, update.body if update else "", area.summary or "",
         ])
     return Table("Plan", PLAN_HEADINGS, table_rows)
-
-
-def _leads(milestone_ids: list[int]) -> dict[int, list[str]]:
-    leads: dict[int, list[str]] = defaultdict(list)
-    for milestone_id, name in db.session.execute(
-            select(milestone_leads.c.milestone_id, Person.name).join(Person, Person.id == milestone_leads.c.person_id)
-            .where(milestone_leads.c.milestone_id.in_(milestone_ids)).order_by(Person.name)):
-        leads[milestone_id].append(name)
-    return leads
-
-
-def _latest_updates(milestone_ids: list[int]) -> dict[int, ProgressUpdate]:
-    newest = (select(ProgressUpdate.milestone_id, func.max(ProgressUpdate.id).label("id"))
-              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
-                                    Milestone.latest_update_on == ProgressUpdate.written_on))
-              .where(ProgressUpdate.milestone_id.in_(milestone_ids)).group_by(ProgressUpdate.milestone_id).subquery())
-    return {update.milestone_id: update for update in db.session.scalars(
-        select(ProgressUpdate).join(newest, ProgressUpdate.id == newest.c.id))}
 
 
 def _yes_no(value: bool) -> str:

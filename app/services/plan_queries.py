@@ -392,3 +392,23 @@ def changes_to(entities: dict[str, list[int]], limit: int = 200) -> list[ChangeR
     return list(db.session.scalars(
         select(ChangeRecord).where(or_(*wanted)).options(selectinload(ChangeRecord.changed_by))
         .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)))
+
+
+def lead_names(milestone_ids: list[int]) -> dict[int, list[str]]:
+    """Each milestone's leads' names, alphabetically. One query."""
+    leads: dict[int, list[str]] = defaultdict(list)
+    for milestone_id, name in db.session.execute(
+            select(milestone_leads.c.milestone_id, Person.name).join(Person, Person.id == milestone_leads.c.person_id)
+            .where(milestone_leads.c.milestone_id.in_(milestone_ids)).order_by(Person.name)):
+        leads[milestone_id].append(name)
+    return leads
+
+
+def latest_updates(milestone_ids: list[int]) -> dict[int, ProgressUpdate]:
+    """Each milestone's newest progress update (the latest written, the last added that day). One query."""
+    newest = (select(ProgressUpdate.milestone_id, func.max(ProgressUpdate.id).label("id"))
+              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
+                                    Milestone.latest_update_on == ProgressUpdate.written_on))
+              .where(ProgressUpdate.milestone_id.in_(milestone_ids)).group_by(ProgressUpdate.milestone_id).subquery())
+    return {update.milestone_id: update for update in db.session.scalars(
+        select(ProgressUpdate).join(newest, ProgressUpdate.id == newest.c.id))}

@@ -19,6 +19,9 @@ from app.models import (
     Notification,
     PoolCase,
     Recommendation,
+    Report,
+    ReportKind,
+    ReportState,
     RevisionReason,
     Role,
     RoundKind,
@@ -97,6 +100,9 @@ MATRIX = {
                                                                                for k, v in QA_LEADS.items()}),
     # the allocated auditor is the person with the auditor role; the case's team manager is the owner
     "audits.audit": ("GET", "/audits/{audit}", {**AUDIT_READERS, Role.AUDITOR: 302}),
+    # the audit is still allocated: those who may read it are sent back to it (no Word document before submission)
+    "audits.download_audit": ("GET", "/audits/{audit}/audit.docx", {k: 302 if v == 200 else v
+                                                                    for k, v in AUDIT_READERS.items()}),
     "audits.edit": ("GET", "/audits/{audit}/edit", {role: 200 if role == Role.AUDITOR else 403 for role in WHO if role}),
     "audits.moderate": ("GET", "/audits/moderations/{moderation}", AUDIT_READERS),
     "audits.acknowledge_alert": ("POST", "/audits/alerts/{alert}/acknowledge",
@@ -114,6 +120,12 @@ MATRIX = {
     "meetings.index": ("GET", "/meetings", ANYONE_SIGNED_IN),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", MANAGERS),
     "meetings.delete": ("GET", "/meetings/{meeting}/delete", MANAGERS),  # asks first; the POST deletes
+    "reports.index": ("GET", "/reports", ANYONE_SIGNED_IN),
+    "reports.meeting": ("GET", "/reports/meetings/{meeting}", MANAGERS),
+    "reports.audits": ("GET", "/reports/audits", QA_LEADS),
+    # a draft is shown only to those who manage plan reports; a released one to everyone signed in
+    "reports.show": ("GET", "/reports/{draft_report}", MANAGERS),
+    "reports.document": ("GET", "/reports/{released_report}/document.docx", ANYONE_SIGNED_IN),
     "notifications.index": ("GET", "/notifications", ANYONE_SIGNED_IN),
     "notifications.mark_all_read": ("POST", "/notifications/read", {role: 302 for role in WHO if role}),
     # the notice is the owner's: anyone else is told it is not found
@@ -158,7 +170,22 @@ def world(app, db, plan_tree, make_person, tmp_path):
            "owner_id": plan_tree["owner"].id, "afi": afi.id, **audit_world(db, people),
            "notice": notice_for(db, people[OWNER], milestone).id, "pending_import": pending_import}
     ids["meeting"] = a_meeting(db).id
+    ids.update(report_world(db, plan_tree["plan"], ids["meeting"], people[Role.PROGRAMME_MANAGER]))
     return people, ids
+
+
+def report_world(db, plan, meeting_id: int, manager) -> dict:
+    """A draft and a released plan report for the meeting (their contents do not matter here)."""
+    def report(state: ReportState) -> Report:
+        return Report(kind=ReportKind.PLAN_PROGRESS, title="Plan report", plan_id=plan.id, meeting_id=meeting_id,
+                      as_at=NOW.date(), details={}, data={}, document=b"docx", document_sha256="0" * 64, problems=[],
+                      generated_at=NOW, state=state, released_at=NOW if state == ReportState.RELEASED else None,
+                      released_by_id=manager.id if state == ReportState.RELEASED else None)
+
+    draft, released = report(ReportState.DRAFT), report(ReportState.RELEASED)
+    db.session.add_all([draft, released])
+    db.session.commit()
+    return {"draft_report": draft.id, "released_report": released.id}
 
 
 def a_meeting(db) -> Meeting:

@@ -1,0 +1,54 @@
+"""Report forms: what a programme manager fills in once per plan report, generating a monthly audit report, and
+releasing a report."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from app.services.reports.plan_report import ALL_FIELDS, DOES_NOT_APPLY, Field
+
+
+def _field(field: Field):
+    hint = field.hint or ("Needed before the report can be released." if field.required
+                          else f"Leave it blank to say “{DOES_NOT_APPLY}”")
+    if field.long:
+        return TextAreaField(field.label, widget=GovTextArea(), description=hint,
+                             validators=[Optional(), Length(max=20_000)])
+    return StringField(field.label, widget=GovTextInput(), description=hint, validators=[Optional(), Length(max=300)])
+
+
+class PlanReportForm(FlaskForm):
+    """The front block and sections 1–12. Everything is optional here: what is missing shows in the report as a
+    placeholder that the checks report, so a draft can be generated at any time."""
+
+    plan_id = SelectField("Plan", widget=GovSelect(), coerce=int, validators=[InputRequired("Select the plan")])
+    submit = SubmitField("Generate the report", widget=GovSubmitInput())
+
+    @property
+    def details(self) -> dict:
+        return {field.key: (getattr(self, field.key).data or "").strip() for field in ALL_FIELDS}
+
+
+for _each in ALL_FIELDS:
+    setattr(PlanReportForm, _each.key, _field(_each))
+
+
+class AuditReportForm(FlaskForm):
+    month = SelectField("Month of the audit round", widget=GovSelect(),
+                        validators=[InputRequired("Select the month")])
+    submit = SubmitField("Generate the report", widget=GovSubmitInput())
+
+
+class ReleaseForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    checked_warnings = BooleanField("I have looked at each warning and the report can be released as it is",
+                                    widget=GovCheckboxInput())
+    submit = SubmitField("Release this report", widget=GovSubmitInput())

@@ -1,0 +1,357 @@
+"""A single completed case-file audit as a Word document, laid out as the audit tool is (sections 1 to 8, the nine
+practice elements as 5.1 … 5.9), for the auditor to share with the case's team manager and service manager.
+
+Every page is marked OFFICIAL-SENSITIVE: the document holds special-category personal data about a child. The
+child's name and date of birth appear only when the audit holds them and the service collects them. Where the
+audit was moderated, the moderator's grades stand beside the auditor's (which are never changed) and the
+document says which one stands.
+"""
+
+import json
+from datetime import datetime
+
+from docx.document import Document as WordDocument
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Answer, Audit, AuditElement, AuditTool, Grade, Moderation, PartyKind, SmartRecommendation
+from app.models.audits import AuditElementGrade, ModerationGrade
+from app.services.audit_work import overall_grade_warning
+from app.services.due_dates import format_date
+from app.services.reports.document import bullets, heading, new_document, paragraphs, table, to_bytes
+
+MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child. Do not forward."
+ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.NOT_APPLICABLE: "Not applicable"}
+NOT_ANSWERED, NOT_GRADED, NOT_RECORDED = "Not answered", "Not graded", "Not recorded"
+DETAIL_HEADINGS = ["Detail", "Recorded"]
+DETAIL_WIDTHS = [6.0, 11.0]
+STANDARD_WIDTHS = [13.5, 3.5]
+PARTY_COLUMNS = ["Relationship", "Name", "Age", "Gender", "Ethnicity", "Language"]
+REASON_COLUMNS = ["summary", "good_practice", "learning", "immediate_actions", "worker_reflections"]
+REASON_LABELS = ["Summary", "Good practice", "Learning", "Immediate actions to safeguard the child",
+                 "Key worker's reflections"]
+SHARING_COLUMNS = ["sent_to_team_manager_on", "sent_to_service_manager_on", "sent_to_cp_coordinator_on"]
+SHARING_LABELS = ["Date audit sent to Team Manager", "Date sent to Service Manager",
+                  "Date audit sent to Child Protection Co-ordinator/Independent Reviewing Officer (where allocated)"]
+STANDS = "this grade stands"
+
+
+def load_audit(audit_id: int) -> Audit | None:
+    """The audit with everything the document shows, in a fixed number of queries (none per row)."""
+    return db.session.scalar(select(Audit).where(Audit.id == audit_id).options(
+        selectinload(Audit.round), selectinload(Audit.case), selectinload(Audit.auditor), selectinload(Audit.record),
+        selectinload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
+        selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
+        selectinload(Audit.recommendations).selectinload(SmartRecommendation.owner),
+        selectinload(Audit.learning_points), selectinload(Audit.shared_with),
+        selectinload(Audit.moderation).selectinload(Moderation.grades),
+        selectinload(Audit.moderation).selectinload(Moderation.moderator)))
+
+
+def document_title(audit: Audit) -> str:
+    return f"Case-file audit: {audit.case.reference}, {audit.round.title}"
+
+
+def filename(audit: Audit) -> str:
+    """The case reference and the round's month; never the child's name."""
+    reference = "".join(ch if ch.isalnum() else "-" for ch in audit.case.reference).strip("-")
+    return f"case-file-audit-{reference}-{audit.round.month:%Y-%m}.docx"
+
+
+def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool = True) -> bytes:
+    """The audit as a .docx. include_identity False leaves out the child's name and date of birth even where the
+    audit holds them (the service no longer collects them)."""
+    audit = load_audit(audit.id)
+    tool = json.loads(audit.tool.definition)
+    moderation = finished_moderation(audit)
+    document = new_document(document_title(audit), generated_at=generated_at)
+    mark_every_page(document, generated_at)
+    heading(document, document_title(audit), 0)
+    _front(document, audit, moderation)
+    _audit_details(document, audit, tool)
+    _service_details(document, audit, tool)
+    _child(document, audit, tool, include_identity=include_identity)
+    _case_overview(document, audit, tool)
+    _elements(document, audit, tool, moderation)
+    _overall(document, audit, tool, moderation)
+    _recommendations(document, audit, tool)
+    _sharing(document, audit, tool)
+    if moderation:
+        _moderation(document, audit, moderation)
+    return to_bytes(document)
+
+
+def finished_moderation(audit: Audit) -> Moderation | None:
+    """The moderation once recorded: until then the auditor's grades stand."""
+    moderation = audit.moderation
+    return moderation if moderation and moderation.completed_at else None
+
+
+# --- Pieces ---------------------------------------------------------------------------------------
+
+
+def mark_every_page(document: WordDocument, generated_at: datetime) -> None:
+    """The protective marking at the top of every page, and again with the date made at the foot."""
+    for section in document.sections:
+        _only_line(section.header, MARKING)
+        _only_line(section.footer, f"OFFICIAL-SENSITIVE. Made by the Improvement Tracker on "
+                                   f"{generated_at:%d/%m/%Y %H:%M}.")
+
+
+def _only_line(part, text: str) -> None:
+    part.is_linked_to_previous = False
+    paragraph = part.paragraphs[0]
+    paragraph.text = ""
+    paragraph.add_run(text).bold = True
+
+
+def _field(document: WordDocument, label: str, value: str) -> None:
+    """One short value after its label in bold: "Grade: Good"."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(f"{label}: ").bold = True
+    paragraph.add_run(value or NOT_RECORDED)
+
+
+def _text(document: WordDocument, text: str) -> None:
+    """Free text as written, one paragraph per line, or "Not recorded"."""
+    if text and text.strip():
+        paragraphs(document, text)
+    else:
+        document.add_paragraph(NOT_RECORDED)
+
+
+def _details(document: WordDocument, rows: list[list[str]]) -> None:
+    table(document, DETAIL_HEADINGS, [[label, value or NOT_RECORDED] for label, value in rows], DETAIL_WIDTHS)
+
+
+def _label(document: WordDocument, text: str) -> None:
+    document.add_paragraph().add_run(text).bold = True
+
+
+def _section(tool: dict, number: str) -> dict:
+    return next((section for section in tool.get("sections", []) if section.get("number") == number), {})
+
+
+def _section_title(tool: dict, number: str, default: str) -> str:
+    return f"{number}. {_section(tool, number).get('title') or default}"
+
+
+def _field_labels(section: dict, defaults: list[str]) -> list[str]:
+    """The tool's own labels for a section's fields (the defaults where a tool version lacks them)."""
+    labels = [field["label"] for field in section.get("fields", [])]
+    return labels if len(labels) >= len(defaults) else defaults
+
+
+def _grade(grade) -> str:
+    return Grade(grade).label if grade else NOT_GRADED
+
+
+def _answer(answer) -> str:
+    return ANSWER_WORDS[Answer(answer)] if answer else NOT_ANSWERED
+
+
+def _yes_no(value: bool | None) -> str:
+    return NOT_RECORDED if value is None else "Yes" if value else "No"
+
+
+def _moderated(grade: Grade, original: Grade | None, reason: str) -> str:
+    """The moderator's grade, said in words to be agreed or changed (and why), and that it stands."""
+    if grade == original:
+        return f"{_grade(grade)} (agreed by the moderator; {STANDS})"
+    return f"{_grade(grade)} (changed by the moderator; {STANDS}). Reason: {reason or NOT_RECORDED}"
+
+
+# --- The document, section by section -------------------------------------------------------------
+
+
+def _front(document: WordDocument, audit: Audit, moderation: Moderation | None) -> None:
+    _field(document, "Case reference (ID number)", audit.case.reference)
+    _field(document, "Audit tool", f"{audit.tool.title}, version {audit.tool.version}")
+    submitted = f", submitted {audit.submitted_at:%d/%m/%Y}" if audit.submitted_at else ""
+    _field(document, "State", f"{audit.state.label}{submitted}")
+    _field(document, "Moderation", _moderation_summary(audit, moderation))
+
+
+def _moderation_summary(audit: Audit, moderation: Moderation | None) -> str:
+    if moderation:
+        return (f"moderated by {moderation.moderator.name} on {moderation.completed_at:%d/%m/%Y}. The moderator's "
+                "grades stand; the auditor's are kept beside them (see Moderation at the end).")
+    if audit.moderation:
+        return "chosen for moderation, not yet recorded. Until it is, the auditor's grades stand."
+    return "not moderated. The auditor's grades stand."
+
+
+def _audit_details(document: WordDocument, audit: Audit, tool: dict) -> None:
+    heading(document, _section_title(tool, "1", "Audit details"), 1)
+    auditor, completed = _field_labels(_section(tool, "1"), ["Auditor Name", "Date audit completed"])[:2]
+    audit_round = audit.round
+    round_text = f"{audit_round.title} ({audit_round.month:%B %Y})"
+    if audit_round.theme:
+        round_text += f": themed audit of {audit_round.theme}"
+    _details(document, [[auditor, audit.auditor.name], [completed, format_date(audit.completed_on)],
+                        ["Round", round_text]])
+
+
+def _service_details(document: WordDocument, audit: Audit, tool: dict) -> None:
+    heading(document, _section_title(tool, "2", "Service details"), 1)
+    labels = _field_labels(_section(tool, "2"), ["Allocated Worker", "Team Manager", "Service/Team",
+                                       "CP Chair/IRO (where applicable)"])
+    record = audit.record
+    values = [record.allocated_worker, record.team_manager, record.service_team, record.cp_chair_iro] if record \
+        else [""] * 4
+    _details(document, [[label, value] for label, value in zip(labels, values, strict=False)])
+
+
+def _child(document: WordDocument, audit: Audit, tool: dict, *, include_identity: bool) -> None:
+    """Only what the audit holds: a detail not recorded is left out, not shown empty."""
+    heading(document, _section_title(tool, "3", "Child or young person's information"), 1)
+    child = _section(tool, "3")
+    _details(document, _child_rows(audit, child, include_identity=include_identity))
+    for kind, key, default in [(PartyKind.HOUSEHOLD, "other_household_members", "Other Household Members"),
+                               (PartyKind.SIGNIFICANT, "non_household_significant_people",
+                                "Non-Household Significant Family Members & People")]:
+        parties = [party for party in audit.parties if party.kind == kind]
+        if parties:
+            part = child.get(key, {})
+            heading(document, part.get("heading") or default, 2)
+            table(document, part.get("columns") or PARTY_COLUMNS,
+                  [[p.relationship_to_child, p.name, "" if p.age is None else str(p.age), p.gender, p.ethnicity,
+                    p.language] for p in parties])
+
+
+def _child_rows(audit: Audit, child: dict, *, include_identity: bool) -> list[list[str]]:
+    labels = _field_labels(child, ["ID Number", "Child / Young Persons' Full Name", "Gender", "Age", "DOB",
+                                   "Ethnicity", "Primary Language"])
+    record = audit.record
+    rows = [[labels[0], audit.case.reference]]
+    if record is None:
+        return rows
+    identity = include_identity and record.child_name
+    born = include_identity and record.child_date_of_birth
+    disability = child.get("disability", {})
+    columns = disability.get("columns") or ["Date identified", "Nature of Disability", "Impact/severity"]
+    candidates = [
+        [labels[1], record.child_name if identity else ""],
+        [labels[2], record.gender],
+        [labels[3], "" if record.age is None else str(record.age)],
+        [labels[4], format_date(record.child_date_of_birth) if born else ""],
+        [labels[5], record.ethnicity],
+        [labels[6], record.primary_language],
+        ["Plan type", ", ".join(part for part in record.plan_types.split("|") if part)],
+        [disability.get("question") or "Disability",
+         "" if record.has_disability is None else _yes_no(record.has_disability)],
+        [columns[0], format_date(record.disability_identified_on)],
+        [columns[1], record.disability_nature],
+        [columns[2], record.disability_impact],
+    ]
+    return rows + [[label, value] for label, value in candidates if value and value.strip()]
+
+
+def _case_overview(document: WordDocument, audit: Audit, tool: dict) -> None:
+    heading(document, _section_title(tool, "4", "Case overview"), 1)
+    _text(document, audit.record.case_overview if audit.record else "")
+
+
+def _elements(document: WordDocument, audit: Audit, tool: dict, moderation: Moderation | None) -> None:
+    heading(document, _section_title(tool, "5", "Audit"), 1)
+    answers = {answer.standard_id: answer.answer for answer in audit.answers}
+    entries = {entry.element_id: entry for entry in audit.element_grades}
+    decisions = {grade.element_id: grade for grade in moderation.grades} if moderation else {}
+    for element in audit.tool.elements:
+        _element(document, element, answers, entries.get(element.id), decisions.get(element.id), moderation)
+
+
+def _element(document: WordDocument, element: AuditElement, answers: dict, entry: AuditElementGrade | None,
+             decision: ModerationGrade | None, moderation: Moderation | None) -> None:
+    heading(document, f"{element.number} {element.title}", 2)
+    table(document, ["Key standards", "Answer"],
+          [[standard.text, _answer(answers.get(standard.id))] for standard in element.standards], STANDARD_WIDTHS)
+    grade = entry.grade if entry else None
+    if moderation is None:
+        _field(document, "Grade", _grade(grade))
+    else:
+        _field(document, "Auditor's grade", _grade(grade))
+        _field(document, "Grade after moderation",
+               _moderated(decision.grade, grade, decision.reason) if decision else f"{_grade(grade)} (not moderated)")
+    _label(document, "Comment")
+    _text(document, entry.comment if entry else "")
+
+
+def _overall(document: WordDocument, audit: Audit, tool: dict, moderation: Moderation | None) -> None:
+    heading(document, _section_title(tool, "6", "Overall Judgement"), 1)
+    record = audit.record
+    overall = record.overall_grade if record else None
+    if moderation is None:
+        _field(document, "Overall grade", _grade(overall))
+    else:
+        _field(document, "Auditor's overall grade", _grade(overall))
+        _field(document, "Overall grade after moderation",
+               _moderated(moderation.overall_grade, overall, moderation.overall_reason))
+    warning = overall_grade_warning([entry.grade for entry in audit.element_grades], overall)
+    if warning:
+        document.add_paragraph(f"Note: {warning}. The overall grade is the auditor's judgement.")
+    labels = (tool.get("overall") or {}).get("reasons_fields") or REASON_LABELS
+    for label, column in zip(labels, REASON_COLUMNS, strict=False):
+        heading(document, label.rstrip(". "), 2)
+        _text(document, getattr(record, column) if record else "")
+    _field(document, "Completed alongside the social worker", _yes_no(record.completed_with_worker if record else None))
+
+
+def _recommendations(document: WordDocument, audit: Audit, tool: dict) -> None:
+    heading(document, _section_title(tool, "7", "SMART Recommendations"), 1)
+    columns = tool.get("smart_recommendations_columns") or ["What", "How", "Who", "When"]
+    if audit.recommendations:
+        table(document, columns, [[item.what, item.how, _who(item), format_date(item.due_on)]
+                                  for item in audit.recommendations])
+    else:
+        document.add_paragraph("None recorded.")
+    learning = tool.get("organisational_learning") or {}
+    heading(document, learning.get("label") or "Organisational learning points", 2)
+    if audit.learning_points:
+        table(document, learning.get("columns") or ["What", "How", "Who", "When"],
+              [[point.text + (" (now an improvement plan action)" if point.action_id else ""), point.how, point.who,
+                format_date(point.due_on)] for point in audit.learning_points])
+    else:
+        document.add_paragraph("None recorded.")
+
+
+def _who(item: SmartRecommendation) -> str:
+    owner = f"Owner: {item.owner.name}" if item.owner else ""
+    return "\n".join(part for part in (item.who, owner) if part)
+
+
+def _sharing(document: WordDocument, audit: Audit, tool: dict) -> None:
+    heading(document, _section_title(tool, "8", "Sharing the audit"), 1)
+    labels = tool.get("sharing") or SHARING_LABELS
+    record = audit.record
+    _details(document, [[label, format_date(getattr(record, column)) if record else ""]
+                        for label, column in zip(labels, SHARING_COLUMNS, strict=False)])
+    others = tool.get("sharing_other_parties") or {}
+    heading(document, (others.get("label") or "Other parties").rstrip(": "), 2)
+    if audit.shared_with:
+        table(document, others.get("columns") or ["Name", "Role", "When"],
+              [[party.name, party.role, format_date(party.shared_on)] for party in audit.shared_with])
+    else:
+        document.add_paragraph("None recorded.")
+
+
+def _moderation(document: WordDocument, audit: Audit, moderation: Moderation) -> None:
+    """Each element's and the overall grade: the auditor's, the moderator's, agreed or changed, and why."""
+    heading(document, "Moderation", 1)
+    document.add_paragraph(f"Moderated by {moderation.moderator.name} on {moderation.completed_at:%d/%m/%Y}. The "
+                           "moderator's grade stands for each element and overall; the auditor's grades are kept "
+                           "as they were recorded.")
+    decisions = {grade.element_id: grade for grade in moderation.grades}
+    rows = [[element.number, _grade(decision.original_grade), _grade(decision.grade),
+             "Changed" if decision.changed else "Agreed", decision.reason]
+            for element in audit.tool.elements if (decision := decisions.get(element.id))]
+    auditor_overall = audit.record.overall_grade if audit.record else None
+    overall_changed = moderation.overall_grade != auditor_overall
+    rows.append(["Overall", _grade(auditor_overall), _grade(moderation.overall_grade),
+                 "Changed" if overall_changed else "Agreed", moderation.overall_reason])
+    table(document, ["Element", "Auditor's grade", "Moderator's grade (stands)", "Agreed or changed", "Reason"], rows,
+          [2.0, 3.2, 3.6, 2.6, 5.6])
+    changed = sum(decision.changed for decision in moderation.grades)
+    bullets(document, [f"{changed} of {len(moderation.grades)} element grades changed.",
+                       f"The overall grade was {'changed' if overall_changed else 'agreed'}."])
