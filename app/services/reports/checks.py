@@ -28,7 +28,8 @@ PLACEHOLDERS = [
 ]
 NUMBERED_HEADING = re.compile(r"^(\d+)(?:\.(\d+))?\.?\s")
 BIRTH_WORDS = re.compile(r"\b(?:date of birth|d\.o\.b\.?|DOB|born on)\b", re.IGNORECASE)
-WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")  # names such as O'Neil and Smith-Jones are one word
+POSSESSIVE = re.compile(r"['’]s?$")
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,8 @@ def passages(document: WordDocument) -> Iterator[Passage]:
             style = _style_name(document, child)
             text = _text(child)
             if style.startswith(("Heading", "Title")) and text:
-                heading = text
-            yield Passage(text, f"under “{heading}”", style)
+                heading = "the front block" if style == "Title" else text
+            yield Passage(text, heading if heading == "the front block" else f"under “{heading}”", style)
         elif tag == "tbl":
             table_number += 1
             for row_number, row in enumerate(child.iterchildren("{*}tr"), start=1):
@@ -183,7 +184,7 @@ def child_identity(found: list[Passage], *, full_names: Iterable[str], first_nam
     born = {value for value in dates_of_birth if value}
     problems = []
     for passage in found:
-        words = WORD.findall(passage.text)
+        words = [POSSESSIVE.sub("", word) for word in WORD.findall(passage.text)]
         lowered = [word.lower() for word in words]
         for size in (2, 3):
             for index in range(len(words) - size + 1):
