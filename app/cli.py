@@ -121,6 +121,8 @@ def reminders_send_due(dry_run: bool, at: datetime | None) -> None:
     kinds = ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in sorted(sweep.created.items()))
     click.echo(f"{verb} {sweep.created_total} notices ({kinds or 'none'}) of {sweep.candidates} relevant today"
                + (f"; {sweep.digests} weekly digests" if sweep.digests else "") + ".")
+    for title in result.reports.generated:
+        click.echo(f"{'Would generate' if dry_run else 'Generated'} {title}")
     if dry_run:
         names = dict(db.session.execute(select(Person.id, Person.name).where(
             Person.id.in_({notice.recipient_id for notice in result.new_notices}))).all())

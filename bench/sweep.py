@@ -55,7 +55,8 @@ def _app_on_copy(scale: float, folder: Path):
     app = create_bench_app(copy)
     with app.app_context():
         db.session.add(Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=AS_OF + timedelta(days=21),
-                               update_deadline=add_working_days(AS_OF, 5)))
+                               update_deadline=add_working_days(AS_OF, 5),
+                               report_deadline=AS_OF + timedelta(days=8)))
         db.session.commit()
     return app
 

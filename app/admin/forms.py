@@ -78,7 +78,15 @@ class ReminderSettingsForm(VersionedForm):
         "e-mail choices.")
     update_deadline_days_before_meeting = _days(
         "Days before a meeting for its update deadline",
-        "Calendar days. Used when a meeting is added without its own update deadline. For example, 13.")
+        "Calendar days. Used when a meeting is added without its own update deadline. Put it before the draft "
+        "report is made, so the draft has the updates. For example, 18.")
+    report_deadline_days_before_meeting = _days(
+        "Days before a meeting for its report deadline",
+        "Calendar days. Used when a meeting is added without its own report deadline. For example, 13.")
+    draft_report_working_days = _days(
+        "Working days before the report deadline to send the draft report",
+        "The plan progress report is generated as a draft and e-mailed to the programme managers, to check and "
+        "release.")
     update_request_working_days = _days(
         "Working days before the update deadline to ask for updates",
         "Owners of open milestones are asked to add a progress update before the deadline.")

@@ -1,4 +1,4 @@
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -12,8 +12,7 @@ from app.web import today
 
 
 def window() -> Window:
-    config = current_app.config
-    return Window(today(), due_soon_days=config["DUE_SOON_DAYS"], stale_after_days=config["STALE_UPDATE_DAYS"])
+    return Window.configured(today())
 
 
 @bp.route("/health")

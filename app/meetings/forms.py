@@ -18,13 +18,19 @@ class MeetingForm(VersionedForm):
                         description="For example, Improvement Board, September. Leave it blank to use the kind of "
                                     "meeting.")
     held_on = GovDateField("Date of the meeting", required="Enter the date of the meeting")
-    update_deadline = GovDateField("Update deadline (optional)")  # the hint, with the current default, is set per request
+    update_deadline = GovDateField("Update deadline (optional)")  # the hints, with the current defaults, are set per request
+    report_deadline = GovDateField("Report deadline (optional)")
     submit = SubmitField("Save meeting", widget=GovSubmitInput())
 
-    def set_deadline_hint(self, days_before: int) -> None:
+    def set_deadline_hints(self, chosen) -> None:
         self.update_deadline.description = (
-            f"The date owners' progress updates are needed by. Leave it blank for {days_before} days before the "
-            "meeting (an administrator sets this number). For example, 27 3 2026")
+            "The date owners' progress updates are needed by. Leave it blank for "
+            f"{chosen.update_deadline_days_before_meeting} days before the meeting (an administrator sets this "
+            "number). For example, 27 3 2026")
+        self.report_deadline.description = (
+            "The date the report is due to the committee or board. The draft report is e-mailed to programme "
+            f"managers {chosen.draft_report_working_days} working days before it. Leave it blank for "
+            f"{chosen.report_deadline_days_before_meeting} days before the meeting. For example, 1 4 2026")
 
 
 class DeleteMeetingForm(FlaskForm):

@@ -31,14 +31,16 @@ def edit(meeting_id: int | None = None):
     meeting = get_or_404(Meeting, meeting_id) if meeting_id else Meeting()
     chosen = settings()
     form = MeetingForm(obj=meeting if request.method == "GET" and meeting_id else None)
-    form.set_deadline_hint(chosen.update_deadline_days_before_meeting)
+    form.set_deadline_hints(chosen)
     if form.validate_on_submit():
         try:
             meeting_service.save_meeting(meeting, kind=form.kind.data, title=form.title.data,
                                          held_on=form.held_on.data, update_deadline=form.update_deadline.data,
-                                         chosen=chosen, version=form.version.data, actor=current_user, now=now())
+                                         report_deadline=form.report_deadline.data, chosen=chosen,
+                                         version=form.version.data, actor=current_user, now=now())
             flash(f"{meeting.title} on {format_date(meeting.held_on)} is saved. Updates are due by "
-                  f"{format_date(meeting.update_deadline)}.", "success")
+                  f"{format_date(meeting.update_deadline)} and the report by {format_date(meeting.report_deadline)}.",
+                  "success")
             return redirect(url_for("meetings.index"))
         except DomainError as error:
             db.session.rollback()

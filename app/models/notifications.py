@@ -26,9 +26,11 @@ class NoticeKind(enum.StrEnum):
     UPDATE_NUDGE = "update_nudge"  # the day before the deadline, to owners whose updates are older than the last cycle
     SAFEGUARDING = "safeguarding"  # immediate safeguarding actions from an audit; always e-mailed, at once
     DIGEST = "digest"  # the weekly e-mail gathering the notices held for it
+    REPORT_READY = "report_ready"  # a report the scheduler generated (a draft plan report, a monthly audit report)
 
 
-ALWAYS_EMAILED = frozenset({NoticeKind.ESCALATION, NoticeKind.SAFEGUARDING})
+# Escalations and safeguarding alerts must reach people; a scheduled report is only of use as its e-mail attachment.
+ALWAYS_EMAILED = frozenset({NoticeKind.ESCALATION, NoticeKind.SAFEGUARDING, NoticeKind.REPORT_READY})
 
 
 class SubjectType(enum.StrEnum):
@@ -37,6 +39,7 @@ class SubjectType(enum.StrEnum):
     RECOMMENDATION = "recommendation"
     MEETING = "meeting"
     WEEK = "week"  # a digest: subject_id is the recipient's own id
+    REPORT = "report"  # a generated report, e-mailed as an attachment
 
 
 class EmailState(enum.StrEnum):
@@ -96,13 +99,17 @@ class Meeting(db.Model):
     """A board or committee meeting: owners are asked to update their milestones before its update deadline."""
 
     __tablename__ = "meetings"
-    __table_args__ = (CheckConstraint("update_deadline <= held_on", name="deadline_before_meeting"),)
+    __table_args__ = (
+        CheckConstraint("update_deadline <= held_on", name="deadline_before_meeting"),
+        CheckConstraint("report_deadline <= held_on", name="report_deadline_before_meeting"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "meeting_kind"))
     title: Mapped[str] = mapped_column(String(200))
     held_on: Mapped[date] = mapped_column(Date, index=True)
-    update_deadline: Mapped[date] = mapped_column(Date)
+    update_deadline: Mapped[date] = mapped_column(Date)  # owners' progress updates are needed by this day
+    report_deadline: Mapped[date] = mapped_column(Date)  # the report is due to the committee or board by this day
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -122,7 +129,9 @@ class ReminderSettings(db.Model):
     remind_on_due_day: Mapped[bool] = mapped_column(default=True)
     overdue_repeat_days: Mapped[int] = mapped_column(Integer, default=7)
     escalate_after_working_days: Mapped[int] = mapped_column(Integer, default=10)
-    update_deadline_days_before_meeting: Mapped[int] = mapped_column(Integer, default=13)
+    update_deadline_days_before_meeting: Mapped[int] = mapped_column(Integer, default=18)
+    report_deadline_days_before_meeting: Mapped[int] = mapped_column(Integer, default=13)
+    draft_report_working_days: Mapped[int] = mapped_column(Integer, default=3)  # before the report deadline
     update_request_working_days: Mapped[int] = mapped_column(Integer, default=5)  # before the update deadline
     nudge_working_days: Mapped[int] = mapped_column(Integer, default=1)  # before the update deadline
     audit_due_soon_working_days: Mapped[int] = mapped_column(Integer, default=3)  # before the round's month ends

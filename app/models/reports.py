@@ -59,6 +59,9 @@ class Report(db.Model):
     state: Mapped[ReportState] = mapped_column(enum_type(ReportState, "report_state"), default=ReportState.DRAFT)
     released_at: Mapped[datetime | None]
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    # Set on a report the scheduler generates ("plan-draft:meeting:12", "audit-month:2021-03"): unique, so two
+    # schedulers running at once store one report between them.
+    scheduled_key: Mapped[str | None] = mapped_column(String(60), unique=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan | None] = relationship()

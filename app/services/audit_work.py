@@ -238,7 +238,7 @@ def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
         else:
             continue
         alerts.append(alert)
-        reminders.notice_now(_safeguarding_notice(audit, recipient_id, now), now)
+        reminders.notify([_safeguarding_notice(audit, recipient_id, now)], now)
     return alerts
 
 

@@ -61,7 +61,8 @@ def load_demo(now: datetime) -> DemoResult:
     for login in DEMO_LOGINS:
         _ensure_login(login)
     if db.session.scalar(select(Meeting.id).limit(1)) is None:
-        db.session.add_all([Meeting(kind=kind, title=title, held_on=held_on, update_deadline=held_on - timedelta(days=13))
+        db.session.add_all([Meeting(kind=kind, title=title, held_on=held_on, update_deadline=held_on - timedelta(days=18),
+                                    report_deadline=held_on - timedelta(days=13))
                             for kind, title, held_on in DEMO_MEETINGS])
     db.session.commit()
     audit_result = load_audit_demo(qa_lead=_login_person(Role.QA_LEAD), auditor=_login_person(Role.AUDITOR), now=now)

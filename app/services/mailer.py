@@ -17,11 +17,19 @@ from flask import current_app
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    content_type: str = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@dataclass(frozen=True)
 class Email:
     to: str
     subject: str
     text: str
     html: str
+    attachments: tuple[Attachment, ...] = ()
 
 
 class MailError(Exception):
@@ -37,6 +45,9 @@ def build(email: Email, now: datetime) -> EmailMessage:
     message["Message-ID"] = make_msgid(domain="improvement-tracker")
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
+    for attachment in email.attachments:
+        maintype, subtype = attachment.content_type.split("/", 1)
+        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 

@@ -26,24 +26,38 @@ def default_deadline(held_on: date, chosen: ReminderSettings) -> date:
     return held_on - timedelta(days=chosen.update_deadline_days_before_meeting)
 
 
+def default_report_deadline(held_on: date, chosen: ReminderSettings) -> date:
+    """The report deadline when none is given: the settings' number of (calendar) days before the meeting."""
+    return held_on - timedelta(days=chosen.report_deadline_days_before_meeting)
+
+
+def draft_report_day(meeting: Meeting, chosen: ReminderSettings) -> date:
+    """The working day the draft report is generated and e-mailed to the programme managers."""
+    return add_working_days(meeting.report_deadline, -chosen.draft_report_working_days)
+
+
 @reports_conflicts(WHAT)
 def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: date, update_deadline: date | None,
-                 chosen: ReminderSettings, version: int | None, actor: Person, now: datetime) -> Meeting:
+                 report_deadline: date | None, chosen: ReminderSettings, version: int | None, actor: Person,
+                 now: datetime) -> Meeting:
     """Add or change a meeting. An empty title is the kind's name; an empty deadline the default one."""
     kind = MeetingKind(kind)
     deadline = update_deadline or default_deadline(held_on, chosen)
-    if deadline > held_on:
-        raise DomainError(f"The update deadline must be on or before the date of the meeting, {format_date(held_on)}",
-                          "update_deadline")
+    report_due = report_deadline or default_report_deadline(held_on, chosen)
+    for name, day in (("update_deadline", deadline), ("report_deadline", report_due)):
+        if day > held_on:
+            what = name.replace("_", " ")
+            raise DomainError(f"The {what} must be on or before the date of the meeting, {format_date(held_on)}", name)
     values = {"kind": kind, "title": (title or "").strip() or kind.label, "held_on": held_on,
-              "update_deadline": deadline}
+              "update_deadline": deadline, "report_deadline": report_due}
     if meeting.id is None:
         for name, value in values.items():
             setattr(meeting, name, value)
         db.session.add(meeting)
         db.session.flush()
         history.record(meeting, "created", None, f"{meeting.title} on {format_date(held_on)}, updates by "
-                       f"{format_date(deadline)}", actor=actor, now=now, action_id=None)
+                       f"{format_date(deadline)}, report by {format_date(report_due)}", actor=actor, now=now,
+                       action_id=None)
     else:
         history.expect_version(meeting, version, WHAT)
         history.change(meeting, values, actor=actor, now=now, action_id=None)
@@ -68,6 +82,7 @@ def delete_meeting(meeting: Meeting, *, version: int | None, actor: Person, now:
 class MeetingRow:
     meeting: Meeting
     requests_from: date  # the working day owners are asked to update
+    draft_report_on: date  # the working day the draft report is e-mailed to the programme managers
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,6 @@ class Calendar:
 def calendar(today: date, chosen: ReminderSettings) -> Calendar:
     """Every meeting, in one query: those to come with the day owners are asked to update, and those held."""
     meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on, Meeting.id)).all()
-    upcoming = [MeetingRow(m, add_working_days(m.update_deadline, -chosen.update_request_working_days))
-                for m in meetings if m.held_on >= today]
+    upcoming = [MeetingRow(m, add_working_days(m.update_deadline, -chosen.update_request_working_days),
+                           draft_report_day(m, chosen)) for m in meetings if m.held_on >= today]
     return Calendar(upcoming, [m for m in reversed(meetings) if m.held_on < today])

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app, render_template
 from sqlalchemy import and_, exists, not_, or_, select, update
+from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import (
@@ -26,11 +27,14 @@ from app.models import (
     Notification,
     Person,
     RecommendationStatus,
+    Report,
     SmartRecommendation,
     SubjectType,
 )
 from app.services import mailer
-from app.services.mailer import Email, MailError
+from app.services.mailer import Attachment, Email, MailError
+from app.services.plan_queries import Window
+from app.services.reports import update_pack
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 LONGEST_WAIT = timedelta(hours=6)
@@ -73,7 +77,7 @@ def _deliver_to(recipient_id: int, send, now: datetime, result: DeliveryResult) 
     if not claimed:
         return  # another sender took them
     try:
-        send(compose(claimed))
+        send(compose(claimed, now))
     except MailError as error:
         result.error = str(error)
         result.failed += _postpone([notice.id for notice in claimed], str(error), now)
@@ -162,16 +166,36 @@ def _skip_what_is_no_longer_true(now: datetime) -> int:
 # --- The message ------------------------------------------------------------------------------------
 
 
-def compose(notices: list[Notification]) -> Email:
+def compose(notices: list[Notification], now: datetime) -> Email:
     """One message for a person's notices: the notice itself when there is one, otherwise a list of them (a digest
-    lists the notices it gathered)."""
+    lists the notices it gathered). Generated reports, and update packs for update requests, are attached."""
     recipient = db.session.get(Person, notices[0].recipient_id)
     items = _items(notices)
     subject = _subject(notices, items)
     context = {"recipient": recipient, "items": items, "subject": subject, "digest": _is_digest(notices),
                "base_url": current_app.config["BASE_URL"], "service_name": current_app.config["SERVICE_NAME"]}
     return Email(to=recipient.email, subject=subject, text=render_template("emails/notices.txt", **context),
-                 html=render_template("emails/notices.html", **context))
+                 html=render_template("emails/notices.html", **context),
+                 attachments=(*_reports(items), *_update_packs(recipient, items, now)))
+
+
+def _reports(items: list[Notification]) -> list[Attachment]:
+    """The documents of the reports the notices are about, byte for byte as stored."""
+    ids = [item.subject_id for item in items if item.subject_type == SubjectType.REPORT]
+    if not ids:
+        return []
+    reports = db.session.scalars(select(Report).where(Report.id.in_(ids)).options(undefer(Report.document))
+                                 .order_by(Report.id))
+    return [Attachment(report.filename, report.document) for report in reports]
+
+
+def _update_packs(recipient: Person, items: list[Notification], now: datetime) -> list[Attachment]:
+    """An update request carries the person's update pack: their open milestones as they are when it is sent."""
+    meeting_ids = sorted({item.subject_id for item in items if item.kind == NoticeKind.UPDATE_REQUEST})
+    window = Window.configured(now.date())
+    return [Attachment(f"update-pack-{meeting.held_on:%Y-%m-%d}.docx",
+                       update_pack.write(update_pack.gather(recipient, meeting, window), generated_at=now))
+            for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))]
 
 
 def _is_digest(notices: list[Notification]) -> bool:

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
@@ -32,6 +33,12 @@ class Window:
     today: date
     due_soon_days: int = 14
     stale_after_days: int = 30
+
+    @classmethod
+    def configured(cls, today: date) -> "Window":
+        """The window the service is configured with (DUE_SOON_DAYS, STALE_UPDATE_DAYS), as at today."""
+        config = current_app.config
+        return cls(today, due_soon_days=config["DUE_SOON_DAYS"], stale_after_days=config["STALE_UPDATE_DAYS"])
 
     @property
     def soon_end(self) -> date:

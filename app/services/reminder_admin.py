@@ -21,7 +21,8 @@ FAILURES_SHOWN = 50
 LOWEST, HIGHEST = 1, 60  # every count of days on the page
 
 NUMBER_FIELDS = ("overdue_repeat_days", "escalate_after_working_days", "update_deadline_days_before_meeting",
-                 "update_request_working_days", "nudge_working_days", "audit_due_soon_working_days")
+                 "update_request_working_days", "nudge_working_days", "report_deadline_days_before_meeting",
+                 "draft_report_working_days", "audit_due_soon_working_days")
 WHAT = "The reminder settings"
 
 STATE_LABELS = {

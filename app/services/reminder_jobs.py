@@ -11,9 +11,10 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import SchedulerRun
-from app.services import outbox, reminders
+from app.services import outbox, reminders, report_jobs
 from app.services.outbox import DeliveryResult
 from app.services.reminders import Notice, SweepResult
+from app.services.report_jobs import ReportJobResult
 
 
 @dataclass
@@ -21,6 +22,7 @@ class SendDueResult:
     sweep: SweepResult
     delivery: DeliveryResult | None  # None on a dry run
     new_notices: list[Notice]
+    reports: ReportJobResult
 
 
 def service_now() -> datetime:
@@ -31,15 +33,17 @@ def service_now() -> datetime:
 
 
 def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
-    """The sweep, then delivery of everything waiting. A dry run writes and sends nothing."""
+    """The sweep and the scheduled reports, then delivery of everything waiting. A dry run writes and sends
+    nothing."""
     if dry_run:
         sweep, fresh = reminders.sweep(now, dry_run=True)
-        return SendDueResult(sweep, None, fresh)
+        return SendDueResult(sweep, None, fresh, report_jobs.prepare_due(now, dry_run=True))
     with _recorded("send-due", now) as run:
         sweep, fresh = reminders.sweep(now)
+        reports = report_jobs.prepare_due(now)
         delivery = outbox.deliver(now)
-        run.record(sweep.created_total + sweep.digests, delivery)
-    return SendDueResult(sweep, delivery, fresh)
+        run.record(sweep.created_total + sweep.digests + reports.notices, delivery)
+    return SendDueResult(sweep, delivery, fresh, reports)
 
 
 def deliver_waiting(now: datetime) -> DeliveryResult:

@@ -316,7 +316,9 @@ def _meeting_notice(meeting: Meeting, kind: NoticeKind, person_id: int, open_cou
     if kind == NoticeKind.UPDATE_REQUEST:
         title = f"Please update your milestones by {deadline}, for the {occasion}"
         body = (f"You are responsible for or lead {open_count} open milestones. Add a dated progress update to "
-                f"each by {deadline}, so that the report for the {occasion} is up to date.")
+                f"each by {deadline}, so that the report for the {occasion} is up to date. The e-mail carries "
+                "your update pack: a Word document of these milestones with their due dates, latest updates and "
+                "RAG ratings.")
     else:
         title = f"{stale} of your milestones need an update by {deadline}"
         body = (f"{stale} of your {open_count} open milestones have had no progress update since "
@@ -407,9 +409,8 @@ def _gather_digests(today: date, now: datetime) -> int:
     return len(rows)
 
 
-def notice_now(notice: Notice, now: datetime) -> None:
-    """Write one notice at once (a safeguarding alert), in the caller's transaction; nothing if it exists already."""
+def notify(notices: list[Notice], now: datetime) -> None:
+    """Write notices at once (a safeguarding alert, a scheduled report), in the caller's transaction, to the active
+    people among their recipients; nothing for a notice that exists already."""
     people = _people()
-    if notice.recipient_id in people:
-        _insert([notice], people, now)
-
+    _insert([notice for notice in notices if notice.recipient_id in people], people, now)

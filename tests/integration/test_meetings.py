@@ -18,7 +18,7 @@ def manager_client(client, login, make_person):
 
 def meeting(db, held_on=date(2020, 9, 15), deadline=date(2020, 9, 2), kind=MeetingKind.BOARD,
             title="Improvement Board") -> Meeting:
-    row = Meeting(kind=kind, title=title, held_on=held_on, update_deadline=deadline)
+    row = Meeting(kind=kind, title=title, held_on=held_on, update_deadline=deadline, report_deadline=held_on)
     db.session.add(row)
     db.session.commit()
     return row
@@ -32,17 +32,19 @@ def date_parts(page: str, field: str) -> list[str]:
     return [re.search(rf'id="{field}-{part}"[^>]*\bvalue="([^"]*)"', page).group(1) for part in ("day", "month", "year")]
 
 
-def test_a_meeting_without_a_deadline_gets_the_default_13_days_before(manager_client, db):
+def test_a_meeting_without_deadlines_gets_updates_18_days_and_the_report_13_days_before(manager_client, db):
     page = manager_client.get("/meetings/new").get_data(as_text=True)
+    assert "Leave it blank for 18 days before the meeting" in page
     assert "Leave it blank for 13 days before the meeting" in page
     response = manager_client.post("/meetings/new", data=form())
     assert response.status_code == 302
     saved = db.session.scalar(select(Meeting))
-    assert (saved.kind, saved.title, saved.held_on, saved.update_deadline) == (
-        MeetingKind.BOARD, "Improvement Board", date(2020, 9, 15), date(2020, 9, 2))
+    assert (saved.kind, saved.title, saved.held_on, saved.update_deadline, saved.report_deadline) == (
+        MeetingKind.BOARD, "Improvement Board", date(2020, 9, 15), date(2020, 8, 28), date(2020, 9, 2))
     listing = manager_client.get("/meetings").get_data(as_text=True)
-    assert "15/09/2020" in listing and "02/09/2020" in listing
-    assert "25/08/2020" in listing  # owners are asked 5 working days before (31 August is a bank holiday)
+    assert "15/09/2020" in listing and "28/08/2020" in listing and "02/09/2020" in listing
+    assert "21/08/2020" in listing  # owners are asked 5 working days before the update deadline
+    assert "27/08/2020" in listing  # the draft report 3 working days before the report deadline (31/08 a holiday)
 
 
 def test_the_default_follows_the_administrators_setting(manager_client, db):

@@ -190,7 +190,7 @@ def report_world(db, plan, meeting_id: int, manager) -> dict:
 
 def a_meeting(db) -> Meeting:
     meeting = Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 15),
-                      update_deadline=date(2020, 9, 2))
+                      update_deadline=date(2020, 9, 2), report_deadline=date(2020, 9, 2))
     db.session.add(meeting)
     db.session.commit()
     return meeting

@@ -49,7 +49,8 @@ RATING_ORDER = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED]
 
 
 def a_meeting(db, held_on: date, title: str = "Scrutiny committee") -> Meeting:
-    meeting = Meeting(kind=MeetingKind.COMMITTEE, title=title, held_on=held_on, update_deadline=held_on)
+    meeting = Meeting(kind=MeetingKind.COMMITTEE, title=title, held_on=held_on, update_deadline=held_on,
+                      report_deadline=held_on)
     db.session.add(meeting)
     db.session.commit()
     return meeting

@@ -23,7 +23,8 @@ from tests.conftest import NOW
 
 GOOD = {"due_soon_working_days": "10, 20 ,5", "remind_on_due_day": "", "overdue_repeat_days": "14",
         "escalate_after_working_days": "8", "update_deadline_days_before_meeting": "10",
-        "update_request_working_days": "6", "nudge_working_days": "2", "audit_due_soon_working_days": "4"}
+        "update_request_working_days": "6", "nudge_working_days": "2", "audit_due_soon_working_days": "4",
+        "report_deadline_days_before_meeting": "9", "draft_report_working_days": "2"}
 
 
 @pytest.fixture
@@ -60,7 +61,8 @@ def test_the_defaults_are_shown_until_saved_and_saving_creates_the_settings(admi
     assert row.due_soon_working_days == "20,10,5" and row.due_soon_offsets == [20, 10, 5]
     assert (row.remind_on_due_day, row.overdue_repeat_days, row.escalate_after_working_days) == (False, 14, 8)
     assert (row.update_deadline_days_before_meeting, row.update_request_working_days, row.nudge_working_days,
-            row.audit_due_soon_working_days) == (10, 6, 2, 4)
+            row.audit_due_soon_working_days, row.report_deadline_days_before_meeting,
+            row.draft_report_working_days) == (10, 6, 2, 4, 9, 2)
     page = admin_client.get("/admin/reminders").get_data(as_text=True)
     assert (value_of(page, "due_soon_working_days"), value_of(page, "overdue_repeat_days")) == ("20,10,5", "14")
     assert "Reminder settings: overdue repeat days" in page  # who changed what, in the history below the form

@@ -136,7 +136,7 @@ def test_people_without_an_address_are_told_in_the_service_only(plan, db):
 
 def test_update_requests_before_a_meeting_and_a_nudge_for_stale_work(plan, db):
     db.session.add(Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 30),
-                           update_deadline=date(2020, 9, 17)))
+                           update_deadline=date(2020, 9, 17), report_deadline=date(2020, 9, 17)))
     db.session.commit()
     reminders.sweep(at(date(2020, 9, 10)))  # 5 working days before the deadline
     assert notices(db, kind=NoticeKind.UPDATE_REQUEST) == [("Olive Owner", "update_request", 0),

@@ -73,7 +73,7 @@ def owner_work(db, plan_tree, make_person):
     plan_service.set_rating(work["led"], rating=Rating.RED, reason="Key staff left", version=work["led"].version,
                             actor=max_manager, now=NOW)
     meeting = Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 15),
-                      update_deadline=date(2020, 9, 2))
+                      update_deadline=date(2020, 9, 2), report_deadline=date(2020, 9, 2))
     db.session.add(meeting)
     db.session.commit()
     return {**plan_tree, **work, "rita": rita, "meeting": meeting}

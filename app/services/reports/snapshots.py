@@ -28,11 +28,16 @@ def plan_report_title(plan: Plan, meeting: Meeting) -> str:
     return f"{plan.title}: progress report for {meeting.title}, {long_date(meeting.held_on)}"
 
 
+def audit_report_title(month: date) -> str:
+    return f"Case-file audits: monthly report for {month:%B %Y}"
+
+
 def generate_plan_report(plan: Plan, meeting: Meeting, details: dict, *, actor: Person | None, now: datetime,
-                         today: date) -> Report:
-    """A new draft of the plan progress report for a meeting, as at today."""
+                         today: date, scheduled_key: str | None = None) -> Report:
+    """A new draft of the plan progress report for a meeting, as at today. A scheduled_key (see Report) makes a
+    second scheduled report for the same occasion fail with IntegrityError."""
     previous = previous_plan_report(plan, meeting)
-    data = plan_data.gather(plan, Window(today))
+    data = plan_data.gather(plan, Window.configured(today))
     data["meeting"] = {"id": meeting.id, "title": meeting.title, "kind": meeting.kind.value,
                        "held_on": meeting.held_on.isoformat()}
     data["previous"] = _reference(previous) if previous else None
@@ -43,18 +48,19 @@ def generate_plan_report(plan: Plan, meeting: Meeting, details: dict, *, actor: 
     document = plan_report.write(data, details, title=title, generated_at=now)
     problems = checks.check_plan_report(document, recorded_identities())
     report = Report(kind=ReportKind.PLAN_PROGRESS, title=title, plan_id=plan.id, meeting_id=meeting.id, as_at=today,
-                    details=dict(details), data=data, problems=problems)
+                    details=dict(details), data=data, problems=problems, scheduled_key=scheduled_key)
     return _store(report, document, actor=actor, now=now)
 
 
-def generate_audit_report(month: date, *, actor: Person | None, now: datetime, today: date) -> Report:
+def generate_audit_report(month: date, *, actor: Person | None, now: datetime, today: date,
+                          scheduled_key: str | None = None) -> Report:
     """A new draft of the monthly audit report to the Improvement Board for the audit rounds of a month."""
     month = month.replace(day=1)
-    title = f"Case-file audits: monthly report for {month:%B %Y}"
+    title = audit_report_title(month)
     data = audit_report.gather(month, today)
     document = audit_report.write(data, title=title, generated_at=now)
     report = Report(kind=ReportKind.AUDIT_MONTHLY, title=title, month=month, as_at=today, details={}, data=data,
-                    problems=checks.check_report(document))
+                    problems=checks.check_report(document), scheduled_key=scheduled_key)
     return _store(report, document, actor=actor, now=now)
 
 
