@@ -47,7 +47,8 @@ class DemoResult:
 
 
 # The governance cadence around the demo date (31/07/2020): the scrutiny committee monthly, the Improvement Board
-# every two months, each with its update deadline 13 days before. Dates are illustrative.
+# every two months, each with its update deadline 18 days before and its report deadline 13 days before. Dates are
+# illustrative.
 DEMO_MEETINGS = (
     (MeetingKind.BOARD, "Improvement Board", date(2020, 7, 14)),
     (MeetingKind.COMMITTEE, "Children's Services Scrutiny Committee", date(2020, 8, 20)),

@@ -262,6 +262,7 @@ def test_programme_manager_prepares_checks_and_releases_in_the_browser(db, plan_
     login(manager)
     page = client.get(f"/reports/meetings/{meeting.id}")
     assert page.status_code == 200 and "Test Improvement Plan: progress update" in page.text  # suggested subject
+    assert f'name="plan_id" value="{plan_tree["plan"].id}"' in page.text  # the only plan
     response = client.post(f"/reports/meetings/{meeting.id}", data={"plan_id": plan_tree["plan"].id,
                                                                      "subject": "Plan progress"})
     assert response.status_code == 302
