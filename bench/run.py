@@ -3,8 +3,9 @@
 Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
 large action page, the audit findings over all 24 months of audits and an audit form on the full-size data set,
 then on a data set a tenth of the size, to show that the number of queries per page does not grow with the
-data. Then times the reminder sweep (bench/sweep.py) and a Word plan import (bench/word_import.py). Prints a table
-and writes bench/results/latest.json.
+data. Then times the reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py) and the Word reports
+(bench/reports.py: the plan progress report on that plan, beside a bare python-docx floor, and the monthly audit
+report). Prints a table and writes bench/results/latest.json.
 """
 
 import argparse
@@ -37,6 +38,8 @@ from bench.generate import (
     bench_app,
     expected_data,
 )
+from bench.reports import FLOOR_RATIO_AIM, time_audit_report, time_plan_report
+from bench.reports import TARGET_MS as REPORT_TARGET_MS
 from bench.sweep import TARGET_MS as SWEEP_TARGET_MS
 from bench.sweep import time_sweeps
 from bench.word_import import TARGET_MS as IMPORT_TARGET_MS
@@ -84,10 +87,12 @@ def main() -> None:
     args = parse_args()
     scales = [bench_scale(scale, args) for scale in SCALES]
     imports = time_import(args.runs)
+    plan_report = time_plan_report(args.runs, lambda: QueryCounter(db.engine))
     checks = check_targets(scales) | {
-        f"Word plan import (1,000 milestones) under {IMPORT_TARGET_MS} ms": imports[0]["median_ms"] < IMPORT_TARGET_MS}
-    print_report(scales, checks, imports)
-    write_json(scales, checks, args, imports)
+        f"Word plan import (1,000 milestones) under {IMPORT_TARGET_MS} ms": imports[0]["median_ms"] < IMPORT_TARGET_MS,
+    } | report_checks(scales, plan_report)
+    print_report(scales, checks, imports, plan_report)
+    write_json(scales, checks, args, imports, plan_report)
     if args.strict and not all(checks.values()):
         raise SystemExit(1)
 
@@ -111,8 +116,9 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     pages = [time_page(clients[login], counter, name, url.format(audit_id=audit_id), target, args)
              for name, login, url, target in PAGES]
     sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)
+    audit_report = time_audit_report(scale, lambda: QueryCounter(db.engine), args.runs)
     return {"scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
-            "pages": [asdict(page) for page in pages], "sweeps": sweeps}
+            "pages": [asdict(page) for page in pages], "sweeps": sweeps, "audit_report": audit_report}
 
 
 def signed_in_client(app: Flask, login: BenchLogin) -> FlaskClient:
@@ -168,7 +174,20 @@ def check_targets(scales: list[dict]) -> dict[str, bool]:
     }
 
 
-def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict]) -> None:
+def report_checks(scales: list[dict], plan_report: dict) -> dict[str, bool]:
+    big, little = scales[0]["audit_report"]["timings"], scales[-1]["audit_report"]["timings"]
+    return {
+        f"plan progress report (1,000 milestones) under {REPORT_TARGET_MS} ms":
+            plan_report["timings"][0]["median_ms"] < REPORT_TARGET_MS,
+        f"plan report write under {FLOOR_RATIO_AIM:g}x the bare python-docx floor":
+            plan_report["write_over_floor"] < FLOOR_RATIO_AIM,
+        f"monthly audit report under {REPORT_TARGET_MS} ms on the full-size data": big[0]["median_ms"] < REPORT_TARGET_MS,
+        "monthly audit report query counts the same on large and small data": all(
+            b["queries"] == s["queries"] for b, s in zip(big, little, strict=True)),
+    }
+
+
+def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict], plan_report: dict) -> None:
     width = max(len(name) for name, *_ in PAGES)
     headings = "".join(f" | {'scale ' + format(s['scale'], 'g'):^35}" for s in scales)
     print(f"\n{'Page':<{width}} | target{headings}")
@@ -186,9 +205,42 @@ def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict
     print(f"\nWord plan of 200 actions and 1,000 milestones (target {IMPORT_TARGET_MS} ms for the import):")
     for timing in imports:
         print(f"  {timing['kind']:<34} {timing['median_ms']:>9.1f} ms median of {timing['runs']}")
+    _print_reports(scales, plan_report)
     print()
     for check, passed in checks.items():
         print(f"{'PASS' if passed else 'FAIL'}: {check}")
+
+
+def _print_reports(scales: list[dict], plan_report: dict) -> None:
+    changes = plan_report["changes_since"] or {}
+    print(f"\nPlan progress report on that plan ({plan_report['milestones']:,} milestones, "
+          f"{plan_report['document_kb']:g} KB; changes since the previous report: {changes.get('completed', 0)} "
+          f"completed, {changes.get('revised', 0)} revised dates; {len(plan_report['problems'])} problems found by "
+          f"the checks), target {REPORT_TARGET_MS} ms end to end:")
+    print(f"  {'':<48} median ms  cpu ms  runs  queries")
+    for timing in plan_report["timings"]:
+        print(f"  {timing['kind']:<48} {timing['median_ms']:>9.1f} {timing['cpu_median_ms']:>7.1f} "
+              f"{timing['runs']:>5} {_queries(timing):>8}")
+    print(f"  plan_report.write / floor: {plan_report['write_over_floor']:.2f}x (aim under {FLOOR_RATIO_AIM:g}x; "
+          f"{plan_report['write_over_floor_cpu']:.2f}x in CPU time)")
+    print(f"  whole generation / floor:  {plan_report['generate_over_floor']:.2f}x "
+          f"({plan_report['generate_over_floor_cpu']:.2f}x in CPU time)")
+    month = scales[0]["audit_report"]["month"][:7]
+    width = max(len(timing["kind"]) for timing in scales[0]["audit_report"]["timings"])
+    print(f"\n{'Monthly audit report, ' + month:<{width}} | target"
+          + " | median ms  cpu ms  runs  queries" * len(scales))
+    for index, timing in enumerate(scales[0]["audit_report"]["timings"]):
+        cells = "".join(_report_cells(s["audit_report"]["timings"][index]) for s in scales)
+        target = REPORT_TARGET_MS if index == 0 else ""
+        print(f"{timing['kind']:<{width}} | {target:>6}{cells}")
+
+
+def _report_cells(timing: dict) -> str:
+    return f" | {timing['median_ms']:>9.1f} {timing['cpu_median_ms']:>7.1f} {timing['runs']:>5} {_queries(timing):>8}"
+
+
+def _queries(timing: dict) -> str:
+    return "" if timing["queries"] is None else str(timing["queries"])
 
 
 def _cells(page: dict) -> str:
@@ -196,7 +248,8 @@ def _cells(page: dict) -> str:
     return f" | {page['median_ms']:>9.1f} {page['p90_ms']:>7.1f} {page['cpu_median_ms']:>7.1f} {page['queries']:>7}{varied}"
 
 
-def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace, imports: list[dict]) -> None:
+def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace, imports: list[dict],
+               plan_report: dict) -> None:
     report = {
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "as_of_date": AS_OF.isoformat(),
@@ -208,6 +261,7 @@ def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Names
         "checks": checks,
         "scales": scales,
         "word_import": imports,
+        "plan_report": plan_report,
     }
     path = RESULTS_DIR / "latest.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

@@ -83,7 +83,7 @@ def audit(audit_id: int):
 
 def completed(audit: Audit) -> bool:
     """Submitted or later: only then is there an audit to share."""
-    return AuditState(audit.state) not in audit_work.EDITABLE
+    return audit_record.has_document(audit)
 
 
 @bp.route("/<int:audit_id>/audit.docx")
@@ -91,15 +91,14 @@ def download_audit(audit_id: int):
     """The completed audit as a Word document, for those who may read it; every download is logged as an export.
     An audit still being written (or returned to its auditor) has no document yet: back to the audit, saying so."""
     audit = get_or_404(Audit, audit_id)
-    if not audit_work.may_view(current_user, audit):
+    try:
+        content = audit_record.export(audit, current_user, now=now(),
+                                      include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
+    except NotAllowedError:
         abort(403)
-    if not completed(audit):
-        flash("This audit can be downloaded as a Word document once it is submitted", "info")
+    except DomainError as error:
+        flash(error.message, "info")
         return redirect(url_for("audits.audit", audit_id=audit.id))
-    at = now()
-    content = audit_record.write_audit(audit, generated_at=at,
-                                       include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-    audit_work.open_audit(audit, current_user, kind="export", now=at)
     return download(content, DOCX, audit_record.filename(audit))
 
 

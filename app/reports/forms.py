@@ -17,8 +17,10 @@ from app.services.reports.plan_report import ALL_FIELDS, DOES_NOT_APPLY, Field
 
 
 def _field(field: Field):
-    hint = field.hint or ("Needed before the report can be released." if field.required
-                          else f"Leave it blank to say “{DOES_NOT_APPLY}”")
+    if field.required:
+        hint = " ".join(filter(None, [field.hint, "Needed before the report can be released."]))
+    else:
+        hint = field.hint or f"Leave it blank to say “{DOES_NOT_APPLY}”"
     if field.long:
         return TextAreaField(field.label, widget=GovTextArea(), description=hint,
                              validators=[Optional(), Length(max=20_000)])

@@ -49,7 +49,11 @@ def meeting(meeting_id: int):
     if not plans:
         flash("There is no plan to report on yet. Import or load a plan first.", "error")
         return redirect(url_for("reports.index"))
-    form = PlanReportForm(data=snapshots.details_for(plans[0], chosen) if request.method == "GET" else None)
+    if request.method == "GET":
+        plan = _plan_to_fill_in(chosen, plans)
+        form = PlanReportForm(data={**snapshots.details_for(plan, chosen), "plan_id": plan.id})
+    else:
+        form = PlanReportForm()
     form.plan_id.choices = [(plan.id, plan.title) for plan in plans]
     if form.validate_on_submit():
         plan = get_or_404(Plan, form.plan_id.data)
@@ -61,6 +65,16 @@ def meeting(meeting_id: int):
                                   .order_by(Report.generated_at.desc(), Report.id.desc())).all()
     return render_template("reports/meeting.html", meeting=chosen, form=form, versions=versions,
                            front_block=FRONT_BLOCK, sections=SECTIONS)
+
+
+def _plan_to_fill_in(meeting: Meeting, plans: list[Plan]) -> Plan:
+    """The plan whose details fill the form: the one asked for (?plan_id=), else the plan of the meeting's latest
+    report, else the latest plan."""
+    by_id = {plan.id: plan for plan in plans}
+    asked = request.args.get("plan_id", type=int)
+    reported = db.session.scalar(select(Report.plan_id).where(Report.meeting_id == meeting.id, Report.plan_id.is_not(None))
+                                 .order_by(Report.generated_at.desc(), Report.id.desc()).limit(1))
+    return by_id.get(asked) or by_id.get(reported) or plans[0]
 
 
 @bp.route("/reports/audits", methods=["GET", "POST"])

@@ -142,7 +142,7 @@ def _standing_grades(filters: FindingsFilter) -> dict:
              .group_by(AuditElement.number, AuditElement.report_label, grade))  # the same element in other tool versions
     counts: dict = defaultdict(dict)
     for number, label, standing, audits in db.session.execute(query):
-        counts[(number, label) if number else None][Grade(standing)] = audits
+        counts[(number, label) if number else None][Grade(standing)] = int(audits)  # a sum of sums is numeric on PostgreSQL
     return counts
 
 

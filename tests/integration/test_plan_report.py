@@ -16,6 +16,7 @@ from app.models import (
     MeetingKind,
     Milestone,
     MilestoneStatus,
+    Plan,
     ProgressUpdate,
     Rating,
     ReportState,
@@ -203,6 +204,37 @@ def test_dropped_actions_and_coverage_from_the_data_alone():
     assert plan_data.changes_since(None, after) is None
 
 
+def test_changes_since_report_decisions_on_earlier_proposals_added_milestones_and_why_a_person_set_the_rating():
+    def report(milestones, afi_ids=()):
+        return {"areas": [{"number": "1.0", "title": "A", "recommendations": [], "improvement_areas": [
+            {"id": 5, "text": "Mental health support", "identified": ["September 2018", "February 2020"],
+             "action_ids": list(afi_ids)}], "actions": [
+            {"id": 10, "number": "1.1", "what": "Supervise", "milestones": milestones}]}]}
+
+    def milestone(milestone_id, rating, revisions=(), set_reason="", suggested=None):
+        return {"id": milestone_id, "rating": rating, "suggested": suggested or rating, "status": "in_progress",
+                "revisions": list(revisions), "deliverable": f"Milestone {milestone_id}", "responsible": "Ann Owner",
+                "why": "Due in 30 days", "rating_set_reason": set_reason}
+
+    def revision(revision_id, decision):
+        return {"id": revision_id, "old": "01/07/20", "new": "30/10/20", "decision": decision}
+
+    before = report([milestone(1, "AMBER", [revision(7, "proposed"), revision(8, "proposed"), revision(9, "accepted")]),
+                     milestone(2, "AMBER")])
+    after = report([milestone(1, "AMBER", [revision(7, "accepted"), revision(8, "rejected"), revision(9, "accepted"),
+                                           revision(11, "rejected")]),
+                    milestone(2, "RED", set_reason="The provider pulled out", suggested="AMBER"),
+                    milestone(3, "GREEN")], afi_ids=[10])
+    changes = plan_data.changes_since(before, after)
+    assert [(r["id"], r["decision"]) for r in changes["revised"]] == [(7, "accepted"), (8, "rejected")]
+    assert [(c["deliverable"], c["why"]) for c in changes["newly_red"]] == [
+        ("Milestone 2", "Set by hand: The provider pulled out")]
+    assert [c["deliverable"] for c in changes["new_milestones"]] == ["Milestone 3"]
+    afi = plan_data.coverage(after)["improvement_areas"]
+    assert [(a["label"], a["text"], a["rating"]) for a in afi] == [
+        ("AfI 1", "Mental health support (identified September 2018, February 2020)", "RED")]
+
+
 def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_look(db, plan_tree, make_person):
     manager = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
     setting = allocated_audit(db, make_person)
@@ -239,7 +271,10 @@ def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_loo
 
 def test_totals_that_disagree_and_numbering_that_repeats_are_found(db, plan_tree):
     meeting = a_meeting(db, date(2020, 9, 15))
-    report = snapshots.generate_plan_report(plan_tree["plan"], meeting, COMPLETE, actor=None, now=NOW, today=TODAY)
+    summary_like_the_figures = {**COMPLETE, "summary": "As at the last board, 3 milestones were Red."}
+    report = snapshots.generate_plan_report(plan_tree["plan"], meeting, summary_like_the_figures, actor=None, now=NOW,
+                                            today=TODAY)
+    assert report.problems == []
     word = reopen(snapshots.document_of(report))
     summary = table_after(word, "3.1 Where the plan stands")
     whole_plan_amber = summary._tbl.tr_lst[-1].tc_lst[3]
@@ -285,6 +320,32 @@ def test_programme_manager_prepares_checks_and_releases_in_the_browser(db, plan_
     assert f"/reports/{report_id}" in index.text and "Released" in index.text
     assert client.get(f"/reports/{report_id - 1}").status_code == 403  # the draft with placeholders
     assert client.get(f"/reports/{report_id}/document.docx").status_code == 200
+
+
+def test_the_form_is_filled_in_from_the_chosen_plans_last_report_and_the_committee_from_the_same_kind_of_meeting(
+        db, plan_tree, client, login, make_person):
+    manager = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
+    plan = plan_tree["plan"]
+    other_plan = Plan(title="Youth justice plan")
+    db.session.add(other_plan)
+    db.session.commit()
+    july, september = a_meeting(db, date(2020, 7, 20), "July committee"), a_meeting(db, date(2020, 9, 15))
+    board = Meeting(kind=MeetingKind.BOARD, title="Programme Board", held_on=date(2020, 9, 1),
+                    update_deadline=date(2020, 8, 14), report_deadline=date(2020, 8, 19))
+    db.session.add(board)
+    db.session.commit()
+    snapshots.generate_plan_report(plan, july, {**COMPLETE, "committee": "Children's Services Scrutiny Committee"},
+                                   actor=manager, now=NOW, today=TODAY)
+
+    login(manager)
+    page = client.get(f"/reports/meetings/{september.id}?plan_id={plan.id}")
+    assert "Children&#39;s Services Scrutiny Committee" in page.text and COMPLETE["signatory"] in page.text
+    assert "Test Improvement Plan: progress update" in page.text
+    assert "Needed before the report can be released." in page.text.split('id="committee-hint"')[1][:300]
+    other = client.get(f"/reports/meetings/{september.id}")  # no report for this meeting yet: the latest plan
+    assert "Youth justice plan: progress update" in other.text and COMPLETE["signatory"] not in other.text
+    board_page = client.get(f"/reports/meetings/{board.id}?plan_id={plan.id}")
+    assert 'value="Programme Board"' in board_page.text  # a board is not the committee
 
 
 def test_gathering_the_data_takes_the_same_queries_for_a_bigger_plan(db, plan_tree, count_queries):

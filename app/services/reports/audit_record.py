@@ -15,10 +15,22 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Answer, Audit, AuditElement, AuditTool, Grade, Moderation, PartyKind, SmartRecommendation
+from app.models import (
+    Answer,
+    Audit,
+    AuditElement,
+    AuditState,
+    AuditTool,
+    Grade,
+    Moderation,
+    PartyKind,
+    Person,
+    SmartRecommendation,
+)
 from app.models.audits import AuditElementGrade, ModerationGrade
-from app.services.audit_work import overall_grade_warning
+from app.services.audit_work import EDITABLE, may_view, open_audit, overall_grade_warning
 from app.services.due_dates import format_date
+from app.services.errors import DomainError, NotAllowedError
 from app.services.reports.document import bullets, heading, new_document, paragraphs, table, to_bytes
 
 MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child. Do not forward."
@@ -57,6 +69,24 @@ def filename(audit: Audit) -> str:
     """The case reference and the round's month; never the child's name."""
     reference = "".join(ch if ch.isalnum() else "-" for ch in audit.case.reference).strip("-")
     return f"case-file-audit-{reference}-{audit.round.month:%Y-%m}.docx"
+
+
+def has_document(audit: Audit) -> bool:
+    """Submitted or later: only then is there an audit to share."""
+    return AuditState(audit.state) not in EDITABLE
+
+
+def export(audit: Audit, person: Person, *, now: datetime, include_identity: bool) -> bytes:
+    """The completed audit as a .docx for a person who may read it, the export logged in the audit access log (the
+    download page and `flask reports audit` both come here). NotAllowedError for anyone else; DomainError while the
+    audit is still being written (or was returned to its auditor): it has no document yet."""
+    if not may_view(person, audit):
+        raise NotAllowedError("You cannot see this audit")
+    if not has_document(audit):
+        raise DomainError("This audit can be downloaded as a Word document once it is submitted")
+    content = write_audit(audit, generated_at=now, include_identity=include_identity)
+    open_audit(audit, person, kind="export", now=now)
+    return content
 
 
 def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool = True) -> bytes:

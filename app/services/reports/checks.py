@@ -243,8 +243,12 @@ def _sum_problems(headings: list[str], areas: list[list[str]], total: list[str])
     return problems
 
 
+# The paragraph plan_report.key_figures writes (a summary the programme manager wrote may also begin "As at").
+KEY_FIGURES = re.compile(r"As at [^,]+, the plan has \d+ milestones in \d+ actions: ")
+
+
 def _key_figure_problems(document: WordDocument, expected: dict[str, int]) -> list[Problem]:
-    paragraph = next((p.text for p in document.paragraphs if p.text.startswith("As at ")), "")
+    paragraph = next((p.text for p in document.paragraphs if KEY_FIGURES.match(p.text)), "")
     stated = {RATING_WORDS[r]: rf"(\d+) {RATING_WORDS[r]}\b" for r in Rating}
     stated["Milestones"] = r"has (\d+) milestones"
     stated["Overdue"] = r"(\d+) milestones are overdue"

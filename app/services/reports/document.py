@@ -30,6 +30,10 @@ BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "re
 RAG_FILL = {Rating.RED: "FF0000", Rating.AMBER: "FFC000", Rating.GREEN: "00B050", Rating.NOT_RATED: "D9D9D9"}
 HEADER_FILL = "DEE0E2"
 TABLE_TEXT = "Table Text"
+# The children of w:tcPr that come after w:vMerge, in the schema's order.
+_AFTER_VMERGE = frozenset(qn(tag) for tag in (
+    "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
+    "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange"))
 
 
 def new_document(title: str, *, generated_at: datetime) -> WordDocument:
@@ -111,9 +115,10 @@ def set_widths(result: Table, widths_cm: Sequence[float]) -> None:
     twips = [str(int(Cm(width).twips)) for width in widths_cm]
     for row in result._tbl.tr_lst:
         for cell, width in zip(row.tc_lst, twips, strict=True):
-            if cell.tcPr is None:
-                cell.insert(0, OxmlElement("w:tcPr"))
-            cell.tcPr.insert(0, OxmlElement("w:tcW", {qn("w:w"): width, qn("w:type"): "dxa"}))
+            # add_table gives every cell a w:tcW already: set it (a second one would break the schema)
+            cell_width = cell.get_or_add_tcPr().get_or_add_tcW()
+            cell_width.set(qn("w:type"), "dxa")
+            cell_width.set(qn("w:w"), width)
 
 
 def column_cells(result: Table, column: int) -> list[_Cell]:
@@ -127,9 +132,21 @@ def merge_down(result: Table, column: int, first_row: int, last_row: int) -> Non
     if last_row <= first_row:
         return
     rows = result._tbl.tr_lst
-    rows[first_row].tc_lst[column].vMerge = "restart"
+    _merge(rows[first_row].tc_lst[column], "restart")
     for row in rows[first_row + 1:last_row + 1]:
-        row.tc_lst[column].vMerge = "continue"
+        _merge(row.tc_lst[column], None)  # no value: "continue"
+
+
+def _merge(cell: CT_Tc, value: str | None) -> None:
+    """Give a cell not merged yet its w:vMerge, in its place among the cell's properties. What python-docx's
+    `tc.vMerge = value` writes, without its search through every possible child of w:tcPr for each cell."""
+    merge = OxmlElement("w:vMerge", {qn("w:val"): value} if value else None)
+    properties = cell.get_or_add_tcPr()
+    later = next((child for child in properties if child.tag in _AFTER_VMERGE), None)
+    if later is None:
+        properties.append(merge)
+    else:
+        later.addprevious(merge)
 
 
 def shade(cell: _Cell, fill: str) -> None:
@@ -145,11 +162,19 @@ def _shade(cell: CT_Tc, fill: str) -> None:
 def rag_cell(cell: _Cell, rating: Rating, extra: str = "") -> None:
     """A RAG cell (of a table made by table()): shaded in the rating's colour and saying the rating in words (in
     bold), then any extra text."""
-    paragraph = cell.paragraphs[0]
-    paragraph.add_run(RATING_WORDS[Rating(rating)]).bold = True
+    paragraph = cell._tc.p_lst[0]
+    _fill_run(paragraph, RATING_WORDS[Rating(rating)]).get_or_add_rPr().get_or_add_b()
     if extra:
-        paragraph.add_run("\n" + extra)
-    shade(cell, RAG_FILL[Rating(rating)])
+        _fill_run(paragraph, "\n" + extra)
+    _shade(cell._tc, RAG_FILL[Rating(rating)])
+
+
+def _fill_run(paragraph, text: str):
+    """A new run at the end of the paragraph, saying text (as paragraph.add_run(text), built on the XML)."""
+    run = OxmlElement("w:r")
+    paragraph.append(run)
+    run.text = text
+    return run
 
 
 def picture(document: WordDocument, png: bytes, *, alt_text: str, width_cm: float = 16.0) -> None:

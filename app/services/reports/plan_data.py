@@ -167,7 +167,7 @@ def changes_since(previous: dict | None, current: dict) -> dict | None:
         return None
     before, now = _milestones_by_id(previous), _milestones_by_id(current)
     both = [(before[mid], now[mid]) for mid in now if mid in before]
-    seen_revisions = {r["id"] for _, m in before.values() for r in m["revisions"]}
+    decided_before = {r["id"]: r["decision"] for _, m in before.values() for r in m["revisions"]}
     old_actions, new_actions = _actions_by_id(previous), _actions_by_id(current)
     return {
         "completed": [_change(a, was, m) for (_, was), (a, m) in both
@@ -177,11 +177,20 @@ def changes_since(previous: dict | None, current: dict) -> dict | None:
         "recovered": [_change(a, was, m) for (_, was), (a, m) in both
                       if was["rating"] == Rating.RED and m["rating"] != Rating.RED],
         "revised": [{**_change(a, None, m), **revision} for a, m in now.values() for revision in m["revisions"]
-                    if revision["id"] not in seen_revisions and revision["decision"] != RevisionDecision.REJECTED],
+                    if _revision_news(revision, decided_before.get(revision["id"]))],
         "new_actions": [_action_ref(new_actions[aid]) for aid in new_actions if aid not in old_actions],
         "dropped_actions": [_action_ref(old_actions[aid]) for aid in old_actions if aid not in new_actions],
-        "new_milestones": sum(1 for mid in now if mid not in before),
+        "new_milestones": [_change(a, None, m) for mid, (a, m) in now.items()
+                           if mid not in before and a["id"] in old_actions],
     }
+
+
+def _revision_news(revision: dict, decision_before: str | None) -> bool:
+    """A revised date the previous report did not show as it stands now: proposed or accepted since, or awaiting a
+    decision then and decided since (a proposal made and rejected in between changed nothing)."""
+    if decision_before is None:
+        return revision["decision"] != RevisionDecision.REJECTED
+    return decision_before == RevisionDecision.PROPOSED and revision["decision"] != RevisionDecision.PROPOSED
 
 
 def _milestones_by_id(data: dict) -> dict[int, tuple[dict, dict]]:
@@ -195,7 +204,16 @@ def _actions_by_id(data: dict) -> dict[int, dict]:
 def _change(action: dict, was: dict | None, now: dict) -> dict:
     return {"action": action["number"], "milestone_id": now["id"], "deliverable": now["deliverable"],
             "responsible": now["responsible"], "rating_before": was["rating"] if was else None,
-            "rating_now": now["rating"], "why": now["why"]}
+            "rating_now": now["rating"], "why": _why(now)}
+
+
+def _why(milestone: dict) -> str:
+    """Why the milestone has its rating: the reason given by whoever set it, or the suggestion's explanation."""
+    if milestone["rating_set_reason"]:
+        return f"Set by hand: {milestone['rating_set_reason']}"
+    if milestone["rating"] != milestone["suggested"]:
+        return "Set by hand"
+    return milestone["why"]
 
 
 def _action_ref(action: dict) -> dict:
@@ -209,13 +227,13 @@ def coverage(data: dict) -> dict:
     def entry(finding: dict, label: str) -> dict:
         answering = [actions[aid] for aid in finding["action_ids"] if aid in actions]
         ratings = [action_rating(action) for action in answering]
-        return {"label": label, "text": finding["text"],
+        identified = f" (identified {', '.join(finding['identified'])})" if finding.get("identified") else ""
+        return {"label": label, "text": finding["text"] + identified,
                 "actions": [{"number": a["number"], "rating": r} for a, r in zip(answering, ratings, strict=True)],
                 "rating": rag.roll_up(Rating(r) for r in ratings).value if ratings else None}
 
     return {
         "recommendations": [entry(r, r["code"]) for area in data["areas"] for r in area["recommendations"]],
-        "improvement_areas": [entry(a, f"AfI {area['number']}.{position}")
-                              for area in data["areas"]
-                              for position, a in enumerate(area["improvement_areas"], start=1)],
+        "improvement_areas": [entry(a, f"AfI {position}") for position, a in enumerate(
+            (a for area in data["areas"] for a in area["improvement_areas"]), start=1)],
     }

@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from docx.document import Document as WordDocument
 
-from app.models import Rating
+from app.models import Rating, RevisionDecision
 from app.services.rag import RATING_WORDS
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
@@ -57,21 +57,25 @@ OTHER_IMPLICATIONS = [
     ("privacy", "7.9", "Issues arising from privacy impact assessment"),
 ]
 
-SECTIONS = [
-    Field("summary", "1. Summary", hint="Opens section 1; the report adds the plan's key figures after it", long=True),
-    Field("background", "2. Background", True, long=True),
-    Field("other_considerations", "3. Other considerations",
-          hint="Opens section 3; the report adds where the plan stands, the changes since the previous report and "
-               "the Ofsted findings after it", long=True),
+SUMMARY = Field("summary", "1. Summary", hint="Opens section 1; the report adds the plan's key figures after it",
+                long=True)
+BACKGROUND = Field("background", "2. Background", True, long=True)
+OTHER_CONSIDERATIONS = Field("other_considerations", "3. Other considerations",
+                             hint="Opens section 3; the report adds where the plan stands, the changes since the "
+                                  "previous report and the Ofsted findings after it", long=True)
+APPRAISALS = [  # sections 4–6
     Field("financial", "4. Financial and resource appraisal", long=True),
     Field("risk", "5. Risk management and governance issues", long=True),
     Field("legal", "6. Legal appraisal", long=True),
-    *(Field(key, f"{number} {title}", long=True) for key, number, title in OTHER_IMPLICATIONS),
+]
+IMPLICATIONS = [Field(key, f"{number} {title}", long=True) for key, number, title in OTHER_IMPLICATIONS]  # 7.1–7.9
+DECISIONS = [  # sections 8–10
     Field("not_for_publication", "8. Not for publication documents", long=True),
     Field("options", "9. Options", long=True),
     Field("recommendations", "10. Recommendations", True, long=True),
-    Field("background_documents", "12. Background documents", long=True),
 ]
+BACKGROUND_DOCUMENTS = Field("background_documents", "12. Background documents", long=True)
+SECTIONS = [SUMMARY, BACKGROUND, OTHER_CONSIDERATIONS, *APPRAISALS, *IMPLICATIONS, *DECISIONS, BACKGROUND_DOCUMENTS]
 
 ALL_FIELDS = [*FRONT_BLOCK, *SECTIONS]
 APPENDIX_A = "Appendix A: The improvement plan, progress as at {as_at}"
@@ -93,18 +97,18 @@ def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> b
     figures = summary(data)
     _front_block(document, data, details)
     _section_one(document, data, details, figures)
-    _text_section(document, details, SECTIONS[1])
+    _text_section(document, details, BACKGROUND)
     _section_three(document, data, details, figures)
-    for field in SECTIONS[3:6]:
+    for field in APPRAISALS:
         _text_section(document, details, field)
     word.heading(document, "7. Other implications", 1)
-    for field in SECTIONS[6:15]:
+    for field in IMPLICATIONS:
         _text_section(document, details, field, level=2)
-    for field in SECTIONS[15:18]:
+    for field in DECISIONS:
         _text_section(document, details, field)
     word.heading(document, "11. Appendices", 1)
     document.add_paragraph(APPENDIX_A.format(as_at=long_date(data["as_at"])))
-    _text_section(document, details, SECTIONS[18])
+    _text_section(document, details, BACKGROUND_DOCUMENTS)
     _appendix(document, data)
     return word.to_bytes(document)
 
@@ -146,7 +150,7 @@ def _text_section(document: WordDocument, details: dict, field: Field, level: in
 
 
 def _section_one(document: WordDocument, data: dict, details: dict, figures: dict) -> None:
-    word.heading(document, SECTIONS[0].label, 1)
+    word.heading(document, SUMMARY.label, 1)
     if (details.get("summary") or "").strip():
         word.paragraphs(document, details["summary"])
     document.add_paragraph(key_figures(data, figures["total"]))
@@ -162,7 +166,7 @@ def key_figures(data: dict, total: dict) -> str:
 
 
 def _section_three(document: WordDocument, data: dict, details: dict, figures: dict) -> None:
-    word.heading(document, SECTIONS[2].label, 1)
+    word.heading(document, OTHER_CONSIDERATIONS.label, 1)
     if (details.get("other_considerations") or "").strip():
         word.paragraphs(document, details["other_considerations"])
     _where_the_plan_stands(document, data, figures)
@@ -216,6 +220,9 @@ def _changes(document: WordDocument, data: dict) -> None:
                   {"Action": 1.5, "Milestone": 5.5, "From": 2, "To": 2, "Reason": 3.8, "Decision": 2.2},
                   lambda c: [c["action"], c["deliverable"], c["old"], c["new"],
                              f"{c['reason']}: {c['reason_text']}", _decision(c)])
+    _change_table(document, "Milestones added to actions already in the plan", changes["new_milestones"],
+                  {"Action": 1.5, "Milestone": 9, "Responsible": 4, "RAG": 2.5},
+                  lambda c: [c["action"], c["deliverable"], c["responsible"], _word(c["rating_now"])])
     _change_table(document, "New actions", changes["new_actions"], {"Action": 1.5, "What we are doing": 13, "RAG": 2.5},
                   lambda a: [a["number"], a["what"], _word(a["rating"])])
     _change_table(document, "Actions no longer in the plan", changes["dropped_actions"],
@@ -236,9 +243,10 @@ def _word(rating: str | None) -> str:
 
 
 def _decision(revision: dict) -> str:
-    if revision["decision"] == "accepted":
-        return f"Accepted {long_date(revision['decided_on'])}" if revision["decided_on"] else "Accepted"
-    return "Awaiting a decision"
+    if revision["decision"] == RevisionDecision.PROPOSED:
+        return "Awaiting a decision"
+    decided = revision["decision"].capitalize()
+    return f"{decided} {long_date(revision['decided_on'])}" if revision["decided_on"] else decided
 
 
 def _coverage(document: WordDocument, data: dict) -> None:

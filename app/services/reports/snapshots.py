@@ -123,8 +123,17 @@ def details_for(plan: Plan, meeting: Meeting) -> dict:
         .order_by((Report.meeting_id == meeting.id).desc(), Report.generated_at.desc()).limit(1))
     details = dict(latest.details) if latest else {}
     if latest is None or latest.meeting_id != meeting.id:
-        details.update(subject=f"{plan.title}: progress update", committee=meeting.title)
+        details.update(subject=f"{plan.title}: progress update", committee=_committee_for(plan, meeting))
     return details
+
+
+def _committee_for(plan: Plan, meeting: Meeting) -> str:
+    """The committee or board named in the latest report for the same kind of meeting, else the meeting's title."""
+    named = db.session.scalars(
+        select(Report.details).join(Meeting, Report.meeting_id == Meeting.id)
+        .where(Report.kind == ReportKind.PLAN_PROGRESS, Report.plan_id == plan.id, Meeting.kind == meeting.kind)
+        .order_by(Report.generated_at.desc(), Report.id.desc())).first()
+    return (named or {}).get("committee") or meeting.title
 
 
 @reports_conflicts("This report")
