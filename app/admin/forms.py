@@ -21,7 +21,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from app.forms import VersionedForm
 from app.models import PersonKind, Role
 from app.services.errors import DomainError
-from app.services.reminder_admin import HIGHEST, LOWEST, NUMBER_FIELDS, read_offsets
+from app.services.reminder_admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
 
 
 class PersonForm(VersionedForm):
@@ -78,15 +78,15 @@ class ReminderSettingsForm(VersionedForm):
         "e-mail choices.")
     update_deadline_days_before_meeting = _days(
         "Days before a meeting for its update deadline",
-        "Calendar days. Used when a meeting is added without its own update deadline. Put it before the draft "
-        "report is made, so the draft has the updates. For example, 18.")
+        "Calendar days. Used when a meeting is added without its own update deadline. At least as many as for "
+        "the report deadline, so the report has the updates. For example, 18.")
     report_deadline_days_before_meeting = _days(
         "Days before a meeting for its report deadline",
         "Calendar days. Used when a meeting is added without its own report deadline. For example, 13.")
     draft_report_working_days = _days(
         "Working days before the report deadline to send the draft report",
         "The plan progress report is generated as a draft and e-mailed to the programme managers, to check and "
-        "release.")
+        "release. Never before the first working day after the update deadline, so the draft has the updates.")
     update_request_working_days = _days(
         "Working days before the update deadline to ask for updates",
         "Owners of open milestones are asked to add a progress update before the deadline.")
@@ -105,15 +105,14 @@ class ReminderSettingsForm(VersionedForm):
             raise ValidationError(error.message) from error
 
     def validate(self, extra_validators=None) -> bool:
-        """Each number from 1 to 60, and the nudge after the request: all problems shown at once."""
+        """Each number from 1 to 60, the nudge after the request and the update deadline no later than the report
+        deadline: all problems shown at once."""
         super().validate(extra_validators)
         for name in NUMBER_FIELDS:
             field = getattr(self, name)
             if field.data is not None and not field.errors and not LOWEST <= field.data <= HIGHEST:
                 field.errors.append(f"Enter a number between {LOWEST} and {HIGHEST}")
-        request, nudge = self.update_request_working_days, self.nudge_working_days
-        if not request.errors and not nudge.errors and None not in (request.data, nudge.data) \
-                and nudge.data >= request.data:
-            nudge.errors.append("The nudge must come after the request to update: enter fewer working days than "
-                                f"for the request ({request.data})")
+        numbers = {name: getattr(self, name).data for name in NUMBER_FIELDS if not getattr(self, name).errors}
+        for name, message in order_problems(numbers).items():
+            getattr(self, name).errors.append(message)
         return not self.errors

@@ -28,8 +28,9 @@ class MeetingForm(VersionedForm):
             f"{chosen.update_deadline_days_before_meeting} days before the meeting (an administrator sets this "
             "number). For example, 27 3 2026")
         self.report_deadline.description = (
-            "The date the report is due to the committee or board. The draft report is e-mailed to programme "
-            f"managers {chosen.draft_report_working_days} working days before it. Leave it blank for "
+            "The date the report is due to the committee or board, on or after the update deadline. The draft "
+            f"report is e-mailed to programme managers {chosen.draft_report_working_days} working days before it, "
+            "and not before the first working day after the update deadline. Leave it blank for "
             f"{chosen.report_deadline_days_before_meeting} days before the meeting. For example, 1 4 2026")
 
 

@@ -4,7 +4,7 @@ Word document itself, so a past report can be downloaded again exactly as the bo
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.extensions import db
@@ -33,6 +33,10 @@ class ReportState(enum.StrEnum):
         return self.value.capitalize()
 
 
+_RELEASED_PLAN_REPORT = text("state = 'released' AND kind = 'plan_progress'")
+_RELEASED_AUDIT_REPORT = text("state = 'released' AND kind = 'audit_monthly'")
+
+
 class Report(db.Model):
     __tablename__ = "reports"
     __table_args__ = (
@@ -40,6 +44,11 @@ class Report(db.Model):
         CheckConstraint("kind <> 'plan_progress' OR plan_id IS NOT NULL", name="plan_report_has_plan"),
         CheckConstraint("kind <> 'audit_monthly' OR month IS NOT NULL", name="audit_report_has_month"),
         Index("ix_reports_kind_state", "kind", "state"),
+        # One released report per occasion, even when two drafts are released at the same moment.
+        Index("uq_reports_released_plan_report", "plan_id", "meeting_id", unique=True,
+              sqlite_where=_RELEASED_PLAN_REPORT, postgresql_where=_RELEASED_PLAN_REPORT),
+        Index("uq_reports_released_audit_report", "month", unique=True,
+              sqlite_where=_RELEASED_AUDIT_REPORT, postgresql_where=_RELEASED_AUDIT_REPORT),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

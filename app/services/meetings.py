@@ -16,7 +16,7 @@ from app.services import history
 from app.services.due_dates import format_date
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
-from app.services.working_days import add_working_days
+from app.services.working_days import add_working_days, next_after, on_or_before
 
 WHAT = "This meeting"
 
@@ -32,8 +32,12 @@ def default_report_deadline(held_on: date, chosen: ReminderSettings) -> date:
 
 
 def draft_report_day(meeting: Meeting, chosen: ReminderSettings) -> date:
-    """The working day the draft report is generated and e-mailed to the programme managers."""
-    return add_working_days(meeting.report_deadline, -chosen.draft_report_working_days)
+    """The working day the draft report is generated and e-mailed to the programme managers: the settings' number
+    of working days before the report deadline, but not before the first working day after the update deadline,
+    so that the draft has the updates; and on the last working day by the report deadline at the latest."""
+    before_report = add_working_days(meeting.report_deadline, -chosen.draft_report_working_days)
+    after_updates = next_after(meeting.update_deadline)
+    return min(max(before_report, after_updates), on_or_before(meeting.report_deadline))
 
 
 @reports_conflicts(WHAT)
@@ -44,10 +48,7 @@ def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: dat
     kind = MeetingKind(kind)
     deadline = update_deadline or default_deadline(held_on, chosen)
     report_due = report_deadline or default_report_deadline(held_on, chosen)
-    for name, day in (("update_deadline", deadline), ("report_deadline", report_due)):
-        if day > held_on:
-            what = name.replace("_", " ")
-            raise DomainError(f"The {what} must be on or before the date of the meeting, {format_date(held_on)}", name)
+    _check_deadlines(held_on, deadline, report_due)
     values = {"kind": kind, "title": (title or "").strip() or kind.label, "held_on": held_on,
               "update_deadline": deadline, "report_deadline": report_due}
     if meeting.id is None:
@@ -63,6 +64,17 @@ def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: dat
         history.change(meeting, values, actor=actor, now=now, action_id=None)
     db.session.commit()
     return meeting
+
+
+def _check_deadlines(held_on: date, update_deadline: date, report_deadline: date) -> None:
+    for name, day in (("update_deadline", update_deadline), ("report_deadline", report_deadline)):
+        if day > held_on:
+            what = name.replace("_", " ")
+            raise DomainError(f"The {what} must be on or before the date of the meeting, {format_date(held_on)}", name)
+    if update_deadline > report_deadline:
+        raise DomainError(f"The update deadline, {format_date(update_deadline)}, must be on or before the report "
+                          f"deadline, {format_date(report_deadline)}, so that the report has the updates",
+                          "update_deadline")
 
 
 @reports_conflicts(WHAT)

@@ -59,6 +59,23 @@ def read_offsets(text: str) -> list[int]:
     return sorted(numbers, reverse=True)
 
 
+def order_problems(numbers: dict) -> dict[str, str]:
+    """The numbers that put two things in the wrong order, by field name: the nudge must come after the request to
+    update, and a meeting's update deadline on or before its report deadline. Numbers not given are not checked."""
+    problems = {}
+    request, nudge = numbers.get("update_request_working_days"), numbers.get("nudge_working_days")
+    if None not in (request, nudge) and nudge >= request:
+        problems["nudge_working_days"] = ("The nudge must come after the request to update: enter fewer working "
+                                          f"days than for the request ({request})")
+    update = numbers.get("update_deadline_days_before_meeting")
+    report = numbers.get("report_deadline_days_before_meeting")
+    if None not in (update, report) and update < report:
+        problems["update_deadline_days_before_meeting"] = (
+            "The update deadline must be on or before the report deadline, so that the report has the updates: "
+            f"enter at least as many days as for the report deadline ({report})")
+    return problems
+
+
 @reports_conflicts(WHAT)
 def save_settings(values: dict, *, version: int | None, actor: Person, now: datetime) -> ReminderSettings:
     """Save the settings (creating the single row the first time). `version` is the one the form was opened at:
@@ -70,9 +87,8 @@ def save_settings(values: dict, *, version: int | None, actor: Person, now: date
     for name in NUMBER_FIELDS:
         if not LOWEST <= chosen[name] <= HIGHEST:
             raise DomainError(f"Enter a number between {LOWEST} and {HIGHEST}", name)
-    if chosen["nudge_working_days"] >= chosen["update_request_working_days"]:
-        raise DomainError("The nudge must come after the request to update: enter fewer working days than for the "
-                          "request", "nudge_working_days")
+    for name, message in order_problems(chosen).items():
+        raise DomainError(message, name)
     row = db.session.get(ReminderSettings, 1)
     if row is None:  # the first save: until now the service used the defaults
         row = ReminderSettings(id=1, **chosen)

@@ -23,6 +23,7 @@ from app.models import (
     AuditRound,
     Meeting,
     NoticeKind,
+    Notification,
     Person,
     PersonKind,
     Plan,
@@ -71,7 +72,8 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
         if stored is None:
             stored = _generate_once(job)
             result.generated.append(job.title)
-        notices = [_notice(job, stored, person_id) for person_id in job.recipients]
+        told = _told(stored)
+        notices = [_notice(job, stored, person_id) for person_id in job.recipients if person_id not in told]
         reminders.notify(notices, now)
         result.notices += len(notices)
     db.session.commit()
@@ -80,6 +82,14 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
 
 def _stored(key: str) -> Report | None:
     return db.session.scalar(select(Report).where(Report.scheduled_key == key))
+
+
+def _told(report: Report) -> set[int]:
+    """Who already has the notice of this report: its notices are written once, by the run that stored it or, if
+    that run stopped before writing them, by the next."""
+    return set(db.session.scalars(select(Notification.recipient_id).where(
+        Notification.kind == NoticeKind.REPORT_READY, Notification.subject_type == SubjectType.REPORT,
+        Notification.subject_id == report.id)))
 
 
 def _generate_once(job: ScheduledReport) -> Report:

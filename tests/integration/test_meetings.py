@@ -44,22 +44,25 @@ def test_a_meeting_without_deadlines_gets_updates_18_days_and_the_report_13_days
     listing = manager_client.get("/meetings").get_data(as_text=True)
     assert "15/09/2020" in listing and "28/08/2020" in listing and "02/09/2020" in listing
     assert "21/08/2020" in listing  # owners are asked 5 working days before the update deadline
-    assert "27/08/2020" in listing  # the draft report 3 working days before the report deadline (31/08 a holiday)
+    # The draft report: 3 working days before the report deadline would be 27/08 (31/08 is a bank holiday), before
+    # the updates are in, so it waits for the first working day after the update deadline.
+    assert "27/08/2020" not in listing and "01/09/2020" in listing
 
 
 def test_the_default_follows_the_administrators_setting(manager_client, db):
-    db.session.add(ReminderSettings(id=1, update_deadline_days_before_meeting=7))
+    db.session.add(ReminderSettings(id=1, update_deadline_days_before_meeting=20))
     db.session.commit()
-    assert "Leave it blank for 7 days before" in manager_client.get("/meetings/new").get_data(as_text=True)
+    assert "Leave it blank for 20 days before" in manager_client.get("/meetings/new").get_data(as_text=True)
     manager_client.post("/meetings/new", data=form(kind="committee", title="Scrutiny, autumn"))
     saved = db.session.scalar(select(Meeting))
     assert (saved.kind, saved.title, saved.update_deadline) == (MeetingKind.COMMITTEE, "Scrutiny, autumn",
-                                                                 date(2020, 9, 8))
+                                                                 date(2020, 8, 26))
 
 
 def test_an_explicit_deadline_is_kept_and_may_be_the_meeting_day(manager_client, db):
-    manager_client.post("/meetings/new", data=form(deadline=("8", "9", "2020")))
-    manager_client.post("/meetings/new", data=form(held_on=("1", "10", "2020"), deadline=("1", "10", "2020")))
+    manager_client.post("/meetings/new", data=form(deadline=("8", "9", "2020"), report_deadline=["10", "9", "2020"]))
+    manager_client.post("/meetings/new", data=form(held_on=("1", "10", "2020"), deadline=("1", "10", "2020"),
+                                                   report_deadline=["1", "10", "2020"]))
     assert [m.update_deadline for m in db.session.scalars(select(Meeting).order_by(Meeting.held_on))] == [
         date(2020, 9, 8), date(2020, 10, 1)]
 
@@ -72,6 +75,18 @@ def test_a_deadline_after_the_meeting_is_refused_next_to_the_field(manager_clien
     assert date_parts(page, "update_deadline") == ["16", "9", "2020"] and date_parts(page, "held_on") == ["15", "9", "2020"]
     assert value_of(page, "title") == "Board, September"
     assert db.session.scalar(select(Meeting)) is None
+
+
+def test_an_update_deadline_after_the_report_deadline_is_refused(manager_client, db):
+    typed = form(deadline=("", "", ""), report_deadline=["1", "9", "2020"])  # the default update deadline is 28/08
+    page = manager_client.post("/meetings/new", data={**typed, "update_deadline": ["3", "9", "2020"]}).get_data(
+        as_text=True)
+    assert ("The update deadline, 03/09/2020, must be on or before the report deadline, 01/09/2020, so that the "
+            "report has the updates") in error_next_to(page, "update_deadline")
+    assert date_parts(page, "report_deadline") == ["1", "9", "2020"]
+    assert db.session.scalar(select(Meeting)) is None
+    manager_client.post("/meetings/new", data=typed)
+    assert db.session.scalar(select(Meeting)).update_deadline == date(2020, 8, 28)
 
 
 @pytest.mark.parametrize(("field", "typed", "message"), [

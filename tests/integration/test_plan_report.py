@@ -19,6 +19,7 @@ from app.models import (
     Plan,
     ProgressUpdate,
     Rating,
+    Report,
     ReportState,
     RevisionReason,
     Role,
@@ -267,6 +268,24 @@ def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_loo
         snapshots.release(first_name, version=None, checked_warnings=False, actor=manager, now=NOW)
     snapshots.release(first_name, version=None, checked_warnings=True, actor=manager, now=NOW)
     assert first_name.state == ReportState.RELEASED
+
+
+def test_two_versions_released_at_the_same_moment_leave_one_released(db, plan_tree, make_person, monkeypatch):
+    manager = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
+    meeting = a_meeting(db, date(2020, 9, 15))
+    first, second = (snapshots.generate_plan_report(plan_tree["plan"], meeting, COMPLETE, actor=manager, now=NOW,
+                                                    today=TODAY) for _ in range(2))
+    snapshots.release(second, version=None, checked_warnings=False, actor=manager, now=NOW)
+    snapshots.release(first, version=None, checked_warnings=False, actor=manager, now=NOW)  # one after the other
+    assert (first.state, second.state) == (ReportState.RELEASED, ReportState.SUPERSEDED)
+
+    third = snapshots.generate_plan_report(plan_tree["plan"], meeting, COMPLETE, actor=manager, now=NOW, today=TODAY)
+    released_elsewhere = snapshots._same_occasion(third).where(Report.id == -1)  # as if first's release was unseen
+    monkeypatch.setattr(snapshots, "_same_occasion", lambda report: released_elsewhere)
+    with pytest.raises(DomainError, match="released at the same moment"):
+        snapshots.release(third, version=None, checked_warnings=False, actor=manager, now=NOW)
+    db.session.expire_all()
+    assert (first.state, third.state) == (ReportState.RELEASED, ReportState.DRAFT)
 
 
 def test_totals_that_disagree_and_numbering_that_repeats_are_found(db, plan_tree):

@@ -92,6 +92,7 @@ def test_a_second_save_updates_the_row_and_records_only_what_changed(admin_clien
     ("escalate_after_working_days", "ten", "Enter a whole number, for example 7"),
     ("update_request_working_days", "", "Enter the working days before the update deadline to ask for updates"),
     ("nudge_working_days", "6", "The nudge must come after the request to update"),
+    ("update_deadline_days_before_meeting", "8", "enter at least as many days as for the report deadline (9)"),
 ])
 def test_bad_input_is_shown_next_to_its_field_and_kept(admin_client, db, field, typed, message):
     response = admin_client.post("/admin/reminders", data={**GOOD, field: typed, "version": "0"})
@@ -109,6 +110,10 @@ def test_the_service_checks_the_rules_too(app, db, admin):
         reminder_admin.save_settings({**GOOD, "remind_on_due_day": True, "audit_due_soon_working_days": 0},
                                      version=0, actor=admin, now=NOW)
     assert refused.value.field == "audit_due_soon_working_days"
+    with pytest.raises(DomainError, match="update deadline must be on or before the report deadline") as refused:
+        reminder_admin.save_settings({**GOOD, "update_deadline_days_before_meeting": "8"}, version=0, actor=admin,
+                                     now=NOW)
+    assert refused.value.field == "update_deadline_days_before_meeting"
 
 
 def test_settings_saved_from_a_stale_page_are_refused(admin_client, db):

@@ -64,6 +64,7 @@ def test_the_draft_report_reaches_each_programme_manager_once_as_a_word_attachme
     assert db.session.scalar(select(func.count()).select_from(Report)) == 0
     result = reminder_jobs.send_due(at(date(2020, 9, 14)))
     assert result.reports.generated == [snapshots.plan_report_title(plan_tree["plan"], meeting)]
+    assert result.reports.notices == 2  # one to each programme manager
     report = db.session.scalars(select(Report)).one()
     assert (report.kind, report.meeting_id, report.generated_by_id, report.scheduled_key) == (
         ReportKind.PLAN_PROGRESS, meeting.id, None, f"plan-draft:meeting:{meeting.id}")
@@ -79,9 +80,22 @@ def test_the_draft_report_reaches_each_programme_manager_once_as_a_word_attachme
         assert f"/reports/{report.id}" in message.get_body(("plain",)).get_content()
 
     again = reminder_jobs.send_due(at(date(2020, 9, 15)))
-    assert again.reports.generated == [] and again.delivery.messages == 0
+    assert again.reports.generated == [] and again.reports.notices == 0 and again.delivery.messages == 0
     assert db.session.scalar(select(func.count()).select_from(Report)) == 1
     assert len(received_by(smtp_server, pat.email)) == 1
+
+
+def test_a_report_stored_by_a_run_that_stopped_is_announced_by_the_next(plan_tree, smtp_server, db, make_person):
+    pat = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
+    meeting = board_meeting(db)
+    stored = snapshots.generate_plan_report(plan_tree["plan"], meeting, snapshots.details_for(plan_tree["plan"], meeting),
+                                            actor=None, now=at(date(2020, 9, 14)), today=date(2020, 9, 14),
+                                            scheduled_key=f"plan-draft:meeting:{meeting.id}")  # then the run stopped
+    result = reminder_jobs.send_due(at(date(2020, 9, 14)).replace(hour=8))
+    assert (result.reports.generated, result.reports.notices) == ([], 1)
+    [message] = received_by(smtp_server, pat.email)
+    assert attachments(message)[0][2] == snapshots.document_of(stored)
+    assert db.session.scalar(select(func.count()).select_from(Report)) == 1
 
 
 def test_an_update_request_carries_the_owners_update_pack(plan_tree, smtp_server, db):

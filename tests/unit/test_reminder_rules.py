@@ -4,7 +4,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.models import NoticeKind
+from app.models import Meeting, NoticeKind, ReminderSettings
+from app.services.meetings import draft_report_day
 from app.services.outbox import retry_wait
 from app.services.reminder_rules import Due, Timing, dated_notice, escalation_due, meeting_notice, month_end
 from app.services.working_days import (
@@ -103,3 +104,15 @@ def test_the_weekly_digest_goes_on_the_first_working_day_of_the_week():
 def test_failed_e_mails_are_tried_again_later_and_later():
     assert [retry_wait(n) for n in (1, 2, 3, 4)] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert retry_wait(30) == timedelta(hours=6)
+
+
+@pytest.mark.parametrize(("update_deadline", "report_deadline", "draft_on"), [
+    (date(2020, 9, 10), date(2020, 9, 17), date(2020, 9, 14)),  # 3 working days before the report deadline
+    (date(2020, 8, 28), date(2020, 9, 2), date(2020, 9, 1)),  # not before the updates: Tuesday, after a holiday
+    (date(2020, 9, 2), date(2020, 9, 2), date(2020, 9, 2)),  # both on one day: on the report deadline
+    (date(2020, 9, 4), date(2020, 9, 5), date(2020, 9, 4)),  # a Saturday report deadline: the Friday before it
+])
+def test_the_draft_report_waits_for_the_update_deadline_and_comes_by_the_report_deadline(update_deadline,
+                                                                                         report_deadline, draft_on):
+    meeting = Meeting(held_on=date(2020, 9, 30), update_deadline=update_deadline, report_deadline=report_deadline)
+    assert draft_report_day(meeting, ReminderSettings(draft_report_working_days=3)) == draft_on

@@ -100,12 +100,7 @@ def _fill(cell: CT_Tc, value, style_id: str):
     properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
     paragraph.append(properties)
     text = "" if value is None else str(value)
-    if not text:
-        return None
-    run = OxmlElement("w:r")
-    paragraph.append(run)
-    run.text = text  # CT_R.text turns \n into a line break and \t into a tab
-    return run
+    return _fill_run(paragraph, text) if text else None
 
 
 def set_widths(result: Table, widths_cm: Sequence[float]) -> None:
@@ -170,11 +165,28 @@ def rag_cell(cell: _Cell, rating: Rating, extra: str = "") -> None:
 
 
 def _fill_run(paragraph, text: str):
-    """A new run at the end of the paragraph, saying text (as paragraph.add_run(text), built on the XML)."""
+    """A new run at the end of the paragraph saying text, each line break (\n, \r\n or \r) a w:br and each tab a
+    w:tab. What paragraph.add_run(text) writes (except that \r\n is one break, not two), a line at a time rather
+    than python-docx's character at a time."""
     run = OxmlElement("w:r")
     paragraph.append(run)
-    run.text = text
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if number:
+            run.append(OxmlElement("w:br"))
+        for position, part in enumerate(line.split("\t")):
+            if position:
+                run.append(OxmlElement("w:tab"))
+            if part:
+                run.append(_text(part))
     return run
+
+
+def _text(part: str):
+    element = OxmlElement("w:t")
+    element.text = part
+    if part[0].isspace() or part[-1].isspace():
+        element.set(qn("xml:space"), "preserve")
+    return element
 
 
 def picture(document: WordDocument, png: bytes, *, alt_text: str, width_cm: float = 16.0) -> None:

@@ -10,6 +10,7 @@ import hashlib
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from app.extensions import db
@@ -150,8 +151,14 @@ def release(report: Report, *, version: int | None, checked_warnings: bool, acto
         raise DomainError("Confirm that you have checked the warnings", "checked_warnings")
     for earlier in db.session.scalars(_same_occasion(report).where(Report.state == ReportState.RELEASED)):
         earlier.state = ReportState.SUPERSEDED
+    db.session.flush()  # before this one is released: one released report per occasion, at every statement
     report.state, report.released_at, report.released_by_id = ReportState.RELEASED, now, actor.id
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError as error:  # another version was released for the same occasion at the same moment
+        db.session.rollback()
+        raise DomainError("Another version of this report was released at the same moment, so this one was not. "
+                          "Reload the page to see which version is released.") from error
 
 
 def _same_occasion(report: Report):
