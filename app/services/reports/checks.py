@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 
 from docx import Document
 from docx.document import Document as WordDocument
+from docx.oxml.ns import qn
 
 from app.models import Rating
 from app.services.rag import RATING_WORDS
@@ -69,19 +70,22 @@ def passages(document: WordDocument) -> Iterator[Passage]:
             yield Passage(text, heading if heading == "the front block" else f"under “{heading}”", style)
         elif tag == "tbl":
             table_number += 1
-            for row_number, row in enumerate(child.iterchildren("{*}tr"), start=1):
-                for cell in row.iterchildren("{*}tc"):
+            for row_number, row in enumerate(child.iterchildren(_TR), start=1):
+                for cell in row.iterchildren(_TC):
                     yield Passage(_text(cell), f"table {table_number} (under “{heading}”), row {row_number}")
     for section in document.sections:
         for paragraph in section.header.paragraphs:
             yield Passage(paragraph.text, "the page header")
 
 
+_T, _BR, _P, _TR, _TC = qn("w:t"), qn("w:br"), qn("w:p"), qn("w:tr"), qn("w:tc")
+
+
 def _text(element) -> str:
+    """An element's text, a line for each paragraph and line break."""
     lines, current = [], []
-    for node in element.iter("{*}t", "{*}br", "{*}p"):
-        tag = node.tag.rsplit("}", 1)[-1]
-        if tag == "t":
+    for node in element.iter(_T, _BR, _P):
+        if node.tag == _T:
             current.append(node.text or "")
         elif current:
             lines.append("".join(current))
@@ -230,7 +234,7 @@ def plan_totals(document: WordDocument) -> list[Problem]:
 
 
 def _rows(table) -> list[list[str]]:
-    return [[_text(cell) for cell in row.iterchildren("{*}tc")] for row in table._tbl.iterchildren("{*}tr")]
+    return [[_text(cell) for cell in row.iterchildren(_TC)] for row in table._tbl.iterchildren(_TR)]
 
 
 def _sum_problems(headings: list[str], areas: list[list[str]], total: list[str]) -> list[Problem]:

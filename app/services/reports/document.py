@@ -9,14 +9,15 @@ Tables are created with their final number of rows and filled row by row (`row.c
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import NamespacePrefixedTag, qn
+from docx.oxml.parser import oxml_parser
 from docx.oxml.table import CT_Tc
 from docx.shared import Cm
 from docx.table import Table, _Cell
@@ -30,10 +31,24 @@ BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "re
 RAG_FILL = {Rating.RED: "FF0000", Rating.AMBER: "FFC000", Rating.GREEN: "00B050", Rating.NOT_RATED: "D9D9D9"}
 HEADER_FILL = "DEE0E2"
 TABLE_TEXT = "Table Text"
+_TYPE, _W, _TC_PR, _TC_W = qn("w:type"), qn("w:w"), qn("w:tcPr"), qn("w:tcW")
 # The children of w:tcPr that come after w:vMerge, in the schema's order.
 _AFTER_VMERGE = frozenset(qn(tag) for tag in (
     "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
     "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge", "w:tcPrChange"))
+
+
+def _element(tag: str, attributes: dict[str, str] | None = None):
+    """A new element, as python-docx's OxmlElement(tag, attributes) makes it, with the tag's name and namespace
+    worked out once: OxmlElement parses them again at each call, a good part of the time of a large table."""
+    name, namespaces = _clark_name(tag)
+    return oxml_parser.makeelement(name, attrib=attributes, nsmap=namespaces)
+
+
+@cache
+def _clark_name(tag: str) -> tuple[str, dict[str, str]]:
+    parsed = NamespacePrefixedTag(tag)
+    return parsed.clark_name, parsed.nsmap
 
 
 def new_document(title: str, *, generated_at: datetime) -> WordDocument:
@@ -48,19 +63,36 @@ def new_document(title: str, *, generated_at: datetime) -> WordDocument:
 
 
 def heading(document: WordDocument, text: str, level: int = 1) -> None:
-    document.add_heading(text, level=level)
+    """A heading in Word's own heading style (level 0 is the Title), as document.add_heading writes it."""
+    styled_paragraph(document, text, "Title" if level == 0 else f"Heading {level}")
 
 
 def paragraphs(document: WordDocument, text: str, style: str | None = None) -> None:
     """Text as written, one Word paragraph per line (empty lines dropped)."""
     for line in text.splitlines() or [""]:
         if line.strip():
-            document.add_paragraph(line.strip(), style=style)
+            styled_paragraph(document, line.strip(), style)
 
 
 def bullets(document: WordDocument, items: Iterable[str]) -> None:
     for item in items:
-        document.add_paragraph(item, style="List Bullet")
+        styled_paragraph(document, item, "List Bullet")
+
+
+def styled_paragraph(document: WordDocument, text: str, style: str | None):
+    """document.add_paragraph(text, style=style), with the style's id looked up once per document: python-docx
+    looks through every style for each paragraph."""
+    paragraph = document.add_paragraph(text)
+    if style:
+        paragraph._p.style = _style_ids(document)[style]
+    return paragraph
+
+
+def _style_ids(document: WordDocument) -> dict[str, str]:
+    ids = getattr(document, "_style_ids", None)
+    if ids is None:
+        ids = document._style_ids = {style.name: style.style_id for style in document.styles}
+    return ids
 
 
 def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[str]],
@@ -69,7 +101,7 @@ def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequen
     result = document.add_table(rows=len(rows) + 1, cols=len(headings))
     result.style = document.styles["Table Grid"]
     result.autofit = widths_cm is None
-    style_id = document.styles[TABLE_TEXT].style_id  # looked up once: a lookup by name scans every style
+    style_id = _style_ids(document)[TABLE_TEXT]
     all_rows = result.rows
     _header(all_rows[0], headings, style_id)
     for values, row in zip(rows, all_rows[1:], strict=True):
@@ -82,10 +114,10 @@ def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequen
 
 def _header(row, headings: Sequence[str], style_id: str) -> None:
     properties = row._tr.get_or_add_trPr()
-    properties.append(OxmlElement("w:cantSplit"))
-    properties.append(OxmlElement("w:tblHeader", {qn("w:val"): "true"}))
+    properties.append(_element("w:cantSplit"))
+    properties.append(_element("w:tblHeader", {qn("w:val"): "true"}))
     for text, cell in zip(headings, row._tr.tc_lst, strict=True):
-        _fill(cell, text, style_id).get_or_add_rPr().get_or_add_b()
+        _bold(_fill(cell, text, style_id))
         _shade(cell, HEADER_FILL)
 
 
@@ -96,8 +128,8 @@ def _fill(cell: CT_Tc, value, style_id: str):
     possible children of each element, which is most of the time of a large table. A new cell's paragraph has no
     children, so the style goes first and the run after it."""
     paragraph = cell.p_lst[0]
-    properties = OxmlElement("w:pPr")
-    properties.append(OxmlElement("w:pStyle", {qn("w:val"): style_id}))
+    properties = _element("w:pPr")
+    properties.append(_element("w:pStyle", {qn("w:val"): style_id}))
     paragraph.append(properties)
     text = "" if value is None else str(value)
     return _fill_run(paragraph, text) if text else None
@@ -110,10 +142,16 @@ def set_widths(result: Table, widths_cm: Sequence[float]) -> None:
     twips = [str(int(Cm(width).twips)) for width in widths_cm]
     for row in result._tbl.tr_lst:
         for cell, width in zip(row.tc_lst, twips, strict=True):
-            # add_table gives every cell a w:tcW already: set it (a second one would break the schema)
-            cell_width = cell.get_or_add_tcPr().get_or_add_tcW()
-            cell_width.set(qn("w:type"), "dxa")
-            cell_width.set(qn("w:w"), width)
+            cell_width = _width_of(cell)
+            cell_width.set(_TYPE, "dxa")
+            cell_width.set(_W, width)
+
+
+def _width_of(cell: CT_Tc):
+    """A cell's w:tcW, which add_table gives every cell (a second one would break the schema): found directly, as
+    python-docx's get_or_add looks through every possible child for each cell."""
+    width = _properties_of(cell).find(_TC_W)
+    return width if width is not None else cell.get_or_add_tcPr().get_or_add_tcW()
 
 
 def column_cells(result: Table, column: int) -> list[_Cell]:
@@ -135,8 +173,8 @@ def merge_down(result: Table, column: int, first_row: int, last_row: int) -> Non
 def _merge(cell: CT_Tc, value: str | None) -> None:
     """Give a cell not merged yet its w:vMerge, in its place among the cell's properties. What python-docx's
     `tc.vMerge = value` writes, without its search through every possible child of w:tcPr for each cell."""
-    merge = OxmlElement("w:vMerge", {qn("w:val"): value} if value else None)
-    properties = cell.get_or_add_tcPr()
+    merge = _element("w:vMerge", {qn("w:val"): value} if value else None)
+    properties = _properties_of(cell)
     later = next((child for child in properties if child.tag in _AFTER_VMERGE), None)
     if later is None:
         properties.append(merge)
@@ -150,15 +188,28 @@ def shade(cell: _Cell, fill: str) -> None:
 
 
 def _shade(cell: CT_Tc, fill: str) -> None:
-    shading = OxmlElement("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
-    cell.get_or_add_tcPr().append(shading)
+    shading = _element("w:shd", {qn("w:val"): "clear", qn("w:color"): "auto", qn("w:fill"): fill})
+    _properties_of(cell).append(shading)
+
+
+def _properties_of(cell: CT_Tc):
+    """A cell's w:tcPr, which add_table gives every cell: found directly rather than by python-docx's search."""
+    properties = cell.find(_TC_PR)
+    return properties if properties is not None else cell.get_or_add_tcPr()
+
+
+def _bold(run) -> None:
+    """Make a new run (with no properties yet) bold."""
+    properties = _element("w:rPr")
+    properties.append(_element("w:b"))
+    run.insert(0, properties)
 
 
 def rag_cell(cell: _Cell, rating: Rating, extra: str = "") -> None:
     """A RAG cell (of a table made by table()): shaded in the rating's colour and saying the rating in words (in
     bold), then any extra text."""
     paragraph = cell._tc.p_lst[0]
-    _fill_run(paragraph, RATING_WORDS[Rating(rating)]).get_or_add_rPr().get_or_add_b()
+    _bold(_fill_run(paragraph, RATING_WORDS[Rating(rating)]))
     if extra:
         _fill_run(paragraph, "\n" + extra)
     _shade(cell._tc, RAG_FILL[Rating(rating)])
@@ -168,21 +219,21 @@ def _fill_run(paragraph, text: str):
     """A new run at the end of the paragraph saying text, each line break (\n, \r\n or \r) a w:br and each tab a
     w:tab. What paragraph.add_run(text) writes (except that \r\n is one break, not two), a line at a time rather
     than python-docx's character at a time."""
-    run = OxmlElement("w:r")
+    run = _element("w:r")
     paragraph.append(run)
     for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
         if number:
-            run.append(OxmlElement("w:br"))
+            run.append(_element("w:br"))
         for position, part in enumerate(line.split("\t")):
             if position:
-                run.append(OxmlElement("w:tab"))
+                run.append(_element("w:tab"))
             if part:
                 run.append(_text(part))
     return run
 
 
 def _text(part: str):
-    element = OxmlElement("w:t")
+    element = _element("w:t")
     element.text = part
     if part[0].isspace() or part[-1].isspace():
         element.set(qn("xml:space"), "preserve")

@@ -127,7 +127,7 @@ def _front_block(document: WordDocument, data: dict, details: dict) -> None:
     fields = {field.key: _value(details, field) for field in FRONT_BLOCK}
     meeting = data.get("meeting") or {}
     held_on = long_date(meeting["held_on"]) if meeting.get("held_on") else PLACEHOLDER.format(label="meeting date")
-    document.add_heading(fields["subject"], level=0)
+    word.heading(document, fields["subject"], level=0)
     document.add_paragraph(f"Report of the {fields['report_of']} to the meeting of {fields['committee']} to be held "
                            f"on {held_on}.")
     for label, key in (("Subject", "subject"), ("Summary statement", "summary_statement"),
