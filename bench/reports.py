@@ -15,6 +15,7 @@ file (generating stores the report): audit_report.gather, audit_report.write and
 with the SQL statements of gather, at both scales.
 """
 
+import gc
 import io
 import shutil
 import statistics
@@ -225,7 +226,9 @@ def time_audit_report(scale: float, counter_factory: Callable, runs: int) -> dic
 
 
 def _timed(counter, work: Callable) -> tuple[float, float, int, object]:
-    """Wall time and CPU time in ms, the SQL statements and the result of work()."""
+    """Wall time and CPU time in ms, the SQL statements and the result of work(). Garbage left by the work before
+    (the whole bench runs in one process) is collected first, so that each run pays only for its own."""
+    gc.collect()
     counter.count = 0
     started, cpu_started = perf_counter(), process_time()
     result = work()
