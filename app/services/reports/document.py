@@ -64,22 +64,22 @@ def new_document(title: str, *, generated_at: datetime) -> WordDocument:
 
 def heading(document: WordDocument, text: str, level: int = 1) -> None:
     """A heading in Word's own heading style (level 0 is the Title), as document.add_heading writes it."""
-    styled_paragraph(document, text, "Title" if level == 0 else f"Heading {level}")
+    _styled_paragraph(document, text, "Title" if level == 0 else f"Heading {level}")
 
 
 def paragraphs(document: WordDocument, text: str, style: str | None = None) -> None:
     """Text as written, one Word paragraph per line (empty lines dropped)."""
     for line in text.splitlines() or [""]:
         if line.strip():
-            styled_paragraph(document, line.strip(), style)
+            _styled_paragraph(document, line.strip(), style)
 
 
 def bullets(document: WordDocument, items: Iterable[str]) -> None:
     for item in items:
-        styled_paragraph(document, item, "List Bullet")
+        _styled_paragraph(document, item, "List Bullet")
 
 
-def styled_paragraph(document: WordDocument, text: str, style: str | None):
+def _styled_paragraph(document: WordDocument, text: str, style: str | None):
     """document.add_paragraph(text, style=style), with the style's id looked up once per document: python-docx
     looks through every style for each paragraph."""
     paragraph = document.add_paragraph(text)
