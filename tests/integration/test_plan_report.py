@@ -50,9 +50,8 @@ COMPLETE = {field.key: f"{field.label} as written by the programme manager" for 
 RATING_ORDER = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED]
 
 
-def a_meeting(db, held_on: date, title: str = "Scrutiny committee") -> Meeting:
-    meeting = Meeting(kind=MeetingKind.COMMITTEE, title=title, held_on=held_on, update_deadline=held_on,
-                      report_deadline=held_on)
+def a_meeting(db, held_on: date, title: str = "Scrutiny committee", kind: MeetingKind = MeetingKind.COMMITTEE) -> Meeting:
+    meeting = Meeting(kind=kind, title=title, held_on=held_on, update_deadline=held_on, report_deadline=held_on)
     db.session.add(meeting)
     db.session.commit()
     return meeting

@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.models import AuditAccess, Meeting, MeetingKind, Report, ReportKind, ReportState, Role
+from app.models import AuditAccess, MeetingKind, Report, ReportKind, ReportState, Role
 from app.services.reports import snapshots
 from app.services.reports.plan_report import ALL_FIELDS
 from tests.conftest import NOW, TODAY
 from tests.integration.audit_setting import allocated_audit
 from tests.integration.report_reading import headings, reopen
 from tests.integration.test_audit_record_docx import submit
+from tests.integration.test_plan_report import a_meeting
 
 COMPLETE = {field.key: f"{field.label} as written by the programme manager" for field in ALL_FIELDS}
 AUDIT_HEADINGS = ["1. Audit details", "2. Service details", "3. Child or young person's information",
@@ -23,17 +24,9 @@ AUDIT_HEADINGS = ["1. Audit details", "2. Service details", "3. Child or young p
 MONTHLY_HEADINGS = ["1. Summary", "2. Completion", "3. Grades overall", "4. Grades by practice element"]
 
 
-def a_meeting(db, held_on: date, title: str = "Improvement Board") -> Meeting:
-    meeting = Meeting(kind=MeetingKind.BOARD, title=title, held_on=held_on, update_deadline=held_on,
-                      report_deadline=held_on)
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting
-
-
 def with_complete_details(db, plan) -> None:
     """A report for an earlier meeting with every detail filled in: the next report carries them over."""
-    earlier = a_meeting(db, date(2020, 6, 15), "Improvement Board (June)")
+    earlier = a_meeting(db, date(2020, 6, 15), "Improvement Board (June)", MeetingKind.BOARD)
     snapshots.generate_plan_report(plan, earlier, COMPLETE, actor=None, now=NOW, today=date(2020, 6, 1))
 
 
@@ -44,7 +37,7 @@ def runner(app):
 
 @pytest.fixture
 def meeting(db, plan_tree):
-    return a_meeting(db, date(2020, 9, 15))
+    return a_meeting(db, date(2020, 9, 15), "Improvement Board", MeetingKind.BOARD)
 
 
 @pytest.fixture
