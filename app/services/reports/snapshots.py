@@ -133,7 +133,7 @@ def _committee_for(plan: Plan, meeting: Meeting) -> str:
     named = db.session.scalars(
         select(Report.details).join(Meeting, Report.meeting_id == Meeting.id)
         .where(Report.kind == ReportKind.PLAN_PROGRESS, Report.plan_id == plan.id, Meeting.kind == meeting.kind)
-        .order_by(Report.generated_at.desc(), Report.id.desc())).first()
+        .order_by(Report.generated_at.desc(), Report.id.desc()).limit(1)).first()
     return (named or {}).get("committee") or meeting.title
 
 
