@@ -9,12 +9,17 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
+from app import demo
+from app.demo import audits as demo_audits
 from app.extensions import db
 from app.models import Action, Area, Audit, AuditRound, Meeting, Milestone, Person, Plan, Report, ReportKind, Role
-from app.services import audit_tallies, audit_tool, demo, demo_audits, people, reminder_jobs
+from app.services import people
+from app.services.audits import tallies as audit_tallies
+from app.services.audits import tool as audit_tool
 from app.services.errors import DomainError, NotAllowedError
 from app.services.importers import plan_files, plan_import, plan_sheet, plan_write, uploads
-from app.services.plan_queries import Window
+from app.services.plans.queries import Window
+from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import audit_record, snapshots, update_pack
 from app.web import today as service_today
 

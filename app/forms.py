@@ -6,7 +6,7 @@ from wtforms import DateField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
-from app.services.due_dates import read_date
+from app.services.plans.due_dates import read_date
 
 
 class GovDateField(DateField):

@@ -14,7 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
-from app.services import reminder_jobs
+from app.services.reminders import jobs as reminder_jobs
 
 SWEEP_MINUTES = 30
 log = logging.getLogger(__name__)

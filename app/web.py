@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Plan, RagKeyEntry, Rating, Role
-from app.services import notifications, permissions
-from app.services.due_dates import describe, format_date
+from app.services import permissions
 from app.services.errors import ConflictError, DomainError
-from app.services.rag import RATING_WORDS
+from app.services.plans.due_dates import describe, format_date
+from app.services.plans.rag import RATING_WORDS
+from app.services.reminders import notifications
 
 RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date",
                 "remindersettings": "Reminder settings"}

@@ -69,9 +69,9 @@ from app.models import (
 )
 from app.models.audits import GRADE_ORDER
 from app.models.plans import milestone_leads
-from app.services import audit_tallies
-from app.services.audit_tool import load_tool
-from app.services.due_dates import format_date
+from app.services.audits import tallies as audit_tallies
+from app.services.audits.tool import load_tool
+from app.services.plans.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"

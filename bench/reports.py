@@ -42,12 +42,12 @@ from app.models import (
     RevisionReason,
     Role,
 )
-from app.services import plans
-from app.services.due_dates import DueDate
 from app.services.importers.plan_docx import read_plan
 from app.services.importers.plan_write import import_plan
-from app.services.plan_queries import Window
-from app.services.rag import RATING_WORDS
+from app.services.plans import changes as plan_changes
+from app.services.plans.due_dates import DueDate
+from app.services.plans.queries import Window
+from app.services.plans.rag import RATING_WORDS
 from app.services.reports import audit_report, checks, plan_data, plan_report, snapshots
 from bench.generate import AS_OF, AUDIT_MONTHS, create_bench_app, database_path
 from bench.word_import import _empty_app, plan_docx
@@ -136,15 +136,15 @@ def _plan_with_a_released_report() -> tuple[Plan, Meeting]:
     open_milestones = db.session.scalars(select(Milestone).where(Milestone.status != MilestoneStatus.COMPLETE)
                                          .order_by(Milestone.id).limit(COMPLETED + REVISED)).all()
     for milestone in open_milestones[:COMPLETED]:
-        plans.mark_complete(milestone, completed_on=changed_on, version=None, actor=manager, now=changed_at,
+        plan_changes.mark_complete(milestone, completed_on=changed_on, version=None, actor=manager, now=changed_at,
                             today=changed_on)
     for milestone in open_milestones[COMPLETED:]:
         new_on = (milestone.due_on or TODAY) + timedelta(days=61)
-        revision = plans.propose_revision(milestone, new_due=DueDate(DueKind.DATE, on=new_on,
+        revision = plan_changes.propose_revision(milestone, new_due=DueDate(DueKind.DATE, on=new_on,
                                                                      raw=new_on.strftime("%d/%m/%y")),
                                           reason=RevisionReason.CAPACITY, reason_text="Two social workers left",
                                           version=None, actor=manager, now=changed_at)
-        plans.decide_revision(revision, accept=True, note="", actor=manager, now=changed_at)
+        plan_changes.decide_revision(revision, accept=True, note="", actor=manager, now=changed_at)
     return plan, september
 
 

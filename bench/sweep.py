@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Notification
-from app.services import reminders
+from app.services.reminders import sweep as reminder_sweep
 from app.services.working_days import add_working_days
 from bench.generate import AS_OF, create_bench_app, database_path
 
@@ -66,7 +66,7 @@ def _timed(counter_factory) -> tuple[float, int, int]:
     before = db.session.scalar(select(func.count()).select_from(Notification))
     counter.count = 0
     started = perf_counter()
-    reminders.sweep(SWEEP_AT)
+    reminder_sweep.sweep(SWEEP_AT)
     elapsed = (perf_counter() - started) * 1000
     queries = counter.count
     written = db.session.scalar(select(func.count()).select_from(Notification)) - before

@@ -21,7 +21,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional, Validatio
 from app.forms import VersionedForm
 from app.models import PersonKind, Role
 from app.services.errors import DomainError
-from app.services.reminder_admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
+from app.services.reminders.admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
 
 
 class PersonForm(VersionedForm):

@@ -8,10 +8,10 @@ from app.admin import bp
 from app.admin.forms import ReminderSettingsForm
 from app.extensions import db
 from app.models import ReminderSettings
-from app.services import reminder_admin
 from app.services.errors import DomainError
-from app.services.plan_queries import changes_to
-from app.services.reminders import settings
+from app.services.plans.queries import changes_to
+from app.services.reminders import admin as reminder_admin
+from app.services.reminders.sweep import settings
 from app.web import now, show_error
 
 

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import Person, PersonKind, Team
 from app.services import people as people_service
 from app.services.errors import DomainError
-from app.services.plan_queries import changes_to
+from app.services.plans.queries import changes_to
 from app.web import get_or_404, now, show_error
 
 

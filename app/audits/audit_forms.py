@@ -22,7 +22,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from app.forms import GovDateField, VersionedForm
 from app.models import Answer, Audit, AuditElement, Grade, PartyKind
-from app.services.audit_work import (
+from app.services.audits.work import (
     AuditDraft,
     ElementEntry,
     Learning,

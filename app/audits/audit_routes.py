@@ -18,8 +18,8 @@ from app.audits.audit_forms import (
 )
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
-from app.services import audit_work
-from app.services.audit_work import open_learning_points
+from app.services.audits import work as audit_work
+from app.services.audits.work import open_learning_points
 from app.services.errors import DomainError, NotAllowedError
 from app.services.reports import audit_record
 from app.web import download, get_or_404, now, show_error

@@ -12,7 +12,7 @@ from app.audits import bp
 from app.auth.decorators import programme_manager_required
 from app.extensions import db
 from app.models import Area, LearningPoint, Plan, SmartRecommendation
-from app.services import audit_work
+from app.services.audits import work as audit_work
 from app.services.errors import DomainError, NotAllowedError
 from app.web import get_or_404, now, show_error, today
 

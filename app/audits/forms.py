@@ -23,7 +23,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.models import RoundKind
-from app.services.audits import CASE_FLAGS
+from app.services.audits.rounds import CASE_FLAGS
 
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
 

@@ -9,9 +9,10 @@ from app.audits import bp
 from app.audits.routes import qa_lead_required
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditRound, AuditTool, Grade, Moderation, Person, Role
-from app.services import audit_work, moderation
+from app.services.audits import moderation
+from app.services.audits import work as audit_work
+from app.services.audits.moderation import ElementDecision
 from app.services.errors import DomainError, NotAllowedError
-from app.services.moderation import ElementDecision
 from app.web import get_or_404, now
 
 

@@ -25,12 +25,16 @@ from app.models import (
     SafeguardingAlert,
     Team,
 )
-from app.services import audit_charts, audit_findings, audit_queries, audits, exports
-from app.services.audit_findings import FindingsFilter
-from app.services.audits import CASE_FLAGS, SelectionCriteria
-from app.services.due_dates import read_month
+from app.services import exports
+from app.services.audits import charts as audit_charts
+from app.services.audits import findings as audit_findings
+from app.services.audits import queries as audit_queries
+from app.services.audits import rounds as audit_rounds
+from app.services.audits.findings import FindingsFilter
+from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
 from app.services.errors import DomainError, NotAllowedError
 from app.services.importers import case_pool
+from app.services.plans.due_dates import read_month
 from app.web import download, get_or_404, now, show_error, today
 
 qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)
@@ -83,7 +87,7 @@ def add_case():
         values.update(team_manager_id=form.team_manager_id.data or None,
                       service_manager_id=form.service_manager_id.data or None)
         try:
-            case = audits.add_case(values, now=now())
+            case = audit_rounds.add_case(values, now=now())
             flash(f"Case {case.reference} is in the pool", "success")
             return redirect(url_for("audits.pool"))
         except DomainError as error:
@@ -123,7 +127,7 @@ def new_round():
             criteria = SelectionCriteria(tuple(form.teams.data or ()), tuple(form.plan_types.data or ()),
                                          tuple(form.flags.data or ()))
             try:
-                audit_round = audits.create_round(
+                audit_round = audit_rounds.create_round(
                     kind=RoundKind(form.kind.data), month=month.on, title=form.title.data, theme=form.theme.data,
                     criteria=criteria, criteria_text=criteria.describe(dict(teams)), sample_size=form.sample_size.data,
                     seed=form.seed.data, actor=current_user, now=now())
@@ -155,7 +159,7 @@ def round_page(round_id: int):
         try:
             if auditor is None:
                 raise DomainError("Choose an auditor", field="auditor_id")
-            audits.allocate(audit_round, case, auditor, override_reason=form.override_reason.data,
+            audit_rounds.allocate(audit_round, case, auditor, override_reason=form.override_reason.data,
                             actor=current_user, now=now())
             flash(f"Case {case.reference} is allocated to {auditor.name}", "success")
             return redirect(url_for("audits.round_page", round_id=round_id))

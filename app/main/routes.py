@@ -5,9 +5,9 @@ from sqlalchemy import text
 from app.extensions import db
 from app.main import bp
 from app.services import permissions
-from app.services.audit_queries import audit_work_for
-from app.services.plan_queries import Window
-from app.services.plan_queries import my_work as load_my_work
+from app.services.audits.queries import audit_work_for
+from app.services.plans.queries import Window
+from app.services.plans.queries import my_work as load_my_work
 from app.web import today
 
 

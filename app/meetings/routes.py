@@ -10,10 +10,10 @@ from app.meetings.forms import DeleteMeetingForm, MeetingForm
 from app.models import Meeting
 from app.services import meetings as meeting_service
 from app.services import permissions
-from app.services.due_dates import format_date
 from app.services.errors import DomainError
-from app.services.plan_queries import changes_to
-from app.services.reminders import settings
+from app.services.plans.due_dates import format_date
+from app.services.plans.queries import changes_to
+from app.services.reminders.sweep import settings
 from app.web import get_or_404, now, show_error, today
 
 

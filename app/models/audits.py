@@ -436,7 +436,7 @@ class ModerationGrade(db.Model):
 
 
 class AuditStandardTally(db.Model):
-    """How the completed audits of one round and team answered one standard. Kept by app.services.audit_tallies
+    """How the completed audits of one round and team answered one standard. Kept by app.services.audits.tallies
     whenever an audit changes state, so that the findings read a few rows per standard instead of every answer."""
 
     __tablename__ = "audit_standard_tallies"

@@ -306,7 +306,7 @@ class Milestone(db.Model):
                                                     default=MilestoneStatus.NOT_STARTED)
     completed_on: Mapped[date | None] = mapped_column(Date)
 
-    # The typed due date (see app/services/due_dates.py). due_on is the date the RAG rules use:
+    # The typed due date (see app/services/plans/due_dates.py). due_on is the date the RAG rules use:
     # the exact date, the month's last day, the review date of ongoing work, or the last phase.
     due_kind: Mapped[DueKind] = mapped_column(enum_type(DueKind, "due_kind"), default=DueKind.TBD)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)

@@ -11,8 +11,8 @@ from app.notifications.forms import (
     MarkAllReadForm,
     RevokeCalendarLinkForm,
 )
-from app.services import notifications as service
 from app.services.errors import DomainError
+from app.services.reminders import notifications as service
 from app.web import now, show_error
 
 

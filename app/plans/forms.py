@@ -18,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.forms import GovDateField, VersionedForm
 from app.models import DeliveryType, DueKind, RevisionReason
-from app.services.due_dates import DueDate, Phase, read_date, read_month
+from app.services.plans.due_dates import DueDate, Phase, read_date, read_month
 
 
 class UpdateForm(FlaskForm):

@@ -18,16 +18,16 @@ from app.plans.forms import (
     RecommendationForm,
 )
 from app.plans.routes import current_plan
-from app.services import plans as plan_service
 from app.services.errors import DomainError
-from app.services.plan_queries import changes_to
+from app.services.plans import changes as plan_changes
+from app.services.plans.queries import changes_to
 from app.web import get_or_404, now, show_error
 
 
 def _saved(entity, values: dict, form, what: str) -> bool:
     """Save through the service; on a rule broken or a conflict, show it on the form and keep the input."""
     try:
-        plan_service.save(entity, values, version=form.version.data, actor=current_user, now=now(), what=what)
+        plan_changes.save(entity, values, version=form.version.data, actor=current_user, now=now(), what=what)
         return True
     except DomainError as error:
         db.session.rollback()
@@ -44,7 +44,7 @@ def _render(form, title: str, cancel_url: str):
 @programme_manager_required
 def edit_area(area_id: int | None = None):
     plan = current_plan()
-    area = get_or_404(Area, area_id) if area_id else Area(plan_id=plan.id, position=plan_service.next_position(plan.areas))
+    area = get_or_404(Area, area_id) if area_id else Area(plan_id=plan.id, position=plan_changes.next_position(plan.areas))
     form = AreaForm(obj=area if request.method == "GET" and area_id else None)
     if form.validate_on_submit():
         values = {"number": form.number.data.strip(), "title": form.title.data.strip(),
@@ -65,7 +65,7 @@ def edit_recommendation(area_id: int | None = None, recommendation_id: int | Non
     else:
         area = get_or_404(Area, area_id)
         recommendation = Recommendation(area_id=area.id, plan_id=area.plan_id,
-                                        position=plan_service.next_position(area.recommendations))
+                                        position=plan_changes.next_position(area.recommendations))
     form = RecommendationForm(obj=recommendation if request.method == "GET" and recommendation_id else None)
     if form.validate_on_submit():
         values = {"code": form.code.data.strip(), "text": form.text.data.strip()}
@@ -85,7 +85,7 @@ def edit_improvement_area(area_id: int | None = None, afi_id: int | None = None)
         afi = get_or_404(ImprovementArea, afi_id)
     else:
         area = get_or_404(Area, area_id)
-        afi = ImprovementArea(area_id=area.id, position=plan_service.next_position(area.improvement_areas))
+        afi = ImprovementArea(area_id=area.id, position=plan_changes.next_position(area.improvement_areas))
     form = ImprovementAreaForm()
     if request.method == "GET" and afi_id:
         form.process(obj=afi, identified="\n".join(str(ident) for ident in afi.identifications))
@@ -125,7 +125,7 @@ def edit_action(area_id: int | None = None, action_id: int | None = None):
         area = action.area
     else:
         area = get_or_404(Area, area_id)
-        action = Action(area_id=area.id, position=plan_service.next_position(area.actions))
+        action = Action(area_id=area.id, position=plan_changes.next_position(area.actions))
     form = ActionForm(obj=action if request.method == "GET" and action_id else None)
     recommendations = db.session.scalars(select(Recommendation).where(Recommendation.plan_id == area.plan_id)
                                          .order_by(Recommendation.code)).all()
@@ -163,7 +163,7 @@ def edit_milestone(action_id: int | None = None, milestone_id: int | None = None
         form = MilestoneForm(people=people)
     else:
         action = get_or_404(Action, action_id)
-        milestone = Milestone(action_id=action.id, position=plan_service.next_position(action.milestones))
+        milestone = Milestone(action_id=action.id, position=plan_changes.next_position(action.milestones))
         form = NewMilestoneForm(people=people)
     form.responsible_id.choices = [(0, "Not yet assigned")] + [(p.id, f"{p.name} ({p.kind.label})" if not p.is_individual
                                                                 else p.name) for p in people]
@@ -176,7 +176,7 @@ def edit_milestone(action_id: int | None = None, milestone_id: int | None = None
                   "responsible": db.session.get(Person, form.responsible_id.data) if form.responsible_id.data else None,
                   "leads": form.lead_people}
         if not milestone_id:
-            values.update(plan_service.due_values(form.due_value), phases=plan_service.due_phases(form.due_value))
+            values.update(plan_changes.due_values(form.due_value), phases=plan_changes.due_phases(form.due_value))
         if _saved(milestone, values, form, "This milestone"):
             flash("The milestone is saved", "success")
             return redirect(url_for("plans.milestone", milestone_id=milestone.id))
@@ -203,7 +203,7 @@ def edit_rag_key():
     if request.method == "POST":
         values = request.form.to_dict()
         try:
-            errors = plan_service.update_rag_key(plan, values, actor=current_user, now=now())
+            errors = plan_changes.update_rag_key(plan, values, actor=current_user, now=now())
         except DomainError as error:  # someone else saved the key first: show theirs, keep what was typed
             db.session.rollback()
             flash(error.message, "error")

@@ -22,11 +22,12 @@ from app.models import (
 )
 from app.plans import bp
 from app.plans.forms import CompleteForm, DecisionForm, EvidenceForm, RatingForm, RevisionForm, UpdateForm
-from app.services import audit_work, exports, permissions
-from app.services import evidence as evidence_service
-from app.services import plans as plan_service
+from app.services import exports, permissions
+from app.services.audits import work as audit_work
 from app.services.errors import ConflictError, DomainError
-from app.services.plan_queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
+from app.services.plans import changes as plan_changes
+from app.services.plans import evidence as evidence_service
+from app.services.plans.queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
 from app.web import download, get_or_404, now, rating_label, show_error, today
 
 
@@ -134,7 +135,7 @@ def add_update(milestone_id: int):
         form.written_on.data = today()
     if form.validate_on_submit():
         try:
-            plan_service.add_update(milestone, body=form.body.data, written_on=form.written_on.data,
+            plan_changes.add_update(milestone, body=form.body.data, written_on=form.written_on.data,
                                     actor=current_user, now=now(), today=today())
             return to_milestone(milestone, "Your update has been added")
         except DomainError as error:
@@ -150,7 +151,7 @@ def complete(milestone_id: int):
         form.completed_on.data, form.version.data = today(), milestone.version
     if form.validate_on_submit():
         try:
-            plan_service.mark_complete(milestone, completed_on=form.completed_on.data, version=form.version.data,
+            plan_changes.mark_complete(milestone, completed_on=form.completed_on.data, version=form.version.data,
                                        actor=current_user, now=now(), today=today())
             return to_milestone(milestone, "The milestone is marked as complete")
         except DomainError as error:
@@ -163,7 +164,7 @@ def complete(milestone_id: int):
 def reopen(milestone_id: int):
     milestone = milestone_for_update(milestone_id)
     try:
-        plan_service.reopen(milestone, version=request.form.get("version", type=int), actor=current_user, now=now())
+        plan_changes.reopen(milestone, version=request.form.get("version", type=int), actor=current_user, now=now())
     except ConflictError as error:
         flash(error.message, "error")
         return redirect(url_for("plans.milestone", milestone_id=milestone.id))
@@ -178,11 +179,11 @@ def revise(milestone_id: int):
         form.version.data = milestone.version
     if form.validate_on_submit():
         try:
-            revision = plan_service.propose_revision(
+            revision = plan_changes.propose_revision(
                 milestone, new_due=form.due_value, reason=form.reason.data, reason_text=form.reason_text.data,
                 version=form.version.data, actor=current_user, now=now())
             if permissions.may_decide_revisions(current_user):
-                plan_service.decide_revision(revision, accept=True, note="Re-planned by a programme manager",
+                plan_changes.decide_revision(revision, accept=True, note="Re-planned by a programme manager",
                                              actor=current_user, now=now())
                 return to_milestone(milestone, "The due date is revised and accepted")
             return to_milestone(milestone, "Your revised date is recorded. It shows as Red (slipped) "
@@ -201,7 +202,7 @@ def decide(revision_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            plan_service.decide_revision(revision, accept=form.decision.data == "accept", note=form.note.data or "",
+            plan_changes.decide_revision(revision, accept=form.decision.data == "accept", note=form.note.data or "",
                                          actor=current_user, now=now())
             return to_milestone(revision.milestone, f"The revised date is {revision.decision.value}")
         except DomainError as error:
@@ -223,7 +224,7 @@ def rating(milestone_id: int):
     if form.validate_on_submit():
         chosen = None if form.rating.data == "suggested" else Rating(form.rating.data)
         try:
-            plan_service.set_rating(milestone, rating=chosen, reason=form.reason.data or "",
+            plan_changes.set_rating(milestone, rating=chosen, reason=form.reason.data or "",
                                     version=form.version.data, actor=current_user, now=now())
             return to_milestone(milestone, "The rating is saved")
         except DomainError as error:

@@ -41,9 +41,9 @@ from app.models import (
     PoolCase,
     Team,
 )
-from app.services.due_dates import describe
-from app.services.plan_queries import Window, latest_updates, lead_names, milestone_rows
-from app.services.rag import RATING_WORDS
+from app.services.plans.due_dates import describe
+from app.services.plans.queries import Window, latest_updates, lead_names, milestone_rows
+from app.services.plans.rag import RATING_WORDS
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

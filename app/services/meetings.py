@@ -1,5 +1,5 @@
 """Board and committee meetings: the dates that set update deadlines. Owners are asked to update their milestones
-before each deadline (app.services.reminders), so the report for the meeting is up to date.
+before each deadline (app.services.reminders.sweep), so the report for the meeting is up to date.
 
 Meetings are kept once held: the previous meeting's deadline is where an update cycle starts, so deleting a past
 meeting would quietly change who is nudged. A past meeting can still be corrected.
@@ -13,9 +13,9 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Person, ReminderSettings
 from app.services import history
-from app.services.due_dates import format_date
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
+from app.services.plans.due_dates import format_date
 from app.services.working_days import add_working_days, next_after, on_or_before
 
 WHAT = "This meeting"

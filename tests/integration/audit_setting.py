@@ -3,9 +3,9 @@
 from datetime import date, datetime
 
 from app.models import PoolCase, Role, RoundKind, Team
-from app.services import audits
-from app.services.audit_tool import load_tool
-from app.services.audits import SelectionCriteria
+from app.services.audits import rounds as audit_rounds
+from app.services.audits.rounds import SelectionCriteria
+from app.services.audits.tool import load_tool
 
 NOW = datetime(2021, 3, 10, 9, 0)
 
@@ -25,9 +25,9 @@ def allocated_audit(db, make_person) -> dict:
     auditor = make_person("Ari Auditor", Role.AUDITOR)
     auditor.team = south
     db.session.commit()
-    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
+    audit_round = audit_rounds.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
                                       criteria=SelectionCriteria(), criteria_text="", sample_size=1, seed=1,
                                       actor=qa_lead, now=NOW)
-    audit = audits.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
+    audit = audit_rounds.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
     return {"audit": audit, "auditor": auditor, "qa_lead": qa_lead, "team_manager": team_manager,
             "service_manager": service_manager, "north": north, "south": south}

@@ -24,9 +24,9 @@ from app.models import (
     SmartRecommendation,
     Team,
 )
-from app.services import audit_tallies
-from app.services.audit_findings import FindingsFilter, Share, findings
-from app.services.audit_tool import load_tool
+from app.services.audits import tallies as audit_tallies
+from app.services.audits.findings import FindingsFilter, Share, findings
+from app.services.audits.tool import load_tool
 
 NOW = datetime(2021, 3, 31, 9, 0)
 TODAY = date(2021, 4, 15)

@@ -12,9 +12,9 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from app.models import Answer, AuditAccess, AuditState, Grade, Role, SafeguardingAlert
-from app.services import audit_work
-from app.services.audit_tool import TOOL_FILE
-from app.services.audit_work import AuditDraft, ElementEntry
+from app.services.audits import work as audit_work
+from app.services.audits.tool import TOOL_FILE
+from app.services.audits.work import AuditDraft, ElementEntry
 from tests.integration.audit_setting import NOW, allocated_audit
 
 

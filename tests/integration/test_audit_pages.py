@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Audit, AuditRound, PoolCase, Role, Team
-from app.services.audit_tool import load_tool
+from app.services.audits.tool import load_tool
 
 NOW = datetime(2021, 3, 1, 9, 0)
 

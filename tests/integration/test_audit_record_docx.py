@@ -12,9 +12,10 @@ from docx.text.paragraph import Paragraph
 from sqlalchemy import select
 
 from app.models import Answer, AuditAccess, AuditState, Grade, PartyKind, Role
-from app.services import audit_work, moderation
-from app.services.audit_work import AuditDraft, ElementEntry, Learning, Party, Recommendation, Sharing
-from app.services.moderation import ElementDecision
+from app.services.audits import moderation
+from app.services.audits import work as audit_work
+from app.services.audits.moderation import ElementDecision
+from app.services.audits.work import AuditDraft, ElementEntry, Learning, Party, Recommendation, Sharing
 from app.services.reports import audit_record
 from tests.integration.audit_setting import NOW, allocated_audit
 

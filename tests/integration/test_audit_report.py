@@ -30,9 +30,9 @@ from app.models import (
     SmartRecommendation,
     Team,
 )
-from app.services import audit_tallies
-from app.services.audit_findings import Share
-from app.services.audit_tool import load_tool
+from app.services.audits import tallies as audit_tallies
+from app.services.audits.findings import Share
+from app.services.audits.tool import load_tool
 from app.services.reports import audit_report
 
 NOW = datetime(2021, 3, 31, 9, 0)

@@ -6,9 +6,9 @@ from datetime import date, datetime
 import pytest
 
 from app.models import Audit, AuditRound, AuditState, PoolCase, Role, RoundKind, Team
-from app.services import audits
-from app.services.audit_tool import load_tool
-from app.services.audits import SelectionCriteria
+from app.services.audits import rounds as audit_rounds
+from app.services.audits.rounds import SelectionCriteria
+from app.services.audits.tool import load_tool
 from app.services.errors import DomainError
 
 NOW = datetime(2021, 3, 1, 9, 0)
@@ -39,7 +39,7 @@ def qa_lead(make_person):
 
 
 def new_round(actor, criteria=SelectionCriteria(), sample_size=10, seed=42, **values):
-    return audits.create_round(kind=values.get("kind", RoundKind.ROUTINE), month=date(2021, 3, 1),
+    return audit_rounds.create_round(kind=values.get("kind", RoundKind.ROUTINE), month=date(2021, 3, 1),
                                title="March 2021", theme=values.get("theme"), criteria=criteria,
                                criteria_text="test", sample_size=sample_size, seed=seed, actor=actor, now=NOW)
 
@@ -50,16 +50,16 @@ def references(audit_round: AuditRound) -> list[str]:
 
 def test_the_same_seed_draws_the_same_cases(pool, qa_lead):
     first = references(new_round(qa_lead, seed=7))
-    again = [case.reference for case in audits.draw(audits.eligible_cases(SelectionCriteria(), NOW.date()), 10, 7)]
-    other = [case.reference for case in audits.draw(audits.eligible_cases(SelectionCriteria(), NOW.date()), 10, 8)]
+    again = [case.reference for case in audit_rounds.draw(audit_rounds.eligible_cases(SelectionCriteria(), NOW.date()), 10, 7)]
+    other = [case.reference for case in audit_rounds.draw(audit_rounds.eligible_cases(SelectionCriteria(), NOW.date()), 10, 8)]
     assert first == again and first != other and len(set(first)) == 10
 
 
 def test_the_seed_is_recorded_when_none_is_given(pool, qa_lead):
     audit_round = new_round(qa_lead, seed=None)
     assert audit_round.seed is not None
-    assert references(audit_round) == [case.reference for case in audits.draw(
-        audits.eligible_cases(SelectionCriteria(), NOW.date()), 10, audit_round.seed)]
+    assert references(audit_round) == [case.reference for case in audit_rounds.draw(
+        audit_rounds.eligible_cases(SelectionCriteria(), NOW.date()), 10, audit_round.seed)]
 
 
 def test_selection_honours_the_parameters(pool, qa_lead, teams):
@@ -74,9 +74,9 @@ def test_cases_audited_in_the_last_12_months_are_left_out(pool, qa_lead, make_pe
     earlier = new_round(qa_lead, sample_size=40)
     auditor = make_person("Ari Auditor", Role.AUDITOR)
     case_a, case_b = earlier.selections[0].case, earlier.selections[1].case
-    audits.allocate(earlier, case_a, auditor, override_reason=None, actor=qa_lead, now=datetime(2020, 3, 2))
-    audits.allocate(earlier, case_b, auditor, override_reason=None, actor=qa_lead, now=datetime(2020, 2, 28))
-    eligible = {case.reference for case in audits.eligible_cases(SelectionCriteria(), NOW.date())}
+    audit_rounds.allocate(earlier, case_a, auditor, override_reason=None, actor=qa_lead, now=datetime(2020, 3, 2))
+    audit_rounds.allocate(earlier, case_b, auditor, override_reason=None, actor=qa_lead, now=datetime(2020, 2, 28))
+    eligible = {case.reference for case in audit_rounds.eligible_cases(SelectionCriteria(), NOW.date())}
     assert case_a.reference not in eligible  # audited 364 days before
     assert case_b.reference in eligible  # audited more than 12 months before
 
@@ -98,18 +98,18 @@ def test_own_team_allocation_is_refused_unless_a_qa_lead_records_why(pool, qa_le
     outsider.team = south
     db.session.commit()
     with pytest.raises(DomainError, match="works in Safeguarding North"):
-        audits.allocate(audit_round, case, insider, override_reason=None, actor=qa_lead, now=NOW)
+        audit_rounds.allocate(audit_round, case, insider, override_reason=None, actor=qa_lead, now=NOW)
     manager = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
     with pytest.raises(DomainError, match="Only a QA lead"):
-        audits.allocate(audit_round, case, insider, override_reason="Only specialist", actor=manager, now=NOW)
-    audit = audits.allocate(audit_round, case, insider, override_reason="Only CSE-trained auditor available",
+        audit_rounds.allocate(audit_round, case, insider, override_reason="Only specialist", actor=manager, now=NOW)
+    audit = audit_rounds.allocate(audit_round, case, insider, override_reason="Only CSE-trained auditor available",
                             actor=qa_lead, now=NOW)
     assert audit.allocation_override_reason == "Only CSE-trained auditor available"
-    other = audits.allocate(audit_round, audit_round.selections[1].case, outsider, override_reason="ignored",
+    other = audit_rounds.allocate(audit_round, audit_round.selections[1].case, outsider, override_reason="ignored",
                             actor=qa_lead, now=NOW)
     assert other.allocation_override_reason is None and other.tool.version == 1
     with pytest.raises(DomainError, match="already allocated"):
-        audits.allocate(audit_round, case, outsider, override_reason=None, actor=qa_lead, now=NOW)
+        audit_rounds.allocate(audit_round, case, outsider, override_reason=None, actor=qa_lead, now=NOW)
 
 
 def test_only_selected_cases_go_to_auditors(pool, qa_lead, make_person, db):
@@ -118,24 +118,24 @@ def test_only_selected_cases_go_to_auditors(pool, qa_lead, make_person, db):
     unselected = next(c for c in pool if c.reference not in references(audit_round))
     viewer = make_person("Vic Viewer", Role.VIEWER)
     with pytest.raises(DomainError, match="not selected"):
-        audits.allocate(audit_round, unselected, make_person("Ari Auditor", Role.AUDITOR), override_reason=None,
+        audit_rounds.allocate(audit_round, unselected, make_person("Ari Auditor", Role.AUDITOR), override_reason=None,
                         actor=qa_lead, now=NOW)
     with pytest.raises(DomainError, match="is not an auditor"):
-        audits.allocate(audit_round, audit_round.selections[0].case, viewer, override_reason=None, actor=qa_lead,
+        audit_rounds.allocate(audit_round, audit_round.selections[0].case, viewer, override_reason=None, actor=qa_lead,
                         now=NOW)
 
 
 def test_audit_state_machine(pool, qa_lead, make_person, db):
     load_tool(now=NOW)
     audit_round = new_round(qa_lead, sample_size=1)
-    audit = audits.allocate(audit_round, audit_round.selections[0].case, make_person("Ari Auditor", Role.AUDITOR),
+    audit = audit_rounds.allocate(audit_round, audit_round.selections[0].case, make_person("Ari Auditor", Role.AUDITOR),
                             override_reason=None, actor=qa_lead, now=NOW)
     with pytest.raises(DomainError, match="cannot become submitted"):
-        audits.move(audit, AuditState.SUBMITTED, actor=qa_lead, now=NOW)
+        audit_rounds.move(audit, AuditState.SUBMITTED, actor=qa_lead, now=NOW)
     for state in (AuditState.IN_PROGRESS, AuditState.SUBMITTED, AuditState.IN_PROGRESS, AuditState.SUBMITTED,
                   AuditState.MODERATED, AuditState.CLOSED):
-        audits.move(audit, state, actor=qa_lead, now=NOW)
+        audit_rounds.move(audit, state, actor=qa_lead, now=NOW)
     assert audit.state == AuditState.CLOSED and audit.submitted_at == NOW
     for state in AuditState:
-        assert not audits.can_move(audit, state)
+        assert not audit_rounds.can_move(audit, state)
     assert db.session.get(Audit, audit.id).state == AuditState.CLOSED

@@ -3,7 +3,7 @@
 import json
 from datetime import datetime
 
-from app.services.audit_tool import TOOL_FILE, current_tool, load_tool
+from app.services.audits.tool import TOOL_FILE, current_tool, load_tool
 
 NOW = datetime(2021, 3, 1, 9, 0)
 

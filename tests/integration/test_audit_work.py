@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Answer, AuditAccess, AuditState, ChangeRecord, Grade, Role
-from app.services import audit_work
-from app.services.audit_work import AuditDraft, ElementEntry, Learning, Recommendation
+from app.services.audits import work as audit_work
+from app.services.audits.work import AuditDraft, ElementEntry, Learning, Recommendation
 from app.services.errors import DomainError, NotAllowedError
 from tests.integration.audit_setting import NOW, allocated_audit
 

@@ -10,6 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app import create_app
+from app.demo import DEMO_PASSWORD
+from app.demo.audits import DEMO_DATE, MONTHS
 from app.extensions import db as _db
 from app.models import (
     Audit,
@@ -31,9 +33,7 @@ from app.models import (
     SmartRecommendation,
     Team,
 )
-from app.services.audit_findings import FindingsFilter, findings
-from app.services.demo import DEMO_PASSWORD
-from app.services.demo_audits import DEMO_DATE, MONTHS
+from app.services.audits.findings import FindingsFilter, findings
 
 DONE = (AuditState.SUBMITTED, AuditState.MODERATED, AuditState.CLOSED)
 TABLES = (Team, Person, PoolCase, AuditRound, Audit, AuditAnswer, AuditElementGrade, AuditRecord, SmartRecommendation,

@@ -9,10 +9,11 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from app.models import Answer, AuditAccess, Grade, Role
-from app.services import audit_work, moderation
-from app.services.audit_work import AuditDraft, ElementEntry
-from app.services.moderation import ElementDecision
-from app.services.plans import add_update
+from app.services.audits import moderation
+from app.services.audits import work as audit_work
+from app.services.audits.moderation import ElementDecision
+from app.services.audits.work import AuditDraft, ElementEntry
+from app.services.plans.changes import add_update
 from tests.integration.audit_setting import allocated_audit
 
 

@@ -230,8 +230,8 @@ def test_two_managers_deciding_the_same_revision_at_once(db, plan_tree, make_per
     from sqlalchemy import update
 
     from app.models import DueDateRevision, RevisionReason
-    from app.services import plans as plan_service
     from app.services.errors import ConflictError
+    from app.services.plans import changes as plan_changes
     from tests.conftest import NOW
 
     revision = DueDateRevision(milestone=plan_tree["milestone"], old_kind=DueKind.DATE, old_raw="30/09/20",
@@ -244,7 +244,7 @@ def test_two_managers_deciding_the_same_revision_at_once(db, plan_tree, make_per
                        .values(decision=RevisionDecision.ACCEPTED, decided_by_id=first.id, version=revision.version + 1)
                        .execution_options(synchronize_session=False))
     with pytest.raises(ConflictError):
-        plan_service.decide_revision(revision, accept=False, note="Reject", actor=second, now=NOW)
+        plan_changes.decide_revision(revision, accept=False, note="Reject", actor=second, now=NOW)
     db.session.expire_all()  # the second manager's rejection was not applied over the first decision
     assert revision.decision != RevisionDecision.REJECTED and revision.decided_by_id != second.id
 

@@ -16,19 +16,22 @@ from app.models import (
     RoundKind,
     Team,
 )
-from app.services import audit_tallies, audit_work, audits, moderation
-from app.services.audit_findings import FindingsFilter, Share, findings
-from app.services.audit_tool import load_tool
-from app.services.audit_work import AuditDraft, ElementEntry
-from app.services.audits import SelectionCriteria
+from app.services.audits import moderation
+from app.services.audits import rounds as audit_rounds
+from app.services.audits import tallies as audit_tallies
+from app.services.audits import work as audit_work
+from app.services.audits.findings import FindingsFilter, Share, findings
+from app.services.audits.moderation import ElementDecision
+from app.services.audits.rounds import SelectionCriteria
+from app.services.audits.tool import load_tool
+from app.services.audits.work import AuditDraft, ElementEntry
 from app.services.errors import DomainError, NotAllowedError
-from app.services.moderation import ElementDecision
 
 NOW = datetime(2021, 3, 20, 9, 0)
 
 
 def submitted_audit(audit_round, case, auditor, qa_lead):
-    audit = audits.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
+    audit = audit_rounds.allocate(audit_round, case, auditor, override_reason=None, actor=qa_lead, now=NOW)
     tool = audit.tool
     draft = AuditDraft(record={"overall_grade": Grade.GOOD, "summary": "s", "completed_with_worker": True},
                        completed_on=date(2021, 3, 19),
@@ -46,7 +49,7 @@ def round_with_submissions(db, make_person):
     db.session.add_all([PoolCase(reference=f"C{n}", team=team, added_at=NOW) for n in range(10)])
     db.session.commit()
     qa_lead, auditor = make_person("Quinn QA", Role.QA_LEAD), make_person("Ari Auditor", Role.AUDITOR)
-    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
+    audit_round = audit_rounds.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
                                       criteria=SelectionCriteria(), criteria_text="", sample_size=10, seed=3,
                                       actor=qa_lead, now=NOW)
     done = [submitted_audit(audit_round, s.case, auditor, qa_lead) for s in audit_round.selections]
@@ -140,7 +143,7 @@ def test_findings_follow_each_submission_return_and_moderation(round_with_submis
     march = FindingsFilter(date(2021, 3, 1), date(2021, 3, 1))
     assert findings(march, NOW.date()).overall[Grade.GOOD] == Share(10, 10)
     returned, moderated = r["audits"][0], r["audits"][1]
-    audits.move(returned, AuditState.IN_PROGRESS, actor=r["qa_lead"], now=NOW, note="Add the chronology")
+    audit_rounds.move(returned, AuditState.IN_PROGRESS, actor=r["qa_lead"], now=NOW, note="Add the chronology")
     [m] = moderation.choose_sample(r["round"], share=None, audit_ids=[moderated.id], seed=None,
                                    moderator=r["moderator"], actor=r["qa_lead"], now=NOW)
     elements = {e.id: ElementDecision(Grade.GOOD) for e in moderated.tool.elements}

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db as _db
 from app.models import Action, Area, EmailState, Milestone, MilestoneStatus, Notification, Person, Plan
-from app.services import audit_work, reminder_jobs
-from app.services.audit_work import AuditDraft
+from app.services.audits import work as audit_work
+from app.services.audits.work import AuditDraft
+from app.services.reminders import jobs as reminder_jobs
 from config import TestingConfig
 from tests.integration.audit_setting import allocated_audit
 

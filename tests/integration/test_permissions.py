@@ -30,9 +30,9 @@ from app.models import (
     SubjectType,
     Team,
 )
-from app.services import audits
-from app.services.audit_tool import load_tool
-from app.services.audits import SelectionCriteria
+from app.services.audits import rounds as audit_rounds
+from app.services.audits.rounds import SelectionCriteria
+from app.services.audits.tool import load_tool
 from app.services.importers import pending
 from app.services.importers.uploads import read_upload, upload_limit
 from tests.conftest import NOW
@@ -203,10 +203,10 @@ def audit_world(db, people) -> dict:
     case = PoolCase(reference="C0001", team=Team(name="Safeguarding North"), team_manager=people[OWNER], added_at=NOW)
     db.session.add(case)
     db.session.commit()
-    audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
+    audit_round = audit_rounds.create_round(kind=RoundKind.ROUTINE, month=date(2021, 3, 1), title="March", theme=None,
                                       criteria=SelectionCriteria(), criteria_text="", sample_size=1, seed=1,
                                       actor=people[Role.QA_LEAD], now=NOW)
-    audit = audits.allocate(audit_round, case, people[Role.AUDITOR], override_reason=None, actor=people[Role.QA_LEAD],
+    audit = audit_rounds.allocate(audit_round, case, people[Role.AUDITOR], override_reason=None, actor=people[Role.QA_LEAD],
                             now=NOW)
     check = Moderation(audit=audit, moderator=people[Role.QA_LEAD], selected_at=NOW)
     point = LearningPoint(audit_id=audit.id, position=0, text="Chronologies out of date")

@@ -11,8 +11,8 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
+from app import demo
 from app.models import Milestone, Person, Plan, ProgressUpdate, Role
-from app.services import demo
 from tests.conftest import NOW
 from tests.integration.test_plan_import_preview import FIXTURE, edited, row_containing
 

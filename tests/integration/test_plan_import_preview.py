@@ -9,8 +9,8 @@ import docx
 import pytest
 from sqlalchemy import func, select
 
+from app import demo
 from app.models import Milestone, Plan
-from app.services import demo
 from app.services.importers.plan_docx import read_plan
 from app.services.importers.plan_import import FieldChange, preview
 

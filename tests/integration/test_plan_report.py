@@ -8,6 +8,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import PLAN_FILE
 from app.models import (
     Action,
     AuditRecord,
@@ -24,13 +25,12 @@ from app.models import (
     RevisionReason,
     Role,
 )
-from app.services import plans
-from app.services.demo import PLAN_FILE
-from app.services.due_dates import DueDate
 from app.services.errors import DomainError
 from app.services.importers.plan_json import load_plan_file
-from app.services.plan_queries import PlanFilters, Window, milestone_rows, plan_overview
-from app.services.rag import RATING_WORDS
+from app.services.plans import changes as plan_changes
+from app.services.plans.due_dates import DueDate
+from app.services.plans.queries import PlanFilters, Window, milestone_rows, plan_overview
+from app.services.plans.rag import RATING_WORDS
 from app.services.reports import checks, document, plan_data, snapshots
 from app.services.reports.plan_report import ALL_FIELDS
 from tests.conftest import NOW, TODAY
@@ -145,11 +145,11 @@ def test_changes_since_compare_with_the_previous_released_report_not_with_live_d
     # ^ a later draft for July, never released: not what the next report compares with
 
     later, today = datetime(2020, 8, 20, 9), date(2020, 8, 20)
-    plans.mark_complete(done_later, completed_on=today, version=None, actor=owner, now=later, today=today)
-    revision = plans.propose_revision(replanned, new_due=DueDate(DueKind.DATE, on=date(2020, 10, 30), raw="30/10/20"),
+    plan_changes.mark_complete(done_later, completed_on=today, version=None, actor=owner, now=later, today=today)
+    revision = plan_changes.propose_revision(replanned, new_due=DueDate(DueKind.DATE, on=date(2020, 10, 30), raw="30/10/20"),
                                       reason=RevisionReason.CAPACITY, reason_text="Two social workers left",
                                       version=None, actor=owner, now=later)
-    plans.decide_revision(revision, accept=True, note="", actor=manager, now=later)
+    plan_changes.decide_revision(revision, accept=True, note="", actor=manager, now=later)
     new_action = Action(area=plan_tree["area"], number="1.2", what="Strengthen audit", position=1)
     db.session.add(new_action)
     db.session.commit()
@@ -250,7 +250,7 @@ def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_loo
     with pytest.raises(DomainError, match="cannot be released"):
         snapshots.release(empty, version=None, checked_warnings=True, actor=manager, now=NOW)
 
-    plans.add_update(plan_tree["milestone"], body="Audit of Kayden Marsh's file (born 03/04/2012) shared",
+    plan_changes.add_update(plan_tree["milestone"], body="Audit of Kayden Marsh's file (born 03/04/2012) shared",
                      written_on=TODAY, actor=plan_tree["owner"], now=NOW, today=TODAY)
     named = snapshots.generate_plan_report(plan_tree["plan"], meeting, COMPLETE, actor=manager, now=NOW, today=TODAY)
     kinds = Counter((p["kind"], p["blocking"]) for p in named.problems)
@@ -258,7 +258,7 @@ def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_loo
     with pytest.raises(DomainError):
         snapshots.release(named, version=None, checked_warnings=True, actor=manager, now=NOW)
 
-    plans.add_update(plan_tree["milestone"], body="Kayden's review is booked", written_on=TODAY,
+    plan_changes.add_update(plan_tree["milestone"], body="Kayden's review is booked", written_on=TODAY,
                      actor=plan_tree["owner"], now=datetime(2020, 7, 31, 13), today=TODAY)
     first_name = snapshots.generate_plan_report(plan_tree["plan"], meeting, COMPLETE, actor=manager, now=NOW,
                                                 today=TODAY)

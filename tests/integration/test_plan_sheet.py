@@ -11,14 +11,15 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
+from app import demo
 from app.extensions import db as _db
 from app.models import Area, Milestone, Person, Plan, ProgressUpdate, Rating
-from app.services import demo, exports
+from app.services import exports
 from app.services.importers import plan_sheet, uploads
 from app.services.importers.plan_docx import PlanFormatError
 from app.services.importers.plan_import import preview
 from app.services.importers.plan_write import import_plan
-from app.services.plan_queries import Window
+from app.services.plans.queries import Window
 
 DEMO_NOW = datetime(2020, 7, 31, 9)
 NOW = datetime(2020, 8, 3, 10)

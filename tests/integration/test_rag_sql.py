@@ -4,7 +4,7 @@ import itertools
 from datetime import date
 
 from app.models import DueDateRevision, DueKind, Milestone, MilestoneStatus, Rating, RevisionDecision, RevisionReason
-from app.services.plan_queries import Facts, Window, _milestones, milestone_rows
+from app.services.plans.queries import Facts, Window, _milestones, milestone_rows
 from tests.conftest import NOW
 
 TODAY = date(2020, 7, 31)

@@ -17,8 +17,8 @@ from app.models import (
     SchedulerRun,
     SubjectType,
 )
-from app.services import reminder_admin
 from app.services.errors import DomainError
+from app.services.reminders import admin as reminder_admin
 from tests.conftest import NOW
 
 GOOD = {"due_soon_working_days": "10, 20 ,5", "remind_on_due_day": "", "overdue_repeat_days": "14",

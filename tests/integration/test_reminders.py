@@ -19,7 +19,8 @@ from app.models import (
     SmartRecommendation,
 )
 from app.scheduler import build_scheduler
-from app.services import outbox, reminders
+from app.services.reminders import outbox
+from app.services.reminders import sweep as reminder_sweep
 from tests.integration.audit_setting import allocated_audit
 
 
@@ -45,12 +46,12 @@ def plan(plan_tree, make_person, db):
 
 
 def test_due_soon_goes_to_the_responsible_person_and_the_leads_once(plan, db):
-    result, _ = reminders.sweep(at(date(2020, 9, 9)))
+    result, _ = reminder_sweep.sweep(at(date(2020, 9, 9)))
     assert result.created_total == 0  # 15 working days before: nothing yet
-    result, _ = reminders.sweep(at(date(2020, 9, 10)))  # 14 working days before
+    result, _ = reminder_sweep.sweep(at(date(2020, 9, 10)))  # 14 working days before
     assert result.created == {"due_soon": 2}
     assert notices(db) == [("Olive Owner", "due_soon", 14), ("Lee Lead", "due_soon", 14)]
-    again, _ = reminders.sweep(at(date(2020, 9, 10), 12))
+    again, _ = reminder_sweep.sweep(at(date(2020, 9, 10), 12))
     assert again.created_total == 0 and again.candidates == 2
     first = db.session.scalars(select(Notification)).first()
     assert first.title == "Due in 14 working days (30/09/2020): 1.1 Supervision audit completed"
@@ -61,66 +62,66 @@ def test_due_soon_goes_to_the_responsible_person_and_the_leads_once(plan, db):
 def test_each_stage_then_overdue_weekly_then_escalation(plan, db):
     for day in (date(2020, 9, 10), date(2020, 9, 25), date(2020, 9, 30), date(2020, 10, 1), date(2020, 10, 7),
                 date(2020, 10, 8), date(2020, 10, 13)):
-        reminders.sweep(at(day))
+        reminder_sweep.sweep(at(day))
     olive = [(kind, occurrence) for name, kind, occurrence in notices(db) if name == "Olive Owner"]
     assert olive == [("due_soon", 14), ("due_soon", 3), ("due_today", 0), ("overdue", 0), ("overdue", 1)]
     assert notices(db, kind=NoticeKind.ESCALATION) == []
-    result, _ = reminders.sweep(at(date(2020, 10, 14)))  # 10 working days overdue
+    result, _ = reminder_sweep.sweep(at(date(2020, 10, 14)))  # 10 working days overdue
     assert result.created == {"escalation": 2}
     assert notices(db, kind=NoticeKind.ESCALATION) == [("Max Manager", "escalation", 0),
                                                        ("Pam Programme", "escalation", 0)]
 
 
 def test_a_weekend_is_skipped_and_the_next_working_day_catches_up(plan, db):
-    assert not reminders.sweep(at(date(2020, 9, 26)))[0].working_day  # a Saturday: nothing
+    assert not reminder_sweep.sweep(at(date(2020, 9, 26)))[0].working_day  # a Saturday: nothing
     assert notices(db) == []
-    reminders.sweep(at(date(2020, 9, 28)))  # Monday: the 3-day stage (25/09) is still relevant; 14 is not sent
+    reminder_sweep.sweep(at(date(2020, 9, 28)))  # Monday: the 3-day stage (25/09) is still relevant; 14 is not sent
     assert notices(db, recipient_id=plan["owner"].id) == [("Olive Owner", "due_soon", 3)]
     late = db.session.scalars(select(Notification).where(Notification.recipient == plan["owner"])).one()
     assert late.title == "Due in 2 working days (30/09/2020): 1.1 Supervision audit completed"  # as it really is
 
 
 def test_a_completed_milestone_gets_nothing_more(plan, db):
-    reminders.sweep(at(date(2020, 9, 10)))
+    reminder_sweep.sweep(at(date(2020, 9, 10)))
     plan["milestone"].status, plan["milestone"].completed_on = MilestoneStatus.COMPLETE, date(2020, 9, 11)
     db.session.commit()
     delivered = outbox.deliver(at(date(2020, 9, 11)))
     assert (delivered.skipped, delivered.sent) == (2, 0)
     assert {n.email_state for n in db.session.scalars(select(Notification))} == {EmailState.SKIPPED}
     for day in (date(2020, 9, 30), date(2020, 10, 1), date(2020, 10, 14)):
-        assert reminders.sweep(at(day))[0].candidates == 0
+        assert reminder_sweep.sweep(at(day))[0].candidates == 0
 
 
 def test_a_revised_due_date_starts_its_own_reminders(plan, db):
-    reminders.sweep(at(date(2020, 9, 28)))
+    reminder_sweep.sweep(at(date(2020, 9, 28)))
     plan["milestone"].due_on = date(2020, 11, 30)
     db.session.commit()
     assert outbox.deliver(at(date(2020, 9, 28), 8)).skipped == 2  # about the old date
-    assert reminders.sweep(at(date(2020, 11, 25)))[0].created == {"due_soon": 2}
+    assert reminder_sweep.sweep(at(date(2020, 11, 25)))[0].created == {"due_soon": 2}
 
 
 def test_preferences_a_weekly_digest_and_what_always_goes(plan, db):
     plan["lead"].email_preference = EmailPreference.WEEKLY
     plan["programme_manager"].email_preference = EmailPreference.NONE
     db.session.commit()
-    reminders.sweep(at(date(2020, 9, 10)))
+    reminder_sweep.sweep(at(date(2020, 9, 10)))
     states = {n.recipient.name: n.email_state for n in db.session.scalars(select(Notification))}
     assert states == {"Olive Owner": EmailState.PENDING, "Lee Lead": EmailState.HELD}
-    result, _ = reminders.sweep(at(date(2020, 9, 14)))  # Monday morning
+    result, _ = reminder_sweep.sweep(at(date(2020, 9, 14)))  # Monday morning
     assert result.digests == 1
     [digest] = db.session.scalars(select(Notification).where(Notification.kind == NoticeKind.DIGEST))
     assert digest.recipient == plan["lead"] and digest.email_state == EmailState.PENDING
     held = db.session.scalars(select(Notification).where(Notification.digest_id == digest.id)).all()
     assert [n.email_state for n in held] == [EmailState.IN_DIGEST]
-    assert reminders.sweep(at(date(2020, 9, 14), 12))[0].digests == 0  # once a week
+    assert reminder_sweep.sweep(at(date(2020, 9, 14), 12))[0].digests == 0  # once a week
     late = Notification(recipient=plan["lead"], kind=NoticeKind.UPDATE_REQUEST, subject_type="meeting", subject_id=9,
                         due_on=date(2020, 9, 30), title="Held after the digest", link="/my-work",
                         created_at=at(date(2020, 9, 14), 13), email_state=EmailState.HELD)
     db.session.add(late)
     db.session.commit()
-    reminders.sweep(at(date(2020, 9, 14), 14))
+    reminder_sweep.sweep(at(date(2020, 9, 14), 14))
     assert late.email_state == EmailState.HELD and late.digest_id is None  # kept for next week's digest
-    reminders.sweep(at(date(2020, 10, 14)))
+    reminder_sweep.sweep(at(date(2020, 10, 14)))
     escalation = db.session.scalars(select(Notification).where(Notification.kind == NoticeKind.ESCALATION,
                                                                Notification.recipient == plan["programme_manager"]))
     assert escalation.one().email_state == EmailState.PENDING  # escalations are e-mailed whatever the preference
@@ -129,7 +130,7 @@ def test_preferences_a_weekly_digest_and_what_always_goes(plan, db):
 def test_people_without_an_address_are_told_in_the_service_only(plan, db):
     plan["owner"].email = None
     db.session.commit()
-    reminders.sweep(at(date(2020, 9, 10)))
+    reminder_sweep.sweep(at(date(2020, 9, 10)))
     olive = db.session.scalars(select(Notification).where(Notification.recipient == plan["owner"])).one()
     assert olive.email_state == EmailState.NOT_EMAILED
 
@@ -138,17 +139,17 @@ def test_update_requests_before_a_meeting_and_a_nudge_for_stale_work(plan, db):
     db.session.add(Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 30),
                            update_deadline=date(2020, 9, 17), report_deadline=date(2020, 9, 17)))
     db.session.commit()
-    reminders.sweep(at(date(2020, 9, 10)))  # 5 working days before the deadline
+    reminder_sweep.sweep(at(date(2020, 9, 10)))  # 5 working days before the deadline
     assert notices(db, kind=NoticeKind.UPDATE_REQUEST) == [("Olive Owner", "update_request", 0),
                                                            ("Lee Lead", "update_request", 0)]
     request = db.session.scalars(select(Notification).where(Notification.kind == NoticeKind.UPDATE_REQUEST)).first()
     assert request.title == "Please update your milestones by 17/09/2020, for the Improvement Board on 30/09/2020"
     plan["milestone"].latest_update_on = date(2020, 9, 15)  # updated in this cycle: no nudge
     db.session.commit()
-    assert reminders.sweep(at(date(2020, 9, 16)))[0].created == {}
+    assert reminder_sweep.sweep(at(date(2020, 9, 16)))[0].created == {}
     plan["milestone"].latest_update_on = date(2020, 8, 1)  # older than the last cycle
     db.session.commit()
-    reminders.sweep(at(date(2020, 9, 16), 12))
+    reminder_sweep.sweep(at(date(2020, 9, 16), 12))
     assert notices(db, kind=NoticeKind.UPDATE_NUDGE) == [("Olive Owner", "update_nudge", 0),
                                                          ("Lee Lead", "update_nudge", 0)]
 
@@ -159,16 +160,16 @@ def test_audits_allocated_and_recommendations_due(db, make_person):
     audit.recommendations = [SmartRecommendation(position=0, what="Update the chronology", owner=setting["team_manager"],
                                                  due_on=date(2021, 3, 31))]
     db.session.commit()
-    reminders.sweep(at(date(2021, 3, 10)))
+    reminder_sweep.sweep(at(date(2021, 3, 10)))
     assert notices(db) == [("Ari Auditor", "allocated", 0)]
-    reminders.sweep(at(date(2021, 3, 26)))  # 3 working days before the month ends
+    reminder_sweep.sweep(at(date(2021, 3, 26)))  # 3 working days before the month ends
     assert notices(db)[1:] == [("Tara Manager", "due_soon", 3), ("Ari Auditor", "due_soon", 3)]
-    reminders.sweep(at(date(2021, 4, 1)))
+    reminder_sweep.sweep(at(date(2021, 4, 1)))
     assert [kind for _, kind, _ in notices(db)[3:]] == ["overdue", "overdue"]
 
 
 def test_a_dry_run_writes_nothing(plan, db):
-    result, fresh = reminders.sweep(at(date(2020, 9, 10)), dry_run=True)
+    result, fresh = reminder_sweep.sweep(at(date(2020, 9, 10)), dry_run=True)
     assert result.created == {"due_soon": 2} and len(fresh) == 2
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
 

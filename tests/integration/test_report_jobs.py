@@ -22,7 +22,7 @@ from app.models import (
     ReportKind,
     Role,
 )
-from app.services import reminder_jobs
+from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import snapshots
 from tests.integration.audit_setting import allocated_audit
 from tests.integration.report_reading import headings, reopen

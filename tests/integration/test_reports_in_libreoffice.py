@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.plan_queries import Window
+from app.services.plans.queries import Window
 from app.services.reports import audit_record, snapshots, update_pack
 from tests.conftest import NOW, TODAY
 from tests.integration.audit_setting import allocated_audit

@@ -22,10 +22,10 @@ from app.models import (
     Role,
 )
 from app.models.plans import milestone_leads
-from app.services import plans as plan_service
-from app.services.due_dates import parse_due_text
-from app.services.plan_queries import Window
-from app.services.rag import RATING_WORDS
+from app.services.plans import changes as plan_changes
+from app.services.plans.due_dates import parse_due_text
+from app.services.plans.queries import Window
+from app.services.plans.rag import RATING_WORDS
 from app.services.reports import document, update_pack
 from tests.conftest import NOW, TODAY
 
@@ -64,13 +64,13 @@ def owner_work(db, plan_tree, make_person):
         "rita_only": add_milestone(db, second, rita, "Rita's own deliverable", due_raw="30/06/20"),
         "lee_only": add_milestone(db, action, lee, "Lee's own deliverable", due_raw="05/08/20"),
     }
-    plan_service.add_update(work["overdue"], body="Older update text", written_on=date(2020, 6, 1), actor=olive,
+    plan_changes.add_update(work["overdue"], body="Older update text", written_on=date(2020, 6, 1), actor=olive,
                             now=NOW, today=TODAY)
-    plan_service.add_update(work["overdue"], body="Newest update text\nSecond line", written_on=date(2020, 7, 20),
+    plan_changes.add_update(work["overdue"], body="Newest update text\nSecond line", written_on=date(2020, 7, 20),
                             actor=olive, now=NOW, today=TODAY)
-    plan_service.propose_revision(work["replanned"], new_due=parse_due_text("30/11/20"), reason=RevisionReason.CAPACITY,
+    plan_changes.propose_revision(work["replanned"], new_due=parse_due_text("30/11/20"), reason=RevisionReason.CAPACITY,
                                   reason_text="Two vacancies", version=work["replanned"].version, actor=olive, now=NOW)
-    plan_service.set_rating(work["led"], rating=Rating.RED, reason="Key staff left", version=work["led"].version,
+    plan_changes.set_rating(work["led"], rating=Rating.RED, reason="Key staff left", version=work["led"].version,
                             actor=max_manager, now=NOW)
     meeting = Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 15),
                       update_deadline=date(2020, 9, 2), report_deadline=date(2020, 9, 2))
@@ -155,7 +155,7 @@ def test_each_row_says_the_role_the_due_date_and_overdue_in_words(db, owner_work
 
 def test_an_impossible_date_is_shown_as_written_and_flagged(db, owner_work):
     milestone = owner_work["milestone"]
-    plan_service.apply_due(milestone, parse_due_text("31/09/20"), actor=None, now=NOW)
+    plan_changes.apply_due(milestone, parse_due_text("31/09/20"), actor=None, now=NOW)
     db.session.commit()
     pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
     cells = row_for(pack, "Supervision audit completed").cells
@@ -236,7 +236,7 @@ def test_the_number_of_queries_does_not_grow_with_the_milestones(db, owner_work,
         for position in range(3):
             milestone = add_milestone(db, action, olive if position else rita, f"More {number}.{position}",
                                       due_raw="30/06/20", leads=[olive])
-            plan_service.add_update(milestone, body="Update", written_on=date(2020, 7, 1), actor=olive, now=NOW,
+            plan_changes.add_update(milestone, body="Update", written_on=date(2020, 7, 1), actor=olive, now=NOW,
                                     today=TODAY)
     assert len(open_milestones_in_database(db, olive)) == 35
     assert queries() == few

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import DueKind
-from app.services.due_dates import describe, parse_due_text, read_date, read_month
+from app.services.plans.due_dates import describe, parse_due_text, read_date, read_month
 
 
 @pytest.mark.parametrize(

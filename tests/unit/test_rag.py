@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import DueKind, MilestoneStatus, RagKeyEntry, Rating
-from app.services.rag import MilestoneFacts, effective, rating_from_word, roll_up, suggest
+from app.services.plans.rag import MilestoneFacts, effective, rating_from_word, roll_up, suggest
 
 TODAY = date(2020, 10, 12)
 

@@ -6,8 +6,8 @@ import pytest
 
 from app.models import Meeting, NoticeKind, ReminderSettings
 from app.services.meetings import draft_report_day
-from app.services.outbox import retry_wait
-from app.services.reminder_rules import Due, Timing, dated_notice, escalation_due, meeting_notice, month_end
+from app.services.reminders.outbox import retry_wait
+from app.services.reminders.rules import Due, Timing, dated_notice, escalation_due, meeting_notice, month_end
 from app.services.working_days import (
     add_working_days,
     first_of_week,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Person, PoolCase, Team
-from app.services.audits import CASE_FLAGS
+from app.services.audits.rounds import CASE_FLAGS
 
 COLUMNS = ["reference", "team", "allocated_worker", "team_manager", "service_manager", "plan_type", *CASE_FLAGS]
 PLAN_TYPES = {"Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"}

@@ -4,7 +4,7 @@ new plan, a milestone's status from its cells, and a "Revised …" date as a rev
 from datetime import date, datetime
 
 from app.models import DueDateRevision, Milestone, MilestoneStatus, RagKeyEntry, Rating, RevisionReason
-from app.services.due_dates import DueDate
+from app.services.plans.due_dates import DueDate
 
 # The plan's key: each rating's word and the other words read as it ("Yellow" is Amber).
 DEFAULT_KEY = [(Rating.RED, "Red", ""), (Rating.AMBER, "Amber", "Yellow"), (Rating.GREEN, "Green", ""),

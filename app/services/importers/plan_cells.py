@@ -35,7 +35,7 @@ from datetime import date
 
 from app.models.people import PersonKind
 from app.models.plans import Rating
-from app.services.due_dates import MONTHS
+from app.services.plans.due_dates import MONTHS
 
 # --- People ---------------------------------------------------------------------------------------------------
 

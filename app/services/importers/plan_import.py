@@ -23,10 +23,10 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Action, Area, Milestone, Person, PersonKind, Plan
-from app.services.due_dates import parse_due_text
 from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, progress_updates_in, rating_in
 from app.services.importers.plan_docx import ActionDocument, AreaDocument, MilestoneDocument, PlanDocument
+from app.services.plans.due_dates import parse_due_text
 
 NEAR_MATCH = 0.85  # difflib's ratio above which a new name is probably a known person spelled differently
 

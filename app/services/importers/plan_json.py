@@ -27,10 +27,10 @@ from app.models import (
     ProgressUpdate,
     Recommendation,
 )
-from app.services import rag
-from app.services.due_dates import month_start, parse_due_text
 from app.services.importers import imported
-from app.services.plans import apply_due
+from app.services.plans import rag
+from app.services.plans.changes import apply_due
+from app.services.plans.due_dates import month_start, parse_due_text
 
 PERSON_KINDS = {"person": PersonKind.INDIVIDUAL, "group_or_role": PersonKind.GROUP, "placeholder": PersonKind.PLACEHOLDER}
 DELIVERY_TYPES = {member.value: member for member in DeliveryType}

@@ -36,13 +36,13 @@ from app.models import (
     RevisionReason,
 )
 from app.services import history
-from app.services.due_dates import DueDate, month_start, parse_due_text
 from app.services.importers import imported
 from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in
 from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
 from app.services.importers.plan_import import ImportPreview, MilestonePlan, preview
-from app.services.plans import apply_due, due_phases, due_values, note_latest_update
+from app.services.plans.changes import apply_due, due_phases, due_values, note_latest_update
+from app.services.plans.due_dates import DueDate, month_start, parse_due_text
 
 PROJECT_CODE = re.compile(r"\b([A-Z]{2,6})\s?(\d{2})\b")
 

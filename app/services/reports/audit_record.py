@@ -28,9 +28,9 @@ from app.models import (
     SmartRecommendation,
 )
 from app.models.audits import AuditElementGrade, ModerationGrade
-from app.services.audit_work import EDITABLE, may_view, open_audit, overall_grade_warning
-from app.services.due_dates import format_date
+from app.services.audits.work import EDITABLE, may_view, open_audit, overall_grade_warning
 from app.services.errors import DomainError, NotAllowedError
+from app.services.plans.due_dates import format_date
 from app.services.reports.document import bullets, heading, new_document, paragraphs, table, to_bytes
 
 MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child. Do not forward."

@@ -1,7 +1,7 @@
 """The monthly audit report to the Improvement Board: the findings of one month's audit rounds beside the five
 months before, as plain data (gather) and as a Word document made from that data alone (write).
 
-gather() takes its figures from the findings (app.services.audit_findings): those of the month, and those of the six
+gather() takes its figures from the findings (app.services.audits.findings): those of the month, and those of the six
 months shown, for the trend and the learning themes. It adds only what the findings do not count, in a fixed number
 of queries: completion by round and month, the grades of the earlier months, and how many audits were moderated and
 how many overall grades that changed. The data is JSON (dates as ISO strings, shares as {"n", "total"}), so that it
@@ -32,10 +32,10 @@ from app.models import (
     PoolCase,
     RoundKind,
 )
-from app.services import audit_charts
-from app.services.audit_findings import Findings, FindingsFilter, Share, findings
-from app.services.audit_tallies import DONE
-from app.services.due_dates import format_date
+from app.services.audits import charts as audit_charts
+from app.services.audits.findings import Findings, FindingsFilter, Share, findings
+from app.services.audits.tallies import DONE
+from app.services.plans.due_dates import format_date
 from app.services.reports import document
 
 TREND_MONTHS = 6  # the month reported and the five before it

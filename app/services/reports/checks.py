@@ -19,7 +19,7 @@ from docx.document import Document as WordDocument
 from docx.oxml.ns import qn
 
 from app.models import Rating
-from app.services.rag import RATING_WORDS
+from app.services.plans.rag import RATING_WORDS
 
 PLACEHOLDERS = [
     re.compile(r"\[\s*(?:to be completed|insert|enter|add|delete|type|name of|date of)[^\]]*\]", re.IGNORECASE),

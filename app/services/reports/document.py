@@ -23,7 +23,7 @@ from docx.shared import Cm
 from docx.table import Table, _Cell
 
 from app.models import Rating
-from app.services.rag import RATING_WORDS
+from app.services.plans.rag import RATING_WORDS
 
 BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "report-base.docx"
 

@@ -9,7 +9,7 @@ import io
 from matplotlib.figure import Figure
 
 from app.models import Rating
-from app.services.rag import RATING_WORDS
+from app.services.plans.rag import RATING_WORDS
 from app.services.reports.plan_data import RATINGS
 
 RATING_STYLE = {

@@ -24,9 +24,9 @@ from app.models import (
     RevisionDecision,
 )
 from app.models.plans import action_improvement_areas, action_recommendations
-from app.services import rag
-from app.services.due_dates import describe, format_date
-from app.services.plan_queries import MilestoneRow, Window, latest_updates, lead_names, milestone_rows
+from app.services.plans import rag
+from app.services.plans.due_dates import describe, format_date
+from app.services.plans.queries import MilestoneRow, Window, latest_updates, lead_names, milestone_rows
 
 RATINGS = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED]  # the order of every count and column
 FLAGS = ("overdue", "slipped", "unassigned", "stale")

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from docx.document import Document as WordDocument
 
 from app.models import Rating, RevisionDecision
-from app.services.rag import RATING_WORDS
+from app.services.plans.rag import RATING_WORDS
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
 from app.services.reports.plan_data import FLAGS, RATINGS, coverage, summary

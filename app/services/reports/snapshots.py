@@ -18,7 +18,7 @@ from app.models import AuditParty, AuditRecord, Meeting, Person, Plan, Report, R
 from app.services import history
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
-from app.services.plan_queries import Window
+from app.services.plans.queries import Window
 from app.services.reports import audit_report, checks, plan_data, plan_report
 from app.services.reports.plan_report import long_date
 

@@ -3,7 +3,7 @@ with each update request before a meeting, so that they can see what to update a
 
 gather() reads the data in a fixed number of queries (however many milestones the person has) into plain,
 JSON-serialisable values (dates as ISO strings); write() turns them into the .docx. Ratings, overdue and due-soon
-flags come from app.services.plan_queries, the same rules as the plan pages and My work.
+flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
 from datetime import date, datetime
@@ -32,10 +32,10 @@ from app.models import (
     RevisionReason,
 )
 from app.models.plans import milestone_leads
-from app.services import plan_queries
-from app.services.due_dates import describe, format_date, read_date
-from app.services.rag import RATING_WORDS
-from app.services.reminders import _MilestoneText
+from app.services.plans import queries as plan_queries
+from app.services.plans.due_dates import describe, format_date, read_date
+from app.services.plans.rag import RATING_WORDS
+from app.services.reminders.sweep import _MilestoneText
 from app.services.reports import document
 
 COLUMNS = ("Action", "Milestone / deliverable", "Your role", "When due", "Latest update", "RAG", "Why",

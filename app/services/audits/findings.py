@@ -2,7 +2,7 @@
 
 The grade that counts is the one that stands: the moderator's where an audit was moderated, otherwise the
 auditor's. Changes made in moderation are reported separately, per element and per auditor. Grades and answers
-are read from the running totals kept per round and team (app.services.audit_tallies); the rest from the audits.
+are read from the running totals kept per round and team (app.services.audits.tallies); the rest from the audits.
 """
 
 from collections import defaultdict
@@ -29,7 +29,7 @@ from app.models import (
     RoundKind,
     SmartRecommendation,
 )
-from app.services.audit_tallies import DONE
+from app.services.audits.tallies import DONE
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ from flask import current_app
 
 from app.extensions import db
 from app.models import SchedulerRun
-from app.services import outbox, reminders, report_jobs
-from app.services.outbox import DeliveryResult
-from app.services.reminders import Notice, SweepResult
-from app.services.report_jobs import ReportJobResult
+from app.services.reminders import outbox
+from app.services.reminders import sweep as reminder_sweep
+from app.services.reminders.outbox import DeliveryResult
+from app.services.reminders.sweep import Notice, SweepResult
+from app.services.reports import scheduled as report_jobs
+from app.services.reports.scheduled import ReportJobResult
 
 
 @dataclass
@@ -36,10 +38,10 @@ def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
     """The sweep and the scheduled reports, then delivery of everything waiting. A dry run writes and sends
     nothing."""
     if dry_run:
-        sweep, fresh = reminders.sweep(now, dry_run=True)
+        sweep, fresh = reminder_sweep.sweep(now, dry_run=True)
         return SendDueResult(sweep, None, fresh, report_jobs.prepare_due(now, dry_run=True))
     with _recorded("send-due", now) as run:
-        sweep, fresh = reminders.sweep(now)
+        sweep, fresh = reminder_sweep.sweep(now)
         reports = report_jobs.prepare_due(now)
         delivery = outbox.deliver(now)
         run.record(sweep.created_total + sweep.digests + reports.notices, delivery)

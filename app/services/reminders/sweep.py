@@ -1,9 +1,9 @@
 """The reminder sweep: which notices are due now, written to the outbox once each.
 
 A sweep reads the open work in a fixed number of queries (however many milestones there are), works out with
-app.services.reminder_rules which notice about each item is relevant today, and inserts the notices with
+app.services.reminders.rules which notice about each item is relevant today, and inserts the notices with
 INSERT … ON CONFLICT DO NOTHING on their unique key. Run twice, or by two schedulers at once, it creates each
-notice once. Sending is app.services.outbox's job, after the sweep has committed.
+notice once. Sending is app.services.reminders.outbox's job, after the sweep has committed.
 
 Sweeps do nothing on a day that is not a working day: the next working day's sweep catches up.
 """
@@ -43,9 +43,9 @@ from app.models import (
     SubjectType,
 )
 from app.models.plans import milestone_leads
-from app.services import reminder_rules
-from app.services.due_dates import format_date
-from app.services.reminder_rules import Due, Timing
+from app.services.plans.due_dates import format_date
+from app.services.reminders import rules as reminder_rules
+from app.services.reminders.rules import Due, Timing
 from app.services.working_days import add_working_days, first_of_week, is_working_day, working_days_until
 
 

@@ -32,9 +32,12 @@ from app.models import (
     SubjectType,
 )
 from app.models.audits import GRADE_ORDER
-from app.services import audits, history, outbox, reminders
+from app.services import history
+from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
+from app.services.reminders import outbox
+from app.services.reminders import sweep as reminder_sweep
 
 EDITABLE = {AuditState.ALLOCATED, AuditState.IN_PROGRESS}
 
@@ -130,7 +133,7 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
         raise DomainError(f"This audit is {AuditState(audit.state).label.lower()} and can no longer be changed")
     history.expect_version(audit, version, "This audit")
     if audit.state == AuditState.ALLOCATED:
-        audits.move(audit, AuditState.IN_PROGRESS, actor=actor, now=now)
+        audit_rounds.move(audit, AuditState.IN_PROGRESS, actor=actor, now=now)
     record = audit.record or AuditRecord()
     audit.record = record
     values = {name: value for name, value in draft.record.items()
@@ -238,14 +241,14 @@ def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
         else:
             continue
         alerts.append(alert)
-        reminders.notify([_safeguarding_notice(audit, recipient_id, now)], now)
+        reminder_sweep.notify([_safeguarding_notice(audit, recipient_id, now)], now)
     return alerts
 
 
-def _safeguarding_notice(audit: Audit, recipient_id: int, now: datetime) -> reminders.Notice:
+def _safeguarding_notice(audit: Audit, recipient_id: int, now: datetime) -> reminder_sweep.Notice:
     """The e-mail names the case, not the child, and sends the reader to the service for the actions themselves."""
     reference = audit.case.reference
-    return reminders.Notice(
+    return reminder_sweep.Notice(
         recipient_id, NoticeKind.SAFEGUARDING, SubjectType.AUDIT, audit.id, now.date(),
         f"Immediate safeguarding actions from a case-file audit: case {reference}", f"/audits/{audit.id}",
         body=f"The auditor of case {reference} ({audit.auditor.name}) has recorded actions needed now to keep the "
@@ -293,7 +296,7 @@ def submit(audit: Audit, *, actor: Person, now: datetime) -> None:
     missing = missing_for_submission(audit)
     if missing:
         raise DomainError("Before you submit: " + "; ".join(missing))
-    audits.move(audit, AuditState.SUBMITTED, actor=actor, now=now)
+    audit_rounds.move(audit, AuditState.SUBMITTED, actor=actor, now=now)
 
 
 # --- The overall grade --------------------------------------------------------------------------

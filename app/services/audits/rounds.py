@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Audit, AuditRound, AuditState, Person, PoolCase, Role, RoundKind, RoundSelection
-from app.services import audit_tallies, history
-from app.services.audit_tool import current_tool
+from app.services import history
+from app.services.audits import tallies as audit_tallies
+from app.services.audits.tool import current_tool
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
 

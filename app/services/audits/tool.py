@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditElement, AuditStandard, AuditTool
 
-TOOL_FILE = Path(__file__).resolve().parent.parent / "data" / "case-file-audit-tool.json"
+TOOL_FILE = Path(__file__).resolve().parents[2] / "data" / "case-file-audit-tool.json"
 
 
 def load_tool(path: Path = TOOL_FILE, *, now: datetime) -> tuple[AuditTool, bool]:

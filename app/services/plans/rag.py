@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import case
 
 from app.models.plans import RATING_SEVERITY, DueKind, MilestoneStatus, Rating
-from app.services.due_dates import days_between, format_date
+from app.services.plans.due_dates import days_between, format_date
 
 RATING_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
 

@@ -25,7 +25,7 @@ from app.models import (
     RevisionDecision,
 )
 from app.models.plans import milestone_leads
-from app.services import rag
+from app.services.plans import rag
 
 
 @dataclass(frozen=True)

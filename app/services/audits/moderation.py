@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Audit, AuditRound, AuditState, Grade, Moderation, ModerationGrade, Person, Role
-from app.services import audits, history
+from app.services import history
+from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
 
@@ -83,4 +84,4 @@ def record(moderation: Moderation, *, elements: dict[int, ElementDecision], over
     history.record(audit, "moderation", None, f"{len(changed)} element grades changed; overall "
                    f"{'agreed' if overall_grade == overall_original else 'changed'}", actor=actor, now=now,
                    action_id=None)
-    audits.move(audit, AuditState.MODERATED, actor=actor, now=now)
+    audit_rounds.move(audit, AuditState.MODERATED, actor=actor, now=now)

@@ -23,9 +23,9 @@ from app.models import (
     RevisionReason,
 )
 from app.services import history
-from app.services.due_dates import DueDate, parse_due_text
 from app.services.errors import DomainError
 from app.services.history import reports_conflicts
+from app.services.plans.due_dates import DueDate, parse_due_text
 
 
 @reports_conflicts("This milestone")

@@ -1,5 +1,5 @@
 """Demo data: the real July 2020 plan, synthetic e-mail addresses, one demo login per role, and synthetic
-case-file audits (app/services/demo_audits.py: never real children's data)."""
+case-file audits (app/demo/audits.py: never real children's data)."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.demo.audits import AuditDemoResult, load_audit_demo
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Person, PersonKind, Role, Team
-from app.services.demo_audits import AuditDemoResult, load_audit_demo
 from app.services.importers.plan_json import LoadResult, load_plan_file
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "improvement-plan-2020-07.json"

@@ -1,6 +1,6 @@
 """What a person does with their notices, their e-mail preference and their personal calendar feed.
 
-The notices themselves are written by app.services.reminders (the sweep) and sent by app.services.outbox. Here a
+The notices themselves are written by app.services.reminders.sweep (the sweep) and sent by app.services.reminders.outbox. Here a
 person reads them, chooses how they are e-mailed, and gets a private calendar feed (.ics) of their due dates.
 
 The calendar feed is reached without signing in (calendar programs cannot sign in), by a secret token in its
@@ -34,9 +34,9 @@ from app.models import (
 )
 from app.models.plans import milestone_leads
 from app.services import history
-from app.services.due_dates import format_date
 from app.services.history import reports_conflicts
-from app.services.reminder_rules import month_end
+from app.services.plans.due_dates import format_date
+from app.services.reminders.rules import month_end
 
 LIST_LIMIT = 100
 UID_DOMAIN = "improvement-tracker"

@@ -6,7 +6,7 @@ plan's month: run the demo as at 31/07/2020, `AS_OF_DATE=2020-07-31`), each draw
 ten synthetic auditors, never from their own team. Drawing and allocating cases, choosing audits to moderate
 and recording moderations go through the services (audits, moderation), so their rules hold. For speed, what
 each auditor wrote (68 answers, element grades, the record, SMART recommendations, learning points, alerts)
-and the state changes to submitted (with the history lines audits.move writes) are bulk-inserted, a month at
+and the state changes to submitted (with the history lines audit_rounds.move writes) are bulk-inserted, a month at
 a time: the whole demo loads in a few seconds.
 
 Quality varies by audit and improves month by month: the more No answers in an element, the lower its grade,
@@ -47,10 +47,13 @@ from app.models import (
     Team,
 )
 from app.models.audits import GRADE_ORDER
-from app.services import audit_tallies, audit_work, audits, moderation
-from app.services.audit_tool import load_tool
-from app.services.audit_work import AuditDraft, ElementEntry
-from app.services.audits import SelectionCriteria
+from app.services.audits import moderation
+from app.services.audits import rounds as audit_rounds
+from app.services.audits import tallies as audit_tallies
+from app.services.audits import work as audit_work
+from app.services.audits.rounds import SelectionCriteria
+from app.services.audits.tool import load_tool
+from app.services.audits.work import AuditDraft, ElementEntry
 
 SEED = 20200731
 DEMO_DATE = date(2020, 7, 31)  # the demo's "today": the plan's month; recommendations are overdue against it
@@ -326,7 +329,7 @@ class _Builder:
         drawn_at = _at(month + timedelta(days=1), 9)
         criteria = ROUNDS[index]
         team_names = {team.id: name for name, team in self.teams.items()}
-        audit_round = audits.create_round(kind=RoundKind.ROUTINE, month=month, title=_round_title(month), theme=None,
+        audit_round = audit_rounds.create_round(kind=RoundKind.ROUTINE, month=month, title=_round_title(month), theme=None,
                                           criteria=criteria, criteria_text=criteria.describe(team_names),
                                           sample_size=SAMPLE_SIZE, seed=SEED + index, actor=self.qa_lead, now=drawn_at)
         cases = [self.cases[selection.case_id] for selection in audit_round.selections]
@@ -361,7 +364,7 @@ class _Builder:
                 fewest = min(load[a.id] for a in eligible)
                 auditor = self.rng.choice([a for a in eligible if load[a.id] == fewest])
                 load[auditor.id] += 1
-            audit = audits.allocate(audit_round, db.session.get(PoolCase, case.id), auditor, override_reason=None,
+            audit = audit_rounds.allocate(audit_round, db.session.get(PoolCase, case.id), auditor, override_reason=None,
                                     actor=self.qa_lead, now=at + timedelta(minutes=5 + position))
             allocated.append((audit.id, case, auditor))
         return allocated
@@ -407,7 +410,7 @@ class _Builder:
         return _Done(audit_id, grades, overall)
 
     def move(self, audit_id: int, auditor_id: int, to: AuditState, at: datetime, **values) -> None:
-        """A state change as audits.move makes it (recorded in the history), written in bulk with the rest."""
+        """A state change as audit_rounds.move makes it (recorded in the history), written in bulk with the rest."""
         update = self.updates.setdefault(audit_id, {"id": audit_id, "version": 1, "completed_on": None,
                                                     "submitted_at": None})
         self.rows[ChangeRecord].append({"entity_type": "audit", "entity_id": audit_id, "action_id": None,
@@ -485,7 +488,8 @@ class _Builder:
         else:
             age = rng.randint(2, 17)
         disability = case.team == "Disabled Children" or rng.random() < 0.08
-        flags = [label.lower() for flag, label in audits.CASE_FLAGS.items() if case.flags[flag] and flag != "closed_recently"]
+        flags = [label.lower() for flag, label in audit_rounds.CASE_FLAGS.items()
+                 if case.flags[flag] and flag != "closed_recently"]
         overview = (f"Synthetic demonstration case, not a real child. Open to {case.team}"
                     f"{' under a ' + plan + ' plan' if plan not in ('No current Plan', 'Closed') else ''}"
                     f"{'; ' + ', '.join(flags) if flags else ''}.")

@@ -31,9 +31,9 @@ from app.models import (
     SmartRecommendation,
     SubjectType,
 )
-from app.services import mailer
-from app.services.mailer import Attachment, Email, MailError
-from app.services.plan_queries import Window
+from app.services.plans.queries import Window
+from app.services.reminders import mailer
+from app.services.reminders.mailer import Attachment, Email, MailError
 from app.services.reports import update_pack
 
 CLAIM_TIMEOUT = timedelta(minutes=15)

@@ -8,7 +8,7 @@
 Each scheduled report is stored once: its Report row carries a unique scheduled_key, so when two schedulers run at
 once the second one's insert fails and it uses the first one's report. Its notices have the report as their subject
 and go through the outbox with the usual unique key, so each is e-mailed once, with the .docx attached
-(app.services.outbox). Owners' update requests carry their Word update pack the same way.
+(app.services.reminders.outbox). Owners' update requests carry their Word update pack the same way.
 """
 
 from collections.abc import Callable
@@ -32,11 +32,11 @@ from app.models import (
     Role,
     SubjectType,
 )
-from app.services import reminders
-from app.services.due_dates import format_date
 from app.services.meetings import draft_report_day
-from app.services.reminder_rules import month_end
-from app.services.reminders import Notice
+from app.services.plans.due_dates import format_date
+from app.services.reminders import sweep as reminder_sweep
+from app.services.reminders.rules import month_end
+from app.services.reminders.sweep import Notice
 from app.services.reports import snapshots
 from app.services.working_days import is_working_day
 
@@ -64,7 +64,7 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
     today, result = now.date(), ReportJobResult()
     if not is_working_day(today):
         return result
-    for job in [*_plan_drafts_due(today, now, reminders.settings()), *_audit_reports_due(today, now)]:
+    for job in [*_plan_drafts_due(today, now, reminder_sweep.settings()), *_audit_reports_due(today, now)]:
         stored = _stored(job.key)
         if dry_run:
             result.generated += [] if stored else [job.title]
@@ -74,7 +74,7 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
             result.generated.append(job.title)
         told = _told(stored)
         notices = [_notice(job, stored, person_id) for person_id in job.recipients if person_id not in told]
-        reminders.notify(notices, now)
+        reminder_sweep.notify(notices, now)
         result.notices += len(notices)
     db.session.commit()
     return result
