@@ -10,6 +10,8 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from app import demo
+from app.clock import as_of_now
+from app.clock import today as service_today
 from app.demo import audits as demo_audits
 from app.extensions import db
 from app.models import Action, Area, Audit, AuditRound, Meeting, Milestone, Person, Plan, Report, ReportKind, Role
@@ -21,7 +23,6 @@ from app.services.importers import plan_files, plan_import, plan_sheet, plan_wri
 from app.services.plans.queries import Window
 from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import audit_record, snapshots, update_pack
-from app.web import today as service_today
 
 
 def register(app: Flask) -> None:
@@ -122,7 +123,7 @@ def reminders_group() -> None:
 @click.option("--now", "at", type=click.DateTime(formats=["%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]),
               help="Run as at this date and time (for testing), e.g. 2021-03-10T07:00. Default: now.")
 def reminders_send_due(dry_run: bool, at: datetime | None) -> None:
-    now = at or reminder_jobs.service_now()
+    now = at or as_of_now()
     result = reminder_jobs.send_due(now, dry_run=dry_run)
     sweep = result.sweep
     if not sweep.working_day:

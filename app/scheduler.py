@@ -14,6 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from app.clock import as_of_now
 from app.services.reminders import jobs as reminder_jobs
 
 SWEEP_MINUTES = 30
@@ -41,7 +42,7 @@ def _in_app(app: Flask, job):
 
 
 def _sweep() -> None:
-    result = reminder_jobs.send_due(reminder_jobs.service_now())
+    result = reminder_jobs.send_due(as_of_now())
     delivery = result.delivery
     log.info("Sweep: %d new notices, %d digests; sent %d in %d e-mails, %d failed, %d skipped",
              result.sweep.created_total, result.sweep.digests, delivery.sent, delivery.messages, delivery.failed,
@@ -49,4 +50,4 @@ def _sweep() -> None:
 
 
 def _deliver() -> None:
-    reminder_jobs.deliver_waiting(reminder_jobs.service_now())
+    reminder_jobs.deliver_waiting(as_of_now())

@@ -1,12 +1,13 @@
-"""What every page shares: the clock, template filters (dates, RAG tags) and the navigation."""
+"""What every page shares: template filters (dates, RAG tags), the navigation, and the route helpers."""
 
-from datetime import date, datetime
+from collections.abc import Callable
 
-from flask import Flask, Response, abort, current_app, flash, g, has_request_context, request, url_for
+from flask import Flask, Response, abort, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
+from app.clock import today
 from app.extensions import db
 from app.models import Plan, RagKeyEntry, Rating, Role
 from app.services import permissions
@@ -24,15 +25,6 @@ RAG_TAG_CLASSES = {
     Rating.GREEN: "govuk-tag--green",
     Rating.NOT_RATED: "govuk-tag--grey",
 }
-
-
-def today() -> date:
-    """Today, or the configured AS_OF_DATE when the service is run as at a fixed date (demos, training)."""
-    return current_app.config.get("AS_OF_DATE") or date.today()
-
-
-def now() -> datetime:
-    return datetime.now()
 
 
 def rating_label(rating) -> str:
@@ -117,15 +109,26 @@ def get_or_404(model, ident: int):
     return db.session.get(model, ident) or abort(404)
 
 
+def applied(form, change: Callable[[], object], record=None) -> bool:
+    """Run a service's change. If the service refuses (a DomainError, already rolled back by the service), show why
+    next to its field, or at the top of the page, keeping everything typed, and answer False."""
+    try:
+        change()
+    except DomainError as error:
+        show_error(form, error, record)
+        return False
+    return True
+
+
 def show_error(form, error: DomainError, record=None) -> None:
     """Put a service's error next to its field (or at the top), keeping everything typed.
 
     After a conflict the form takes the record's current version, so saving again is a deliberate choice
     made after seeing the message, never a silent overwrite.
     """
-    if isinstance(error, ConflictError) and record is not None and hasattr(form, "version"):
+    if isinstance(error, ConflictError) and record is not None and form is not None and hasattr(form, "version"):
         form.version.data, form.version.raw_data = record.version, [str(record.version)]
-    field = getattr(form, error.field, None) if error.field else None
+    field = getattr(form, error.field, None) if error.field and form is not None else None
     if field is not None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:

@@ -6,13 +6,14 @@ from flask_wtf import FlaskForm
 
 from app.admin import bp
 from app.admin.forms import ReminderSettingsForm
+from app.clock import now
 from app.extensions import db
 from app.models import ReminderSettings
 from app.services.errors import DomainError
 from app.services.plans.queries import changes_to
 from app.services.reminders import admin as reminder_admin
 from app.services.reminders.sweep import settings
-from app.web import now, show_error
+from app.web import show_error
 
 
 @bp.route("/reminders", methods=["GET", "POST"])

@@ -8,12 +8,13 @@ from sqlalchemy.orm import selectinload
 from app.admin import bp
 from app.admin.forms import PersonForm, TeamForm
 from app.auth.decorators import admin_required
+from app.clock import now
 from app.extensions import db
 from app.models import Person, PersonKind, Team
 from app.services import people as people_service
 from app.services.errors import DomainError
 from app.services.plans.queries import changes_to
-from app.web import get_or_404, now, show_error
+from app.web import get_or_404, show_error
 
 
 @bp.before_request
@@ -53,7 +54,7 @@ def edit_person(person_id: int | None = None):
         except DomainError as error:
             db.session.rollback()
             show_error(form, error, person if person_id else None)
-    return render_template("plans/edit.html", form=form, title="Edit person" if person_id else "Add a person",
+    return render_template("_form_page.html", form=form, title="Edit person" if person_id else "Add a person",
                            cancel_url=url_for("admin.people"),
                            changes=changes_to({"person": [person_id]}) if person_id else None)
 
@@ -77,5 +78,5 @@ def edit_team(team_id: int | None = None):
         except DomainError as error:
             db.session.rollback()
             show_error(form, error, team if team_id else None)
-    return render_template("plans/edit.html", form=form, title="Edit team" if team_id else "Add a team",
+    return render_template("_form_page.html", form=form, title="Edit team" if team_id else "Add a team",
                            cancel_url=url_for("admin.teams"), changes=changes_to({"team": [team_id]}) if team_id else None)

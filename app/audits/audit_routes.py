@@ -16,13 +16,14 @@ from app.audits.audit_forms import (
     initial_data,
     place_missing,
 )
+from app.clock import now
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
 from app.services.audits import work as audit_work
 from app.services.audits.work import open_learning_points
 from app.services.errors import DomainError, NotAllowedError
 from app.services.reports import audit_record
-from app.web import download, get_or_404, now, show_error
+from app.web import download, get_or_404, show_error
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -10,11 +10,12 @@ from wtforms.validators import InputRequired, Length
 
 from app.audits import bp
 from app.auth.decorators import programme_manager_required
+from app.clock import now, today
 from app.extensions import db
 from app.models import Area, LearningPoint, Plan, SmartRecommendation
 from app.services.audits import work as audit_work
 from app.services.errors import DomainError, NotAllowedError
-from app.web import get_or_404, now, show_error, today
+from app.web import get_or_404, show_error
 
 
 class PromoteForm(FlaskForm):
@@ -42,7 +43,7 @@ def promote_learning_point(point_id: int):
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
-    return render_template("plans/edit.html", form=form, title="Make a learning point a plan action",
+    return render_template("_form_page.html", form=form, title="Make a learning point a plan action",
                            cancel_url=url_for("audits.findings_page"))
 
 

@@ -6,14 +6,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.audits import bp
-from app.audits.routes import qa_lead_required
+from app.auth.decorators import qa_lead_required
+from app.clock import now
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditRound, AuditTool, Grade, Moderation, Person, Role
 from app.services.audits import moderation
 from app.services.audits import work as audit_work
 from app.services.audits.moderation import ElementDecision
 from app.services.errors import DomainError, NotAllowedError
-from app.web import get_or_404, now
+from app.web import get_or_404
 
 
 @bp.route("/rounds/<int:round_id>/moderation", methods=["POST"])

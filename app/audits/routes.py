@@ -9,7 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from app.audits import bp
 from app.audits.forms import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm
-from app.auth.decorators import roles_required
+from app.auth.decorators import qa_lead_required
+from app.clock import now, today
 from app.extensions import db
 from app.models import (
     Audit,
@@ -35,9 +36,7 @@ from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
 from app.services.errors import DomainError, NotAllowedError
 from app.services.importers import case_pool
 from app.services.plans.due_dates import read_month
-from app.web import download, get_or_404, now, show_error, today
-
-qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)
+from app.web import download, get_or_404, show_error
 
 
 @bp.route("/")
@@ -93,7 +92,7 @@ def add_case():
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
-    return render_template("plans/edit.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
+    return render_template("_form_page.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
 
 
 @bp.route("/pool/import", methods=["GET", "POST"])
@@ -137,7 +136,7 @@ def new_round():
             except DomainError as error:
                 db.session.rollback()
                 show_error(form, error)
-    return render_template("plans/edit.html", form=form, title="Start an audit round", cancel_url=url_for("audits.index"))
+    return render_template("_form_page.html", form=form, title="Start an audit round", cancel_url=url_for("audits.index"))
 
 
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])

@@ -23,3 +23,4 @@ def roles_required(*roles: Role):
 
 programme_manager_required = roles_required(Role.ADMIN, Role.PROGRAMME_MANAGER)
 admin_required = roles_required(Role.ADMIN)
+qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)

@@ -6,9 +6,9 @@ from sqlalchemy import select, update
 
 from app.auth import bp
 from app.auth.forms import LoginForm
+from app.clock import now
 from app.extensions import db
 from app.models import Person
-from app.web import now
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static",

@@ -2,17 +2,12 @@ from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.clock import today, window
 from app.extensions import db
 from app.main import bp
 from app.services import permissions
 from app.services.audits.queries import audit_work_for
-from app.services.plans.queries import Window
 from app.services.plans.queries import my_work as load_my_work
-from app.web import today
-
-
-def window() -> Window:
-    return Window.configured(today())
 
 
 @bp.route("/health")

@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.decorators import programme_manager_required
+from app.clock import now, today
 from app.extensions import db
 from app.meetings import bp
 from app.meetings.forms import DeleteMeetingForm, MeetingForm
@@ -14,7 +15,7 @@ from app.services.errors import DomainError
 from app.services.plans.due_dates import format_date
 from app.services.plans.queries import changes_to
 from app.services.reminders.sweep import settings
-from app.web import get_or_404, now, show_error, today
+from app.web import get_or_404, show_error
 
 
 @bp.route("/meetings")

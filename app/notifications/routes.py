@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.clock import now
 from app.extensions import db
 from app.notifications import bp
 from app.notifications.forms import (
@@ -13,7 +14,7 @@ from app.notifications.forms import (
 )
 from app.services.errors import DomainError
 from app.services.reminders import notifications as service
-from app.web import now, show_error
+from app.web import show_error
 
 
 @bp.route("/notifications")

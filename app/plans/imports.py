@@ -9,13 +9,14 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from app.auth.decorators import programme_manager_required
+from app.clock import now
 from app.extensions import db
 from app.plans import bp
 from app.plans.forms import ConfirmImportForm, PlanUploadForm
 from app.services import exports
 from app.services.errors import DomainError
 from app.services.importers import pending, plan_files, plan_import, plan_sheet, plan_write, uploads
-from app.web import download, now, show_error
+from app.web import download, show_error
 
 NOT_OFFERED = ("Tick only the names listed on this page: the people in the service have changed since it was shown. "
                "Check the page again, then confirm")

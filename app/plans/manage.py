@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.auth.decorators import programme_manager_required
+from app.clock import now
 from app.extensions import db
 from app.models import Action, Area, ImprovementArea, ImprovementAreaIdentification, Milestone, Person, Recommendation
 from app.plans import bp
@@ -21,7 +22,7 @@ from app.plans.routes import current_plan
 from app.services.errors import DomainError
 from app.services.plans import changes as plan_changes
 from app.services.plans.queries import changes_to
-from app.web import get_or_404, now, show_error
+from app.web import get_or_404, show_error
 
 
 def _saved(entity, values: dict, form, what: str) -> bool:
@@ -36,7 +37,7 @@ def _saved(entity, values: dict, form, what: str) -> bool:
 
 
 def _render(form, title: str, cancel_url: str):
-    return render_template("plans/edit.html", form=form, title=title, cancel_url=cancel_url)
+    return render_template("_form_page.html", form=form, title=title, cancel_url=cancel_url)
 
 
 @bp.route("/areas/new", methods=["GET", "POST"])

@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.clock import now, today, window
 from app.extensions import db
-from app.main.routes import window
 from app.models import (
     Area,
     Audit,
@@ -28,7 +28,7 @@ from app.services.errors import ConflictError, DomainError
 from app.services.plans import changes as plan_changes
 from app.services.plans import evidence as evidence_service
 from app.services.plans.queries import PlanFilters, action_page, area_rows, changes_to, due_windows, plan_overview
-from app.web import download, get_or_404, now, rating_label, show_error, today
+from app.web import download, get_or_404, rating_label, show_error
 
 
 def current_plan() -> Plan:

@@ -7,19 +7,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.decorators import programme_manager_required, roles_required
+from app.auth.decorators import programme_manager_required, qa_lead_required
+from app.clock import now, today
 from app.extensions import db
-from app.models import AuditRound, Meeting, Plan, Report, ReportKind, ReportState, Role
+from app.models import AuditRound, Meeting, Plan, Report, ReportKind, ReportState
 from app.reports import bp
 from app.reports.forms import AuditReportForm, PlanReportForm, ReleaseForm
 from app.services import permissions
 from app.services.errors import DomainError
 from app.services.reports import snapshots
 from app.services.reports.plan_report import FRONT_BLOCK, SECTIONS
-from app.web import download, get_or_404, now, show_error, today
+from app.web import download, get_or_404, show_error
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)
 
 
 @bp.route("/reports")

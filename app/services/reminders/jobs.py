@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from time import perf_counter
 
-from flask import current_app
-
 from app.extensions import db
 from app.models import SchedulerRun
 from app.services.reminders import outbox
@@ -25,13 +23,6 @@ class SendDueResult:
     delivery: DeliveryResult | None  # None on a dry run
     new_notices: list[Notice]
     reports: ReportJobResult
-
-
-def service_now() -> datetime:
-    """Now, on the service's "today": AS_OF_DATE when the service runs as at a fixed date (demos, training)."""
-    real = datetime.now()
-    as_of = current_app.config.get("AS_OF_DATE")
-    return datetime.combine(as_of, real.time()) if as_of else real
 
 
 def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
