@@ -1,0 +1,23 @@
+"""Flask commands, one module per command group: `flask demo load`, `flask users create`,
+`flask audits load-tool|recount`, `flask reminders send-due`, `flask scheduler run`, `flask plans import|template`,
+`flask reports plan|audit-month|audit|update-pack`."""
+
+from flask import Flask
+
+from .audits import audits_group
+from .demo import demo_group
+from .plans import plans_group
+from .reminders import reminders_group
+from .reports import reports_group
+from .scheduler import scheduler_group
+from .users import users_group
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(demo_group)
+    app.cli.add_command(users_group)
+    app.cli.add_command(audits_group)
+    app.cli.add_command(reminders_group)
+    app.cli.add_command(scheduler_group)
+    app.cli.add_command(plans_group)
+    app.cli.add_command(reports_group)
