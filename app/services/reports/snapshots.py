@@ -155,7 +155,7 @@ def release(report: Report, *, version: int | None, checked_warnings: bool, acto
     db.session.flush()  # before this one is released: one released report per occasion, at every statement
     report.state, report.released_at, report.released_by_id = ReportState.RELEASED, now, actor.id
     try:
-        db.session.flush()
+        db.session.flush()  # the one-released-per-occasion index refuses a concurrent release here
     except IntegrityError as error:  # another version was released for the same occasion at the same moment
         raise DomainError("Another version of this report was released at the same moment, so this one was not. "
                           "Reload the page to see which version is released.") from error
