@@ -1,5 +1,5 @@
 from flask import Blueprint
 
-bp = Blueprint("admin", __name__)
+bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import reminder_routes, routes  # noqa: E402,F401
+from app.admin import routes  # noqa: E402,F401

@@ -46,6 +46,13 @@ class PersonForm(VersionedForm):
                              message="The password must be at least 10 characters")],
                              description="Leave blank to keep the current password")
 
+    @property
+    def values(self) -> dict:
+        """What people_service.save_person takes from the form."""
+        return {name: getattr(self, name).data for name in ("name", "kind", "email", "job_title", "organisation",
+                                                             "team_id", "line_manager_id", "role", "active",
+                                                             "password")}
+
 
 class TeamForm(VersionedForm):
     name = StringField("Team name", widget=GovTextInput(), validators=[InputRequired("Enter the team name"),
@@ -97,6 +104,12 @@ class ReminderSettingsForm(VersionedForm):
         "Working days before an audit is due to remind its auditor",
         "Audits are due by the end of their round's month.")
     submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+    @property
+    def settings(self) -> dict:
+        """What reminder_admin.save_settings takes from the form."""
+        return {name: getattr(self, name).data for name in ("due_soon_working_days", "remind_on_due_day",
+                                                             *NUMBER_FIELDS)}
 
     def validate_due_soon_working_days(self, field) -> None:
         try:

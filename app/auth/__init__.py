@@ -1,5 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("auth", __name__)
+# no url_prefix: /login and /logout sit at the root, where every sign-in redirect and bookmark leads
+bp = Blueprint("auth", __name__, url_prefix="")
 
 from app.auth import routes  # noqa: E402,F401

@@ -2,13 +2,11 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select, update
 
 from app.auth import bp
 from app.auth.forms import LoginForm
 from app.clock import now
-from app.extensions import db
-from app.models import Person
+from app.services import people
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static",
@@ -29,13 +27,8 @@ def require_login():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        person = db.session.scalar(select(Person).where(Person.email == email))
-        if person and person.is_active and person.check_password(form.password.data):
-            # a plain UPDATE: signing in is not an edit, so it must not bump the version administrators edit
-            db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now())
-                               .execution_options(synchronize_session=False))
-            db.session.commit()
+        person = people.sign_in(form.email.data, form.password.data, now=now())
+        if person:
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("The email address or password is not right")

@@ -1,5 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("main", __name__)
+# no url_prefix: /, /my-work (linked from e-mails and calendar feeds) and /health sit at the root
+bp = Blueprint("main", __name__, url_prefix="")
 
 from app.main import routes  # noqa: E402,F401

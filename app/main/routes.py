@@ -1,10 +1,9 @@
 from flask import jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import text
 
 from app.clock import today, window
-from app.extensions import db
 from app.main import bp
+from app.services import health as health_service
 from app.services import permissions
 from app.services.audits.queries import audit_work_for
 from app.services.plans.queries import my_work as load_my_work
@@ -12,7 +11,7 @@ from app.services.plans.queries import my_work as load_my_work
 
 @bp.route("/health")
 def health():
-    db.session.execute(text("SELECT 1"))
+    health_service.check_database()
     return jsonify(status="ok")
 
 

@@ -29,11 +29,10 @@ from app.models.audits import (
     SmartRecommendation,
 )
 from app.models.history import ChangeRecord
+from app.models.meetings import Meeting, MeetingKind
 from app.models.notifications import (
     ALWAYS_EMAILED,
     EmailState,
-    Meeting,
-    MeetingKind,
     NoticeKind,
     Notification,
     ReminderSettings,

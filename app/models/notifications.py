@@ -1,5 +1,5 @@
-"""Reminders and notices: what the service tells people, the meetings that set update deadlines, the settings an
-administrator chooses, and a log of the scheduler's runs.
+"""Reminders and notices: what the service tells people, the settings an administrator chooses, and a log of the
+scheduler's runs. (The meetings that set update deadlines are in app.models.meetings.)
 
 A Notification is both the in-app notice and the outbox row for its e-mail. Its key (recipient, kind, subject,
 due date, occurrence) is unique, so however often the sweep runs, and however many schedulers run it, each notice
@@ -52,15 +52,6 @@ class EmailState(enum.StrEnum):
     SKIPPED = "skipped"  # no longer relevant when its turn came (the milestone was completed meanwhile)
 
 
-class MeetingKind(enum.StrEnum):
-    BOARD = "board"
-    COMMITTEE = "committee"
-
-    @property
-    def label(self) -> str:
-        return {MeetingKind.BOARD: "Improvement Board", MeetingKind.COMMITTEE: "Scrutiny committee"}[self]
-
-
 class Notification(db.Model):
     __tablename__ = "notifications"
     __table_args__ = (
@@ -93,26 +84,6 @@ class Notification(db.Model):
     digest_id: Mapped[int | None] = mapped_column(ForeignKey("notifications.id"))
 
     recipient: Mapped[Person] = relationship()
-
-
-class Meeting(db.Model):
-    """A board or committee meeting: owners are asked to update their milestones before its update deadline."""
-
-    __tablename__ = "meetings"
-    __table_args__ = (
-        CheckConstraint("update_deadline <= held_on", name="deadline_before_meeting"),
-        CheckConstraint("report_deadline <= held_on", name="report_deadline_before_meeting"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MeetingKind] = mapped_column(enum_type(MeetingKind, "meeting_kind"))
-    title: Mapped[str] = mapped_column(String(200))
-    held_on: Mapped[date] = mapped_column(Date, index=True)
-    update_deadline: Mapped[date] = mapped_column(Date)  # owners' progress updates are needed by this day
-    report_deadline: Mapped[date] = mapped_column(Date)  # the report is due to the committee or board by this day
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class ReminderSettings(db.Model):

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, 
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.extensions import db
-from app.models.notifications import Meeting
+from app.models.meetings import Meeting
 from app.models.people import Person, enum_type
 from app.models.plans import Plan
 

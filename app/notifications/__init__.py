@@ -1,5 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("notifications", __name__)
+# no url_prefix: its addresses are in e-mails, stored notices and calendar subscriptions, so must not change
+bp = Blueprint("notifications", __name__, url_prefix="")
 
 from app.notifications import routes  # noqa: E402,F401

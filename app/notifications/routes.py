@@ -4,7 +4,6 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_login import current_user
 
 from app.clock import now
-from app.extensions import db
 from app.notifications import bp
 from app.notifications.forms import (
     CreateCalendarLinkForm,
@@ -12,9 +11,8 @@ from app.notifications.forms import (
     MarkAllReadForm,
     RevokeCalendarLinkForm,
 )
-from app.services.errors import DomainError
 from app.services.reminders import notifications as service
-from app.web import show_error
+from app.web import applied
 
 
 @bp.route("/notifications")
@@ -43,14 +41,10 @@ def open_notice(notice_id: int):
 def account():
     form = EmailPreferenceForm(data=None if request.method == "POST"
                                else {"email_preference": current_user.email_preference.value})
-    if form.validate_on_submit():
-        try:
-            service.set_email_preference(current_user, form.email_preference.data, now=now())
-            flash(f"Saved. E-mails: {current_user.email_preference.label}", "success")
-            return redirect(url_for("notifications.account"))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+    if form.validate_on_submit() and applied(
+            form, lambda: service.set_email_preference(current_user, form.email_preference.data, now=now())):
+        flash(f"Saved. E-mails: {current_user.email_preference.label}", "success")
+        return redirect(url_for("notifications.account"))
     return _account_page(form)
 
 

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import Meeting, MeetingKind, Person, ReminderSettings
 from app.services import history
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
 from app.services.plans.due_dates import format_date
+from app.services.transaction import transaction
 from app.services.working_days import add_working_days, next_after, on_or_before
 
 WHAT = "This meeting"
@@ -40,7 +40,7 @@ def draft_report_day(meeting: Meeting, chosen: ReminderSettings) -> date:
     return min(max(before_report, after_updates), on_or_before(meeting.report_deadline))
 
 
-@reports_conflicts(WHAT)
+@transaction(WHAT)
 def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: date, update_deadline: date | None,
                  report_deadline: date | None, chosen: ReminderSettings, version: int | None, actor: Person,
                  now: datetime) -> Meeting:
@@ -62,7 +62,6 @@ def save_meeting(meeting: Meeting, *, kind: str, title: str | None, held_on: dat
     else:
         history.expect_version(meeting, version, WHAT)
         history.change(meeting, values, actor=actor, now=now, action_id=None)
-    db.session.commit()
     return meeting
 
 
@@ -77,7 +76,7 @@ def _check_deadlines(held_on: date, update_deadline: date, report_deadline: date
                           "update_deadline")
 
 
-@reports_conflicts(WHAT)
+@transaction(WHAT)
 def delete_meeting(meeting: Meeting, *, version: int | None, actor: Person, now: datetime, today: date) -> None:
     """Delete a meeting not yet held. Notices about it still waiting to be e-mailed are then skipped by the outbox."""
     history.expect_version(meeting, version, WHAT)
@@ -87,7 +86,6 @@ def delete_meeting(meeting: Meeting, *, version: int | None, actor: Person, now:
     history.record(meeting, "deleted", f"{meeting.title} on {format_date(meeting.held_on)}", None, actor=actor,
                    now=now, action_id=None)
     db.session.delete(meeting)
-    db.session.commit()
 
 
 @dataclass(frozen=True)

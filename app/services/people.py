@@ -2,16 +2,53 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Person, PersonKind, Role, Team
 from app.services import history
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
+from app.services.transaction import transaction
 
 
-@reports_conflicts("This person")
+def person_choices(empty: str, *, leaving_out: int | None = None) -> list[tuple[int, str]]:
+    """A select's choices of people (individuals, not groups or placeholders) by name, after (0, empty)."""
+    people = db.session.execute(select(Person.id, Person.name).where(
+        Person.kind == PersonKind.INDIVIDUAL, Person.id != (leaving_out or 0)).order_by(Person.name))
+    return [(0, empty), *((person_id, name) for person_id, name in people)]
+
+
+def team_choices(empty: str) -> list[tuple[int, str]]:
+    """A select's choices of teams by name, after (0, empty)."""
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name))
+    return [(0, empty), *((team_id, name) for team_id, name in teams)]
+
+
+def everyone() -> list[Person]:
+    """Every person, group and placeholder by name, with their team and line manager: the People page."""
+    return list(db.session.scalars(select(Person).options(selectinload(Person.team), selectinload(Person.line_manager))
+                                   .order_by(Person.name)))
+
+
+def all_teams() -> list[Team]:
+    """Every team by name, with its members: the Teams page."""
+    return list(db.session.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.name)))
+
+
+@transaction("This person")
+def sign_in(email: str, password: str, *, now: datetime) -> Person | None:
+    """The person these details sign in, their sign-in recorded; None when the e-mail address or password is not
+    right. A plain UPDATE: signing in is not an edit, so it must not bump the version administrators edit."""
+    person = db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
+    if not (person and person.is_active and person.check_password(password)):
+        return None
+    db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now)
+                       .execution_options(synchronize_session=False))
+    return person
+
+
+@transaction("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
                 organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
                 version: int | None, actor: Person, now: datetime, line_manager_id: int | None) -> None:
@@ -37,9 +74,9 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     if password:
         person.set_password(password)
         history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
-    db.session.commit()
 
 
+@transaction("This person")
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
                 now: datetime) -> Person:
     """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""
@@ -57,15 +94,13 @@ def grant_login(*, name: str, email: str, role: Role, job_title: str | None, tea
     _save(person, values, version=None, actor=None, now=now, what="This person")
     person.set_password(password)
     history.record(person, "password", None, "set from the command line", actor=None, now=now, action_id=None)
-    db.session.commit()
     return person
 
 
-@reports_conflicts("This team")
+@transaction("This team")
 def save_team(team: Team, name: str, *, version: int | None, actor: Person, now: datetime) -> None:
     _unique(Team, Team.name, name.strip(), team.id, "name", f"There is already a team called {name.strip()}")
     _save(team, {"name": name.strip()}, version=version, actor=actor, now=now, what="This team")
-    db.session.commit()
 
 
 def _save(entity, values: dict, *, version: int | None, actor: Person | None, now: datetime, what: str) -> None:

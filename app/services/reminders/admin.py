@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import EmailState, Notification, Person, ReminderSettings, SchedulerRun
 from app.services import history
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
+from app.services.transaction import transaction
 
 RUNS_SHOWN = 20
 FAILURES_SHOWN = 50
@@ -76,7 +76,7 @@ def order_problems(numbers: dict) -> dict[str, str]:
     return problems
 
 
-@reports_conflicts(WHAT)
+@transaction(WHAT)
 def save_settings(values: dict, *, version: int | None, actor: Person, now: datetime) -> ReminderSettings:
     """Save the settings (creating the single row the first time). `version` is the one the form was opened at:
     0 when there was no row yet. Raises DomainError for a broken rule, ConflictError for a stale form."""
@@ -99,8 +99,12 @@ def save_settings(values: dict, *, version: int | None, actor: Person, now: date
     else:
         history.expect_version(row, version, WHAT)
         history.change(row, chosen, actor=actor, now=now, action_id=None)
-    db.session.commit()
     return row
+
+
+def saved_settings() -> ReminderSettings | None:
+    """The settings row, None while the defaults have never been saved."""
+    return db.session.get(ReminderSettings, 1)
 
 
 def settings_version() -> int:
@@ -149,11 +153,11 @@ def monitoring(now: datetime) -> Monitoring:
     return Monitoring(runs, summary, failures)
 
 
+@transaction("The outbox")
 def retry_now(now: datetime) -> int:
     """Bring every waiting notice's next attempt forward to now. Sends nothing: the scheduler's delivery, every
     minute, does. Returns how many notices were put off until later and now wait no more."""
     brought_forward = db.session.execute(
         update(Notification).where(Notification.email_state == EmailState.PENDING, Notification.next_attempt_at > now)
         .values(next_attempt_at=now).execution_options(synchronize_session=False)).rowcount
-    db.session.commit()
     return brought_forward

@@ -34,9 +34,9 @@ from app.models import (
 )
 from app.models.plans import milestone_leads
 from app.services import history
-from app.services.history import reports_conflicts
 from app.services.plans.due_dates import format_date
 from app.services.reminders.rules import month_end
+from app.services.transaction import transaction
 
 LIST_LIMIT = 100
 UID_DOMAIN = "improvement-tracker"
@@ -59,6 +59,7 @@ def unread_count(person_id: int) -> int:
                              .where(Notification.recipient_id == person_id, Notification.read_at.is_(None))) or 0
 
 
+@transaction("This notice")
 def open_notice(person: Person, notice_id: int, now: datetime, *, to_update: bool = False) -> str | None:
     """Mark one of the person's own notices read; returns where it leads (its update link if asked and it has
     one). None when the notice is not theirs or does not exist: to them both are "not found"."""
@@ -68,16 +69,15 @@ def open_notice(person: Person, notice_id: int, now: datetime, *, to_update: boo
         return None
     if notice.read_at is None:
         notice.read_at = now
-        db.session.commit()
     return _internal(notice.update_link if to_update and notice.update_link else notice.link)
 
 
+@transaction("Your notifications")
 def mark_all_read(person: Person, now: datetime) -> int:
     """Mark every unread notice of the person's read, in one UPDATE. Returns how many."""
     result = db.session.execute(update(Notification)
                                 .where(Notification.recipient_id == person.id, Notification.read_at.is_(None))
                                 .values(read_at=now).execution_options(synchronize_session=False))
-    db.session.commit()
     return result.rowcount
 
 
@@ -89,13 +89,12 @@ def _internal(link: str) -> str:
 # --- E-mail preference ------------------------------------------------------------------------------
 
 
-@reports_conflicts("Your settings")
+@transaction("Your settings")
 def set_email_preference(person: Person, preference: str, *, now: datetime) -> bool:
     """Record the person's choice of e-mails (as a change to their record, like any other). Returns whether it
     changed. Notices already held for a weekly digest stay there; new notices follow the new choice."""
     changed = history.change(person, {"email_preference": EmailPreference(preference)}, actor=person, now=now,
                              action_id=None)
-    db.session.commit()
     return bool(changed)
 
 
@@ -106,6 +105,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+@transaction("Your settings")
 def create_calendar_link(person: Person, *, now: datetime) -> str:
     """A new secret token for the person's feed, replacing any earlier one. Returns the token: the only time it
     exists outside the person's calendar program. Only its SHA-256 is stored; the change is recorded, not the
@@ -115,17 +115,16 @@ def create_calendar_link(person: Person, *, now: datetime) -> str:
     person.calendar_token_hash = token_hash(token)
     history.record(person, "calendar link", "previous link revoked" if replaced else None, "created", actor=person,
                    now=now, action_id=None)
-    db.session.commit()
     return token
 
 
+@transaction("Your settings")
 def revoke_calendar_link(person: Person, *, now: datetime) -> bool:
     """Stop the person's feed address working. Returns whether there was one."""
     if person.calendar_token_hash is None:
         return False
     person.calendar_token_hash = None
     history.record(person, "calendar link", "active", "revoked", actor=person, now=now, action_id=None)
-    db.session.commit()
     return True
 
 

@@ -17,10 +17,10 @@ from app.extensions import db
 from app.models import AuditParty, AuditRecord, Meeting, Person, Plan, Report, ReportKind, ReportState
 from app.services import history
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
 from app.services.plans.queries import Window
 from app.services.reports import audit_report, checks, plan_data, plan_report
 from app.services.reports.plan_report import long_date
+from app.services.transaction import transaction
 
 HISTORY_LENGTH = 5  # earlier reports shown in the chart of ratings over time
 
@@ -33,6 +33,7 @@ def audit_report_title(month: date) -> str:
     return f"Case-file audits: monthly report for {month:%B %Y}"
 
 
+@transaction("This report")
 def generate_plan_report(plan: Plan, meeting: Meeting, details: dict, *, actor: Person | None, now: datetime,
                          today: date, scheduled_key: str | None = None) -> Report:
     """A new draft of the plan progress report for a meeting, as at today. A scheduled_key (see Report) makes a
@@ -53,6 +54,7 @@ def generate_plan_report(plan: Plan, meeting: Meeting, details: dict, *, actor: 
     return _store(report, document, actor=actor, now=now)
 
 
+@transaction("This report")
 def generate_audit_report(month: date, *, actor: Person | None, now: datetime, today: date,
                           scheduled_key: str | None = None) -> Report:
     """A new draft of the monthly audit report to the Improvement Board for the audit rounds of a month."""
@@ -72,7 +74,6 @@ def _store(report: Report, document: bytes, *, actor: Person | None, now: dateti
     report.generated_by_id = actor.id if actor else None
     report.state = ReportState.DRAFT
     db.session.add(report)
-    db.session.commit()
     return report
 
 
@@ -137,7 +138,7 @@ def _committee_for(plan: Plan, meeting: Meeting) -> str:
     return (named or {}).get("committee") or meeting.title
 
 
-@reports_conflicts("This report")
+@transaction("This report")
 def release(report: Report, *, version: int | None, checked_warnings: bool, actor: Person, now: datetime) -> None:
     """Release a draft: refused while its checks found blocking problems, or warnings nobody has looked at. A report
     released earlier for the same meeting (or month) is superseded."""
@@ -154,9 +155,8 @@ def release(report: Report, *, version: int | None, checked_warnings: bool, acto
     db.session.flush()  # before this one is released: one released report per occasion, at every statement
     report.state, report.released_at, report.released_by_id = ReportState.RELEASED, now, actor.id
     try:
-        db.session.commit()
+        db.session.flush()  # the one-released-per-occasion index refuses a concurrent release here
     except IntegrityError as error:  # another version was released for the same occasion at the same moment
-        db.session.rollback()
         raise DomainError("Another version of this report was released at the same moment, so this one was not. "
                           "Reload the page to see which version is released.") from error
 

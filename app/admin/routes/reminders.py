@@ -7,13 +7,10 @@ from flask_wtf import FlaskForm
 from app.admin import bp
 from app.admin.forms import ReminderSettingsForm
 from app.clock import now
-from app.extensions import db
-from app.models import ReminderSettings
-from app.services.errors import DomainError
 from app.services.plans.queries import changes_to
 from app.services.reminders import admin as reminder_admin
 from app.services.reminders.sweep import settings
-from app.web import show_error
+from app.web import applied
 
 
 @bp.route("/reminders", methods=["GET", "POST"])
@@ -21,16 +18,10 @@ def reminders():
     form = ReminderSettingsForm(obj=settings() if request.method == "GET" else None)
     if request.method == "GET":
         form.version.data = reminder_admin.settings_version()
-    if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in ("due_soon_working_days", "remind_on_due_day",
-                                                               *reminder_admin.NUMBER_FIELDS)}
-        try:
-            reminder_admin.save_settings(values, version=form.version.data, actor=current_user, now=now())
-            flash("The reminder settings are saved. The next sweep uses them.", "success")
-            return redirect(url_for("admin.reminders"))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error, db.session.get(ReminderSettings, 1))
+    if form.validate_on_submit() and applied(form, lambda: reminder_admin.save_settings(
+            form.settings, version=form.version.data, actor=current_user, now=now()), reminder_admin.saved_settings()):
+        flash("The reminder settings are saved. The next sweep uses them.", "success")
+        return redirect(url_for("admin.reminders"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/reminders.html", form=form, title="Reminders", retry_form=FlaskForm(),
                            monitor=reminder_admin.monitoring(now()), now=now(),

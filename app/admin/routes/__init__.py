@@ -1,0 +1,13 @@
+"""Administrators' pages: people (including groups and placeholders), teams, and the reminders."""
+
+from app.admin import bp
+from app.auth.decorators import admin_required
+
+
+@bp.before_request
+@admin_required
+def only_admins():
+    return None
+
+
+from app.admin.routes import people, reminders  # noqa: E402,F401

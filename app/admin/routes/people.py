@@ -1,0 +1,61 @@
+"""Administrators manage people (including groups and placeholders) and teams: the same add-or-edit page for both."""
+
+from collections.abc import Callable
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.forms import PersonForm, TeamForm
+from app.clock import now
+from app.models import Person, Team
+from app.services import people as people_service
+from app.services.plans.queries import changes_to
+from app.web import applied, get_or_404
+
+
+@bp.route("/people")
+def people():
+    return render_template("admin/people.html", people=people_service.everyone())
+
+
+@bp.route("/teams")
+def teams():
+    return render_template("admin/teams.html", teams=people_service.all_teams())
+
+
+@bp.route("/people/new", methods=["GET", "POST"])
+@bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
+def edit_person(person_id: int | None = None):
+    person, form = _opened(Person, person_id, PersonForm)
+    form.team_id.choices = people_service.team_choices("No team")
+    form.line_manager_id.choices = people_service.person_choices("No line manager", leaving_out=person_id)
+    if request.method == "GET" and person_id:
+        form.team_id.data = person.team_id or 0
+        form.line_manager_id.data = person.line_manager_id or 0
+    return _edit_page(form, person, person_id, "person", "admin.people", lambda: people_service.save_person(
+        person, **form.values, version=form.version.data, actor=current_user, now=now()))
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+def edit_team(team_id: int | None = None):
+    team, form = _opened(Team, team_id, TeamForm)
+    return _edit_page(form, team, team_id, "team", "admin.teams", lambda: people_service.save_team(
+        team, form.name.data, version=form.version.data, actor=current_user, now=now()))
+
+
+def _opened(model: type[Person] | type[Team], record_id: int | None, form_class):
+    """The record to edit (a new one to add) and its form, filled from the record when the page is opened."""
+    record = get_or_404(model, record_id) if record_id else model()
+    return record, form_class(obj=record if request.method == "GET" and record_id else None)
+
+
+def _edit_page(form, record: Person | Team, record_id: int | None, noun: str, listing: str,
+               save: Callable[[], None]):
+    """Save, then back to the list; else the form (with why a save was refused) and the record's changes."""
+    if form.validate_on_submit() and applied(form, save, record if record_id else None):
+        flash(f"{record.name} is saved", "success")
+        return redirect(url_for(listing))
+    return render_template("_form_page.html", form=form, title=f"Edit {noun}" if record_id else f"Add a {noun}",
+                           cancel_url=url_for(listing), changes=changes_to({noun: [record_id]}) if record_id else None)
