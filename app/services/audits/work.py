@@ -36,7 +36,6 @@ from app.services import history
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
-from app.services.reminders import outbox
 from app.services.reminders import sweep as reminder_sweep
 
 EDITABLE = {AuditState.ALLOCATED, AuditState.IN_PROGRESS}
@@ -154,8 +153,6 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
     alerts = _raise_alerts(audit, now)
     history.touch(audit)  # one saved draft is one change to the audit: an older copy of the form is refused
     db.session.commit()
-    if alerts:  # e-mailed at once, after the commit; a failure leaves them in the outbox for the scheduler
-        outbox.deliver(now, recipient_ids=[alert.recipient_id for alert in alerts])
     return alerts
 
 
@@ -224,6 +221,9 @@ def _replace_learning_points(audit: Audit, points: list[Learning]) -> None:
 
 
 def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
+    """Alert the case's managers to new or changed immediate actions: their e-mails are written to the outbox in this
+    transaction, and the scheduler's one-minute delivery job sends them (a web request never talks to the mail
+    server)."""
     actions = (audit.record.immediate_actions or "").strip() if audit.record else ""
     if not actions:
         return []

@@ -40,7 +40,8 @@ def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
 
 
 def deliver_waiting(now: datetime) -> DeliveryResult:
-    """Retry what is waiting. Written to scheduler_runs only when something was sent, failed or skipped."""
+    """Send what is waiting: safeguarding alerts saved with an audit, and retries. Every minute, so that an alert
+    leaves within a minute. Written to scheduler_runs only when something was sent, failed or skipped."""
     started = perf_counter()
     delivery = outbox.deliver(now)
     if delivery.sent or delivery.failed or delivery.skipped:

@@ -54,12 +54,13 @@ def retry_wait(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def deliver(now: datetime, *, recipient_ids: list[int] | None = None) -> DeliveryResult:
-    """Send what is waiting (only to these people, if given). Never raises for a mail failure: it is recorded."""
+def deliver(now: datetime) -> DeliveryResult:
+    """Send what is waiting. Never raises for a mail failure: it is recorded. Only the scheduler's jobs call it: a web
+    request writes notices to the outbox and leaves sending them to the one-minute delivery job."""
     _take_back_stale_claims(now)
     result = DeliveryResult(skipped=_skip_what_is_no_longer_true(now))
     db.session.commit()
-    waiting = _waiting_recipients(now, recipient_ids)
+    waiting = _waiting_recipients(now)
     if not waiting:
         return result
     try:
@@ -94,11 +95,8 @@ def _waiting_condition(now: datetime):
                 or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
 
 
-def _waiting_recipients(now: datetime, recipient_ids: list[int] | None) -> list[int]:
-    query = select(Notification.recipient_id).where(_waiting_condition(now)).distinct()
-    if recipient_ids is not None:
-        query = query.where(Notification.recipient_id.in_(recipient_ids))
-    return sorted(db.session.scalars(query))
+def _waiting_recipients(now: datetime) -> list[int]:
+    return sorted(db.session.scalars(select(Notification.recipient_id).where(_waiting_condition(now)).distinct()))
 
 
 def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
