@@ -22,14 +22,12 @@ from app.models import (
     AuditState,
     Grade,
     LearningPoint,
-    NoticeKind,
     PartyKind,
     Person,
     RecommendationStatus,
     Role,
     SafeguardingAlert,
     SmartRecommendation,
-    SubjectType,
 )
 from app.models.audits import GRADE_ORDER
 from app.services import history
@@ -37,6 +35,7 @@ from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
 from app.services.reminders import sweep as reminder_sweep
+from app.services.reminders.wording import safeguarding_notice
 
 EDITABLE = {AuditState.ALLOCATED, AuditState.IN_PROGRESS}
 
@@ -241,18 +240,8 @@ def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
         else:
             continue
         alerts.append(alert)
-        reminder_sweep.notify([_safeguarding_notice(audit, recipient_id, now)], now)
+        reminder_sweep.notify([safeguarding_notice(audit, recipient_id, now)], now)
     return alerts
-
-
-def _safeguarding_notice(audit: Audit, recipient_id: int, now: datetime) -> reminder_sweep.Notice:
-    """The e-mail names the case, not the child, and sends the reader to the service for the actions themselves."""
-    reference = audit.case.reference
-    return reminder_sweep.Notice(
-        recipient_id, NoticeKind.SAFEGUARDING, SubjectType.AUDIT, audit.id, now.date(),
-        f"Immediate safeguarding actions from a case-file audit: case {reference}", f"/audits/{audit.id}",
-        body=f"The auditor of case {reference} ({audit.auditor.name}) has recorded actions needed now to keep the "
-             "child safe. Read them in the service, and acknowledge them on your My work.")
 
 
 def missing_for_submission(audit: Audit) -> list[str]:
