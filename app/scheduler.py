@@ -2,7 +2,8 @@
 
 APScheduler 3.x BlockingScheduler, with two jobs, each in the app's context:
 - the reminder sweep and delivery (`flask reminders send-due`), every SWEEP_MINUTES minutes and once at start;
-- delivery of what is waiting (retries, and alerts that could not be sent at once), every minute.
+- delivery of what is waiting, every minute: safeguarding alerts (which web requests only write to the outbox, so
+  that a page never waits on the mail server), notices written between sweeps, and retries.
 The jobs are safe to run twice, or from two processes: each notice is created and sent once. Missed runs are
 coalesced into one (misfire_grace_time), and a sweep catches up with what is still relevant.
 """

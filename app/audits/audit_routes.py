@@ -19,6 +19,7 @@ from app.audits.audit_forms import (
 from app.clock import now
 from app.extensions import db
 from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
+from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
 from app.services.audits.work import open_learning_points
 from app.services.errors import DomainError, NotAllowedError
@@ -79,7 +80,8 @@ def audit(audit_id: int):
     answers = {answer.standard_id: answer.answer for answer in audit.answers}
     grades = {entry.element_id: entry for entry in audit.element_grades}
     return render_template("audits/audit_view.html", **page_context(audit), answers=answers, grades=grades,
-                           may_download=completed(audit), title=f"Audit of case {audit.case.reference}")
+                           alerts=audit_queries.alert_deliveries(audit), may_download=completed(audit),
+                           title=f"Audit of case {audit.case.reference}")
 
 
 def completed(audit: Audit) -> bool:
@@ -177,5 +179,5 @@ def render_form(audit: Audit, form):
 def alert_message(audit: Audit, alerts) -> str:
     roles = {audit.case.team_manager_id: "team manager", audit.case.service_manager_id: "service manager"}
     names = [f"{alert.recipient.name} ({roles.get(alert.recipient_id, 'manager')})" for alert in alerts]
-    return (f"{' and '.join(names)} {'has' if len(names) == 1 else 'have'} been alerted to the immediate actions "
-            "needed to safeguard the child")
+    return (f"Immediate safeguarding actions recorded. {' and '.join(names)} will be e-mailed within a minute, "
+            "and see the actions on their My work")

@@ -242,7 +242,8 @@ def test_immediate_actions_alert_the_managers(client, login, setting, db):
                                                                 immediate_actions="Strategy discussion today"),
                            follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Tara Manager (team manager) and Sid Service (service manager) have been alerted" in html
+    assert ("Immediate safeguarding actions recorded. Tara Manager (team manager) and Sid Service (service manager) "
+            "will be e-mailed within a minute") in html
     assert len(db.session.scalars(select(SafeguardingAlert)).all()) == 2
 
 

@@ -75,12 +75,14 @@ def test_nothing_is_lost_while_the_server_is_down(plan_tree, smtp_server, db):
     assert {n.email_state for n in db.session.scalars(select(Notification))} == {EmailState.SENT}
 
 
-def test_a_safeguarding_alert_is_e_mailed_at_once_without_the_childs_details(db, make_person, smtp_server):
+def test_a_safeguarding_alert_is_e_mailed_by_the_next_delivery_without_the_childs_details(db, make_person, smtp_server):
     setting = allocated_audit(db, make_person)
     audit = setting["audit"]
     draft = AuditDraft(record={"immediate_actions": "Strategy discussion today about the younger sibling"})
-    audit_work.save_draft(audit, draft, version=audit.version, actor=setting["auditor"], now=datetime(2021, 3, 11, 10),
+    saved_at = datetime(2021, 3, 11, 10)
+    audit_work.save_draft(audit, draft, version=audit.version, actor=setting["auditor"], now=saved_at,
                           collect_identity=True)
+    reminder_jobs.deliver_waiting(saved_at + timedelta(minutes=1))  # the scheduler's one-minute job
     recipients = sorted(recipients[0] for recipients, _ in smtp_server.inbox.messages)
     assert recipients == ["sid.service@test.example", "tara.manager@test.example"]
     message = smtp_server.inbox.messages[0][1]

@@ -22,22 +22,20 @@ from app.models import (
     AuditState,
     Grade,
     LearningPoint,
-    NoticeKind,
     PartyKind,
     Person,
     RecommendationStatus,
     Role,
     SafeguardingAlert,
     SmartRecommendation,
-    SubjectType,
 )
 from app.models.audits import GRADE_ORDER
 from app.services import history
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.history import reports_conflicts
-from app.services.reminders import outbox
 from app.services.reminders import sweep as reminder_sweep
+from app.services.reminders.wording import safeguarding_notice
 
 EDITABLE = {AuditState.ALLOCATED, AuditState.IN_PROGRESS}
 
@@ -154,8 +152,6 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
     alerts = _raise_alerts(audit, now)
     history.touch(audit)  # one saved draft is one change to the audit: an older copy of the form is refused
     db.session.commit()
-    if alerts:  # e-mailed at once, after the commit; a failure leaves them in the outbox for the scheduler
-        outbox.deliver(now, recipient_ids=[alert.recipient_id for alert in alerts])
     return alerts
 
 
@@ -224,6 +220,9 @@ def _replace_learning_points(audit: Audit, points: list[Learning]) -> None:
 
 
 def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
+    """Alert the case's managers to new or changed immediate actions: their e-mails are written to the outbox in this
+    transaction, and the scheduler's one-minute delivery job sends them (a web request never talks to the mail
+    server)."""
     actions = (audit.record.immediate_actions or "").strip() if audit.record else ""
     if not actions:
         return []
@@ -241,18 +240,8 @@ def _raise_alerts(audit: Audit, now: datetime) -> list[SafeguardingAlert]:
         else:
             continue
         alerts.append(alert)
-        reminder_sweep.notify([_safeguarding_notice(audit, recipient_id, now)], now)
+        reminder_sweep.notify([safeguarding_notice(audit, recipient_id, now)], now)
     return alerts
-
-
-def _safeguarding_notice(audit: Audit, recipient_id: int, now: datetime) -> reminder_sweep.Notice:
-    """The e-mail names the case, not the child, and sends the reader to the service for the actions themselves."""
-    reference = audit.case.reference
-    return reminder_sweep.Notice(
-        recipient_id, NoticeKind.SAFEGUARDING, SubjectType.AUDIT, audit.id, now.date(),
-        f"Immediate safeguarding actions from a case-file audit: case {reference}", f"/audits/{audit.id}",
-        body=f"The auditor of case {reference} ({audit.auditor.name}) has recorded actions needed now to keep the "
-             "child safe. Read them in the service, and acknowledge them on your My work.")
 
 
 def missing_for_submission(audit: Audit) -> list[str]:

@@ -12,9 +12,11 @@ from app.models import SchedulerRun
 from app.services.reminders import outbox
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.outbox import DeliveryResult
-from app.services.reminders.sweep import Notice, SweepResult
+from app.services.reminders.sweep import SweepResult
+from app.services.reminders.wording import Notice
 from app.services.reports import scheduled as report_jobs
 from app.services.reports.scheduled import ReportJobResult
+from app.services.transaction import transaction
 
 
 @dataclass
@@ -40,7 +42,8 @@ def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
 
 
 def deliver_waiting(now: datetime) -> DeliveryResult:
-    """Retry what is waiting. Written to scheduler_runs only when something was sent, failed or skipped."""
+    """Send what is waiting: safeguarding alerts saved with an audit, and retries. Every minute, so that an alert
+    leaves within a minute. Written to scheduler_runs only when something was sent, failed or skipped."""
     started = perf_counter()
     delivery = outbox.deliver(now)
     if delivery.sent or delivery.failed or delivery.skipped:
@@ -67,17 +70,17 @@ def _recorded(job: str, now: datetime) -> Iterator[_Run]:
     try:
         yield run
     except Exception as error:
-        db.session.rollback()
+        db.session.rollback()  # the run's half-done work is dropped; its failure is recorded
         run.error = f"{type(error).__name__}: {error}"
         _save(run)
         raise
     _save(run)
 
 
+@transaction("The scheduler run")
 def _save(run: _Run) -> None:
     delivery = run.delivery or DeliveryResult()
     db.session.add(SchedulerRun(job=run.job, started_at=run.now,
                                 finished_at=run.now + timedelta(seconds=perf_counter() - run.started),
                                 created=run.created, sent=delivery.sent, failed=delivery.failed,
                                 skipped=delivery.skipped, error=run.error or delivery.error))
-    db.session.commit()

@@ -36,6 +36,7 @@ from app.models.plans import milestone_leads
 from app.services import history
 from app.services.plans.due_dates import format_date
 from app.services.reminders.rules import month_end
+from app.services.reminders.wording import short
 from app.services.transaction import transaction
 
 LIST_LIMIT = 100
@@ -164,7 +165,7 @@ def _milestones(person_id: int) -> list[DueItem]:
         .where(Milestone.status != MilestoneStatus.COMPLETE, Milestone.due_on.is_not(None),
                Milestone.due_problem.is_(None),
                or_(Milestone.responsible_id == person_id, Milestone.id.in_(leads))))
-    return [DueItem(f"milestone-{milestone_id}@{UID_DOMAIN}", due_on, f"Milestone due: {number} {_short(deliverable)}",
+    return [DueItem(f"milestone-{milestone_id}@{UID_DOMAIN}", due_on, f"Milestone due: {number} {short(deliverable)}",
                     f"Action {number}. {'You are responsible for' if responsible_id == person_id else 'You lead'} "
                     f"this milestone, due {format_date(due_on)}:\n{deliverable}", f"/milestones/{milestone_id}")
             for milestone_id, due_on, deliverable, responsible_id, number in rows]
@@ -177,7 +178,7 @@ def _recommendations(person_id: int) -> list[DueItem]:
         .where(SmartRecommendation.owner_id == person_id, SmartRecommendation.status == RecommendationStatus.OPEN,
                SmartRecommendation.due_on.is_not(None)))
     return [DueItem(f"recommendation-{rec_id}@{UID_DOMAIN}", due_on,
-                    f"Audit recommendation due: case {reference}: {_short(what, 70)}",
+                    f"Audit recommendation due: case {reference}: {short(what, 70)}",
                     f"A recommendation from the audit of case {reference}, due {format_date(due_on)}:\n{what}",
                     "/my-work#audit-recommendations")
             for rec_id, due_on, what, reference in rows]
@@ -221,7 +222,3 @@ def _calendar(person: Person, items: list[DueItem], *, base_url: str, service_na
         calendar.add_component(event)
     return calendar.to_ical()
 
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

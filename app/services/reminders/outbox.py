@@ -1,4 +1,5 @@
-"""Delivering the outbox: the notices waiting to be e-mailed, one message per person per run.
+"""Delivering the outbox: the notices waiting to be e-mailed, one message per person per run. Each message is
+composed by app.services.reminders.compose; this module only claims, sends, postpones and skips.
 
 A sender first claims a person's waiting notices (UPDATE … WHERE email_state = 'pending' … RETURNING, then
 commit), so two senders running at once never send the same notice twice. It then sends one message listing them
@@ -11,9 +12,7 @@ A sender that dies after claiming leaves its claims to be taken up again after 1
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
 from sqlalchemy import and_, exists, not_, or_, select, update
-from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import (
@@ -25,16 +24,12 @@ from app.models import (
     MilestoneStatus,
     NoticeKind,
     Notification,
-    Person,
     RecommendationStatus,
-    Report,
     SmartRecommendation,
     SubjectType,
 )
-from app.services.plans.queries import Window
-from app.services.reminders import mailer
-from app.services.reminders.mailer import Attachment, Email, MailError
-from app.services.reports import update_pack
+from app.services.reminders import compose, mailer
+from app.services.reminders.mailer import MailError
 
 CLAIM_TIMEOUT = timedelta(minutes=15)
 LONGEST_WAIT = timedelta(hours=6)
@@ -54,12 +49,13 @@ def retry_wait(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def deliver(now: datetime, *, recipient_ids: list[int] | None = None) -> DeliveryResult:
-    """Send what is waiting (only to these people, if given). Never raises for a mail failure: it is recorded."""
+def deliver(now: datetime) -> DeliveryResult:
+    """Send what is waiting. Never raises for a mail failure: it is recorded. Only the scheduler's jobs call it: a web
+    request writes notices to the outbox and leaves sending them to the one-minute delivery job."""
     _take_back_stale_claims(now)
     result = DeliveryResult(skipped=_skip_what_is_no_longer_true(now))
-    db.session.commit()
-    waiting = _waiting_recipients(now, recipient_ids)
+    db.session.commit()  # delivery commits as it goes (see the module's note): first, what no one will be sent
+    waiting = _waiting_recipients(now)
     if not waiting:
         return result
     try:
@@ -77,14 +73,14 @@ def _deliver_to(recipient_id: int, send, now: datetime, result: DeliveryResult) 
     if not claimed:
         return  # another sender took them
     try:
-        send(compose(claimed, now))
+        send(compose.message(claimed, now))
     except MailError as error:
         result.error = str(error)
         result.failed += _postpone([notice.id for notice in claimed], str(error), now)
         return
     db.session.execute(update(Notification).where(Notification.id.in_([notice.id for notice in claimed]))
                        .values(email_state=EmailState.SENT, sent_at=now, last_error=None, claimed_at=None))
-    db.session.commit()
+    db.session.commit()  # sent: recorded at once, so that no later failure can send it again
     result.sent += len(claimed)
     result.messages += 1
 
@@ -94,11 +90,8 @@ def _waiting_condition(now: datetime):
                 or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
 
 
-def _waiting_recipients(now: datetime, recipient_ids: list[int] | None) -> list[int]:
-    query = select(Notification.recipient_id).where(_waiting_condition(now)).distinct()
-    if recipient_ids is not None:
-        query = query.where(Notification.recipient_id.in_(recipient_ids))
-    return sorted(db.session.scalars(query))
+def _waiting_recipients(now: datetime) -> list[int]:
+    return sorted(db.session.scalars(select(Notification.recipient_id).where(_waiting_condition(now)).distinct()))
 
 
 def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
@@ -110,7 +103,7 @@ def _claim(recipient_id: int, now: datetime) -> list[Notification]:
     claimed_ids = db.session.scalars(
         update(Notification).where(Notification.recipient_id == recipient_id, _waiting_condition(now))
         .values(email_state=EmailState.SENDING, claimed_at=now).returning(Notification.id)).all()
-    db.session.commit()
+    db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
     if not claimed_ids:
         return []
     return list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
@@ -127,7 +120,7 @@ def _postpone(notice_ids: list[int], error: str, now: datetime) -> int:
              "email_state": EmailState.PENDING, "last_error": error[:1000], "claimed_at": None}
             for nid, tries in attempts.items()]
     db.session.execute(update(Notification), rows)  # ORM bulk UPDATE by primary key: one statement for all
-    db.session.commit()
+    db.session.commit()  # back to waiting at once, whatever happens to the rest of the run
     return len(rows)
 
 
@@ -161,60 +154,3 @@ def _skip_what_is_no_longer_true(now: datetime) -> int:
                                        Notification.kind != NoticeKind.SAFEGUARDING, not_(condition))
             .values(email_state=EmailState.SKIPPED).execution_options(synchronize_session=False)).rowcount
     return skipped
-
-
-# --- The message ------------------------------------------------------------------------------------
-
-
-def compose(notices: list[Notification], now: datetime) -> Email:
-    """One message for a person's notices: the notice itself when there is one, otherwise a list of them (a digest
-    lists the notices it gathered). Generated reports, and update packs for update requests, are attached."""
-    recipient = db.session.get(Person, notices[0].recipient_id)
-    items = _items(notices)
-    subject = _subject(notices, items)
-    context = {"recipient": recipient, "items": items, "subject": subject, "digest": _is_digest(notices),
-               "base_url": current_app.config["BASE_URL"], "service_name": current_app.config["SERVICE_NAME"]}
-    return Email(to=recipient.email, subject=subject, text=render_template("emails/notices.txt", **context),
-                 html=render_template("emails/notices.html", **context),
-                 attachments=(*_reports(items), *_update_packs(recipient, items, now)))
-
-
-def _reports(items: list[Notification]) -> list[Attachment]:
-    """The documents of the reports the notices are about, byte for byte as stored."""
-    ids = [item.subject_id for item in items if item.subject_type == SubjectType.REPORT]
-    if not ids:
-        return []
-    reports = db.session.scalars(select(Report).where(Report.id.in_(ids)).options(undefer(Report.document))
-                                 .order_by(Report.id))
-    return [Attachment(report.filename, report.document) for report in reports]
-
-
-def _update_packs(recipient: Person, items: list[Notification], now: datetime) -> list[Attachment]:
-    """An update request carries the person's update pack: their open milestones as they are when it is sent."""
-    meeting_ids = sorted({item.subject_id for item in items if item.kind == NoticeKind.UPDATE_REQUEST})
-    window = Window.configured(now.date())
-    return [Attachment(f"update-pack-{meeting.held_on:%Y-%m-%d}.docx",
-                       update_pack.write(update_pack.gather(recipient, meeting, window), generated_at=now))
-            for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))]
-
-
-def _is_digest(notices: list[Notification]) -> bool:
-    return any(notice.kind == NoticeKind.DIGEST for notice in notices)
-
-
-def _items(notices: list[Notification]) -> list[Notification]:
-    digests = [notice.id for notice in notices if notice.kind == NoticeKind.DIGEST]
-    items = [notice for notice in notices if notice.kind != NoticeKind.DIGEST]
-    if digests:
-        items += db.session.scalars(select(Notification).where(Notification.digest_id.in_(digests))
-                                    .order_by(Notification.due_on, Notification.id))
-    return items
-
-
-def _subject(notices: list[Notification], items: list[Notification]) -> str:
-    service = current_app.config["SERVICE_NAME"]
-    if _is_digest(notices):
-        return f"{service}: your week, {len(items)} reminder{'s' if len(items) != 1 else ''}"
-    if len(items) == 1:
-        return items[0].title
-    return f"{service}: {len(items)} reminders"

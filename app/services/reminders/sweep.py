@@ -1,9 +1,10 @@
 """The reminder sweep: which notices are due now, written to the outbox once each.
 
 A sweep reads the open work in a fixed number of queries (however many milestones there are), works out with
-app.services.reminders.rules which notice about each item is relevant today, and inserts the notices with
-INSERT … ON CONFLICT DO NOTHING on their unique key. Run twice, or by two schedulers at once, it creates each
-notice once. Sending is app.services.reminders.outbox's job, after the sweep has committed.
+app.services.reminders.rules which notice about each item is relevant today, words it with
+app.services.reminders.wording, and inserts the notices with INSERT … ON CONFLICT DO NOTHING on their unique key.
+Run twice, or by two schedulers at once, it creates each notice once. Sending is app.services.reminders.outbox's
+job, after the sweep has committed.
 
 Sweeps do nothing on a day that is not a working day: the next working day's sweep catches up.
 """
@@ -11,8 +12,6 @@ Sweeps do nothing on a day that is not a working day: the next working day's swe
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
-from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
@@ -45,27 +44,10 @@ from app.models import (
 from app.models.plans import milestone_leads
 from app.services.plans.due_dates import format_date
 from app.services.reminders import rules as reminder_rules
-from app.services.reminders.rules import Due, Timing
-from app.services.working_days import add_working_days, first_of_week, is_working_day, working_days_until
-
-
-class Notice(NamedTuple):  # a tuple, not a dataclass: a first sweep makes tens of thousands
-    """A notice to create: its key, and what it says."""
-
-    recipient_id: int
-    kind: NoticeKind
-    subject_type: SubjectType
-    subject_id: int
-    due_on: date
-    title: str
-    link: str
-    occurrence: int = 0
-    body: str = ""
-    update_link: str | None = None
-
-    @property
-    def key(self) -> tuple:
-        return (self.recipient_id, self.kind, self.subject_type, self.subject_id, self.due_on, self.occurrence)
+from app.services.reminders.rules import Timing
+from app.services.reminders.wording import MilestoneWording, Notice, due_title, short
+from app.services.transaction import transaction
+from app.services.working_days import add_working_days, first_of_week, is_working_day
 
 
 @dataclass
@@ -90,8 +72,9 @@ def _defaults() -> dict:
             if column.default is not None and column.name not in ("id", "version")}
 
 
+@transaction("The outbox")
 def sweep(now: datetime, *, dry_run: bool = False) -> tuple[SweepResult, list[Notice]]:
-    """Create the notices due now (or, with dry_run, only work out which would be new). Commits."""
+    """Create the notices due now (or, with dry_run, only work out which would be new)."""
     today = now.date()
     if not is_working_day(today):
         return SweepResult(working_day=False), []
@@ -107,7 +90,6 @@ def sweep(now: datetime, *, dry_run: bool = False) -> tuple[SweepResult, list[No
     _insert(fresh, people, now)
     if first_of_week(today):
         result.digests = _gather_digests(today, now)
-    db.session.commit()
     return result, fresh
 
 
@@ -151,42 +133,16 @@ def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, pe
     programme_managers = {pid for pid, person in people.items() if person.programme_manager}
     notices = []
     for milestone_id, due_on, responsible_id, deliverable, number, responsible in rows:
-        milestone = _MilestoneText(milestone_id, number, deliverable, due_on)
+        milestone = MilestoneWording(milestone_id, number, deliverable, due_on)
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
             owners = sorted({responsible_id, *leads.get(milestone_id, ())} - {None})
-            notices += milestone.reminders(owners, due, _title(due, milestone.what, due_on, today))
+            notices += milestone.reminders(owners, due, due_title(due, milestone.what, due_on, today))
         if reminder_rules.escalation_due(due_on, today, chosen.escalate_after_working_days):
             manager = people[responsible_id].line_manager_id if responsible_id in people else None
             recipients = sorted({manager, *programme_managers} - {None, responsible_id})
             notices += milestone.escalations(recipients, responsible, chosen.escalate_after_working_days)
     return notices
-
-
-class _MilestoneText:
-    """What the notices about one milestone say, worked out once for all their recipients."""
-
-    def __init__(self, milestone_id: int, number: str, deliverable: str, due_on: date):
-        self.id, self.number, self.deliverable, self.due_on = milestone_id, number, deliverable, due_on
-        self.what = f"{number} {_short(deliverable)}"
-        self.link, self.update_link = f"/milestones/{milestone_id}", f"/milestones/{milestone_id}/updates/new"
-
-    def reminders(self, owners: list[int], due: Due, title: str) -> list[Notice]:
-        body = f"Milestone of action {self.number}: {self.deliverable}"
-        return [Notice(owner, due.kind, SubjectType.MILESTONE, self.id, self.due_on, title, self.link, due.occurrence,
-                       body, self.update_link) for owner in owners]
-
-    def escalations(self, recipients: list[int], responsible: str | None, after_days: int) -> list[Notice]:
-        due = _date_text(self.due_on)
-        title = f"Escalated, overdue since {due}: {self.what}"
-        body = f"Responsible: {responsible or 'no one'}. Due {due}; no completion recorded after {after_days} working days."
-        return [Notice(pid, NoticeKind.ESCALATION, SubjectType.MILESTONE, self.id, self.due_on, title, self.link, 0,
-                       body, self.update_link) for pid in recipients]
-
-
-@lru_cache(maxsize=4096)  # a sweep writes the same few hundred dates tens of thousands of times
-def _date_text(day: date) -> str:
-    return format_date(day)
 
 
 def _open_milestones() -> list:
@@ -202,23 +158,6 @@ def _leads(horizon: date) -> dict[int, list[int]]:
     for milestone_id, person_id in rows:
         leads[milestone_id].append(person_id)
     return leads
-
-
-def _title(due: Due, what: str, due_on: date, today: date) -> str:
-    """The words say how far off the due date really is: a reminder sent late, after a pause or a change of
-    settings, says "in 2 working days" even though it is the 3-day stage."""
-    if due.kind == NoticeKind.DUE_SOON:
-        remaining = working_days_until(today, due_on)
-        return f"Due in {remaining} working day{'s' if remaining != 1 else ''} ({_date_text(due_on)}): {what}"
-    if due.kind == NoticeKind.DUE_TODAY:
-        return f"Due {_date_text(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
-            else f"Due today ({_date_text(due_on)}): {what}"
-    return f"Overdue since {_date_text(due_on)}: {what}"
-
-
-def _short(text: str, limit: int = 90) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- Audit work: SMART recommendations and allocated audits -----------------------------------------
@@ -239,7 +178,7 @@ def _recommendation_notices(today: date, timing: Timing) -> list[Notice]:
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
             notices.append(Notice(owner_id, due.kind, SubjectType.RECOMMENDATION, rec_id, due_on,
-                                  _title(due, f"audit recommendation for case {reference}: {_short(what, 70)}", due_on, today),
+                                  due_title(due, f"audit recommendation for case {reference}: {short(what, 70)}", due_on, today),
                                   "/my-work#audit-recommendations", due.occurrence, what))
     return notices
 
@@ -263,7 +202,7 @@ def _audit_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
         due = reminder_rules.dated_notice(due_on, today, timing)
         if due:
             notices.append(Notice(auditor_id, due.kind, SubjectType.AUDIT, audit_id, due_on,
-                                  _title(due, f"case-file audit of case {reference}", due_on, today), link, due.occurrence,
+                                  due_title(due, f"case-file audit of case {reference}", due_on, today), link, due.occurrence,
                                   body))
     return notices
 

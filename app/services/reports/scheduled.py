@@ -36,8 +36,9 @@ from app.services.meetings import draft_report_day
 from app.services.plans.due_dates import format_date
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.rules import month_end
-from app.services.reminders.sweep import Notice
+from app.services.reminders.wording import Notice, plural
 from app.services.reports import snapshots
+from app.services.transaction import transaction
 from app.services.working_days import is_working_day
 
 AUDIT_REPORT_CATCH_UP = timedelta(days=31)  # a scheduler stopped for longer does not send old months' reports
@@ -60,7 +61,8 @@ class ReportJobResult:
 
 
 def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
-    """Generate the reports due today that are not stored yet, and write their notices to the outbox. Commits."""
+    """Generate the reports due today that are not stored yet, and write their notices to the outbox: one
+    transaction for each report."""
     today, result = now.date(), ReportJobResult()
     if not is_working_day(today):
         return result
@@ -68,16 +70,20 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
         stored = _stored(job.key)
         if dry_run:
             result.generated += [] if stored else [job.title]
-            continue
-        if stored is None:
-            stored = _generate_once(job)
-            result.generated.append(job.title)
-        told = _told(stored)
-        notices = [_notice(job, stored, person_id) for person_id in job.recipients if person_id not in told]
-        reminder_sweep.notify(notices, now)
-        result.notices += len(notices)
-    db.session.commit()
+        else:
+            _store_and_tell(job, stored, now, result)
     return result
+
+
+@transaction("This report")
+def _store_and_tell(job: ScheduledReport, stored: Report | None, now: datetime, result: ReportJobResult) -> None:
+    if stored is None:
+        stored = _generate_once(job)
+        result.generated.append(job.title)
+    told = _told(stored)
+    notices = [_notice(job, stored, person_id) for person_id in job.recipients if person_id not in told]
+    reminder_sweep.notify(notices, now)
+    result.notices += len(notices)
 
 
 def _stored(key: str) -> Report | None:
@@ -95,7 +101,7 @@ def _told(report: Report) -> set[int]:
 def _generate_once(job: ScheduledReport) -> Report:
     try:
         return job.generate(job.key)
-    except IntegrityError:  # another scheduler stored it first
+    except IntegrityError:  # another scheduler stored it first: nothing else is in this transaction yet
         db.session.rollback()
         return _stored(job.key)
 
@@ -103,7 +109,7 @@ def _generate_once(job: ScheduledReport) -> Report:
 def _notice(job: ScheduledReport, report: Report, person_id: int) -> Notice:
     problems = len(report.blocking_problems)
     body = (f"{report.title}. The Word document is attached. "
-            + (f"Its checks found {problems} problem{'s' if problems != 1 else ''} to put right before it can be "
+            + (f"Its checks found {plural(problems, 'problem')} to put right before it can be "
                "released." if problems else "Its checks found nothing to put right."))
     return Notice(person_id, NoticeKind.REPORT_READY, SubjectType.REPORT, report.id, job.due_on,
                   job.notice_title(report), f"/reports/{report.id}", 0, body)

@@ -35,7 +35,7 @@ from app.models.plans import milestone_leads
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, read_date
 from app.services.plans.rag import RATING_WORDS
-from app.services.reminders.sweep import _MilestoneText
+from app.services.reminders.wording import MilestoneWording, plural
 from app.services.reports import document
 
 COLUMNS = ("Action", "Milestone / deliverable", "Your role", "When due", "Latest update", "RAG", "Why",
@@ -122,7 +122,7 @@ def _pending_revisions(ids: list[int]) -> dict[int, dict]:
 
 def _milestone(row: plan_queries.MilestoneRow, detail: dict, latest_update: dict | None,
                pending_revision: dict | None, base_url: str) -> dict:
-    links = _MilestoneText(row.id, row.action_number, row.deliverable, row.due_on)  # the reminders' own links
+    links = MilestoneWording(row.id, row.action_number, row.deliverable, row.due_on)  # the reminders' own links
     return {
         "id": row.id,
         "deliverable": row.deliverable,
@@ -195,7 +195,7 @@ def _introduction(data: dict, generated_at: datetime) -> str:
                  f"Please add your updates in {service} by {_date(meeting['update_deadline'])}.")
     else:
         asked = f"Please keep your milestones up to date in {service}."
-    total = _plural(counts["open"], "open milestone")
+    total = plural(counts["open"], "open milestone")
     summary = (f"You are responsible for or lead {total}: {counts['overdue']} overdue and {counts['due_soon']} due "
                f"in the next {data['due_soon_days']} days." if counts["open"] else "")
     return f"{asked}\n{summary}\nMade on {format_date(generated_at)}, with dates and ratings as at {_date(data['today'])}."
@@ -278,6 +278,3 @@ def _hyperlink(paragraph: Paragraph, url: str) -> None:
 def _date(iso: str | None) -> str:
     return format_date(date.fromisoformat(iso)) if iso else ""
 
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

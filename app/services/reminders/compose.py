@@ -1,0 +1,72 @@
+"""Composing the outbox's e-mails: one message for a person's waiting notices, in the words the notices were written
+with (app.services.reminders.wording), with the documents they are about attached: generated reports as stored, and
+for an update request the person's update pack, made as it is sent. The outbox (app.services.reminders.outbox) only
+delivers what is composed here.
+"""
+
+from datetime import datetime
+
+from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from app.extensions import db
+from app.models import Meeting, NoticeKind, Notification, Person, Report, SubjectType
+from app.services.plans.queries import Window
+from app.services.reminders.mailer import Attachment, Email
+from app.services.reminders.wording import plural
+from app.services.reports import update_pack
+
+
+def message(notices: list[Notification], now: datetime) -> Email:
+    """One message for a person's notices: the notice itself when there is one, otherwise a list of them (a digest
+    lists the notices it gathered). Generated reports, and update packs for update requests, are attached."""
+    recipient = db.session.get(Person, notices[0].recipient_id)
+    items = _items(notices)
+    subject = _subject(notices, items)
+    context = {"recipient": recipient, "items": items, "subject": subject, "digest": _is_digest(notices),
+               "base_url": current_app.config["BASE_URL"], "service_name": current_app.config["SERVICE_NAME"]}
+    return Email(to=recipient.email, subject=subject, text=render_template("emails/notices.txt", **context),
+                 html=render_template("emails/notices.html", **context),
+                 attachments=(*_reports(items), *_update_packs(recipient, items, now)))
+
+
+def _reports(items: list[Notification]) -> list[Attachment]:
+    """The documents of the reports the notices are about, byte for byte as stored."""
+    ids = [item.subject_id for item in items if item.subject_type == SubjectType.REPORT]
+    if not ids:
+        return []
+    reports = db.session.scalars(select(Report).where(Report.id.in_(ids)).options(undefer(Report.document))
+                                 .order_by(Report.id))
+    return [Attachment(report.filename, report.document) for report in reports]
+
+
+def _update_packs(recipient: Person, items: list[Notification], now: datetime) -> list[Attachment]:
+    """An update request carries the person's update pack: their open milestones as they are when it is sent."""
+    meeting_ids = sorted({item.subject_id for item in items if item.kind == NoticeKind.UPDATE_REQUEST})
+    window = Window.configured(now.date())
+    return [Attachment(f"update-pack-{meeting.held_on:%Y-%m-%d}.docx",
+                       update_pack.write(update_pack.gather(recipient, meeting, window), generated_at=now))
+            for meeting in db.session.scalars(select(Meeting).where(Meeting.id.in_(meeting_ids)))]
+
+
+def _is_digest(notices: list[Notification]) -> bool:
+    return any(notice.kind == NoticeKind.DIGEST for notice in notices)
+
+
+def _items(notices: list[Notification]) -> list[Notification]:
+    digests = [notice.id for notice in notices if notice.kind == NoticeKind.DIGEST]
+    items = [notice for notice in notices if notice.kind != NoticeKind.DIGEST]
+    if digests:
+        items += db.session.scalars(select(Notification).where(Notification.digest_id.in_(digests))
+                                    .order_by(Notification.due_on, Notification.id))
+    return items
+
+
+def _subject(notices: list[Notification], items: list[Notification]) -> str:
+    service = current_app.config["SERVICE_NAME"]
+    if _is_digest(notices):
+        return f"{service}: your week, {plural(len(items), 'reminder')}"
+    if len(items) == 1:
+        return items[0].title
+    return f"{service}: {len(items)} reminders"

@@ -1,0 +1,65 @@
+"""What a browser sends when a person presses a button of a form a page serves: every field as the page filled it
+in (ticked boxes and chosen options only), and the button pressed."""
+
+from html.parser import HTMLParser
+
+from werkzeug.datastructures import MultiDict
+
+TYPED = {"text", "hidden", "email", "number", "date", "password", "search", "tel", "url"}
+
+
+class _Forms(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []  # each: fields (name, value) in page order, buttons {name: value}
+        self.form: dict | None = None
+        self.textarea: list | None = None  # [name, text]
+        self.select: list | None = None  # [name, first option, chosen option]
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        name = attributes.get("name")
+        if tag == "form":
+            self.form = {"fields": [], "buttons": {}}
+            self.forms.append(self.form)
+        elif self.form is None or (name is None and tag != "option"):
+            return
+        elif tag == "button" or (tag == "input" and attributes.get("type") == "submit"):
+            self.form["buttons"][name] = attributes.get("value", "")
+        elif tag == "input" and attributes.get("type", "text") in TYPED:
+            self.form["fields"].append((name, attributes.get("value") or ""))
+        elif tag == "input" and attributes.get("type") in ("radio", "checkbox") and "checked" in attributes:
+            self.form["fields"].append((name, attributes.get("value", "on")))
+        elif tag == "textarea":
+            self.textarea = [name, ""]
+        elif tag == "select":
+            self.select = [name, None, None]
+        elif tag == "option" and self.select is not None:
+            value = attributes.get("value", "")
+            self.select[1] = value if self.select[1] is None else self.select[1]
+            self.select[2] = value if "selected" in attributes else self.select[2]
+
+    def handle_data(self, data):
+        if self.textarea is not None:
+            self.textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.form = None
+        elif tag == "textarea" and self.textarea is not None:
+            self.form["fields"].append((self.textarea[0], self.textarea[1].removeprefix("\n")))
+            self.textarea = None
+        elif tag == "select" and self.select is not None:
+            name, first, chosen = self.select
+            self.form["fields"].append((name, chosen if chosen is not None else first or ""))
+            self.select = None
+
+
+def submission(html: str, button: str, **typed: str) -> MultiDict:
+    """The form holding `button`, as served, with `typed` written into its boxes, submitted with that button."""
+    parser = _Forms()
+    parser.feed(html)
+    form = next(form for form in parser.forms if button in form["buttons"])
+    fields = [(name, typed.get(name, value)) for name, value in form["fields"]]
+    assert set(typed) <= {name for name, _ in fields}, "the page has no such box"
+    return MultiDict([*fields, (button, form["buttons"][button])])
