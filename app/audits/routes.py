@@ -29,7 +29,7 @@ from app.models import (
 from app.services import exports
 from app.services.audits import charts as audit_charts
 from app.services.audits import findings as audit_findings
-from app.services.audits import queries as audit_queries
+from app.services.audits import work as audit_work
 from app.services.audits import rounds as audit_rounds
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
@@ -177,7 +177,7 @@ def round_page(round_id: int):
 def acknowledge_alert(alert_id: int):
     alert = get_or_404(SafeguardingAlert, alert_id)
     try:
-        audit_queries.acknowledge(alert, actor=current_user, now=now())
+        audit_work.acknowledge(alert, actor=current_user, now=now())
     except NotAllowedError:
         abort(403)
     flash("The alert is marked as seen", "success")

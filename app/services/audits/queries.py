@@ -2,7 +2,7 @@
 and immediate safeguarding alerts not yet acknowledged."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,7 +16,6 @@ from app.models import (
     SafeguardingAlert,
     SmartRecommendation,
 )
-from app.services.errors import NotAllowedError
 
 
 @dataclass
@@ -30,7 +29,8 @@ class AuditWork:
         return recommendation.due_on is not None and recommendation.due_on < self.today
 
 
-def audit_work_for(person: Person, today: date) -> AuditWork:
+def my_audit_work(person: Person, today: date) -> AuditWork:
+    """My work's audit list: audits to write, open SMART recommendations owned, alerts not yet acknowledged."""
     to_write = db.session.scalars(
         select(Audit).where(Audit.auditor_id == person.id, Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS]))
         .options(selectinload(Audit.case), selectinload(Audit.round)).order_by(Audit.allocated_at)).all()
@@ -44,9 +44,3 @@ def audit_work_for(person: Person, today: date) -> AuditWork:
         .order_by(SafeguardingAlert.raised_at)).all()
     return AuditWork(list(to_write), list(recommendations), list(alerts), today)
 
-
-def acknowledge(alert: SafeguardingAlert, *, actor: Person, now: datetime) -> None:
-    if alert.recipient_id != actor.id:
-        raise NotAllowedError("Only the person alerted can acknowledge this alert")
-    alert.acknowledged_at = alert.acknowledged_at or now
-    db.session.commit()
