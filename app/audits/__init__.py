@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("audits", __name__, url_prefix="/audits")
 
-from app.audits import audit_routes, followup_routes, moderation_routes, routes  # noqa: E402,F401
+from app.audits import routes  # noqa: E402,F401

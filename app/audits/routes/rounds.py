@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audits import bp
-from app.audits.forms import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm
+from app.audits.forms.rounds import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm
 from app.auth.decorators import qa_lead_required
 from app.clock import now, today
 from app.extensions import db
@@ -29,8 +29,8 @@ from app.models import (
 from app.services import exports
 from app.services.audits import charts as audit_charts
 from app.services.audits import findings as audit_findings
-from app.services.audits import work as audit_work
 from app.services.audits import rounds as audit_rounds
+from app.services.audits import work as audit_work
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
 from app.services.errors import DomainError, NotAllowedError

@@ -8,7 +8,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.audits import bp
-from app.audits.audit_forms import (
+from app.audits.forms.audit import (
     LEARNING_ROWS,
     SHARING_ROWS,
     audit_form_class,
