@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Person, PersonKind, Role, Team
@@ -84,3 +85,42 @@ def _unique(model, column, value, own_id, field: str, message: str) -> None:
     query = select(model.id).where(func.lower(column) == value.lower(), model.id != (own_id or 0))
     if db.session.scalar(query) is not None:
         raise DomainError(message, field)
+
+
+# --- Choice lists: (id, name) pairs in name order, for the forms that pick a team or a person -------------
+
+
+def team_choices() -> list[tuple[int, str]]:
+    return [(team_id, name) for team_id, name in db.session.execute(select(Team.id, Team.name).order_by(Team.name))]
+
+
+def case_manager_choices() -> list[tuple[int, str]]:
+    """Who may be a case's team or service manager: any individual, after "Not known"."""
+    individuals = select(Person.id, Person.name).where(Person.kind == PersonKind.INDIVIDUAL).order_by(Person.name)
+    return [(0, "Not known")] + [(person_id, name) for person_id, name in db.session.execute(individuals)]
+
+
+def auditor_choices() -> list[tuple[int, str]]:
+    """Who a case may be allocated to: active auditors and QA leads, each with their team."""
+    auditors = db.session.scalars(select(Person).where(Person.role.in_([Role.AUDITOR, Role.QA_LEAD]),
+                                                       Person.active.is_(True))
+                                  .options(selectinload(Person.team)).order_by(Person.name))
+    return [(person.id, f"{person.name} ({person.team.name if person.team else 'no team'})") for person in auditors]
+
+
+def moderator_choices() -> list[tuple[int, str]]:
+    """Who may moderate audits: active QA leads."""
+    moderators = select(Person.id, Person.name).where(Person.role == Role.QA_LEAD, Person.active.is_(True))
+    return [(person_id, name) for person_id, name in db.session.execute(moderators.order_by(Person.name))]
+
+
+def recommendation_owner_choices(owner_ids: set[int]) -> list[tuple[int, str]]:
+    """Who may own an audit's SMART recommendation: active individuals, and whoever owns one of them already."""
+    owners = select(Person.id, Person.name).where(or_(
+        and_(Person.kind == PersonKind.INDIVIDUAL, Person.active.is_(True)), Person.id.in_(owner_ids)))
+    return [(person_id, name) for person_id, name in db.session.execute(owners.order_by(Person.name))]
+
+
+def find_person(person_id: int | None) -> Person | None:
+    """The person chosen on a form, if there is one (a service says what to do when there is not)."""
+    return db.session.get(Person, person_id) if person_id else None

@@ -51,6 +51,17 @@ def choose_sample(audit_round: AuditRound, *, share: float | None, audit_ids: li
     return moderations
 
 
+@transaction("This round")
+def choose_sample_for_qa_lead(audit_round: AuditRound, *, moderator: Person | None, share: float | None,
+                              audit_ids: list[int] | None, seed: int | None, actor: Person,
+                              now: datetime) -> list[Moderation]:
+    """choose_sample() for the moderator picked on the round page, who must be one of the QA leads."""
+    if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.ADMIN):
+        raise DomainError("Choose a moderator from the QA leads")
+    return choose_sample(audit_round, share=share, audit_ids=audit_ids, seed=seed, moderator=moderator, actor=actor,
+                         now=now)
+
+
 @dataclass
 class ElementDecision:
     grade: Grade
@@ -58,11 +69,13 @@ class ElementDecision:
 
 
 @transaction("This moderation")
-def record(moderation: Moderation, *, elements: dict[int, ElementDecision], overall_grade: Grade, overall_reason: str,
-           actor: Person, now: datetime) -> None:
+def record(moderation: Moderation, *, elements: dict[int, ElementDecision], overall_grade: Grade | None,
+           overall_reason: str, actor: Person, now: datetime) -> None:
     """The moderator's grades. A grade that differs from the auditor's needs a reason; the auditor's stay as they were."""
     if actor.id != moderation.moderator_id:
         raise NotAllowedError("Only the moderator of this audit can record its moderation")
+    if overall_grade is None:
+        raise DomainError("Choose the overall grade", field="overall_grade")
     audit = moderation.audit
     original = {grade.element_id: grade.grade for grade in audit.element_grades}
     missing = [element.number for element in audit.tool.elements if element.id not in elements]

@@ -91,9 +91,11 @@ def own_team(auditor: Person, case: PoolCase) -> bool:
 
 
 @transaction("This round")
-def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person, *, override_reason: str | None,
+def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *, override_reason: str | None,
              actor: Person, now: datetime) -> Audit:
     """Give a case to an auditor. Never a case from the auditor's own team, unless a QA lead records why."""
+    if auditor is None:
+        raise DomainError("Choose an auditor", field="auditor_id")
     if case.id not in {selection.case_id for selection in audit_round.selections}:
         raise DomainError("This case was not selected for this round", field="case_id")
     if db.session.scalar(select(Audit.id).where(Audit.round_id == audit_round.id, Audit.case_id == case.id)):
