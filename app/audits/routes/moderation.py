@@ -2,80 +2,78 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.audits import bp
+from app.audits import allowed_or_403, bp
 from app.auth.decorators import qa_lead_required
 from app.clock import now
-from app.extensions import db
-from app.models import Audit, AuditElement, AuditRound, AuditTool, Grade, Moderation, Person, Role
+from app.models import AuditElement, AuditRound, Grade, Moderation
+from app.services import people
 from app.services.audits import moderation
+from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
 from app.services.audits.moderation import ElementDecision
-from app.services.errors import DomainError, NotAllowedError
-from app.web import get_or_404
+from app.web import applied, get_or_404
 
 
 @bp.route("/rounds/<int:round_id>/moderation", methods=["POST"])
 @qa_lead_required
 def choose_moderation(round_id: int):
     audit_round = get_or_404(AuditRound, round_id)
-    moderator = db.session.get(Person, request.form.get("moderator_id", type=int) or 0)
-    share = request.form.get("share", type=float)
-    chosen = [int(value) for value in request.form.getlist("audit_ids") if value.isdigit()]
-    try:
-        if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.ADMIN):
-            raise DomainError("Choose a moderator from the QA leads")
-        picked = moderation.choose_sample(audit_round, share=share / 100 if share and not chosen else None,
-                                          audit_ids=chosen or None, seed=request.form.get("seed", type=int),
-                                          moderator=moderator, actor=current_user, now=now())
-        seed = f" (seed {picked[0].seed})" if picked[0].seed is not None else ""
-        what = "1 audit is" if len(picked) == 1 else f"{len(picked)} audits are"
-        flash(f"{what} to be moderated by {moderator.name}{seed}", "success")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    applied(None, lambda: _choose_sample(audit_round))
     return redirect(url_for("audits.round_page", round_id=round_id))
 
 
-def _moderation(moderation_id: int) -> Moderation:
-    return db.session.scalar(select(Moderation).where(Moderation.id == moderation_id).options(
-        selectinload(Moderation.audit).selectinload(Audit.element_grades),
-        selectinload(Moderation.audit).selectinload(Audit.record),
-        selectinload(Moderation.audit).selectinload(Audit.case),
-        selectinload(Moderation.audit).selectinload(Audit.tool).selectinload(AuditTool.elements)
-        .selectinload(AuditElement.standards),
-        selectinload(Moderation.grades))) or abort(404)
+def _choose_sample(audit_round: AuditRound) -> None:
+    """A share of the round's submitted audits (in per cent), or the ones ticked; then say who moderates them."""
+    share = request.form.get("share", type=float)
+    chosen = [int(value) for value in request.form.getlist("audit_ids") if value.isdigit()]
+    picked = moderation.choose_sample_for_qa_lead(
+        audit_round, moderator=people.find_person(request.form.get("moderator_id", type=int)),
+        share=share / 100 if share and not chosen else None, audit_ids=chosen or None,
+        seed=request.form.get("seed", type=int), actor=current_user, now=now())
+    seed = f" (seed {picked[0].seed})" if picked[0].seed is not None else ""
+    what = "1 audit is" if len(picked) == 1 else f"{len(picked)} audits are"
+    flash(f"{what} to be moderated by {picked[0].moderator.name}{seed}", "success")
 
 
 @bp.route("/moderations/<int:moderation_id>", methods=["GET", "POST"])
 def moderate(moderation_id: int):
-    item = _moderation(moderation_id)
-    try:
-        audit_work.open_audit(item.audit, current_user, kind="moderate", now=now())
-    except NotAllowedError:
-        abort(403)
+    item = audit_queries.load_moderation(moderation_id) or abort(404)
+    allowed_or_403(lambda: audit_work.open_audit(item.audit, current_user, kind="moderate", now=now()))
     if current_user.id != item.moderator_id and request.method == "POST":
         abort(403)
-    errors, values = {}, request.form if request.method == "POST" else _recorded(item)
-    if request.method == "POST":
-        elements = {element.id: ElementDecision(Grade(values.get(f"grade_{element.id}") or _auditor_grade(item, element)),
-                                                values.get(f"reason_{element.id}", ""))
-                    for element in item.audit.tool.elements}
-        try:
-            moderation.record(item, elements=elements, overall_grade=Grade(values.get("overall_grade")),
-                              overall_reason=values.get("overall_reason", ""), actor=current_user, now=now())
-            flash("The moderation is recorded", "success")
-            return redirect(url_for("audits.audit", audit_id=item.audit_id))
-        except (DomainError, ValueError) as error:
-            db.session.rollback()
-            message = getattr(error, "message", "Choose the overall grade")
-            errors[getattr(error, "field", None) or "overall_grade"] = message
+    errors, values = PageErrors(), request.form if request.method == "POST" else _recorded(item)
+    if request.method == "POST" and applied(errors, lambda: _record(item, values)):
+        flash("The moderation is recorded", "success")
+        return redirect(url_for("audits.audit", audit_id=item.audit_id))
     return render_template("audits/moderate.html", item=item, grades=list(Grade), errors=errors, values=values,
                            auditor_grades={g.element_id: g for g in item.audit.element_grades},
                            may_record=current_user.id == item.moderator_id and item.completed_at is None,
                            title=f"Moderate the audit of case {item.audit.case.reference}")
+
+
+def _record(item: Moderation, values) -> None:
+    """The grades as posted: an element left blank keeps the auditor's grade."""
+    elements = {element.id: ElementDecision(Grade(values.get(f"grade_{element.id}") or _auditor_grade(item, element)),
+                                            values.get(f"reason_{element.id}", ""))
+                for element in item.audit.tool.elements}
+    overall = values.get("overall_grade")
+    moderation.record(item, elements=elements, overall_grade=Grade(overall) if overall in set(Grade) else None,
+                      overall_reason=values.get("overall_reason", ""), actor=current_user, now=now())
+
+
+class PageErrors(dict):
+    """The moderation page has no WTForm: applied() puts each message here under its field's name, as on a form."""
+
+    def __getattr__(self, name: str) -> "_FieldErrors":
+        return _FieldErrors(self, name)
+
+
+class _FieldErrors:
+    def __init__(self, page: PageErrors, name: str):
+        self.page, self.name = page, name
+
+    errors = property(lambda self: [], lambda self, messages: self.page.__setitem__(self.name, messages[-1]))
 
 
 def _recorded(item: Moderation) -> dict:

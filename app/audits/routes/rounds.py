@@ -1,60 +1,29 @@
-"""Audit rounds, the case pool and allocation (QA leads); everyone's list of the audits they may see."""
-
-from datetime import timedelta
+"""Audit rounds, the case pool and allocation (QA leads); everyone's list of the audits they may see; the findings."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
 
-from app.audits import bp
-from app.audits.forms.rounds import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm
+from app.audits import allowed_or_403, bp
+from app.audits.forms.rounds import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm, findings_filter
 from app.auth.decorators import qa_lead_required
 from app.clock import now, today
-from app.extensions import db
-from app.models import (
-    Audit,
-    AuditRound,
-    AuditState,
-    Grade,
-    Moderation,
-    Person,
-    PoolCase,
-    Role,
-    RoundKind,
-    RoundSelection,
-    SafeguardingAlert,
-    Team,
-)
-from app.services import exports
+from app.models import AuditRound, AuditState, Grade, PoolCase, SafeguardingAlert
+from app.services import exports, people
 from app.services.audits import charts as audit_charts
 from app.services.audits import findings as audit_findings
+from app.services.audits import queries as audit_queries
 from app.services.audits import rounds as audit_rounds
 from app.services.audits import work as audit_work
-from app.services.audits.findings import FindingsFilter
-from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
-from app.services.errors import DomainError, NotAllowedError
+from app.services.audits.rounds import CASE_FLAGS
 from app.services.importers import case_pool
-from app.services.plans.due_dates import read_month
-from app.web import download, get_or_404, show_error
+from app.web import applied, download, get_or_404
 
 
 @bp.route("/")
 def index():
     """The audits this person may see: their own, their teams' cases, and for QA leads every round."""
-    mine = or_(Audit.auditor_id == current_user.id,
-               Audit.case_id.in_(select(PoolCase.id).where(or_(PoolCase.team_manager_id == current_user.id,
-                                                               PoolCase.service_manager_id == current_user.id))))
-    visible = db.session.scalars(
-        select(Audit).where(mine).options(selectinload(Audit.case), selectinload(Audit.round))
-        .order_by(Audit.allocated_at.desc()).limit(200)).all()
-    rounds = []
-    if current_user.has_role(Role.QA_LEAD, Role.ADMIN):
-        rounds = db.session.execute(
-            select(AuditRound, func.count(Audit.id), func.count(Audit.submitted_at))
-            .outerjoin(Audit, Audit.round_id == AuditRound.id).group_by(AuditRound.id)
-            .order_by(AuditRound.month.desc(), AuditRound.id.desc())).all()
-    return render_template("audits/index.html", audits=visible, rounds=rounds, title="Audits")
+    return render_template("audits/index.html", audits=audit_queries.visible_audits(current_user),
+                           rounds=audit_queries.rounds_for(current_user), title="Audits")
 
 
 # --- The case pool -------------------------------------------------------------------------------
@@ -63,35 +32,19 @@ def index():
 @bp.route("/pool")
 @qa_lead_required
 def pool():
-    cases = db.session.scalars(select(PoolCase).options(selectinload(PoolCase.team)).order_by(PoolCase.reference)
-                               .limit(1000)).all()
-    total = db.session.scalar(select(func.count()).select_from(PoolCase))
+    cases, total = audit_queries.pool_cases()
     return render_template("audits/pool.html", cases=cases, total=total, flags=CASE_FLAGS, title="Case pool")
-
-
-def _people_choices(empty: str) -> list:
-    return [(0, empty)] + [(pid, name) for pid, name in db.session.execute(
-        select(Person.id, Person.name).where(Person.kind == "individual").order_by(Person.name))]
 
 
 @bp.route("/pool/new", methods=["GET", "POST"])
 @qa_lead_required
 def add_case():
     form = PoolCaseForm()
-    form.team_id.choices = [(tid, name) for tid, name in db.session.execute(select(Team.id, Team.name).order_by(Team.name))]
-    form.team_manager_id.choices = form.service_manager_id.choices = _people_choices("Not known")
-    if form.validate_on_submit():
-        values = {name: getattr(form, name).data for name in ("reference", "team_id", "allocated_worker", "plan_type",
-                                                              *CASE_FLAGS)}
-        values.update(team_manager_id=form.team_manager_id.data or None,
-                      service_manager_id=form.service_manager_id.data or None)
-        try:
-            case = audit_rounds.add_case(values, now=now())
-            flash(f"Case {case.reference} is in the pool", "success")
-            return redirect(url_for("audits.pool"))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
+    form.team_id.choices = people.team_choices()
+    form.team_manager_id.choices = form.service_manager_id.choices = people.case_manager_choices()
+    if form.validate_on_submit() and applied(form, lambda: audit_rounds.add_case(form.case_values(), now=now())):
+        flash(f"Case {form.reference.data.strip()} is in the pool", "success")
+        return redirect(url_for("audits.pool"))
     return render_template("_form_page.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
 
 
@@ -116,93 +69,46 @@ def import_cases():
 @qa_lead_required
 def new_round():
     form = RoundForm()
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
-    form.teams.choices = [(tid, name) for tid, name in teams]
-    if form.validate_on_submit():
-        month = read_month(form.month.data)
-        if month.problem:
-            form.month.errors = [month.problem[0].upper() + month.problem[1:]]
-        else:
-            criteria = SelectionCriteria(tuple(form.teams.data or ()), tuple(form.plan_types.data or ()),
-                                         tuple(form.flags.data or ()))
-            try:
-                audit_round = audit_rounds.create_round(
-                    kind=RoundKind(form.kind.data), month=month.on, title=form.title.data, theme=form.theme.data,
-                    criteria=criteria, criteria_text=criteria.describe(dict(teams)), sample_size=form.sample_size.data,
-                    seed=form.seed.data, actor=current_user, now=now())
-                chosen = len(audit_round.selections)
-                flash(f"{chosen} {'case was' if chosen == 1 else 'cases were'} chosen (seed {audit_round.seed})", "success")
-                return redirect(url_for("audits.round_page", round_id=audit_round.id))
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
+    form.teams.choices = people.team_choices()
+    started = []
+    if form.validate_on_submit() and applied(form, lambda: started.append(audit_rounds.create_round(
+            **form.round_values(), actor=current_user, now=now()))):
+        chosen = len(started[0].selections)
+        flash(f"{chosen} {'case was' if chosen == 1 else 'cases were'} chosen (seed {started[0].seed})", "success")
+        return redirect(url_for("audits.round_page", round_id=started[0].id))
     return render_template("_form_page.html", form=form, title="Start an audit round", cancel_url=url_for("audits.index"))
 
 
 @bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
 @qa_lead_required
 def round_page(round_id: int):
-    audit_round = db.session.scalar(select(AuditRound).where(AuditRound.id == round_id).options(
-        selectinload(AuditRound.selections).selectinload(RoundSelection.case).selectinload(PoolCase.team),
-        selectinload(AuditRound.audits).selectinload(Audit.auditor),
-        selectinload(AuditRound.audits).selectinload(Audit.case))) or abort(404)
-    auditors = db.session.scalars(select(Person).where(Person.role.in_([Role.AUDITOR, Role.QA_LEAD]),
-                                                       Person.active.is_(True))
-                                  .options(selectinload(Person.team)).order_by(Person.name)).all()
+    audit_round = audit_queries.round_with_cases(round_id) or abort(404)
     form = AllocationForm()
-    form.auditor_id.choices = [(0, "Choose an auditor")] + [
-        (p.id, f"{p.name} ({p.team.name if p.team else 'no team'})") for p in auditors]
-    if form.validate_on_submit():
-        case = get_or_404(PoolCase, form.case_id.data)
-        auditor = db.session.get(Person, form.auditor_id.data)
-        try:
-            if auditor is None:
-                raise DomainError("Choose an auditor", field="auditor_id")
-            audit_rounds.allocate(audit_round, case, auditor, override_reason=form.override_reason.data,
-                            actor=current_user, now=now())
-            flash(f"Case {case.reference} is allocated to {auditor.name}", "success")
-            return redirect(url_for("audits.round_page", round_id=round_id))
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-    allocated = {audit.case_id: audit for audit in audit_round.audits}
-    moderations = {m.audit_id: m for m in db.session.scalars(
-        select(Moderation).join(Audit).where(Audit.round_id == round_id).options(selectinload(Moderation.moderator)))}
-    return render_template("audits/round.html", audit_round=audit_round, allocated=allocated, form=form,
-                           moderations=moderations, moderators=[p for p in auditors if p.has_role(Role.QA_LEAD)],
-                           states=AuditState, title=audit_round.title)
+    form.auditor_id.choices = [(0, "Choose an auditor")] + people.auditor_choices()
+    if form.validate_on_submit() and applied(form, lambda: _allocate(audit_round, form)):
+        return redirect(url_for("audits.round_page", round_id=round_id))
+    return render_template("audits/round.html", audit_round=audit_round, form=form, states=AuditState,
+                           allocated={audit.case_id: audit for audit in audit_round.audits},
+                           moderations=audit_queries.round_moderations(audit_round),
+                           moderators=people.moderator_choices(), title=audit_round.title)
+
+
+def _allocate(audit_round: AuditRound, form: AllocationForm) -> None:
+    case = get_or_404(PoolCase, form.case_id.data)
+    audit = audit_rounds.allocate(audit_round, case, people.find_person(form.auditor_id.data),
+                                  override_reason=form.override_reason.data, actor=current_user, now=now())
+    flash(f"Case {case.reference} is allocated to {audit.auditor.name}", "success")
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
 def acknowledge_alert(alert_id: int):
     alert = get_or_404(SafeguardingAlert, alert_id)
-    try:
-        audit_work.acknowledge(alert, actor=current_user, now=now())
-    except NotAllowedError:
-        abort(403)
+    allowed_or_403(lambda: audit_work.acknowledge(alert, actor=current_user, now=now()))
     flash("The alert is marked as seen", "success")
     return redirect(url_for("main.my_work"))
 
 
 # --- Findings -------------------------------------------------------------------------------------
-
-
-def _findings_filter(args) -> tuple[FindingsFilter, list[str]]:
-    """The period, team and type asked for; bad months are reported, never guessed (the default is used instead)."""
-    problems = []
-    this_month = today().replace(day=1)
-    default_first = (this_month - timedelta(days=150)).replace(day=1)
-    months = []
-    for name, default in (("from", default_first), ("to", this_month)):
-        text = args.get(name, "").strip()
-        reading = read_month(text) if text else None
-        if reading and reading.problem:
-            problems.append(reading.problem[0].upper() + reading.problem[1:])
-        months.append(reading.on.replace(day=1) if reading and reading.on else default)
-    team = args.get("team", "")
-    kind = args.get("kind", "")
-    return FindingsFilter(months[0], months[1], team_id=int(team) if team.isdigit() else None,
-                          kind=RoundKind(kind) if kind in {k.value for k in RoundKind} else None), problems
 
 
 @bp.route("/export.<file_format>")
@@ -217,22 +123,21 @@ def export_audits(file_format: str):
 
 @bp.route("/findings")
 def findings_page():
-    filters, problems = _findings_filter(request.args)
+    filters, problems = findings_filter(request.args, today())
     result = audit_findings.findings(filters, today())
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
-    return render_template("audits/findings.html", result=result, filters=filters, problems=problems, teams=teams,
-                           grades=list(Grade), title="Audit findings")
+    return render_template("audits/findings.html", result=result, filters=filters, problems=problems,
+                           teams=people.team_choices(), grades=list(Grade), title="Audit findings")
 
 
 @bp.route("/findings/elements.png")
 def findings_chart():
-    filters, _ = _findings_filter(request.args)
+    filters, _ = findings_filter(request.args, today())
     return _png_response(audit_charts.element_grades_png(audit_findings.element_grades(filters)))
 
 
 @bp.route("/findings/trend.png")
 def findings_trend_chart():
-    filters, _ = _findings_filter(request.args)
+    filters, _ = findings_filter(request.args, today())
     return _png_response(audit_charts.trend_png(audit_findings.by_month(filters)))
 
 
