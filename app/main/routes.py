@@ -5,7 +5,7 @@ from app.clock import today, window
 from app.main import bp
 from app.services import health as health_service
 from app.services import permissions
-from app.services.audits.queries import audit_work_for
+from app.services.audits.queries import my_audit_work
 from app.services.plans.queries import my_work as load_my_work
 
 
@@ -24,4 +24,4 @@ def index():
 def my_work():
     work = load_my_work(current_user, window(), include_revision_queue=permissions.may_decide_revisions(current_user))
     return render_template("main/my_work.html", work=work, window=window(),
-                           audit_work=audit_work_for(current_user, today()))
+                           audit_work=my_audit_work(current_user, today()))

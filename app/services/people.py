@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -19,10 +19,10 @@ def person_choices(empty: str, *, leaving_out: int | None = None) -> list[tuple[
     return [(0, empty), *((person_id, name) for person_id, name in people)]
 
 
-def team_choices(empty: str) -> list[tuple[int, str]]:
-    """A select's choices of teams by name, after (0, empty)."""
+def team_choices(empty: str | None = None) -> list[tuple[int, str]]:
+    """A select's choices of teams by name, after (0, empty) when there may be no team."""
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name))
-    return [(0, empty), *((team_id, name) for team_id, name in teams)]
+    return [*([(0, empty)] if empty else []), *((team_id, name) for team_id, name in teams)]
 
 
 def everyone() -> list[Person]:
@@ -119,3 +119,32 @@ def _unique(model, column, value, own_id, field: str, message: str) -> None:
     query = select(model.id).where(func.lower(column) == value.lower(), model.id != (own_id or 0))
     if db.session.scalar(query) is not None:
         raise DomainError(message, field)
+
+
+# --- Choice lists: (id, name) pairs in name order, for the forms that pick a team or a person -------------
+
+
+def auditor_choices() -> list[tuple[int, str]]:
+    """Who a case may be allocated to: active auditors and QA leads, each with their team."""
+    auditors = db.session.scalars(select(Person).where(Person.role.in_([Role.AUDITOR, Role.QA_LEAD]),
+                                                       Person.active.is_(True))
+                                  .options(selectinload(Person.team)).order_by(Person.name))
+    return [(person.id, f"{person.name} ({person.team.name if person.team else 'no team'})") for person in auditors]
+
+
+def moderator_choices() -> list[tuple[int, str]]:
+    """Who may moderate audits: active QA leads."""
+    moderators = select(Person.id, Person.name).where(Person.role == Role.QA_LEAD, Person.active.is_(True))
+    return [(person_id, name) for person_id, name in db.session.execute(moderators.order_by(Person.name))]
+
+
+def recommendation_owner_choices(owner_ids: set[int]) -> list[tuple[int, str]]:
+    """Who may own an audit's SMART recommendation: active individuals, and whoever owns one of them already."""
+    owners = select(Person.id, Person.name).where(or_(
+        and_(Person.kind == PersonKind.INDIVIDUAL, Person.active.is_(True)), Person.id.in_(owner_ids)))
+    return [(person_id, name) for person_id, name in db.session.execute(owners.order_by(Person.name))]
+
+
+def find_person(person_id: int | None) -> Person | None:
+    """The person chosen on a form, if there is one (a service says what to do when there is not)."""
+    return db.session.get(Person, person_id) if person_id else None

@@ -439,7 +439,7 @@ def test_the_fast_field_macros_match_the_govuk_frontend_macros(app, setting):
     from flask import render_template_string
     from werkzeug.datastructures import MultiDict
 
-    from app.audits.audit_forms import audit_form_class
+    from app.audits.forms.audit import audit_form_class
 
     audit = setting["audit"]
     element = audit.tool.elements[0]

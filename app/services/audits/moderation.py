@@ -14,7 +14,7 @@ from app.models import Audit, AuditRound, AuditState, Grade, Moderation, Moderat
 from app.services import history
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
-from app.services.history import reports_conflicts
+from app.services.transaction import transaction
 
 
 def unmoderated_submissions(audit_round: AuditRound) -> list[Audit]:
@@ -24,6 +24,7 @@ def unmoderated_submissions(audit_round: AuditRound) -> list[Audit]:
                                                        Audit.id.not_in(moderated)).order_by(Audit.id)))
 
 
+@transaction("This round")
 def choose_sample(audit_round: AuditRound, *, share: float | None, audit_ids: list[int] | None, seed: int | None,
                   moderator: Person, actor: Person, now: datetime) -> list[Moderation]:
     """Pick submitted audits to moderate: a random share of them (at least one), or the ones chosen."""
@@ -47,8 +48,18 @@ def choose_sample(audit_round: AuditRound, *, share: float | None, audit_ids: li
     moderations = [Moderation(audit=audit, moderator=moderator, selected_by_id=actor.id, selected_at=now, seed=seed)
                    for audit in chosen]
     db.session.add_all(moderations)
-    db.session.commit()
     return moderations
+
+
+@transaction("This round")
+def choose_sample_for_qa_lead(audit_round: AuditRound, *, moderator: Person | None, share: float | None,
+                              audit_ids: list[int] | None, seed: int | None, actor: Person,
+                              now: datetime) -> list[Moderation]:
+    """choose_sample() for the moderator picked on the round page, who must be one of the QA leads."""
+    if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.ADMIN):
+        raise DomainError("Choose a moderator from the QA leads")
+    return choose_sample(audit_round, share=share, audit_ids=audit_ids, seed=seed, moderator=moderator, actor=actor,
+                         now=now)
 
 
 @dataclass
@@ -57,12 +68,14 @@ class ElementDecision:
     reason: str = ""
 
 
-@reports_conflicts("This moderation")
-def record(moderation: Moderation, *, elements: dict[int, ElementDecision], overall_grade: Grade, overall_reason: str,
-           actor: Person, now: datetime) -> None:
+@transaction("This moderation")
+def record(moderation: Moderation, *, elements: dict[int, ElementDecision], overall_grade: Grade | None,
+           overall_reason: str, actor: Person, now: datetime) -> None:
     """The moderator's grades. A grade that differs from the auditor's needs a reason; the auditor's stay as they were."""
     if actor.id != moderation.moderator_id:
         raise NotAllowedError("Only the moderator of this audit can record its moderation")
+    if overall_grade is None:
+        raise DomainError("Choose the overall grade", field="overall_grade")
     audit = moderation.audit
     original = {grade.element_id: grade.grade for grade in audit.element_grades}
     missing = [element.number for element in audit.tool.elements if element.id not in elements]

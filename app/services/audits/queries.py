@@ -1,26 +1,107 @@
-"""What a person has to do about audits, for My work: audits to write, SMART recommendations they own,
-and immediate safeguarding alerts not yet acknowledged."""
+"""What the audit pages read: the audits a person may see, the rounds, the case pool, one audit with everything
+recorded, a moderation; and for My work, what a person has to do about audits."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
     Audit,
+    AuditElement,
+    AuditRound,
     AuditState,
+    AuditTool,
     EmailState,
+    Moderation,
     NoticeKind,
     Notification,
     Person,
+    Plan,
+    PoolCase,
     RecommendationStatus,
+    Role,
+    RoundSelection,
     SafeguardingAlert,
     SmartRecommendation,
     SubjectType,
 )
-from app.services.errors import NotAllowedError
+
+VISIBLE_AUDITS_SHOWN = 200
+POOL_CASES_SHOWN = 1000
+
+
+def visible_audits(person: Person) -> list[Audit]:
+    """The audits a person may see listed: the ones they write, and those of cases they manage (newest first)."""
+    managed_cases = select(PoolCase.id).where(or_(PoolCase.team_manager_id == person.id,
+                                                  PoolCase.service_manager_id == person.id))
+    return list(db.session.scalars(
+        select(Audit).where(or_(Audit.auditor_id == person.id, Audit.case_id.in_(managed_cases)))
+        .options(selectinload(Audit.case), selectinload(Audit.round))
+        .order_by(Audit.allocated_at.desc()).limit(VISIBLE_AUDITS_SHOWN)))
+
+
+def rounds_for(person: Person) -> list:
+    """Every round with its audits allocated and submitted, newest first: for QA leads (and admins) only."""
+    if not person.has_role(Role.QA_LEAD, Role.ADMIN):
+        return []
+    return db.session.execute(
+        select(AuditRound, func.count(Audit.id), func.count(Audit.submitted_at))
+        .outerjoin(Audit, Audit.round_id == AuditRound.id).group_by(AuditRound.id)
+        .order_by(AuditRound.month.desc(), AuditRound.id.desc())).all()
+
+
+def pool_cases() -> tuple[list[PoolCase], int]:
+    """The first cases of the pool by reference, and how many there are in all."""
+    cases = db.session.scalars(select(PoolCase).options(selectinload(PoolCase.team)).order_by(PoolCase.reference)
+                               .limit(POOL_CASES_SHOWN)).all()
+    return list(cases), db.session.scalar(select(func.count()).select_from(PoolCase))
+
+
+def round_with_cases(round_id: int) -> AuditRound | None:
+    """A round with its chosen cases (and their teams) and its audits (with auditor and case)."""
+    return db.session.scalar(select(AuditRound).where(AuditRound.id == round_id).options(
+        selectinload(AuditRound.selections).selectinload(RoundSelection.case).selectinload(PoolCase.team),
+        selectinload(AuditRound.audits).selectinload(Audit.auditor),
+        selectinload(AuditRound.audits).selectinload(Audit.case)))
+
+
+def round_moderations(audit_round: AuditRound) -> dict[int, Moderation]:
+    """The round's moderations (with their moderator), by audit id."""
+    return {moderation.audit_id: moderation for moderation in db.session.scalars(
+        select(Moderation).join(Audit).where(Audit.round_id == audit_round.id)
+        .options(selectinload(Moderation.moderator)))}
+
+
+def load_audit(audit_id: int) -> Audit | None:
+    """The audit with its tool (elements, standards) and everything recorded, in a fixed number of queries (none
+    per row): for the audit's pages and its Word document."""
+    return db.session.scalar(select(Audit).where(Audit.id == audit_id).options(
+        joinedload(Audit.round), joinedload(Audit.case), joinedload(Audit.auditor), joinedload(Audit.record),
+        joinedload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
+        selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
+        selectinload(Audit.recommendations).joinedload(SmartRecommendation.owner),
+        selectinload(Audit.learning_points), selectinload(Audit.shared_with),
+        selectinload(Audit.moderation).selectinload(Moderation.grades),
+        selectinload(Audit.moderation).joinedload(Moderation.moderator)))
+
+
+def load_moderation(moderation_id: int) -> Moderation | None:
+    """A moderation with its audit's grades, record, case and tool: all the moderation page shows."""
+    return db.session.scalar(select(Moderation).where(Moderation.id == moderation_id).options(
+        selectinload(Moderation.audit).selectinload(Audit.element_grades),
+        selectinload(Moderation.audit).selectinload(Audit.record),
+        selectinload(Moderation.audit).selectinload(Audit.case),
+        selectinload(Moderation.audit).selectinload(Audit.tool).selectinload(AuditTool.elements)
+        .selectinload(AuditElement.standards),
+        selectinload(Moderation.grades)))
+
+
+def latest_plan() -> Plan | None:
+    """The plan a learning point becomes an action of: the newest."""
+    return db.session.scalar(select(Plan).order_by(Plan.id.desc()).limit(1))
 
 
 @dataclass
@@ -34,7 +115,8 @@ class AuditWork:
         return recommendation.due_on is not None and recommendation.due_on < self.today
 
 
-def audit_work_for(person: Person, today: date) -> AuditWork:
+def my_audit_work(person: Person, today: date) -> AuditWork:
+    """My work's audit list: audits to write, open SMART recommendations owned, alerts not yet acknowledged."""
     to_write = db.session.scalars(
         select(Audit).where(Audit.auditor_id == person.id, Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS]))
         .options(selectinload(Audit.case), selectinload(Audit.round)).order_by(Audit.allocated_at)).all()
@@ -47,13 +129,6 @@ def audit_work_for(person: Person, today: date) -> AuditWork:
         .where(SafeguardingAlert.recipient_id == person.id, SafeguardingAlert.acknowledged_at.is_(None))
         .order_by(SafeguardingAlert.raised_at)).all()
     return AuditWork(list(to_write), list(recommendations), list(alerts), today)
-
-
-def acknowledge(alert: SafeguardingAlert, *, actor: Person, now: datetime) -> None:
-    if alert.recipient_id != actor.id:
-        raise NotAllowedError("Only the person alerted can acknowledge this alert")
-    alert.acknowledged_at = alert.acknowledged_at or now
-    db.session.commit()
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from app.services import history
 from app.services.audits import tallies as audit_tallies
 from app.services.audits.tool import current_tool
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
+from app.services.transaction import transaction
 
 RECENT_AUDIT_DAYS = 365  # a case audited within the last 12 months is not chosen again
 CASE_FLAGS = {
@@ -62,6 +62,7 @@ def draw(cases: list[PoolCase], sample_size: int, seed: int) -> list[PoolCase]:
     return random.Random(seed).sample(cases, min(sample_size, len(cases)))
 
 
+@transaction("This round")
 def create_round(*, kind: RoundKind, month: date, title: str, theme: str | None, criteria: SelectionCriteria,
                  criteria_text: str, sample_size: int, seed: int | None, actor: Person, now: datetime) -> AuditRound:
     """A new round with its cases drawn at random; the seed is recorded so the draw can be repeated."""
@@ -82,7 +83,6 @@ def create_round(*, kind: RoundKind, month: date, title: str, theme: str | None,
     db.session.flush()
     history.record(audit_round, "created", None, f"{len(chosen)} cases drawn with seed {seed}", actor=actor,
                    now=now, action_id=None)
-    db.session.commit()
     return audit_round
 
 
@@ -90,10 +90,12 @@ def own_team(auditor: Person, case: PoolCase) -> bool:
     return auditor.team_id is not None and auditor.team_id == case.team_id
 
 
-@reports_conflicts("This round")
-def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person, *, override_reason: str | None,
+@transaction("This round")
+def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *, override_reason: str | None,
              actor: Person, now: datetime) -> Audit:
     """Give a case to an auditor. Never a case from the auditor's own team, unless a QA lead records why."""
+    if auditor is None:
+        raise DomainError("Choose an auditor", field="auditor_id")
     if case.id not in {selection.case_id for selection in audit_round.selections}:
         raise DomainError("This case was not selected for this round", field="case_id")
     if db.session.scalar(select(Audit.id).where(Audit.round_id == audit_round.id, Audit.case_id == case.id)):
@@ -116,7 +118,6 @@ def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person, *, overri
     db.session.flush()
     history.record(audit, "allocated", None, auditor.name + (f" (own team: {reason})" if audit.allocation_override_reason
                                                               else ""), actor=actor, now=now, action_id=None)
-    db.session.commit()
     return audit
 
 
@@ -135,7 +136,7 @@ def can_move(audit: Audit, to: AuditState) -> bool:
     return to in TRANSITIONS[AuditState(audit.state)]
 
 
-@reports_conflicts("This audit")
+@transaction("This audit")
 def move(audit: Audit, to: AuditState, *, actor: Person, now: datetime, note: str = "") -> None:
     """Move an audit to its next state: allocated → in progress → submitted → (moderated →) closed.
     A submitted audit may go back to in progress for the auditor to amend."""
@@ -150,9 +151,9 @@ def move(audit: Audit, to: AuditState, *, actor: Person, now: datetime, note: st
         audit.submitted_at = now
     if counted_before or to in audit_tallies.DONE:
         audit_tallies.recount_for(audit)
-    db.session.commit()
 
 
+@transaction("This case")
 def add_case(values: dict, *, now: datetime) -> PoolCase:
     """Add one case to the pool by hand."""
     reference = values["reference"].strip()
@@ -160,5 +161,4 @@ def add_case(values: dict, *, now: datetime) -> PoolCase:
         raise DomainError(f"Case {reference} is already in the pool", field="reference")
     case = PoolCase(**{**values, "reference": reference}, added_at=now)
     db.session.add(case)
-    db.session.commit()
     return case

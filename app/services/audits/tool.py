@@ -9,10 +9,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditElement, AuditStandard, AuditTool
+from app.services.transaction import transaction
 
 TOOL_FILE = Path(__file__).resolve().parents[2] / "data" / "case-file-audit-tool.json"
 
 
+@transaction("The audit tool")
 def load_tool(path: Path = TOOL_FILE, *, now: datetime) -> tuple[AuditTool, bool]:
     """The tool version for this file: the existing one if already loaded, else a new version. (tool, created)."""
     text = path.read_text(encoding="utf-8")
@@ -26,7 +28,6 @@ def load_tool(path: Path = TOOL_FILE, *, now: datetime) -> tuple[AuditTool, bool
                      loaded_at=now, elements=[_element(source, index) for index, source in
                                               enumerate(definition["elements"])])
     db.session.add(tool)
-    db.session.commit()
     return tool, True
 
 

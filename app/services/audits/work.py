@@ -33,9 +33,9 @@ from app.models.audits import GRADE_ORDER
 from app.services import history
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
-from app.services.history import reports_conflicts
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.wording import safeguarding_notice
+from app.services.transaction import transaction
 
 EDITABLE = {AuditState.ALLOCATED, AuditState.IN_PROGRESS}
 
@@ -108,19 +108,19 @@ def may_view(person: Person, audit: Audit) -> bool:
             or person.id in {audit.case.team_manager_id, audit.case.service_manager_id})
 
 
+@transaction("This audit")
 def open_audit(audit: Audit, person: Person, *, kind: str, now: datetime) -> Audit:
     """Check access and log the view (or export) before anything of the audit is shown."""
     if not may_view(person, audit):
         raise NotAllowedError("You cannot see this audit")
     db.session.add(AuditAccess(audit_id=audit.id, person_id=person.id, kind=kind, at=now))
-    db.session.commit()
     return audit
 
 
 # --- Drafts and submission ----------------------------------------------------------------------
 
 
-@reports_conflicts("This audit")
+@transaction("This audit")
 def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: Person, now: datetime,
                collect_identity: bool) -> list[SafeguardingAlert]:
     """Save everything typed, complete or not. Starting a draft moves the audit to in progress.
@@ -151,7 +151,6 @@ def save_draft(audit: Audit, draft: AuditDraft, *, version: int | None, actor: P
     db.session.flush()
     alerts = _raise_alerts(audit, now)
     history.touch(audit)  # one saved draft is one change to the audit: an older copy of the form is refused
-    db.session.commit()
     return alerts
 
 
@@ -278,7 +277,7 @@ def open_learning_points(audit: Audit) -> list[LearningPoint]:
     return [point for point in audit.learning_points if not point.action_id]
 
 
-@reports_conflicts("This audit")
+@transaction("This audit")
 def submit(audit: Audit, *, actor: Person, now: datetime) -> None:
     if actor.id != audit.auditor_id:
         raise NotAllowedError("Only the allocated auditor can submit this audit")
@@ -319,7 +318,7 @@ def may_close_recommendation(person: Person, recommendation: SmartRecommendation
             or person.id == db.session.scalar(select(Audit.auditor_id).where(Audit.id == recommendation.audit_id)))
 
 
-@reports_conflicts("This recommendation")
+@transaction("This recommendation")
 def close_recommendation(recommendation: SmartRecommendation, *, done: bool, on: date, actor: Person,
                          now: datetime) -> None:
     """Mark a SMART recommendation done (on a date) or no longer needed."""
@@ -332,9 +331,9 @@ def close_recommendation(recommendation: SmartRecommendation, *, done: bool, on:
     history.record(audit, f"recommendation {recommendation.position + 1}", recommendation.status.value,
                    f"{status.value} on {on.isoformat()}", actor=actor, now=now, action_id=None)
     recommendation.status, recommendation.done_on = status, on if done else None
-    db.session.commit()
 
 
+@transaction("This learning point")
 def promote_learning_point(point: LearningPoint, *, area: Area, number: str, what: str, actor: Person,
                            now: datetime) -> Action:
     """Turn an organisational learning point into an improvement-plan action, linked back to its audit."""
@@ -354,5 +353,15 @@ def promote_learning_point(point: LearningPoint, *, area: Area, number: str, wha
     point.action_id = action.id
     history.record(action, "created", None, f"from a learning point of a case-file audit (learning point {point.id})",
                    actor=actor, now=now, action_id=action.id)
-    db.session.commit()
     return action
+
+
+# --- Safeguarding alerts: the manager's acknowledgement --------------------------------------------
+
+
+@transaction("This alert")
+def acknowledge(alert: SafeguardingAlert, *, actor: Person, now: datetime) -> None:
+    """The manager alerted has read the immediate actions (the alert leaves their My work)."""
+    if alert.recipient_id != actor.id:
+        raise NotAllowedError("Only the person alerted can acknowledge this alert")
+    alert.acknowledged_at = alert.acknowledged_at or now

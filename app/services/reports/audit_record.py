@@ -11,16 +11,12 @@ import json
 from datetime import datetime
 
 from docx.document import Document as WordDocument
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from app.extensions import db
 from app.models import (
     Answer,
     Audit,
     AuditElement,
     AuditState,
-    AuditTool,
     Grade,
     Moderation,
     PartyKind,
@@ -28,6 +24,7 @@ from app.models import (
     SmartRecommendation,
 )
 from app.models.audits import AuditElementGrade, ModerationGrade
+from app.services.audits.queries import load_audit
 from app.services.audits.work import EDITABLE, may_view, open_audit, overall_grade_warning
 from app.services.errors import DomainError, NotAllowedError
 from app.services.plans.due_dates import format_date
@@ -47,18 +44,6 @@ SHARING_COLUMNS = ["sent_to_team_manager_on", "sent_to_service_manager_on", "sen
 SHARING_LABELS = ["Date audit sent to Team Manager", "Date sent to Service Manager",
                   "Date audit sent to Child Protection Co-ordinator/Independent Reviewing Officer (where allocated)"]
 STANDS = "this grade stands"
-
-
-def load_audit(audit_id: int) -> Audit | None:
-    """The audit with everything the document shows, in a fixed number of queries (none per row)."""
-    return db.session.scalar(select(Audit).where(Audit.id == audit_id).options(
-        selectinload(Audit.round), selectinload(Audit.case), selectinload(Audit.auditor), selectinload(Audit.record),
-        selectinload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
-        selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
-        selectinload(Audit.recommendations).selectinload(SmartRecommendation.owner),
-        selectinload(Audit.learning_points), selectinload(Audit.shared_with),
-        selectinload(Audit.moderation).selectinload(Moderation.grades),
-        selectinload(Audit.moderation).selectinload(Moderation.moderator)))
 
 
 def document_title(audit: Audit) -> str:

@@ -4,11 +4,9 @@ import json
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
 
-from app.audits import bp
-from app.audits.audit_forms import (
+from app.audits import allowed_or_403, bp
+from app.audits.forms.audit import (
     LEARNING_ROWS,
     SHARING_ROWS,
     audit_form_class,
@@ -17,14 +15,15 @@ from app.audits.audit_forms import (
     place_missing,
 )
 from app.clock import now
-from app.extensions import db
-from app.models import Audit, AuditElement, AuditState, AuditTool, Moderation, Person, PersonKind, SmartRecommendation
+from app.models import Audit, AuditState
+from app.services import people
 from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
+from app.services.audits.queries import load_audit
 from app.services.audits.work import open_learning_points
-from app.services.errors import DomainError, NotAllowedError
+from app.services.errors import DomainError
 from app.services.reports import audit_record
-from app.web import download, get_or_404, show_error
+from app.web import applied, download, get_or_404
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -39,18 +38,6 @@ STATE_TAGS = {
 
 def editable_by(audit: Audit, person) -> bool:
     return person.id == audit.auditor_id and AuditState(audit.state) in audit_work.EDITABLE
-
-
-def load_audit(audit_id: int) -> Audit:
-    """The audit with its tool (elements, standards) and everything recorded, in a fixed number of queries."""
-    return db.session.scalar(select(Audit).where(Audit.id == audit_id).options(
-        joinedload(Audit.round), joinedload(Audit.case), joinedload(Audit.auditor), joinedload(Audit.record),
-        joinedload(Audit.tool).selectinload(AuditTool.elements).selectinload(AuditElement.standards),
-        selectinload(Audit.answers), selectinload(Audit.element_grades), selectinload(Audit.parties),
-        selectinload(Audit.recommendations).joinedload(SmartRecommendation.owner),
-        selectinload(Audit.learning_points), selectinload(Audit.shared_with),
-        selectinload(Audit.moderation).selectinload(Moderation.grades),
-        selectinload(Audit.moderation).joinedload(Moderation.moderator)))
 
 
 def grade_warning(audit: Audit) -> str | None:
@@ -72,10 +59,7 @@ def audit(audit_id: int):
     audit = get_or_404(Audit, audit_id)
     if editable_by(audit, current_user):
         return redirect(url_for("audits.edit", audit_id=audit.id))  # the form logs the auditor's opening of it
-    try:
-        audit_work.open_audit(audit, current_user, kind="view", now=now())
-    except NotAllowedError:
-        abort(403)
+    allowed_or_403(lambda: audit_work.open_audit(audit, current_user, kind="view", now=now()))
     audit = load_audit(audit_id)
     answers = {answer.standard_id: answer.answer for answer in audit.answers}
     grades = {entry.element_id: entry for entry in audit.element_grades}
@@ -95,11 +79,9 @@ def download_audit(audit_id: int):
     An audit still being written (or returned to its auditor) has no document yet: back to the audit, saying so."""
     audit = get_or_404(Audit, audit_id)
     try:
-        content = audit_record.export(audit, current_user, now=now(),
-                                      include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-    except NotAllowedError:
-        abort(403)
-    except DomainError as error:
+        content = allowed_or_403(lambda: audit_record.export(
+            audit, current_user, now=now(), include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"]))
+    except DomainError as error:  # no document yet: not a refusal, so said in a notice rather than as an error
         flash(error.message, "info")
         return redirect(url_for("audits.audit", audit_id=audit.id))
     return download(content, DOCX, audit_record.filename(audit))
@@ -120,36 +102,38 @@ def edit(audit_id: int):
     audit = load_audit(audit_id)
     form = make_form(audit)
     if form.validate_on_submit():
-        try:
-            alerts = audit_work.save_draft(audit, draft_from(form, audit), version=form.version.data,
-                                           actor=current_user, now=now(),
-                                           collect_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-        except DomainError as error:
-            db.session.rollback()
-            audit = load_audit(audit_id)
-            show_error(form, error, audit)
-            return render_form(audit, form)
-        flash("Draft saved", "success")
-        if alerts:
-            flash(alert_message(audit, alerts), "info")
-        elif audit.record and audit.record.immediate_actions.strip() and not (
-                audit.case.team_manager_id or audit.case.service_manager_id):
-            flash("No team manager or service manager is recorded for this case, so no one has been alerted to the "
-                  "immediate actions. Tell them yourself now, and ask a QA lead to add them to the case.", "error")
-        if not form.submitting:
-            return redirect(url_for("audits.edit", audit_id=audit.id))
-        try:
-            audit_work.submit(audit, actor=current_user, now=now())
-        except DomainError as error:
-            audit = load_audit(audit_id)
-            form.show_version(audit.version)  # the draft is saved: a second try must not look like a conflict
-            missing = audit_work.missing_for_submission(audit)
-            for message in place_missing(form, audit, missing) if missing else [error.message]:
-                flash(message, "error")  # only what has no field of its own: the rest is next to its field
-            return render_form(audit, form)
-        flash("Audit submitted", "success")
-        return redirect(url_for("audits.audit", audit_id=audit.id))
+        return save(audit, form)
     return render_form(audit, form)
+
+
+def save(audit: Audit, form):
+    """Save the draft (nothing typed is lost), then submit it if asked; a refusal is shown next to its field."""
+    if not applied(form, lambda: save_draft(audit, form), audit):
+        return render_form(load_audit(audit.id), form)
+    if not form.submitting:
+        return redirect(url_for("audits.edit", audit_id=audit.id))
+    missing = audit_work.missing_for_submission(audit)
+    for message in place_missing(form, audit, missing):
+        flash(message, "error")  # only what has no field of its own: the rest is next to its field
+    if missing or not applied(None, lambda: audit_work.submit(audit, actor=current_user, now=now())):
+        audit = load_audit(audit.id)
+        form.show_version(audit.version)  # the draft is saved: a second try must not look like a conflict
+        return render_form(audit, form)
+    flash("Audit submitted", "success")
+    return redirect(url_for("audits.audit", audit_id=audit.id))
+
+
+def save_draft(audit: Audit, form) -> None:
+    alerts = audit_work.save_draft(audit, draft_from(form, audit), version=form.version.data,
+                                   actor=current_user, now=now(),
+                                   collect_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
+    flash("Draft saved", "success")
+    if alerts:
+        flash(alert_message(audit, alerts), "info")
+    elif audit.record and audit.record.immediate_actions.strip() and not (
+            audit.case.team_manager_id or audit.case.service_manager_id):
+        flash("No team manager or service manager is recorded for this case, so no one has been alerted to the "
+              "immediate actions. Tell them yourself now, and ask a QA lead to add them to the case.", "error")
 
 
 def make_form(audit: Audit):
@@ -162,11 +146,8 @@ def make_form(audit: Audit):
         learning_rows=max(LEARNING_ROWS, len(open_learning_points(audit))),
         sharing_rows=max(SHARING_ROWS, len(audit.shared_with)))
     form = form_class() if request.method == "POST" else form_class(data=initial_data(audit, form_class))
-    owners = {item.owner_id for item in audit.recommendations if item.owner_id}
-    people = db.session.execute(select(Person.id, Person.name).where(or_(
-        and_(Person.kind == PersonKind.INDIVIDUAL, Person.active.is_(True)), Person.id.in_(owners)))
-        .order_by(Person.name)).all()
-    form.set_people(people)
+    form.set_people(people.recommendation_owner_choices(
+        {item.owner_id for item in audit.recommendations if item.owner_id}))
     return form
 
 

@@ -1,4 +1,6 @@
-"""Forms for QA leads: rounds, the case pool and allocation."""
+"""Forms for QA leads: rounds, the case pool and allocation; and the findings' filter, read from the address."""
+
+from datetime import date, timedelta
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
@@ -20,10 +22,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.models import RoundKind
-from app.services.audits.rounds import CASE_FLAGS
+from app.services.audits.findings import FindingsFilter
+from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
+from app.services.plans.due_dates import read_month
 
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
 
@@ -51,6 +55,19 @@ class RoundForm(FlaskForm):
                         description="Leave blank for a new random draw. Enter an earlier round's seed to repeat its draw.")
     submit = SubmitField("Choose cases", widget=GovSubmitInput())
 
+    def validate_month(self, field) -> None:
+        problem = read_month(field.data).problem
+        if problem:
+            raise ValidationError(sentence(problem))
+
+    def round_values(self) -> dict:
+        """The round asked for, as create_round() takes it."""
+        criteria = SelectionCriteria(tuple(self.teams.data or ()), tuple(self.plan_types.data or ()),
+                                     tuple(self.flags.data or ()))
+        return {"kind": RoundKind(self.kind.data), "month": read_month(self.month.data).on, "title": self.title.data,
+                "theme": self.theme.data, "criteria": criteria, "criteria_text": criteria.describe(dict(self.teams.choices)),
+                "sample_size": self.sample_size.data, "seed": self.seed.data}
+
 
 class PoolCaseForm(FlaskForm):
     reference = StringField("Case ID number", widget=GovTextInput(),
@@ -66,6 +83,13 @@ class PoolCaseForm(FlaskForm):
     under_two = BooleanField(CASE_FLAGS["under_two"], widget=GovCheckboxInput())
     domestic_abuse = BooleanField(CASE_FLAGS["domestic_abuse"], widget=GovCheckboxInput())
     submit = SubmitField("Add case", widget=GovSubmitInput())
+
+    def case_values(self) -> dict:
+        """The case as add_case() takes it; a manager not known is None."""
+        values = {name: getattr(self, name).data
+                  for name in ("reference", "team_id", "allocated_worker", "plan_type", *CASE_FLAGS)}
+        return {**values, "team_manager_id": self.team_manager_id.data or None,
+                "service_manager_id": self.service_manager_id.data or None}
 
 
 class AllocationForm(FlaskForm):
@@ -85,3 +109,25 @@ class PoolImportForm(FlaskForm):
                              validators=[InputRequired("Paste the cases, with the column names on the first line")])
     confirm = SubmitField("Import these cases", widget=GovSubmitInput())
     preview = SubmitField("Check the cases", widget=GovSubmitInput())
+
+
+def sentence(problem: str) -> str:
+    return problem[0].upper() + problem[1:]
+
+
+def findings_filter(args, today: date) -> tuple[FindingsFilter, list[str]]:
+    """The period, team and type asked for; bad months are reported, never guessed (the default is used instead)."""
+    problems = []
+    this_month = today.replace(day=1)
+    default_first = (this_month - timedelta(days=150)).replace(day=1)
+    months = []
+    for name, default in (("from", default_first), ("to", this_month)):
+        text = args.get(name, "").strip()
+        reading = read_month(text) if text else None
+        if reading and reading.problem:
+            problems.append(sentence(reading.problem))
+        months.append(reading.on.replace(day=1) if reading and reading.on else default)
+    team = args.get("team", "")
+    kind = args.get("kind", "")
+    return FindingsFilter(months[0], months[1], team_id=int(team) if team.isdigit() else None,
+                          kind=RoundKind(kind) if kind in {k.value for k in RoundKind} else None), problems

@@ -1,0 +1,145 @@
+"""Audit rounds, the case pool and allocation (QA leads); everyone's list of the audits they may see; the findings."""
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.audits import allowed_or_403, bp
+from app.audits.forms.rounds import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm, findings_filter
+from app.auth.decorators import qa_lead_required
+from app.clock import now, today
+from app.models import AuditRound, AuditState, Grade, PoolCase, SafeguardingAlert
+from app.services import exports, people
+from app.services.audits import charts as audit_charts
+from app.services.audits import findings as audit_findings
+from app.services.audits import queries as audit_queries
+from app.services.audits import rounds as audit_rounds
+from app.services.audits import work as audit_work
+from app.services.audits.rounds import CASE_FLAGS
+from app.services.importers import case_pool
+from app.web import applied, download, get_or_404
+
+
+@bp.route("/")
+def index():
+    """The audits this person may see: their own, their teams' cases, and for QA leads every round."""
+    return render_template("audits/index.html", audits=audit_queries.visible_audits(current_user),
+                           rounds=audit_queries.rounds_for(current_user), title="Audits")
+
+
+# --- The case pool -------------------------------------------------------------------------------
+
+
+@bp.route("/pool")
+@qa_lead_required
+def pool():
+    cases, total = audit_queries.pool_cases()
+    return render_template("audits/pool.html", cases=cases, total=total, flags=CASE_FLAGS, title="Case pool")
+
+
+@bp.route("/pool/new", methods=["GET", "POST"])
+@qa_lead_required
+def add_case():
+    form = PoolCaseForm()
+    form.team_id.choices = people.team_choices()
+    form.team_manager_id.choices = form.service_manager_id.choices = people.person_choices("Not known")
+    if form.validate_on_submit() and applied(form, lambda: audit_rounds.add_case(form.case_values(), now=now())):
+        flash(f"Case {form.reference.data.strip()} is in the pool", "success")
+        return redirect(url_for("audits.pool"))
+    return render_template("_form_page.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
+
+
+@bp.route("/pool/import", methods=["GET", "POST"])
+@qa_lead_required
+def import_cases():
+    form = PoolImportForm()
+    checked = None
+    if form.validate_on_submit():
+        checked = case_pool.preview(form.csv_text.data)
+        if form.confirm.data and checked.ready:
+            count = case_pool.import_cases(form.csv_text.data, now=now())
+            flash(f"{count} {'case was' if count == 1 else 'cases were'} added to the pool", "success")
+            return redirect(url_for("audits.pool"))
+    return render_template("audits/pool_import.html", form=form, checked=checked, title="Import cases")
+
+
+# --- Rounds and allocation -----------------------------------------------------------------------
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+@qa_lead_required
+def new_round():
+    form = RoundForm()
+    form.teams.choices = people.team_choices()
+    started = []
+    if form.validate_on_submit() and applied(form, lambda: started.append(audit_rounds.create_round(
+            **form.round_values(), actor=current_user, now=now()))):
+        chosen = len(started[0].selections)
+        flash(f"{chosen} {'case was' if chosen == 1 else 'cases were'} chosen (seed {started[0].seed})", "success")
+        return redirect(url_for("audits.round_page", round_id=started[0].id))
+    return render_template("_form_page.html", form=form, title="Start an audit round", cancel_url=url_for("audits.index"))
+
+
+@bp.route("/rounds/<int:round_id>", methods=["GET", "POST"])
+@qa_lead_required
+def round_page(round_id: int):
+    audit_round = audit_queries.round_with_cases(round_id) or abort(404)
+    form = AllocationForm()
+    form.auditor_id.choices = [(0, "Choose an auditor")] + people.auditor_choices()
+    if form.validate_on_submit() and applied(form, lambda: _allocate(audit_round, form)):
+        return redirect(url_for("audits.round_page", round_id=round_id))
+    return render_template("audits/round.html", audit_round=audit_round, form=form, states=AuditState,
+                           allocated={audit.case_id: audit for audit in audit_round.audits},
+                           moderations=audit_queries.round_moderations(audit_round),
+                           moderators=people.moderator_choices(), title=audit_round.title)
+
+
+def _allocate(audit_round: AuditRound, form: AllocationForm) -> None:
+    case = get_or_404(PoolCase, form.case_id.data)
+    audit = audit_rounds.allocate(audit_round, case, people.find_person(form.auditor_id.data),
+                                  override_reason=form.override_reason.data, actor=current_user, now=now())
+    flash(f"Case {case.reference} is allocated to {audit.auditor.name}", "success")
+
+
+@bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])
+def acknowledge_alert(alert_id: int):
+    alert = get_or_404(SafeguardingAlert, alert_id)
+    allowed_or_403(lambda: audit_work.acknowledge(alert, actor=current_user, now=now()))
+    flash("The alert is marked as seen", "success")
+    return redirect(url_for("main.my_work"))
+
+
+# --- Findings -------------------------------------------------------------------------------------
+
+
+@bp.route("/export.<file_format>")
+@qa_lead_required
+def export_audits(file_format: str):
+    if file_format not in exports.FORMATS:
+        abort(404)
+    table = exports.audits_table(exported_by=current_user, now=now())
+    content, content_type = exports.write(table, file_format)
+    return download(content, content_type, f"case-file-audits-{today():%Y-%m-%d}.{file_format}")
+
+
+@bp.route("/findings")
+def findings_page():
+    filters, problems = findings_filter(request.args, today())
+    result = audit_findings.findings(filters, today())
+    return render_template("audits/findings.html", result=result, filters=filters, problems=problems,
+                           teams=people.team_choices(), grades=list(Grade), title="Audit findings")
+
+
+@bp.route("/findings/elements.png")
+def findings_chart():
+    filters, _ = findings_filter(request.args, today())
+    return _png_response(audit_charts.element_grades_png(audit_findings.element_grades(filters)))
+
+
+@bp.route("/findings/trend.png")
+def findings_trend_chart():
+    filters, _ = findings_filter(request.args, today())
+    return _png_response(audit_charts.trend_png(audit_findings.by_month(filters)))
+
+
+def _png_response(png: bytes) -> Response:
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=60"})
