@@ -10,7 +10,7 @@ from app.clock import now
 from app.extensions import db
 from app.models import ReminderSettings
 from app.services.errors import DomainError
-from app.services.plans.queries import changes_to
+from app.services.history import changes_to
 from app.services.reminders import admin as reminder_admin
 from app.services.reminders.sweep import settings
 from app.web import show_error

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Person, PersonKind, Team
 from app.services import people as people_service
 from app.services.errors import DomainError
-from app.services.plans.queries import changes_to
+from app.services.history import changes_to
 from app.web import get_or_404, show_error
 
 

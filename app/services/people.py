@@ -40,6 +40,16 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     db.session.commit()
 
 
+def person_choices() -> list[tuple[int, str]]:
+    """Everyone in People as (id, name), by name: the choices of a person filter or select."""
+    return [tuple(row) for row in db.session.execute(select(Person.id, Person.name).order_by(Person.name))]
+
+
+def everyone() -> list[Person]:
+    """Everyone in People (individuals, groups and placeholders), by name."""
+    return list(db.session.scalars(select(Person).order_by(Person.name)))
+
+
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
                 now: datetime) -> Person:
     """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""

@@ -6,11 +6,12 @@ made from a stale copy raises ConflictError instead of overwriting someone else'
 
 from datetime import date, datetime
 
-from sqlalchemy import case, update
+from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import (
     Action,
+    Area,
     DueDateRevision,
     Milestone,
     MilestonePhase,
@@ -19,6 +20,7 @@ from app.models import (
     Plan,
     ProgressUpdate,
     Rating,
+    Recommendation,
     RevisionDecision,
     RevisionReason,
 )
@@ -109,6 +111,17 @@ def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: Revision
     return revision
 
 
+@transaction("This milestone")
+def revise_due_date(milestone: Milestone, *, new_due: DueDate, reason: RevisionReason, reason_text: str,
+                    version: int | None, accept: bool, actor: Person, now: datetime) -> DueDateRevision:
+    """Propose a revised date; a programme manager's own re-plan (`accept`) is accepted at once."""
+    revision = propose_revision(milestone, new_due=new_due, reason=reason, reason_text=reason_text, version=version,
+                                actor=actor, now=now)
+    if accept:
+        decide_revision(revision, accept=True, note="Re-planned by a programme manager", actor=actor, now=now)
+    return revision
+
+
 @transaction("This revised date")
 def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor: Person, now: datetime) -> None:
     """Accept a re-planned date (the milestone is rated against it) or reject it (the old date returns)."""
@@ -146,6 +159,7 @@ def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, vers
 @transaction("This record")
 def save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
     """Create or edit an area, action, milestone or recommendation, recording every changed field."""
+    _refuse_a_used_number(entity, values)
     if entity.id is None:
         for name, value in values.items():
             setattr(entity, name, value)
@@ -155,6 +169,22 @@ def save(entity, values: dict, *, version: int | None, actor: Person, now: datet
     else:
         history.expect_version(entity, version, what)
         history.change(entity, values, actor=actor, now=now, action_id=_own_action_id(entity))
+
+
+UNIQUE_NUMBERS = {Area: ("number", "plan_id"), Recommendation: ("code", "plan_id"), Action: ("number", "area_id")}
+"""The number each kind of record is known by, and where it must be unique: area 6.0 once in a plan, R6a once in a
+plan, action 6.1 once in its area."""
+
+
+def _refuse_a_used_number(entity, values: dict) -> None:
+    if type(entity) not in UNIQUE_NUMBERS:
+        return
+    column, scope = UNIQUE_NUMBERS[type(entity)]
+    model, value = type(entity), values[column]
+    query = select(model.id).where(getattr(model, column) == value, model.id != (entity.id or 0),
+                                   getattr(model, scope) == getattr(entity, scope))
+    if db.session.scalar(query) is not None:
+        raise DomainError(f"{value} is already used: choose another", field=column)
 
 
 def _own_action_id(entity) -> int | None:
