@@ -158,4 +158,4 @@ def edit_rag_key():
 
 def _rag_key_page(plan, errors: dict, values: dict):
     return render_template("plans/rag_key.html", plan=plan, errors=errors, values=values,
-                           changes=plan_queries.plan_changes(plan))
+                           changes=plan_queries.changes_to_plan(plan))

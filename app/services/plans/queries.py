@@ -393,7 +393,7 @@ def latest_plan() -> Plan | None:
                                                                           selectinload(Plan.rag_key)))
 
 
-def plan_changes(plan: Plan) -> list[ChangeRecord]:
+def changes_to_plan(plan: Plan) -> list[ChangeRecord]:
     """The latest changes to a plan's details and its RAG key."""
     return changes_to({"plan": [plan.id], "ragkeyentry": [entry.id for entry in plan.rag_key]})
 
