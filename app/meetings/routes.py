@@ -10,8 +10,8 @@ from app.meetings.forms import DeleteMeetingForm, MeetingForm
 from app.models import Meeting
 from app.services import meetings as meeting_service
 from app.services import permissions
+from app.services.history import changes_to
 from app.services.plans.due_dates import format_date
-from app.services.plans.queries import changes_to
 from app.services.reminders.sweep import settings
 from app.web import applied, get_or_404
 

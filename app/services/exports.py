@@ -44,6 +44,7 @@ from app.models import (
 from app.services.plans.due_dates import describe
 from app.services.plans.queries import Window, latest_updates, lead_names, milestone_rows
 from app.services.plans.rag import RATING_WORDS
+from app.services.transaction import transaction
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,6 +99,7 @@ def _yes_no(value: bool) -> str:
 # --- The audits ---------------------------------------------------------------------------------------
 
 
+@transaction("The audits")
 def audits_table(*, exported_by: Person, now: datetime) -> Table:
     """One row per audit, with the grade that stands for each element; no child's name or date of birth. Logs the
     export of every audit in it (one INSERT)."""
@@ -124,7 +126,6 @@ def audits_table(*, exported_by: Person, now: datetime) -> Table:
     if audits:
         db.session.execute(insert(AuditAccess), [{"audit_id": row[0], "person_id": exported_by.id, "kind": "export",
                                                   "at": now} for row in audits])
-        db.session.commit()
     return Table("Audits", headings, rows)
 
 

@@ -1,10 +1,11 @@
-"""Recording changes: every field a person changes is kept as who, when, field, old → new."""
+"""Recording changes: every field a person changes is kept as who, when, field, old → new; and reading them back."""
 
 from datetime import date, datetime
 from enum import Enum
 from functools import wraps
 
-from sqlalchemy import inspect
+from sqlalchemy import and_, inspect, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -72,6 +73,17 @@ def expect_version(entity, version: int | None, what: str) -> None:
     """Refuse a change made from a stale copy of the record (someone else saved in between)."""
     if version is not None and version != entity.version:
         raise ConflictError(what)
+
+
+def changes_to(entities: dict[str, list[int]], limit: int = 200) -> list[ChangeRecord]:
+    """The latest recorded changes to the given records, e.g. {"area": [1], "recommendation": [3, 4]}."""
+    wanted = [and_(ChangeRecord.entity_type == kind, ChangeRecord.entity_id.in_(ids)) for kind, ids in entities.items()
+              if ids]
+    if not wanted:
+        return []
+    return list(db.session.scalars(
+        select(ChangeRecord).where(or_(*wanted)).options(selectinload(ChangeRecord.changed_by))
+        .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)))
 
 
 def reports_conflicts(what: str):

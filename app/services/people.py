@@ -76,7 +76,11 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
         history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
 
 
-@transaction("This person")
+def all_people_choices() -> list[tuple[int, str]]:
+    """Everyone in People (individuals, groups and placeholders) as (id, name), by name: a filter's choices."""
+    return [tuple(row) for row in db.session.execute(select(Person.id, Person.name).order_by(Person.name))]
+
+
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
                 now: datetime) -> Person:
     """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""

@@ -10,7 +10,7 @@ from app.admin.forms import PersonForm, TeamForm
 from app.clock import now
 from app.models import Person, Team
 from app.services import people as people_service
-from app.services.plans.queries import changes_to
+from app.services.history import changes_to
 from app.web import applied, get_or_404
 
 

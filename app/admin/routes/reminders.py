@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from app.admin import bp
 from app.admin.forms import ReminderSettingsForm
 from app.clock import now
-from app.services.plans.queries import changes_to
+from app.services.history import changes_to
 from app.services.reminders import admin as reminder_admin
 from app.services.reminders.sweep import settings
 from app.web import applied

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Person, PoolCase, Team
 from app.services.audits.rounds import CASE_FLAGS
+from app.services.transaction import transaction
 
 COLUMNS = ["reference", "team", "allocated_worker", "team_manager", "service_manager", "plan_type", *CASE_FLAGS]
 PLAN_TYPES = {"Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"}
@@ -77,6 +78,7 @@ def _check(line: int, raw: dict, teams: dict, people: dict, existing: set, seen:
     return row
 
 
+@transaction("The case pool")
 def import_cases(text: str, *, now: datetime) -> int:
     """Import every row, or nothing if any row has a problem (check with preview first)."""
     checked = preview(text)
@@ -91,5 +93,4 @@ def import_cases(text: str, *, now: datetime) -> int:
                                 team_manager_id=people.get(v["team_manager"].lower()),
                                 service_manager_id=people.get(v["service_manager"].lower()), added_at=now,
                                 **{flag: v[flag].lower() in YES for flag in CASE_FLAGS}))
-    db.session.commit()
     return len(checked.rows)

@@ -31,6 +31,7 @@ from app.services.importers import imported
 from app.services.plans import rag
 from app.services.plans.changes import apply_due
 from app.services.plans.due_dates import month_start, parse_due_text
+from app.services.transaction import transaction
 
 PERSON_KINDS = {"person": PersonKind.INDIVIDUAL, "group_or_role": PersonKind.GROUP, "placeholder": PersonKind.PLACEHOLDER}
 DELIVERY_TYPES = {member.value: member for member in DeliveryType}
@@ -46,13 +47,13 @@ def load_plan_file(path: Path, *, now: datetime, email_domain: str) -> LoadResul
     return load_plan(json.loads(path.read_text(encoding="utf-8")), now=now, email_domain=email_domain)
 
 
+@transaction("The plan")
 def load_plan(source: dict, *, now: datetime, email_domain: str) -> LoadResult:
     existing = db.session.scalar(select(Plan).where(Plan.import_source == _source_key(source)))
     if existing:
         return LoadResult(existing, created=False)
     loader = _Loader(source, now=now, email_domain=email_domain)
     plan = loader.load()
-    db.session.commit()
     return LoadResult(plan, created=True)
 
 

@@ -43,17 +43,18 @@ from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, Pl
 from app.services.importers.plan_import import ImportPreview, MilestonePlan, preview
 from app.services.plans.changes import apply_due, due_phases, due_values, note_latest_update
 from app.services.plans.due_dates import DueDate, month_start, parse_due_text
+from app.services.transaction import transaction
 
 PROJECT_CODE = re.compile(r"\b([A-Z]{2,6})\s?(\d{2})\b")
 
 
+@transaction("The plan")
 def import_plan(document: PlanDocument, *, same_people: set[str], actor: Person | None, now: datetime,
                 source_name: str) -> ImportPreview:
     """Work out the dry run again and write it. `same_people`: the near matches (names as written) confirmed
     to be the known person. Returns what was done."""
     result = preview(document)
     _Writer(result, same_people, actor, now, source_name).write(document)
-    db.session.commit()
     return result
 
 

@@ -1,16 +1,17 @@
 """Changing the plan: updates, completion, re-planned dates, RAG judgements, evidence and editing.
 
-Every function takes the acting person and the time, records what changed, and commits. A change
+Every function takes the acting person and the time, records what changed, and commits (@transaction). A change
 made from a stale copy raises ConflictError instead of overwriting someone else's work.
 """
 
 from datetime import date, datetime
 
-from sqlalchemy import case, update
+from sqlalchemy import case, select, update
 
 from app.extensions import db
 from app.models import (
     Action,
+    Area,
     DueDateRevision,
     Milestone,
     MilestonePhase,
@@ -19,16 +20,17 @@ from app.models import (
     Plan,
     ProgressUpdate,
     Rating,
+    Recommendation,
     RevisionDecision,
     RevisionReason,
 )
 from app.services import history
 from app.services.errors import DomainError
-from app.services.history import reports_conflicts
 from app.services.plans.due_dates import DueDate, parse_due_text
+from app.services.transaction import transaction
 
 
-@reports_conflicts("This milestone")
+@transaction("This milestone")
 def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Person, now: datetime,
                today: date) -> ProgressUpdate:
     if not body.strip():
@@ -42,7 +44,6 @@ def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Pers
     if milestone.status == MilestoneStatus.NOT_STARTED:
         history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS}, actor=actor, now=now,
                        action_id=milestone.action_id)
-    db.session.commit()
     return update
 
 
@@ -54,7 +55,7 @@ def note_latest_update(milestone: Milestone, written_on: date) -> None:
                        .execution_options(synchronize_session=False))
 
 
-@reports_conflicts("This milestone")
+@transaction("This milestone")
 def mark_complete(milestone: Milestone, *, completed_on: date, version: int | None, actor: Person,
                   now: datetime, today: date) -> None:
     history.expect_version(milestone, version, "This milestone")
@@ -64,15 +65,13 @@ def mark_complete(milestone: Milestone, *, completed_on: date, version: int | No
         raise DomainError("The completion date must be today or in the past", field="completed_on")
     history.change(milestone, {"status": MilestoneStatus.COMPLETE, "completed_on": completed_on},
                    actor=actor, now=now, action_id=milestone.action_id)
-    db.session.commit()
 
 
-@reports_conflicts("This milestone")
+@transaction("This milestone")
 def reopen(milestone: Milestone, *, version: int | None, actor: Person, now: datetime) -> None:
     history.expect_version(milestone, version, "This milestone")
     history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS, "completed_on": None},
                    actor=actor, now=now, action_id=milestone.action_id)
-    db.session.commit()
 
 
 def due_values(due: DueDate) -> dict:
@@ -92,7 +91,7 @@ def apply_due(milestone: Milestone, due: DueDate, *, actor: Person | None, now: 
     milestone.phases = due_phases(due)
 
 
-@reports_conflicts("This milestone")
+@transaction("This milestone")
 def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: RevisionReason, reason_text: str,
                      version: int | None, actor: Person, now: datetime) -> DueDateRevision:
     """Move a milestone's due date. The milestone is Red (slipped) until a programme manager accepts."""
@@ -109,11 +108,21 @@ def propose_revision(milestone: Milestone, *, new_due: DueDate, reason: Revision
     )
     db.session.add(revision)
     apply_due(milestone, new_due, actor=actor, now=now)
-    db.session.commit()
     return revision
 
 
-@reports_conflicts("This revised date")
+@transaction("This milestone")
+def revise_due_date(milestone: Milestone, *, new_due: DueDate, reason: RevisionReason, reason_text: str,
+                    version: int | None, accept: bool, actor: Person, now: datetime) -> DueDateRevision:
+    """Propose a revised date; a programme manager's own re-plan (`accept`) is accepted at once."""
+    revision = propose_revision(milestone, new_due=new_due, reason=reason, reason_text=reason_text, version=version,
+                                actor=actor, now=now)
+    if accept:
+        decide_revision(revision, accept=True, note="Re-planned by a programme manager", actor=actor, now=now)
+    return revision
+
+
+@transaction("This revised date")
 def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor: Person, now: datetime) -> None:
     """Accept a re-planned date (the milestone is rated against it) or reject it (the old date returns)."""
     if not revision.is_pending:
@@ -130,10 +139,9 @@ def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor
                    actor=actor, now=now, action_id=milestone.action_id)
     if not accept:  # the old date as it was written, with its note, phases and any problem
         apply_due(milestone, parse_due_text(revision.old_raw), actor=actor, now=now)
-    db.session.commit()
 
 
-@reports_conflicts("This milestone")
+@transaction("This milestone")
 def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, version: int | None, actor: Person,
                now: datetime) -> None:
     """Set a RAG rating that differs from the suggestion (with a reason), or clear it (rating None)."""
@@ -143,15 +151,15 @@ def set_rating(milestone: Milestone, *, rating: Rating | None, reason: str, vers
     values = {"rag_set": rating, "rag_set_reason": reason.strip() if rating else None}
     if history.change(milestone, values, actor=actor, now=now, action_id=milestone.action_id):
         milestone.rag_set_by, milestone.rag_set_at = (actor, now) if rating else (None, None)
-    db.session.commit()
 
 
 # --- Programme managers keep the plan -----------------------------------------------------------
 
 
-@reports_conflicts("This record")
+@transaction("This record")
 def save(entity, values: dict, *, version: int | None, actor: Person, now: datetime, what: str) -> None:
     """Create or edit an area, action, milestone or recommendation, recording every changed field."""
+    _refuse_a_used_number(entity, values)
     if entity.id is None:
         for name, value in values.items():
             setattr(entity, name, value)
@@ -161,7 +169,22 @@ def save(entity, values: dict, *, version: int | None, actor: Person, now: datet
     else:
         history.expect_version(entity, version, what)
         history.change(entity, values, actor=actor, now=now, action_id=_own_action_id(entity))
-    db.session.commit()
+
+
+UNIQUE_NUMBERS = {Area: ("number", "plan_id"), Recommendation: ("code", "plan_id"), Action: ("number", "area_id")}
+"""The number each kind of record is known by, and where it must be unique: area 6.0 once in a plan, R6a once in a
+plan, action 6.1 once in its area."""
+
+
+def _refuse_a_used_number(entity, values: dict) -> None:
+    if type(entity) not in UNIQUE_NUMBERS:
+        return
+    column, scope = UNIQUE_NUMBERS[type(entity)]
+    model, value = type(entity), values[column]
+    query = select(model.id).where(getattr(model, column) == value, model.id != (entity.id or 0),
+                                   getattr(model, scope) == getattr(entity, scope))
+    if db.session.scalar(query) is not None:
+        raise DomainError(f"{value} is already used: choose another", field=column)
 
 
 def _own_action_id(entity) -> int | None:
@@ -176,7 +199,7 @@ def next_position(items: list) -> int:
     return max((item.position for item in items), default=-1) + 1
 
 
-@reports_conflicts("The RAG key")
+@transaction("The RAG key")
 def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> dict[str, str]:
     """Change the labels, definitions and synonyms of a plan's RAG key. Returns errors by field name."""
     errors, values = {}, {}
@@ -197,5 +220,4 @@ def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> d
         version = form.get(f"version-{entry.rating}", "")
         history.expect_version(entry, int(version) if version.isdigit() else None, "The RAG key")
         history.change(entry, entry_values, actor=actor, now=now, action_id=None)
-    db.session.commit()
     return {}

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Evidence, Milestone, Person
 from app.services import history
 from app.services.errors import DomainError
+from app.services.transaction import transaction
 
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 SIGNATURES = {
@@ -62,6 +63,7 @@ def _content_matches(extension: str, content: bytes) -> bool:
     return content.startswith(SIGNATURES[extension])
 
 
+@transaction("This milestone")
 def add_evidence(milestone: Milestone, *, filename: str, content: bytes, description: str, folder: str,
                  max_bytes: int, actor: Person, now: datetime) -> Evidence:
     content_type = check_file(filename, content, max_bytes)
@@ -75,7 +77,6 @@ def add_evidence(milestone: Milestone, *, filename: str, content: bytes, descrip
     db.session.add(evidence)
     db.session.flush()
     history.record(milestone, "evidence", None, evidence.filename, actor=actor, now=now, action_id=milestone.action_id)
-    db.session.commit()
     return evidence
 
 

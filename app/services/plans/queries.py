@@ -12,9 +12,12 @@ from app.extensions import db
 from app.models import (
     Action,
     Area,
+    Audit,
     ChangeRecord,
     DueDateRevision,
     Evidence,
+    ImprovementArea,
+    LearningPoint,
     Milestone,
     MilestoneStatus,
     Person,
@@ -22,9 +25,11 @@ from app.models import (
     Plan,
     ProgressUpdate,
     Rating,
+    Recommendation,
     RevisionDecision,
 )
 from app.models.plans import milestone_leads
+from app.services.history import changes_to
 from app.services.plans import rag
 
 
@@ -382,23 +387,63 @@ def action_page(action_id: int, window: Window) -> ActionPage | None:
     return ActionPage(action, rows, rag.roll_up(row.rating for row in rows.values()), history)
 
 
+def latest_plan() -> Plan | None:
+    """The plan the pages show: the latest one, with its areas and RAG key."""
+    return db.session.scalar(select(Plan).order_by(Plan.id.desc()).options(selectinload(Plan.areas),
+                                                                          selectinload(Plan.rag_key)))
+
+
+def changes_to_plan(plan: Plan) -> list[ChangeRecord]:
+    """The latest changes to a plan's details and its RAG key."""
+    return changes_to({"plan": [plan.id], "ragkeyentry": [entry.id for entry in plan.rag_key]})
+
+
+@dataclass
+class AreaPage:
+    area: Area
+    rows: dict[int, list[MilestoneRow]]
+    changes: list[ChangeRecord]
+
+
+def area_page(area_id: int, window: Window) -> AreaPage | None:
+    """An area with its actions, recommendations and Areas for Improvement, its milestones by action, and the
+    latest changes to it."""
+    area = db.session.scalar(select(Area).where(Area.id == area_id).options(
+        selectinload(Area.actions), selectinload(Area.recommendations),
+        selectinload(Area.improvement_areas).selectinload(ImprovementArea.identifications)))
+    if area is None:
+        return None
+    changes = changes_to({"area": [area.id], "recommendation": [r.id for r in area.recommendations],
+                                  "improvementarea": [a.id for a in area.improvement_areas]})
+    return AreaPage(area, area_rows(area_id, window), changes)
+
+
+def learning_point_for(action_id: int) -> LearningPoint | None:
+    """The audit learning point an action was raised from, if any, with its audit and round."""
+    return db.session.scalar(select(LearningPoint).where(LearningPoint.action_id == action_id)
+                             .options(selectinload(LearningPoint.audit).selectinload(Audit.round)))
+
+
+def milestone_row(milestone_id: int, window: Window) -> MilestoneRow:
+    [row] = milestone_rows(window, Milestone.id == milestone_id)
+    return row
+
+
+def action_choices(plan_id: int) -> tuple[list[Recommendation], list[ImprovementArea]]:
+    """What an action of the plan may answer: its recommendations by code, its Areas for Improvement in plan order."""
+    recommendations = db.session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id)
+                                         .order_by(Recommendation.code)).all()
+    improvement_areas = db.session.scalars(select(ImprovementArea).join(Area).where(Area.plan_id == plan_id)
+                                           .order_by(Area.position, ImprovementArea.position)).all()
+    return list(recommendations), list(improvement_areas)
+
+
 def area_rows(area_id: int, window: Window) -> dict[int, list[MilestoneRow]]:
     """An area's milestones grouped by action id."""
     grouped: dict[int, list[MilestoneRow]] = defaultdict(list)
     for row in milestone_rows(window, Action.area_id == area_id):
         grouped[row.action_id].append(row)
     return grouped
-
-
-def changes_to(entities: dict[str, list[int]], limit: int = 200) -> list[ChangeRecord]:
-    """The latest recorded changes to the given records, e.g. {"area": [1], "recommendation": [3, 4]}."""
-    wanted = [and_(ChangeRecord.entity_type == kind, ChangeRecord.entity_id.in_(ids)) for kind, ids in entities.items()
-              if ids]
-    if not wanted:
-        return []
-    return list(db.session.scalars(
-        select(ChangeRecord).where(or_(*wanted)).options(selectinload(ChangeRecord.changed_by))
-        .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)))
 
 
 def lead_names(milestone_ids: list[int]) -> dict[int, list[str]]:

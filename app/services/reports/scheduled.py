@@ -61,8 +61,9 @@ class ReportJobResult:
 
 
 def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
-    """Generate the reports due today that are not stored yet, and write their notices to the outbox: one
-    transaction for each report."""
+    """Generate the reports due today that are not stored yet, then write their notices to the outbox. A report is
+    stored in its own transaction and its notices in the next, so a run that stops between the two leaves the
+    notices to the next run."""
     today, result = now.date(), ReportJobResult()
     if not is_working_day(today):
         return result
@@ -70,20 +71,21 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
         stored = _stored(job.key)
         if dry_run:
             result.generated += [] if stored else [job.title]
-        else:
-            _store_and_tell(job, stored, now, result)
+            continue
+        if stored is None:
+            stored = _generate_once(job)
+            result.generated.append(job.title)
+        result.notices += _tell(job, stored, now)
     return result
 
 
 @transaction("This report")
-def _store_and_tell(job: ScheduledReport, stored: Report | None, now: datetime, result: ReportJobResult) -> None:
-    if stored is None:
-        stored = _generate_once(job)
-        result.generated.append(job.title)
-    told = _told(stored)
-    notices = [_notice(job, stored, person_id) for person_id in job.recipients if person_id not in told]
+def _tell(job: ScheduledReport, report: Report, now: datetime) -> int:
+    """Write the report's notice to each recipient who does not have it yet; answer how many were written."""
+    told = _told(report)
+    notices = [_notice(job, report, person_id) for person_id in job.recipients if person_id not in told]
     reminder_sweep.notify(notices, now)
-    result.notices += len(notices)
+    return len(notices)
 
 
 def _stored(key: str) -> Report | None:
@@ -99,10 +101,11 @@ def _told(report: Report) -> set[int]:
 
 
 def _generate_once(job: ScheduledReport) -> Report:
+    """The report, generated and stored in its own transaction; or, if another scheduler stored it first (its
+    transaction was rolled back), the one stored."""
     try:
         return job.generate(job.key)
-    except IntegrityError:  # another scheduler stored it first: nothing else is in this transaction yet
-        db.session.rollback()
+    except IntegrityError:
         return _stored(job.key)
 
 

@@ -1,0 +1,1 @@
+"""The plans blueprint's forms, one module per subject: owners' updates, editing the plan, importing a plan."""
