@@ -3,7 +3,6 @@
 import click
 
 from app import clock
-from app.extensions import db
 from app.services.audits import tallies as audit_tallies
 from app.services.audits import tool as audit_tool
 
@@ -24,5 +23,4 @@ def audits_load_tool() -> None:
 @audits_group.command("recount", help="Count the findings' running totals again from every completed audit.")
 def audits_recount() -> None:
     audit_tallies.recount_all()
-    db.session.commit()
     click.echo("Counted the answers and grades of every completed audit again.")

@@ -2,12 +2,10 @@
 
 from datetime import date, datetime
 from enum import Enum
-from functools import wraps
 
 from sqlalchemy import and_, inspect, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
 from app.models import ChangeRecord, Person, Team
@@ -84,20 +82,3 @@ def changes_to(entities: dict[str, list[int]], limit: int = 200) -> list[ChangeR
     return list(db.session.scalars(
         select(ChangeRecord).where(or_(*wanted)).options(selectinload(ChangeRecord.changed_by))
         .order_by(ChangeRecord.changed_at.desc(), ChangeRecord.id.desc()).limit(limit)))
-
-
-def reports_conflicts(what: str):
-    """Turn SQLAlchemy's stale-version error (someone else saved first), raised at any flush, into ConflictError."""
-
-    def decorator(change):
-        @wraps(change)
-        def changed(*args, **kwargs):
-            try:
-                return change(*args, **kwargs)
-            except StaleDataError as error:
-                db.session.rollback()
-                raise ConflictError(kwargs.get("what", what)) from error
-
-        return changed
-
-    return decorator

@@ -21,7 +21,6 @@ from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
 from app.services.audits.queries import load_audit
 from app.services.audits.work import open_learning_points
-from app.services.errors import DomainError
 from app.services.reports import audit_record
 from app.web import applied, download, get_or_404
 
@@ -78,12 +77,13 @@ def download_audit(audit_id: int):
     """The completed audit as a Word document, for those who may read it; every download is logged as an export.
     An audit still being written (or returned to its auditor) has no document yet: back to the audit, saying so."""
     audit = get_or_404(Audit, audit_id)
-    try:
-        content = allowed_or_403(lambda: audit_record.export(
-            audit, current_user, now=now(), include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"]))
-    except DomainError as error:  # no document yet: not a refusal, so said in a notice rather than as an error
-        flash(error.message, "info")
+    if not audit_work.may_view(current_user, audit):
+        abort(403)
+    if not completed(audit):  # not a refusal: said in a notice rather than as an error
+        flash(audit_record.NO_DOCUMENT_YET, "info")
         return redirect(url_for("audits.audit", audit_id=audit.id))
+    content = audit_record.export(audit, current_user, now=now(),
+                                  include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
     return download(content, DOCX, audit_record.filename(audit))
 
 

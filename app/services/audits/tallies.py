@@ -23,6 +23,7 @@ from app.models import (
     ModerationGrade,
     PoolCase,
 )
+from app.services.transaction import transaction
 
 DONE = (AuditState.SUBMITTED, AuditState.MODERATED, AuditState.CLOSED)
 
@@ -41,8 +42,9 @@ def recount_for(audit: Audit) -> None:
     _count(bucket)
 
 
+@transaction("The findings' running totals")
 def recount_all() -> None:
-    """Count every round's and team's totals again, in the caller's transaction."""
+    """Count every round's and team's totals again."""
     db.session.execute(delete(AuditStandardTally))
     db.session.execute(delete(AuditGradeTally))
     _count([])

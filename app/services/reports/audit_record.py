@@ -56,6 +56,9 @@ def filename(audit: Audit) -> str:
     return f"case-file-audit-{reference}-{audit.round.month:%Y-%m}.docx"
 
 
+NO_DOCUMENT_YET = "This audit can be downloaded as a Word document once it is submitted"
+
+
 def has_document(audit: Audit) -> bool:
     """Submitted or later: only then is there an audit to share."""
     return AuditState(audit.state) not in EDITABLE
@@ -68,7 +71,7 @@ def export(audit: Audit, person: Person, *, now: datetime, include_identity: boo
     if not may_view(person, audit):
         raise NotAllowedError("You cannot see this audit")
     if not has_document(audit):
-        raise DomainError("This audit can be downloaded as a Word document once it is submitted")
+        raise DomainError(NO_DOCUMENT_YET)
     content = write_audit(audit, generated_at=now, include_identity=include_identity)
     open_audit(audit, person, kind="export", now=now)
     return content
