@@ -173,6 +173,16 @@ def _yes_no(value: bool | None) -> str:
     return NOT_RECORDED if value is None else "Yes" if value else "No"
 
 
+def _grades(document: WordDocument, label: str, grade: Grade | None, after_moderation: str | None) -> None:
+    """The grade; for a moderated audit, the auditor's grade and the one after moderation ("Grade" becomes
+    "Auditor's grade" and "Grade after moderation"; "Overall grade", "Auditor's overall grade" …)."""
+    if after_moderation is None:
+        _field(document, label, _grade(grade))
+        return
+    _field(document, f"Auditor's {label[0].lower()}{label[1:]}", _grade(grade))
+    _field(document, f"{label} after moderation", after_moderation)
+
+
 def _moderated(grade: Grade, original: Grade | None, reason: str) -> str:
     """The moderator's grade, said in words to be agreed or changed (and why), and that it stands."""
     if grade == original:
@@ -286,12 +296,9 @@ def _element(document: WordDocument, element: AuditElement, answers: dict, entry
     table(document, ["Key standards", "Answer"],
           [[standard.text, _answer(answers.get(standard.id))] for standard in element.standards], STANDARD_WIDTHS)
     grade = entry.grade if entry else None
-    if moderation is None:
-        _field(document, "Grade", _grade(grade))
-    else:
-        _field(document, "Auditor's grade", _grade(grade))
-        _field(document, "Grade after moderation",
-               _moderated(decision.grade, grade, decision.reason) if decision else f"{_grade(grade)} (not moderated)")
+    after_moderation = (_moderated(decision.grade, grade, decision.reason) if decision
+                        else f"{_grade(grade)} (not moderated)") if moderation else None
+    _grades(document, "Grade", grade, after_moderation)
     _label(document, "Comment")
     _text(document, entry.comment if entry else "")
 
@@ -300,12 +307,8 @@ def _overall(document: WordDocument, audit: Audit, tool: dict, moderation: Moder
     heading(document, _section_title(tool, "6", "Overall Judgement"), 1)
     record = audit.record
     overall = record.overall_grade if record else None
-    if moderation is None:
-        _field(document, "Overall grade", _grade(overall))
-    else:
-        _field(document, "Auditor's overall grade", _grade(overall))
-        _field(document, "Overall grade after moderation",
-               _moderated(moderation.overall_grade, overall, moderation.overall_reason))
+    _grades(document, "Overall grade", overall,
+            _moderated(moderation.overall_grade, overall, moderation.overall_reason) if moderation else None)
     warning = overall_grade_warning([entry.grade for entry in audit.element_grades], overall)
     if warning:
         document.add_paragraph(f"Note: {warning}. The overall grade is the auditor's judgement.")
