@@ -142,6 +142,17 @@ class AlertDelivery:
     sent_at: datetime | None
     last_error: str | None
 
+    @property
+    def email(self) -> str:
+        """Where the e-mail is, in words: "Waiting to be sent", "Sent …", "Failed, will retry: …"."""
+        if self.email_state == EmailState.SENT:
+            return f"Sent {self.sent_at:%d/%m/%Y %H:%M}"
+        if self.email_state in (EmailState.PENDING, EmailState.SENDING):
+            return f"Failed, will retry: {self.last_error}" if self.last_error else "Waiting to be sent"
+        if self.email_state == EmailState.NOT_EMAILED:
+            return "Not e-mailed: no e-mail address"
+        return "Not e-mailed"
+
 
 def alert_deliveries(audit: Audit) -> list[AlertDelivery]:
     """The audit's safeguarding alerts with the state of their latest e-mail, in one query."""
