@@ -7,26 +7,17 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.people import Person, Team, enum_type
+from app.models.base import LabelledEnum, Versioned, enum_type
+from app.models.people import Person, Team
 
 
-class Grade(enum.StrEnum):
-    OUTSTANDING = "outstanding"
-    GOOD = "good"
-    REQUIRES_IMPROVEMENT = "requires_improvement"
-    INADEQUATE = "inadequate"
-
-    @property
-    def label(self) -> str:
-        return GRADE_LABELS[self]
+class Grade(LabelledEnum):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires Improvement"
+    INADEQUATE = "inadequate", "Inadequate"
 
 
-GRADE_LABELS = {
-    Grade.OUTSTANDING: "Outstanding",
-    Grade.GOOD: "Good",
-    Grade.REQUIRES_IMPROVEMENT: "Requires Improvement",
-    Grade.INADEQUATE: "Inadequate",
-}
 GRADE_ORDER = list(Grade)  # best first
 
 
@@ -41,16 +32,12 @@ class RoundKind(enum.StrEnum):
     THEMED = "themed"
 
 
-class AuditState(enum.StrEnum):
+class AuditState(LabelledEnum):
     ALLOCATED = "allocated"
     IN_PROGRESS = "in_progress"
     SUBMITTED = "submitted"
     MODERATED = "moderated"
     CLOSED = "closed"
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
 
 class AuditTool(db.Model):
@@ -105,7 +92,7 @@ class AuditStandard(db.Model):
     element: Mapped[AuditElement] = relationship(back_populates="standards")
 
 
-class AuditRound(db.Model):
+class AuditRound(Versioned, db.Model):
     """A monthly routine round or a themed audit, with how its cases were chosen."""
 
     __tablename__ = "audit_rounds"
@@ -124,14 +111,11 @@ class AuditRound(db.Model):
     seed: Mapped[int | None]  # the random seed the selection used: the same seed gives the same cases
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     created_at: Mapped[datetime]
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     created_by: Mapped[Person | None] = relationship()
     selections: Mapped[list["RoundSelection"]] = relationship(order_by="RoundSelection.position",
                                                               cascade="all, delete-orphan")
     audits: Mapped[list["Audit"]] = relationship(back_populates="round", order_by="Audit.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class PoolCase(db.Model):
@@ -172,7 +156,7 @@ class RoundSelection(db.Model):
     case: Mapped[PoolCase] = relationship()
 
 
-class Audit(db.Model):
+class Audit(Versioned, db.Model):
     """One case audited by one auditor under one version of the tool."""
 
     __tablename__ = "audits"
@@ -194,7 +178,6 @@ class Audit(db.Model):
     allocation_override_reason: Mapped[str | None] = mapped_column(Text)  # auditing their own team's case
     completed_on: Mapped[date | None] = mapped_column(Date)
     submitted_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     round: Mapped[AuditRound] = relationship(back_populates="audits")
     case: Mapped[PoolCase] = relationship()
@@ -213,8 +196,6 @@ class Audit(db.Model):
     shared_with: Mapped[list["AuditSharing"]] = relationship(order_by="AuditSharing.position",
                                                              cascade="all, delete-orphan")
     moderation: Mapped["Moderation | None"] = relationship(viewonly=True)
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class PartyKind(enum.StrEnum):
@@ -309,7 +290,7 @@ class AuditElementGrade(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
 
-class SmartRecommendation(db.Model):
+class SmartRecommendation(Versioned, db.Model):
     """A SMART recommendation (what / how / who / when), tracked to done like any other piece of work."""
 
     __tablename__ = "smart_recommendations"
@@ -326,11 +307,8 @@ class SmartRecommendation(db.Model):
     status: Mapped[RecommendationStatus] = mapped_column(enum_type(RecommendationStatus, "recommendation_status"),
                                                          default=RecommendationStatus.OPEN)
     done_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     owner: Mapped[Person | None] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class LearningPoint(db.Model):
@@ -394,7 +372,7 @@ class AuditAccess(db.Model):
     person: Mapped[Person] = relationship()
 
 
-class Moderation(db.Model):
+class Moderation(Versioned, db.Model):
     """A moderator's review of a submitted audit. The auditor's grades are kept; these sit beside them."""
 
     __tablename__ = "moderations"
@@ -408,13 +386,10 @@ class Moderation(db.Model):
     overall_grade: Mapped[Grade | None] = mapped_column(enum_type(Grade, "moderated_overall_grade"))
     overall_reason: Mapped[str] = mapped_column(Text, default="")
     completed_at: Mapped[datetime | None]
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     audit: Mapped["Audit"] = relationship()
     moderator: Mapped[Person] = relationship(foreign_keys=[moderator_id])
     grades: Mapped[list["ModerationGrade"]] = relationship(cascade="all, delete-orphan")
-
-    __mapper_args__ = {"version_id_col": version}
 
 
 class ModerationGrade(db.Model):

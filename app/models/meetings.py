@@ -1,25 +1,20 @@
 """Board and committee meetings: their dates set the update and report deadlines."""
 
-import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Date, Integer, String
+from sqlalchemy import CheckConstraint, Date, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
-from app.models.people import enum_type
+from app.models.base import LabelledEnum, Versioned, enum_type
 
 
-class MeetingKind(enum.StrEnum):
-    BOARD = "board"
-    COMMITTEE = "committee"
-
-    @property
-    def label(self) -> str:
-        return {MeetingKind.BOARD: "Improvement Board", MeetingKind.COMMITTEE: "Scrutiny committee"}[self]
+class MeetingKind(LabelledEnum):
+    BOARD = "board", "Improvement Board"
+    COMMITTEE = "committee", "Scrutiny committee"
 
 
-class Meeting(db.Model):
+class Meeting(Versioned, db.Model):
     """A board or committee meeting: owners are asked to update their milestones before its update deadline."""
 
     __tablename__ = "meetings"
@@ -34,6 +29,3 @@ class Meeting(db.Model):
     held_on: Mapped[date] = mapped_column(Date, index=True)
     update_deadline: Mapped[date] = mapped_column(Date)  # owners' progress updates are needed by this day
     report_deadline: Mapped[date] = mapped_column(Date)  # the report is due to the committee or board by this day
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}

@@ -13,7 +13,8 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.people import Person, enum_type
+from app.models.base import Versioned, enum_type
+from app.models.people import Person
 
 
 class NoticeKind(enum.StrEnum):
@@ -86,7 +87,7 @@ class Notification(db.Model):
     recipient: Mapped[Person] = relationship()
 
 
-class ReminderSettings(db.Model):
+class ReminderSettings(Versioned, db.Model):
     """What is sent and when: one row, changed by an administrator. The defaults are the service's own."""
 
     __tablename__ = "reminder_settings"
@@ -106,9 +107,6 @@ class ReminderSettings(db.Model):
     update_request_working_days: Mapped[int] = mapped_column(Integer, default=5)  # before the update deadline
     nudge_working_days: Mapped[int] = mapped_column(Integer, default=1)  # before the update deadline
     audit_due_soon_working_days: Mapped[int] = mapped_column(Integer, default=3)  # before the round's month ends
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def due_soon_offsets(self) -> list[int]:

@@ -5,79 +5,46 @@ A Person is anyone the plan names: a member of staff or partner officer (who may
 groups or placeholders counts as unassigned.
 """
 
-import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.models.base import LabelledEnum, Versioned, enum_type
 
 
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    PROGRAMME_MANAGER = "programme_manager"
-    QA_LEAD = "qa_lead"
-    AUDITOR = "auditor"
-    VIEWER = "viewer"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    ADMIN = "admin", "Administrator"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    QA_LEAD = "qa_lead", "QA lead"
+    AUDITOR = "auditor", "Auditor"
+    VIEWER = "viewer", "Viewer"
 
 
-ROLE_LABELS = {
-    Role.ADMIN: "Administrator",
-    Role.PROGRAMME_MANAGER: "Programme manager",
-    Role.QA_LEAD: "QA lead",
-    Role.AUDITOR: "Auditor",
-    Role.VIEWER: "Viewer",
-}
+class PersonKind(LabelledEnum):
+    INDIVIDUAL = "individual", "Person"
+    GROUP = "group", "Group or role"
+    PLACEHOLDER = "placeholder", "Placeholder"
 
 
-class PersonKind(enum.StrEnum):
-    INDIVIDUAL = "individual"
-    GROUP = "group"
-    PLACEHOLDER = "placeholder"
-
-    @property
-    def label(self) -> str:
-        return {"individual": "Person", "group": "Group or role", "placeholder": "Placeholder"}[self.value]
-
-
-def enum_type(enum_class: type[enum.Enum], name: str) -> Enum:
-    """Stored as its value in a VARCHAR with a named CHECK constraint; read back as the enum member."""
-    return Enum(enum_class, name=name, native_enum=False, create_constraint=True, validate_strings=True,
-                length=max(len(member.value) for member in enum_class) + 10,
-                values_callable=lambda members: [member.value for member in members])
-
-
-class Team(db.Model):
+class Team(Versioned, db.Model):
     __tablename__ = "teams"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
     members: Mapped[list["Person"]] = relationship(back_populates="team", order_by="Person.name")
 
-    __mapper_args__ = {"version_id_col": version}
+
+class EmailPreference(LabelledEnum):
+    EACH = "each", "An e-mail for each reminder"  # an e-mail for each notice
+    WEEKLY = "weekly", "One e-mail a week, on Monday morning"  # one digest on Monday morning
+    NONE = "none", "No e-mails: I will look in the service"  # escalations and safeguarding alerts are still e-mailed
 
 
-class EmailPreference(enum.StrEnum):
-    EACH = "each"  # an e-mail for each notice
-    WEEKLY = "weekly"  # one digest on Monday morning
-    NONE = "none"  # in the service only (escalations and safeguarding alerts are still e-mailed)
-
-    @property
-    def label(self) -> str:
-        return {EmailPreference.EACH: "An e-mail for each reminder",
-                EmailPreference.WEEKLY: "One e-mail a week, on Monday morning",
-                EmailPreference.NONE: "No e-mails: I will look in the service"}[self]
-
-
-class Person(UserMixin, db.Model):
+class Person(UserMixin, Versioned, db.Model):
     __tablename__ = "people"
     __table_args__ = (
         CheckConstraint("kind = 'individual' OR password_hash IS NULL", name="only_individuals_log_in"),
@@ -98,12 +65,9 @@ class Person(UserMixin, db.Model):
     email_preference: Mapped[EmailPreference] = mapped_column(enum_type(EmailPreference, "email_preference"),
                                                               default=EmailPreference.EACH)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the feed's secret
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     line_manager: Mapped["Person | None"] = relationship(remote_side=[id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Person {self.name!r}>"

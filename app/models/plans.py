@@ -3,11 +3,12 @@
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models.people import Person, enum_type
+from app.models.base import LabelledEnum, Versioned, enum_type
+from app.models.people import Person
 
 
 class Rating(enum.StrEnum):
@@ -22,38 +23,21 @@ class Rating(enum.StrEnum):
 RATING_SEVERITY = {Rating.RED: 3, Rating.AMBER: 2, Rating.GREEN: 1, Rating.NOT_RATED: 0}
 
 
-class MilestoneStatus(enum.StrEnum):
+class MilestoneStatus(LabelledEnum):
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
     COMPLETE = "complete"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+
+class DueKind(LabelledEnum):
+    DATE = "date", "Exact date"
+    MONTH = "month", "During a month"
+    TBD = "tbd", "To be decided"
+    ONGOING = "ongoing", "Ongoing"
+    PHASED = "phased", "In phases"
 
 
-class DueKind(enum.StrEnum):
-    DATE = "date"
-    MONTH = "month"
-    TBD = "tbd"
-    ONGOING = "ongoing"
-    PHASED = "phased"
-
-    @property
-    def label(self) -> str:
-        return DUE_KIND_LABELS[self]
-
-
-DUE_KIND_LABELS = {
-    DueKind.DATE: "Exact date",
-    DueKind.MONTH: "During a month",
-    DueKind.TBD: "To be decided",
-    DueKind.ONGOING: "Ongoing",
-    DueKind.PHASED: "In phases",
-}
-
-
-class DeliveryType(enum.StrEnum):
+class DeliveryType(LabelledEnum):
     SERVICE_ACTION = "service_action"
     PARTNER_ACTION = "partner_action"
     IMPROVEMENT_PROJECT = "improvement_project"
@@ -61,34 +45,15 @@ class DeliveryType(enum.StrEnum):
     PROGRAMME = "programme"
     NOT_STATED = "not_stated"
 
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
 
-
-class RevisionReason(enum.StrEnum):
-    CAPACITY = "capacity"
-    COVID = "covid"
-    HR_GRADING = "hr_grading"
-    LEADERSHIP_CHANGE = "leadership_change"
-    DEPENDENCY = "dependency"
-    SCOPE_CHANGE = "scope_change"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return REVISION_REASON_LABELS[self]
-
-
-REVISION_REASON_LABELS = {
-    RevisionReason.CAPACITY: "Capacity",
-    RevisionReason.COVID: "Covid-19",
-    RevisionReason.HR_GRADING: "HR or job grading",
-    RevisionReason.LEADERSHIP_CHANGE: "Leadership change",
-    RevisionReason.DEPENDENCY: "Depends on another piece of work",
-    RevisionReason.SCOPE_CHANGE: "Scope change",
-    RevisionReason.OTHER: "Other",
-}
+class RevisionReason(LabelledEnum):
+    CAPACITY = "capacity", "Capacity"
+    COVID = "covid", "Covid-19"
+    HR_GRADING = "hr_grading", "HR or job grading"
+    LEADERSHIP_CHANGE = "leadership_change", "Leadership change"
+    DEPENDENCY = "dependency", "Depends on another piece of work"
+    SCOPE_CHANGE = "scope_change", "Scope change"
+    OTHER = "other", "Other"
 
 
 class RevisionDecision(enum.StrEnum):
@@ -97,7 +62,7 @@ class RevisionDecision(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class Plan(db.Model):
+class Plan(Versioned, db.Model):
     __tablename__ = "plans"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,17 +72,14 @@ class Plan(db.Model):
     lead_author: Mapped[str | None] = mapped_column(String(200))
     progress_label: Mapped[str | None] = mapped_column(String(200))
     import_source: Mapped[str | None] = mapped_column(String(200), unique=True)  # what it was loaded from, if any
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     rag_key: Mapped[list["RagKeyEntry"]] = relationship(
         back_populates="plan", order_by="RagKeyEntry.position", cascade="all, delete-orphan"
     )
     areas: Mapped[list["Area"]] = relationship(back_populates="plan", order_by="Area.position")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class RagKeyEntry(db.Model):
+class RagKeyEntry(Versioned, db.Model):
     """One line of a plan's RAG key: the rating's label, its definition and words people use for it."""
 
     __tablename__ = "rag_key_entries"
@@ -132,18 +94,15 @@ class RagKeyEntry(db.Model):
     definition: Mapped[str] = mapped_column(Text, default="")
     synonyms: Mapped[str] = mapped_column(String(200), default="")  # comma-separated, e.g. "Yellow"
     position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="rag_key")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def synonym_list(self) -> list[str]:
         return [word.strip() for word in self.synonyms.split(",") if word.strip()]
 
 
-class Area(db.Model):
+class Area(Versioned, db.Model):
     __tablename__ = "areas"
     __table_args__ = (UniqueConstraint("plan_id", "number"),)
 
@@ -153,7 +112,6 @@ class Area(db.Model):
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan] = relationship(back_populates="areas")
     recommendations: Mapped[list["Recommendation"]] = relationship(
@@ -164,14 +122,12 @@ class Area(db.Model):
     )
     actions: Mapped[list["Action"]] = relationship(back_populates="area", order_by="Action.position")
 
-    __mapper_args__ = {"version_id_col": version}
-
     @property
     def display_name(self) -> str:
         return f"{self.number} {self.title}"
 
 
-class Recommendation(db.Model):
+class Recommendation(Versioned, db.Model):
     """An Ofsted recommendation (R1…R10, R6a…), listed under the area that covers it."""
 
     __tablename__ = "recommendations"
@@ -183,15 +139,12 @@ class Recommendation(db.Model):
     code: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan] = relationship()
     area: Mapped[Area] = relationship(back_populates="recommendations")
 
-    __mapper_args__ = {"version_id_col": version}
 
-
-class ImprovementArea(db.Model):
+class ImprovementArea(Versioned, db.Model):
     """An Ofsted Area for Improvement (AfI) with every month Ofsted identified it."""
 
     __tablename__ = "improvement_areas"
@@ -200,7 +153,6 @@ class ImprovementArea(db.Model):
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship(back_populates="improvement_areas")
     identifications: Mapped[list["ImprovementAreaIdentification"]] = relationship(
@@ -208,8 +160,6 @@ class ImprovementArea(db.Model):
         order_by="ImprovementAreaIdentification.identified_in",
         cascade="all, delete-orphan",
     )
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def short_text(self) -> str:
@@ -246,7 +196,7 @@ action_improvement_areas = Table(
 )
 
 
-class Action(db.Model):
+class Action(Versioned, db.Model):
     __tablename__ = "actions"
     __table_args__ = (
         UniqueConstraint("area_id", "number"),
@@ -261,7 +211,6 @@ class Action(db.Model):
                                                        default=DeliveryType.NOT_STATED)
     project_code: Mapped[str | None] = mapped_column(String(30))
     position: Mapped[int] = mapped_column(default=0)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship(back_populates="actions")
     milestones: Mapped[list["Milestone"]] = relationship(back_populates="action", order_by="Milestone.position")
@@ -272,8 +221,6 @@ class Action(db.Model):
         secondary=action_improvement_areas, order_by="ImprovementArea.position"
     )
 
-    __mapper_args__ = {"version_id_col": version}
-
 
 milestone_leads = Table(
     "milestone_leads",
@@ -283,7 +230,7 @@ milestone_leads = Table(
 )
 
 
-class Milestone(db.Model):
+class Milestone(Versioned, db.Model):
     """An expected milestone or deliverable: the unit that is owned, dated, updated and rated."""
 
     __tablename__ = "milestones"
@@ -323,8 +270,6 @@ class Milestone(db.Model):
     rag_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     rag_set_at: Mapped[datetime | None]
 
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
     action: Mapped[Action] = relationship(back_populates="milestones")
     responsible: Mapped[Person | None] = relationship(foreign_keys=[responsible_id])
     leads: Mapped[list[Person]] = relationship(secondary=milestone_leads, order_by=Person.name)
@@ -339,8 +284,6 @@ class Milestone(db.Model):
         back_populates="milestone", order_by="DueDateRevision.id"
     )
     evidence: Mapped[list["Evidence"]] = relationship(back_populates="milestone", order_by="Evidence.id")
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def is_complete(self) -> bool:
@@ -358,12 +301,12 @@ class MilestonePhase(db.Model):
     problem: Mapped[str | None] = mapped_column(Text)
 
 
-class DueDateRevision(db.Model):
-    """A change of a milestone's due date. The original date is never lost: it is the first revision's old date."""
+class DueDateRevision(Versioned, db.Model):
+    """A change of a milestone's due date. The original date is never lost: it is the first revision's old date.
+    Versioned so that when two managers decide on it at once, the second is told."""
 
     __tablename__ = "due_date_revisions"
     __table_args__ = (Index("ix_due_date_revisions_milestone_decision", "milestone_id", "decision"),)
-
 
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))
@@ -382,13 +325,10 @@ class DueDateRevision(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     milestone: Mapped[Milestone] = relationship(back_populates="revisions")
     proposed_by: Mapped[Person | None] = relationship(foreign_keys=[proposed_by_id])
     decided_by: Mapped[Person | None] = relationship(foreign_keys=[decided_by_id])
-
-    __mapper_args__ = {"version_id_col": version}  # two managers deciding at once: the second is told
 
     @property
     def is_pending(self) -> bool:

@@ -1,43 +1,34 @@
 """Reports for boards and the scrutiny committee, frozen when generated: the figures they were made from and the
 Word document itself, so a past report can be downloaded again exactly as the board saw it."""
 
-import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, LargeBinary, String, text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.extensions import db
+from app.models.base import LabelledEnum, Versioned, enum_type
 from app.models.meetings import Meeting
-from app.models.people import Person, enum_type
+from app.models.people import Person
 from app.models.plans import Plan
 
 
-class ReportKind(enum.StrEnum):
-    PLAN_PROGRESS = "plan_progress"  # the improvement plan's progress, for a board or committee meeting
-    AUDIT_MONTHLY = "audit_monthly"  # a month's case-file audit findings, for the Improvement Board
-
-    @property
-    def label(self) -> str:
-        return {ReportKind.PLAN_PROGRESS: "Plan progress report",
-                ReportKind.AUDIT_MONTHLY: "Monthly audit report"}[self]
+class ReportKind(LabelledEnum):
+    PLAN_PROGRESS = "plan_progress", "Plan progress report"  # the improvement plan's progress, for a board or committee meeting
+    AUDIT_MONTHLY = "audit_monthly", "Monthly audit report"  # a month's case-file audit findings, for the Improvement Board
 
 
-class ReportState(enum.StrEnum):
+class ReportState(LabelledEnum):
     DRAFT = "draft"  # generated, waiting to be checked and released
     RELEASED = "released"  # what the meeting saw; later reports compare with it
     SUPERSEDED = "superseded"  # released, then replaced by a later release for the same meeting or month
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
 
 
 _RELEASED_PLAN_REPORT = text("state = 'released' AND kind = 'plan_progress'")
 _RELEASED_AUDIT_REPORT = text("state = 'released' AND kind = 'audit_monthly'")
 
 
-class Report(db.Model):
+class Report(Versioned, db.Model):
     __tablename__ = "reports"
     __table_args__ = (
         CheckConstraint("state = 'draft' OR released_at IS NOT NULL", name="released_has_date"),
@@ -71,14 +62,11 @@ class Report(db.Model):
     # Set on a report the scheduler generates ("plan-draft:meeting:12", "audit-month:2021-03"): unique, so two
     # schedulers running at once store one report between them.
     scheduled_key: Mapped[str | None] = mapped_column(String(60), unique=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     plan: Mapped[Plan | None] = relationship()
     meeting: Mapped[Meeting | None] = relationship()
     generated_by: Mapped[Person | None] = relationship(foreign_keys=[generated_by_id])
     released_by: Mapped[Person | None] = relationship(foreign_keys=[released_by_id])
-
-    __mapper_args__ = {"version_id_col": version}
 
     @property
     def filename(self) -> str:
