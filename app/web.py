@@ -5,13 +5,13 @@ from collections.abc import Callable
 from flask import Flask, Response, abort, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import func, select
 
 from app.clock import today
 from app.extensions import db
-from app.models import Plan, RagKeyEntry, Rating, Role
+from app.models import Rating, Role
 from app.services import permissions
 from app.services.errors import ConflictError, DomainError
+from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders import notifications
@@ -30,9 +30,7 @@ RAG_TAG_CLASSES = {
 def rating_label(rating) -> str:
     """A rating's word in the current plan's RAG key (so a renamed label shows everywhere); loaded once a request."""
     if "rating_labels" not in g:
-        latest_plan = select(func.max(Plan.id)).scalar_subquery()
-        g.rating_labels = dict(db.session.execute(
-            select(RagKeyEntry.rating, RagKeyEntry.label).where(RagKeyEntry.plan_id == latest_plan)).all())
+        g.rating_labels = plan_queries.rating_labels()
     rating = Rating(rating)
     return g.rating_labels.get(rating) or RATING_WORDS[rating]
 

@@ -1,7 +1,7 @@
 from flask_login import LoginManager
 
-from app.extensions import db
 from app.models import Person
+from app.services.people import find_person
 
 
 def configure_login_manager(login_manager: LoginManager) -> None:
@@ -12,5 +12,5 @@ def configure_login_manager(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_person(person_id: str) -> Person | None:
-        person = db.session.get(Person, int(person_id))
+        person = find_person(int(person_id))
         return person if person and person.is_active else None

@@ -24,6 +24,7 @@ from app.models import (
     PersonKind,
     Plan,
     ProgressUpdate,
+    RagKeyEntry,
     Rating,
     Recommendation,
     RevisionDecision,
@@ -464,3 +465,10 @@ def latest_updates(milestone_ids: list[int]) -> dict[int, ProgressUpdate]:
               .where(ProgressUpdate.milestone_id.in_(milestone_ids)).group_by(ProgressUpdate.milestone_id).subquery())
     return {update.milestone_id: update for update in db.session.scalars(
         select(ProgressUpdate).join(newest, ProgressUpdate.id == newest.c.id))}
+
+
+def rating_labels() -> dict[Rating, str]:
+    """The words of the newest plan's RAG key, by rating (a rating the key does not name is left out)."""
+    newest_plan = select(func.max(Plan.id)).scalar_subquery()
+    return dict(db.session.execute(select(RagKeyEntry.rating, RagKeyEntry.label)
+                                   .where(RagKeyEntry.plan_id == newest_plan)).all())
