@@ -11,7 +11,7 @@ TYPED = {"text", "hidden", "email", "number", "date", "password", "search", "tel
 class _Forms(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.forms: list[dict] = []  # each: fields (name, value) in page order, buttons {name: value}
+        self.forms: list[dict] = []  # each: action, method, fields (name, value) in page order, buttons {name: value}
         self.form: dict | None = None
         self.textarea: list | None = None  # [name, text]
         self.select: list | None = None  # [name, first option, chosen option]
@@ -20,7 +20,8 @@ class _Forms(HTMLParser):
         attributes = dict(attrs)
         name = attributes.get("name")
         if tag == "form":
-            self.form = {"fields": [], "buttons": {}}
+            self.form = {"action": attributes.get("action") or "", "method": (attributes.get("method") or "get").lower(),
+                         "fields": [], "buttons": {}}
             self.forms.append(self.form)
         elif self.form is None or (name is None and tag != "option"):
             return
@@ -63,3 +64,14 @@ def submission(html: str, button: str, **typed: str) -> MultiDict:
     fields = [(name, typed.get(name, value)) for name, value in form["fields"]]
     assert set(typed) <= {name for name, _ in fields}, "the page has no such box"
     return MultiDict([*fields, (button, form["buttons"][button])])
+
+
+def page_form(html: str, url: str) -> MultiDict:
+    """What a browser sends when the page's own form (the one that posts back to `url`) is submitted as served, with
+    its first button."""
+    parser = _Forms()
+    parser.feed(html)
+    forms = [form for form in parser.forms if form["method"] == "post" and form["action"] in ("", url)]
+    assert len(forms) == 1, f"{url} should have one form that posts back to it, not {len(forms)}"
+    buttons = [(name, value) for name, value in forms[0]["buttons"].items() if name]
+    return MultiDict([*forms[0]["fields"], *buttons[:1]])

@@ -150,9 +150,11 @@ class MilestoneForm(VersionedForm):
         self.lead_people: list = []
 
     def show(self, milestone: Milestone) -> None:
-        """Fill the form with the milestone as it is."""
-        self.process(obj=milestone, responsible_id=milestone.responsible_id or 0,
-                     leads="\n".join(lead.name for lead in milestone.leads))
+        """Fill the form with the milestone as it is. (Given `obj`, WTForms takes each field from the record's
+        attribute of the same name, so the leads, a list of people on the record, are written as names after.)"""
+        self.process(obj=milestone)
+        self.responsible_id.data = milestone.responsible_id or 0
+        self.leads.data = "\n".join(lead.name for lead in milestone.leads)
 
     def validate_leads(self, field) -> None:
         names = [line.strip() for line in (field.data or "").splitlines() if line.strip()]

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import EmailState, Notification, Person, ReminderSettings, SchedulerRun
 from app.services import history
 from app.services.errors import DomainError
+from app.services.reminders import sweep as reminder_sweep
 from app.services.transaction import transaction
 
 RUNS_SHOWN = 20
@@ -90,15 +91,12 @@ def save_settings(values: dict, *, version: int | None, actor: Person, now: date
     for name, message in order_problems(chosen).items():
         raise DomainError(message, name)
     row = db.session.get(ReminderSettings, 1)
-    if row is None:  # the first save: until now the service used the defaults
-        row = ReminderSettings(id=1, **chosen)
+    if row is None:  # the first save: until now the service used the defaults, so changes are recorded from them
+        row = reminder_sweep.settings()
         db.session.add(row)
-        db.session.flush()
-        for name, value in chosen.items():
-            history.record(row, name, None, history.as_text(value), actor=actor, now=now, action_id=None)
     else:
         history.expect_version(row, version, WHAT)
-        history.change(row, chosen, actor=actor, now=now, action_id=None)
+    history.change(row, chosen, actor=actor, now=now, action_id=None)
     return row
 
 
