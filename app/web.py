@@ -9,15 +9,12 @@ from markupsafe import Markup, escape
 from app.clock import today
 from app.extensions import db
 from app.models import Rating, Role
-from app.services import permissions
+from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders import notifications
-
-RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date",
-                "remindersettings": "Reminder settings"}
 
 RAG_TAG_CLASSES = {
     Rating.RED: "govuk-tag--red",
@@ -89,7 +86,8 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
     app.add_template_filter(rag_tag, "rag_tag")
-    app.add_template_filter(lambda kind: RECORD_KINDS.get(kind, kind.capitalize()), "record_kind")
+    app.add_template_filter(history.when_words, "when")
+    app.add_template_filter(lambda changes: history.said(changes, rating_word=rating_label), "said")
     app.add_template_global(describe, "describe_due")
     app.add_template_global(permissions.manages_plan, "manages_plan")
     app.add_template_global(rating_label, "rating_label")

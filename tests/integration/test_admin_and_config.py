@@ -132,7 +132,7 @@ def test_programme_manager_records_areas_for_improvement_with_every_month(client
                                                            "version": afi.version})
     assert [str(i) for i in afi.identifications] == ["September 2018", "February 2020"]
     page = client.get(f"/areas/{area.id}").get_data(as_text=True)
-    assert "September 2018, June 2019 → September 2018, February 2020" in page
+    assert "When Ofsted identified it changed from September 2018, June 2019 to September 2018, February 2020" in page
 
 
 def test_plan_details_are_editable_and_their_history_shown(client, login, make_person, plan_tree):
@@ -142,7 +142,7 @@ def test_plan_details_are_editable_and_their_history_shown(client, login, make_p
                                     "version": plan.version})
     assert plan.revision == "Revised Sept 2020"
     page = client.get("/plan/rag-key").get_data(as_text=True)
-    assert "Revised April 2020 → Revised Sept 2020" in page
+    assert "Revision changed from Revised April 2020 to Revised Sept 2020" in page
 
 
 def test_administrators_changes_to_people_are_recorded(admin_client, db, make_person):
@@ -151,7 +151,7 @@ def test_administrators_changes_to_people_are_recorded(admin_client, db, make_pe
         "name": "Rita Role", "kind": "individual", "email": person.email, "team_id": "0", "role": "qa_lead",
         "active": "y", "password": "a-new-long-password"})
     page = admin_client.get(f"/admin/people/{person.id}/edit").get_data(as_text=True)
-    assert "viewer → qa_lead" in page and "set by an administrator" in page
+    assert "Role changed from Viewer to QA lead" in page and "Password set by an administrator" in page
     assert "a-new-long-password" not in page
 
 

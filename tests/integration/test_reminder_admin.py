@@ -65,7 +65,7 @@ def test_the_defaults_are_shown_until_saved_and_saving_creates_the_settings(admi
             row.draft_report_working_days) == (10, 6, 2, 4, 9, 2)
     page = admin_client.get("/admin/reminders").get_data(as_text=True)
     assert (value_of(page, "due_soon_working_days"), value_of(page, "overdue_repeat_days")) == ("20,10,5", "14")
-    assert "Reminder settings: overdue repeat days" in page  # who changed what, in the history below the form
+    assert "Days between overdue reminders changed from 7 to 14" in page  # who changed what, in the history below
     change = db.session.scalar(select(ChangeRecord).where(ChangeRecord.entity_type == "remindersettings",
                                                           ChangeRecord.field == "overdue_repeat_days"))
     assert (change.old_value, change.new_value, change.changed_by_id) == ("7", "14", admin.id)  # from the default

@@ -158,13 +158,14 @@ def _phased(raw: str, lines: list[str]) -> DueDate:
     return DueDate(DueKind.PHASED, on=last, raw=raw, phases=tuple(phases), problem="; ".join(problems) or None)
 
 
-def describe(due: DueDate | None = None, *, kind=None, on=None, note="", problem=None) -> str:
-    """A short description of a due date for people, e.g. "30/09/2020", "To be decided: awaiting funding"."""
+def describe(due: DueDate | None = None, *, kind=None, on=None, note="", problem=None, dates=None) -> str:
+    """A short description of a due date for people, e.g. "30/09/2020", "To be decided: awaiting funding".
+    `dates` writes a day (format_date unless given: long_date gives "30 September 2020")."""
     if due is not None:
         kind, on, note, problem = due.kind, due.on, due.note, due.problem
     if problem:
         return "Invalid date"
-    when = format_date(on) if on else ""
+    when = (dates or format_date)(on) if on else ""
     if kind == DueKind.TBD:
         return "To be decided" + (f": {note}" if note else "")
     if kind == DueKind.MONTH and on:
@@ -178,6 +179,12 @@ def describe(due: DueDate | None = None, *, kind=None, on=None, note="", problem
 
 def format_date(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+def long_date(value: str | date) -> str:
+    """A day in words, as GOV.UK writes it: "30 September 2020" (from a date or its ISO text)."""
+    day = date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {day:%B %Y}"
 
 
 def days_between(start: date, end: date) -> int:

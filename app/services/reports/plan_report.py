@@ -12,6 +12,7 @@ from datetime import date, datetime
 from docx.document import Document as WordDocument
 
 from app.models import Rating, RevisionDecision
+from app.services.plans.due_dates import long_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
@@ -85,11 +86,6 @@ PLAN_COLUMNS = ["Action No.", "What we are doing", "How we do it", "Responsible 
 PLAN_WIDTHS = [1.4, 3.6, 2.2, 2.4, 2.6, 4.4, 2.2, 5.6, 1.9]  # landscape A4 with 2 cm margins: 25.7 cm
 SUMMARY_COLUMNS = ["Area", "Milestones", *(RATING_WORDS[r] for r in RATINGS), "Overdue", "Date revised",
                    "Unassigned", "Update older than {days} days"]
-
-
-def long_date(value: str | date) -> str:
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
 
 
 def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> bytes:
