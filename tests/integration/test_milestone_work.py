@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ChangeRecord, DueKind, MilestoneStatus, ProgressUpdate, Rating, RevisionDecision, Role
+from tests.integration.served_form import page_form
 
 
 def date_parts(value: str) -> list[str]:
@@ -275,3 +276,25 @@ def test_latest_update_date_moves_forward_only_and_is_not_an_edit(owner_client, 
     db.session.expire_all()
     assert milestone.latest_update_on == date(2020, 7, 20)
     assert milestone.version == version  # others' open forms for this milestone stay valid
+
+
+def test_a_revised_due_date_reads_as_sentences_in_the_history(owner_client, plan_tree, login, make_person):
+    """The owner moves the date through the page as served, a programme manager accepts it: the milestone's history
+    says so in words, with who did it and when."""
+    milestone = plan_tree["milestone"]
+    url = f"/milestones/{milestone.id}/revise"
+    data = page_form(page(owner_client.get(url)), url)
+    data["due_kind"], data["reason"], data["reason_text"] = "date", "capacity", "The team lost two posts"
+    data.setlist("due_date", ["31", "10", "2020"])
+    assert owner_client.post(url, data=data).status_code == 302
+    client = login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
+    url = f"/revisions/{milestone.revisions[0].id}/decide"
+    data = page_form(page(client.get(url)), url)
+    data["decision"] = "accept"
+    assert client.post(url, data=data).status_code == 302
+
+    for shown in (page(client.get(f"/milestones/{milestone.id}")), page(client.get(f"/actions/{milestone.action_id}"))):
+        assert "Due date changed from 30 September 2020 to 31 October 2020" in shown
+        assert "Revised date accepted: 31 October 2020" in shown
+        assert "Milestone, changed by Pat Manager" in shown and "Milestone, changed by Olive Owner" in shown
+        assert "due raw" not in shown and "due kind" not in shown and "→" not in shown
