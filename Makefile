@@ -3,6 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi.py
+PORT ?= 5000
+# The demo is shown as at its own date, 31 July 2020 (app/demo/audits.py DEMO_DATE; decision 0007), with a banner on
+# every page. `AS_OF_DATE= make run` shows it against today's date instead; only `make run` sets it, never config.py.
+DEMO_DATE := 2020-07-31
+AS_OF_DATE ?= $(DEMO_DATE)
+DEMO_ENV = AS_OF_DATE=$(AS_OF_DATE) PORT=$(PORT)
 
 .PHONY: run setup install test test-fast lint bench demo clean-db
 
@@ -10,13 +16,14 @@ export FLASK_APP := wsgi.py
 # unless MAIL_BACKEND=smtp and the MAIL_* settings are given.
 run: setup
 	@echo "Scheduler started: reminder e-mails are written to $${MAIL_FILE_DIR:-instance/mail}/"
-	$(BIN)/flask scheduler run & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/flask run --port $${PORT:-5000}
+	@echo "Serving the demo on http://localhost:$(PORT) as at $(or $(AS_OF_DATE),today's date)"
+	$(DEMO_ENV) $(BIN)/flask scheduler run & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/flask run --port $(PORT)
 
 setup: install
 	mkdir -p instance
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo load
+	$(DEMO_ENV) $(BIN)/flask demo load
 
 install: $(BIN)/.installed node_modules/.installed
 

@@ -13,6 +13,11 @@ def _env_date(name: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _base_url() -> str:
+    """BASE_URL, or this machine on the port `make run` serves (PORT, default 5000)."""
+    return (os.environ.get("BASE_URL") or f"http://localhost:{os.environ.get('PORT') or '5000'}").rstrip("/")
+
+
 class Config:
     ENVIRONMENT = "development"
     SERVICE_NAME = "Improvement Tracker"
@@ -26,7 +31,8 @@ class Config:
     IMPORT_FOLDER = os.environ.get("IMPORT_FOLDER", str(INSTANCE_DIR / "imports"))
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
-    # Fix "today" for demonstrations and training ("the plan as at 31/07/2020"); unset in real use.
+    # Fix "today" for demonstrations and training ("the plan as at 31 July 2020"). Never defaulted here: `make run`
+    # sets it for the demo (decision 0007), and production refuses it.
     AS_OF_DATE = _env_date("AS_OF_DATE")
     STALE_UPDATE_DAYS = int(os.environ.get("STALE_UPDATE_DAYS", "30"))
     # Audits may hold the child's full name and date of birth; set to "false" to collect neither.
@@ -38,7 +44,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     # Links in e-mails and the calendar feed start with this address.
-    BASE_URL = os.environ.get("BASE_URL", "http://localhost:5000").rstrip("/")
+    BASE_URL = _base_url()
     # E-mail: "smtp" sends through MAIL_SERVER; "file" writes each message to MAIL_FILE_DIR (development).
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "file")
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
@@ -74,10 +80,14 @@ class ProductionConfig(Config):
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start without a real secret key and database."""
+        """Refuse to start without a real secret key and database, or with a fixed date (a live service runs on
+        today's date: its reminders would otherwise chase the wrong work, for ever)."""
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Production configuration needs these environment variables: {', '.join(missing)}")
+        if os.environ.get("AS_OF_DATE"):
+            raise RuntimeError("AS_OF_DATE is set, but a live service must run on today's date. Unset it; it is for "
+                               "demonstrations and training, with FLASK_CONFIG=development.")
 
 
 CONFIGS = {

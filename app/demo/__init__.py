@@ -1,5 +1,9 @@
 """Demo data: the real July 2020 plan, synthetic e-mail addresses, one demo login per role, and synthetic
-case-file audits (app/demo/audits.py: never real children's data)."""
+case-file audits (app/demo/audits.py: never real children's data).
+
+`make run` shows the demo as at its own date, 31 July 2020 (audits.DEMO_DATE; decision 0007). Loading it also runs
+the reminders once on the service's today, as the scheduler's first run would, so every demo login has its
+notifications from the first sign-in."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,6 +15,10 @@ from app.demo.audits import AuditDemoResult, load_audit_demo
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Person, PersonKind, Role, Team
 from app.services.importers.plan_json import LoadResult, load_plan_file
+from app.services.reminders import sweep as reminder_sweep
+from app.services.reminders.sweep import SweepResult
+from app.services.reports import scheduled as report_jobs
+from app.services.reports.scheduled import ReportJobResult
 
 PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "improvement-plan-2020-07.json"
 EMAIL_DOMAIN = "council.example"
@@ -41,9 +49,22 @@ DEMO_LOGINS = (
 
 
 @dataclass(frozen=True)
+class DemoReminders:
+    """The reminders run once as at the demo's today: notices written for the scheduler to send."""
+    on: date
+    sweep: SweepResult
+    reports: ReportJobResult
+
+    @property
+    def notices(self) -> int:
+        return self.sweep.created_total + self.reports.notices
+
+
+@dataclass(frozen=True)
 class DemoResult:
     plan: LoadResult
     audits: AuditDemoResult
+    reminders: DemoReminders | None  # None when loaded without running the reminders
 
 
 # The governance cadence around the demo date (31/07/2020): the scrutiny committee monthly, the Improvement Board
@@ -57,7 +78,10 @@ DEMO_MEETINGS = (
 )
 
 
-def load_demo(now: datetime) -> DemoResult:
+def load_demo(now: datetime, as_of: datetime | None = None) -> DemoResult:
+    """Load the demo (stamped with the real time, `now`). Given `as_of` (now on the service's today: the demo's date
+    when AS_OF_DATE is set), also write the reminders and scheduled reports due then, as the scheduler's first run
+    would; the scheduler sends them. Loading again writes nothing twice."""
     result = load_plan_file(PLAN_FILE, now=now, email_domain=EMAIL_DOMAIN)
     for login in DEMO_LOGINS:
         _ensure_login(login)
@@ -67,7 +91,12 @@ def load_demo(now: datetime) -> DemoResult:
                             for kind, title, held_on in DEMO_MEETINGS])
     db.session.commit()
     audit_result = load_audit_demo(qa_lead=_login_person(Role.QA_LEAD), auditor=_login_person(Role.AUDITOR), now=now)
-    return DemoResult(result, audit_result)
+    return DemoResult(result, audit_result, _run_reminders(as_of) if as_of else None)
+
+
+def _run_reminders(as_of: datetime) -> DemoReminders:
+    sweep, _ = reminder_sweep.sweep(as_of)
+    return DemoReminders(as_of.date(), sweep, report_jobs.prepare_due(as_of))
 
 
 def _login_person(role: Role) -> Person:

@@ -94,6 +94,7 @@ def test_production_refuses_to_start_without_secret_and_database(monkeypatch):
 
 
 def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.delenv("AS_OF_DATE", raising=False)  # production refuses a fixed date
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("DATABASE_URL", "sqlite://")
     app = create_app("production")
