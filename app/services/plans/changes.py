@@ -33,22 +33,39 @@ from app.services.transaction import transaction
 @transaction("This milestone")
 def add_update(milestone: Milestone, *, body: str, written_on: date, actor: Person, now: datetime,
                today: date) -> ProgressUpdate:
+    """Add a progress update: an append, so it never clashes with anyone else's update (no version check).
+
+    The milestone's own row only follows: its first update starts it (not started → in progress) and its latest-update
+    date moves forward. Both are plain UPDATEs that leave its version alone, written so that updates added at the same
+    moment all succeed, the milestone ends in progress with the newest date, and the start is recorded once."""
     if not body.strip():
         raise DomainError("Enter the progress update", field="body")
     if written_on > today:
         raise DomainError("The date of the update must be today or in the past", field="written_on")
-    update = ProgressUpdate(milestone=milestone, written_on=written_on, body=body.strip(), author=actor,
-                            signed_as=actor.name, created_at=now)
-    db.session.add(update)
-    note_latest_update(milestone, written_on)
-    if milestone.status == MilestoneStatus.NOT_STARTED:
-        history.change(milestone, {"status": MilestoneStatus.IN_PROGRESS}, actor=actor, now=now,
+    progress = ProgressUpdate(milestone=milestone, written_on=written_on, body=body.strip(), author=actor,
+                              signed_as=actor.name, created_at=now)
+    db.session.add(progress)
+    if _start(milestone):
+        history.record(milestone, "status", history.as_text(MilestoneStatus.NOT_STARTED),
+                       history.as_text(MilestoneStatus.IN_PROGRESS), actor=actor, now=now,
                        action_id=milestone.action_id)
-    return update
+    note_latest_update(milestone, written_on)
+    db.session.expire(milestone, ["status", "latest_update_on"])  # read back as stored, with everyone's updates
+    return progress
+
+
+def _start(milestone: Milestone) -> bool:
+    """Move a not-started milestone to in progress, in one UPDATE that leaves its version alone. True if this call
+    moved it: of two first updates at once, the second finds it already in progress."""
+    started = db.session.execute(
+        update(Milestone).where(Milestone.id == milestone.id, Milestone.status == MilestoneStatus.NOT_STARTED)
+        .values(status=MilestoneStatus.IN_PROGRESS).execution_options(synchronize_session=False))
+    return started.rowcount == 1
 
 
 def note_latest_update(milestone: Milestone, written_on: date) -> None:
-    """Move the milestone's latest-update date forward (never back), in one UPDATE that leaves its version alone."""
+    """Move the milestone's latest-update date forward (never back), in one UPDATE that leaves its version alone:
+    the newer of the stored date and this one, so updates saved at the same moment end with the newest."""
     newest = case((Milestone.latest_update_on.is_(None) | (Milestone.latest_update_on < written_on), written_on),
                   else_=Milestone.latest_update_on)
     db.session.execute(update(Milestone).where(Milestone.id == milestone.id).values(latest_update_on=newest)
