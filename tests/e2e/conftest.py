@@ -193,3 +193,19 @@ def _keep_evidence(page, name: str, live_server: LiveServer) -> None:
         print(f"Could not keep a screenshot of {name}: {error}")
     shutil.copyfile(live_server.log, RESULTS_DIR / f"{name}.server.log")
     print(f"Browser evidence for {name} is in {RESULTS_DIR} (page was {page.url})")
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_STARTED] = time.time()
+
+
+_STARTED = pytest.StashKey[float]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """The page widths at a 320 px window that the accessibility test recorded in this run (one table a role)."""
+    started = config.stash.get(_STARTED, None)
+    tables = sorted(RESULTS_DIR.glob("page-widths-*.md")) if RESULTS_DIR.is_dir() else []
+    for table in (table for table in tables if started is not None and table.stat().st_mtime >= started):
+        terminalreporter.write_sep("-", table.stem)
+        terminalreporter.write_line(table.read_text())
