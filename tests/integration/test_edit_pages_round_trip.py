@@ -63,6 +63,7 @@ OTHER_FORM_PAGES = {
     "/milestones/<int:milestone_id>/complete": "marks complete (a decision, not an edit)",
     "/milestones/<int:milestone_id>/revise": "proposes a revised date (a new revision)",
     "/revisions/<int:revision_id>/decide": "accepts or rejects a revised date",
+    "/revisions": "accepts or rejects several revised dates at once (a decision, not an edit)",
     "/plan/import": "uploads a plan to import",
     "/meetings/new": "adds a meeting", "/meetings/<int:meeting_id>/delete": "deletes a meeting",
     "/admin/people/new": "adds a person", "/admin/teams/new": "adds a team",

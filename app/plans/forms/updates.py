@@ -3,13 +3,21 @@ revised date."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSubmitInput, GovTextArea, GovTextInput
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from app.forms import GovDateField, VersionedForm
-from app.models import Milestone, Rating, RevisionReason
+from app.models import DueDateRevision, Milestone, Rating, RevisionReason
 from app.plans.forms.due_date import DueDateFieldsMixin
+from app.services.plans.changes import NONE_CHOSEN
 from app.web import rating_label
 
 
@@ -42,6 +50,28 @@ class DecisionForm(FlaskForm):
     note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional()],
                          description="Needed when you reject a revised date.")
     submit = SubmitField("Record decision", widget=GovSubmitInput())
+
+
+class DecideSeveralForm(FlaskForm):
+    """Several revised dates decided together, with one note. A revised date chosen on the page but decided by
+    someone else since is not "an invalid choice": the service says which one it is and why it cannot be decided."""
+    revisions = SelectMultipleField("Revised dates", coerce=int, widget=GovCheckboxesInput(), validate_choice=False,
+                                    validators=[InputRequired(NONE_CHOSEN)])
+    decision = RadioField("Decision", widget=GovRadioInput(),
+                          choices=[("accept", "Accept the selected revised dates"),
+                                   ("reject", "Reject them: the old dates stand")],
+                          validators=[InputRequired("Select accept or reject")])
+    note = TextAreaField("Note", widget=GovTextArea(), validators=[Optional()],
+                         description="Needed when you reject. The same note is recorded on each revised date.")
+    submit = SubmitField("Record decisions", widget=GovSubmitInput())
+
+    def offer(self, revisions: list[DueDateRevision]) -> None:
+        self.revisions.choices = [(revision.id, f"Action {revision.milestone.action.number}: "
+                                                f"{revision.milestone.deliverable}") for revision in revisions]
+
+    @property
+    def accepting(self) -> bool:
+        return self.decision.data == "accept"
 
 
 class RatingForm(VersionedForm):

@@ -7,11 +7,21 @@ from flask_login import current_user
 from app.clock import now, today, window
 from app.models import DueDateRevision, Evidence, Milestone
 from app.plans import bp
-from app.plans.forms.updates import CompleteForm, DecisionForm, EvidenceForm, RatingForm, RevisionForm, UpdateForm
+from app.plans.forms.updates import (
+    CompleteForm,
+    DecideSeveralForm,
+    DecisionForm,
+    EvidenceForm,
+    RatingForm,
+    RevisionForm,
+    UpdateForm,
+)
 from app.services import permissions
 from app.services.plans import changes as plan_changes
 from app.services.plans import evidence as evidence_service
+from app.services.plans import queries as plan_queries
 from app.services.plans.queries import milestone_row
+from app.services.reminders.wording import plural
 from app.web import applied, get_or_404
 
 REVISED_FOR_APPROVAL = ("Your revised date is recorded. It shows as Red (slipped) until a programme manager "
@@ -78,10 +88,30 @@ def revise(milestone_id: int):
     return render_template("plans/revise.html", form=form, milestone=milestone, title="Propose a revised date")
 
 
-@bp.route("/revisions/<int:revision_id>/decide", methods=["GET", "POST"])
-def decide(revision_id: int):
+def only_deciders() -> None:
     if not permissions.may_decide_revisions(current_user):
         abort(403)
+
+
+@bp.route("/revisions", methods=["GET", "POST"])
+def decide_several():
+    only_deciders()
+    form = DecideSeveralForm()
+    if form.validate_on_submit() and applied(form, lambda: plan_changes.decide_revisions(
+            plan_queries.revisions_by_id(form.revisions.data), accept=form.accepting, note=form.note.data or "",
+            actor=current_user, now=now())):
+        flash(f"You {'accepted' if form.accepting else 'rejected'} {plural(len(form.revisions.data), 'revised date')}",
+              "success")
+        return redirect(url_for("plans.decide_several"))
+    waiting, _ = plan_queries.pending_revisions(limit=None)
+    form.offer(waiting)
+    return render_template("plans/decide_several.html", form=form, revisions=waiting,
+                           title="Revised dates to decide")
+
+
+@bp.route("/revisions/<int:revision_id>/decide", methods=["GET", "POST"])
+def decide(revision_id: int):
+    only_deciders()
     revision = get_or_404(DueDateRevision, revision_id)
     form = DecisionForm()
     if form.validate_on_submit() and applied(form, lambda: plan_changes.decide_revision(

@@ -5,6 +5,7 @@ made from a stale copy raises ConflictError instead of overwriting someone else'
 """
 
 from datetime import date, datetime
+from textwrap import shorten
 
 from sqlalchemy import case, select, update
 
@@ -156,6 +157,33 @@ def decide_revision(revision: DueDateRevision, *, accept: bool, note: str, actor
                    actor=actor, now=now, action_id=milestone.action_id)
     if not accept:  # the old date as it was written, with its note, phases and any problem
         apply_due(milestone, parse_due_text(revision.old_raw), actor=actor, now=now)
+
+
+NONE_CHOSEN = "Select the revised dates to decide"
+
+
+@transaction("These revised dates")
+def decide_revisions(revisions: list[DueDateRevision], *, accept: bool, note: str, actor: Person,
+                     now: datetime) -> None:
+    """Accept or reject several revised dates with one note, each as if decided on its own page (the same rules,
+    a history entry each). All or nothing: if one cannot be decided, none is, and the message names it."""
+    if not revisions:
+        raise DomainError(NONE_CHOSEN, field="revisions")
+    for revision in revisions:
+        try:
+            decide_revision(revision, accept=accept, note=note, actor=actor, now=now)
+            db.session.flush()  # someone else's decision made at the same moment is found here, for this one
+        except DomainError as error:
+            if error.field == "note":  # about the note, not this revised date
+                raise
+            raise DomainError(f"{revision_name(revision)}: {error.message.rstrip('.')}. Nothing has been saved.",
+                              field="revisions") from error
+
+
+def revision_name(revision: DueDateRevision) -> str:
+    """A revised date as a manager would find it in a list: its action, milestone and new date."""
+    milestone = revision.milestone
+    return f"Action {milestone.action.number}, “{shorten(milestone.deliverable, 60, placeholder='…')}” ({revision.new_raw})"
 
 
 @transaction("This milestone")

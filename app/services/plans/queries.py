@@ -319,19 +319,28 @@ def my_work(person: Person, window: Window, include_revision_queue: bool) -> MyW
     )
 
 
-def pending_revisions(limit: int = 50) -> tuple[list[DueDateRevision], int]:
-    """The oldest revised dates awaiting a decision (at most `limit`), and how many are waiting in all."""
+def pending_revisions(limit: int | None = 50) -> tuple[list[DueDateRevision], int]:
+    """The oldest revised dates awaiting a decision (at most `limit`; None for all), and how many are waiting."""
     waiting = DueDateRevision.decision == RevisionDecision.PROPOSED
+    total = db.session.scalar(select(func.count()).select_from(DueDateRevision).where(waiting))
+    return _revisions(waiting, limit=limit), total
+
+
+def revisions_by_id(ids: list[int]) -> list[DueDateRevision]:
+    """The revised dates chosen on a page, whatever their state, oldest first (as the page lists them)."""
+    return _revisions(DueDateRevision.id.in_(ids))
+
+
+def _revisions(*criteria, limit: int | None = None) -> list[DueDateRevision]:
     query = (
         select(DueDateRevision)
-        .where(waiting)
+        .where(*criteria)
         .options(selectinload(DueDateRevision.milestone).selectinload(Milestone.action),
                  selectinload(DueDateRevision.proposed_by))
         .order_by(DueDateRevision.proposed_at, DueDateRevision.id)
         .limit(limit)
     )
-    total = db.session.scalar(select(func.count()).select_from(DueDateRevision).where(waiting))
-    return list(db.session.scalars(query)), total
+    return list(db.session.scalars(query))
 
 
 @dataclass
