@@ -89,7 +89,7 @@ def render(slug: str, text: str, help_url) -> Guide:
             token.children = _links(token.children, help_url)
     parser.add_render_rule("table_open", _table_open)
     parser.add_render_rule("table_close", lambda self, tokens, idx, options, env: "</table></div>\n")
-    html = parser.renderer.render(tokens, parser.options, {})
+    html = parser.renderer.render(tokens, parser.options, {"table_labels": []})
     return Guide(slug=slug, title=title or GUIDES[slug].audience, html=Markup(html), anchors=frozenset(anchors))
 
 
@@ -152,7 +152,10 @@ def _table_open(self, tokens, idx, options, env) -> str:
     """A table in a box that scrolls on its own on a narrow screen (the page itself never scrolls sideways);
     the box can be reached and scrolled with the keyboard."""
     label = _heading_before(tokens, idx)
-    return (f'<div class="app-help-table" tabindex="0" role="region" aria-label="{escape(label)} (table)">'
+    env["table_labels"].append(label)
+    count = env["table_labels"].count(label)  # each box's name is its own, as landmarks' names must be
+    name = f"{label} (table)" if count == 1 else f"{label} (table {count})"
+    return (f'<div class="app-help-table" tabindex="0" role="region" aria-label="{escape(name)}">'
             + self.renderToken(tokens, idx, options, env))
 
 

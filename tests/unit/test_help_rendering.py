@@ -18,6 +18,10 @@ See [the owners' guide](user-guide-owners.md#my-work), [above](#a-milestones-pag
 |---|---|
 | Due | When |
 
+| Another | Table |
+|---|---|
+| Under | Filters |
+
 - one
 - two
 
@@ -59,6 +63,7 @@ def test_links_work_in_the_service():
 def test_tables_and_lists_use_govuk_styles_and_a_table_scrolls_in_its_own_labelled_box():
     html = rendered().html
     assert '<div class="app-help-table" tabindex="0" role="region" aria-label="Filters (table)">' in html
+    assert 'aria-label="Filters (table 2)"' in html  # two tables under one heading: each box has its own name
     assert '<table class="govuk-table">' in html and '<th class="govuk-table__header">Column</th>' in html
     assert '<td class="govuk-table__cell">Due</td>' in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html and '<p class="govuk-body">' in html
