@@ -56,6 +56,18 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Improvement Tracker <no-reply@council.example>")
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    # Who runs the service and how to reach them: shown on the contact page, the accessibility statement and the
+    # privacy notice. The defaults are EXAMPLES for development (reserved .example addresses, an Ofcom drama
+    # number): set every one of them for a live service (docs/operations.md).
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Example Council")
+    CONTROLLER_NAME = os.environ.get("CONTROLLER_NAME") or COUNCIL_NAME  # the data controller in the privacy notice
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "improvement-tracker@council.example")
+    SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "01632 960 000")
+    SUPPORT_HOURS = os.environ.get("SUPPORT_HOURS", "Monday to Friday, 9am to 5pm")
+    DPO_EMAIL = os.environ.get("DPO_EMAIL", "data.protection@council.example")
+    # How long audits and plan records are kept, in words ("6 years after the child's 25th birthday"); empty: the
+    # privacy notice points to the council's retention schedule.
+    RETENTION_PERIOD = os.environ.get("RETENTION_PERIOD", "")
 
 
 class DevelopmentConfig(Config):

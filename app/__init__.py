@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from .assets import bp as assets_bp
     from .audits import bp as audits_bp
     from .auth import bp as auth_bp
+    from .help import bp as help_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .notifications import bp as notifications_bp
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(help_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

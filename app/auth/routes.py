@@ -12,6 +12,8 @@ PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static",
     # calendar programs cannot sign in: the feed's secret token is its key, and an unknown or revoked one gets 404
     "notifications.calendar_feed",
+    # what anyone may need before signing in: how accessible the service is, how it uses personal data, who to ask
+    "help.accessibility", "help.privacy", "help.contact",
 }
 
 

@@ -137,6 +137,12 @@ MATRIX = {
     "notifications.revoke_calendar_link": ("POST", "/account/calendar/revoke", {role: 302 for role in WHO if role}),
     # public (no sign-in, for calendar programs), but only a real token opens it: a wrong one is 404 for everyone
     "notifications.calendar_feed": ("GET", "/calendar/not-a-real-token.ics", dict.fromkeys(WHO, 404)),
+    "help.index": ("GET", "/help/", ANYONE_SIGNED_IN),
+    "help.guide": ("GET", "/help/owners", ANYONE_SIGNED_IN),
+    # readable before signing in: how accessible the service is, how it uses personal data, who to ask
+    "help.accessibility": ("GET", "/help/accessibility", PUBLIC),
+    "help.privacy": ("GET", "/help/privacy", PUBLIC),
+    "help.contact": ("GET", "/help/contact", PUBLIC),
 }
 EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_area": ("GET", "/areas/new", MANAGERS),
