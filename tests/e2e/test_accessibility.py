@@ -44,7 +44,7 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 # The WCAG 2.0, 2.1 and 2.2 level A and AA rules, and axe-core's best practices (the issue counted two of them:
-# content outside every landmark, and an empty table header): decision 0008.
+# content outside every landmark, and an empty table header): decision 0009.
 AXE_OPTIONS = {"runOnly": {"type": "tag",
                            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
                "resultTypes": ["violations"]}
