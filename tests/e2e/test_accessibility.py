@@ -38,6 +38,7 @@ from app.models import (
     Team,
 )
 from app.models.plans import RevisionDecision
+from app.services import help as help_guides
 from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, RESULTS_DIR, ROOT, LiveServer
 
 pytestmark = pytest.mark.browser
@@ -123,6 +124,7 @@ IDS: dict[str, Callable] = {
     "audit_id": _audits,
     "moderation_id": _moderations,
     "point_id": _first(select(func.min(LearningPoint.id))),
+    "slug": lambda session, person: list(help_guides.GUIDES),  # every user guide
 }
 
 
