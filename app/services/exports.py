@@ -45,6 +45,7 @@ from app.services.plans.due_dates import describe
 from app.services.plans.queries import Window, latest_updates, lead_names, milestone_rows
 from app.services.plans.rag import RATING_WORDS
 from app.services.transaction import transaction
+from app.services.wording import in_code_order
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -143,7 +144,7 @@ def _element_grades() -> tuple[list[str], dict[int, dict[str, str]]]:
                                        moderated.c.element_id == AuditElementGrade.element_id))):
         numbers.add(number)
         grades[audit_id][number] = grade
-    return sorted(numbers, key=lambda number: [int(part) for part in number.split(".")]), grades
+    return in_code_order(numbers), grades
 
 
 def _grade(value) -> str:

@@ -35,8 +35,9 @@ from app.models.plans import milestone_leads
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, read_date
 from app.services.plans.rag import RATING_WORDS
-from app.services.reminders.wording import MilestoneWording, plural
+from app.services.reminders.wording import MilestoneWording
 from app.services.reports import document
+from app.services.wording import plural
 
 COLUMNS = ("Action", "Milestone / deliverable", "Your role", "When due", "Latest update", "RAG", "Why",
            "Add your update at")
