@@ -4,7 +4,7 @@ signed "by Imported from…", codes in counting order, headings that name things
 import re
 from datetime import date, datetime
 
-from app.models import ProgressUpdate, Recommendation, Role
+from app.models import DeliveryType, ProgressUpdate, Recommendation, Role
 
 
 def text(html: str) -> str:
@@ -66,3 +66,16 @@ def test_an_owner_with_the_viewer_role_is_called_an_action_owner(client, login, 
     words = text(client.get("/admin/people").get_data(as_text=True))
     assert "Olive Owner" in words and re.search(r"Olive Owner .*? Action owner Yes", words)
     assert re.search(r"Lee Lead .*? Action owner Yes", words) and re.search(r"Vic Viewer .*? Viewer Yes", words)
+
+
+def test_a_project_code_written_as_the_how_is_not_said_twice(client, login, db, plan_tree):
+    action = plan_tree["action"]
+    action.how, action.delivery_type, action.project_code = "LM01", DeliveryType.PROJECT, "LM01"
+    db.session.commit()
+    login(plan_tree["owner"])
+    words = text(client.get(f"/actions/{action.id}").get_data(as_text=True))
+    assert "How we do it LM01 (Project) " in words and "project LM01" not in words
+    action.how = "A recruitment campaign"
+    db.session.commit()
+    words = text(client.get(f"/actions/{action.id}").get_data(as_text=True))
+    assert "How we do it A recruitment campaign (Project, project code LM01)" in words
