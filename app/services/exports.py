@@ -86,7 +86,7 @@ def plan_table(plan: Plan, window: Window) -> Table:
             row.deliverable, row.responsible_name or "", "; ".join(leads.get(row.id, [])), row.due_raw,
             row.due_on, describe(kind=row.due_kind, on=row.due_on, note=milestone.due_note, problem=row.due_problem),
             row.due_problem or "", row.status.replace("_", " ").capitalize(), milestone.completed_on,
-            RATING_WORDS[row.rating], RATING_WORDS[row.suggested.rating], row.suggested.explanation,
+            RATING_WORDS[row.rating], RATING_WORDS[row.suggested.rating], row.suggested.why,
             milestone.rag_set_reason or "", _yes_no(row.slipped), _yes_no(row.overdue), _yes_no(row.unassigned),
             update.written_on if update else None, update.body if update else "", area.summary or "",
         ])

@@ -41,6 +41,11 @@ class RagResult:
     def explanation(self) -> str:
         return f"{RATING_WORDS[self.rating]}: {self.reason}"
 
+    @property
+    def why(self) -> str:
+        """The reason on its own, as a sentence: for a table cell beside a column that gives the rating."""
+        return self.reason[:1].upper() + self.reason[1:]
+
 
 def suggest(facts: MilestoneFacts, today: date) -> RagResult:
     if facts.status == MilestoneStatus.COMPLETE:

@@ -146,9 +146,10 @@ def _milestone(row: plan_queries.MilestoneRow, detail: dict, latest_update: dict
 
 
 def _why(row: plan_queries.MilestoneRow, detail: dict) -> str:
-    """The suggestion's explanation or, for a rating a person set, who set it and their reason."""
+    """The suggestion's reason (the RAG column beside it has the word) or, for a rating a person set, who set it and
+    their reason."""
     if not row.rating_was_set:
-        return row.suggested.explanation
+        return row.suggested.why
     return f"Set by {detail['rating_set_by'] or 'a person'}: {detail['rag_set_reason']}"
 
 
