@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime
 
 from app.models import DeliveryType, ProgressUpdate, Recommendation, Role
+from tests.integration.audit_setting import allocated_audit
 
 
 def text(html: str) -> str:
@@ -79,3 +80,13 @@ def test_a_project_code_written_as_the_how_is_not_said_twice(client, login, db, 
     db.session.commit()
     words = text(client.get(f"/actions/{action.id}").get_data(as_text=True))
     assert "How we do it A recruitment campaign (Project, project code LM01)" in words
+
+
+def test_a_round_named_with_its_month_is_not_followed_by_the_month_again(client, login, db, make_person):
+    setting = allocated_audit(db, make_person)
+    audit = setting["audit"]
+    audit.round.title = "Routine audit – March 2021"
+    db.session.commit()
+    login(setting["auditor"])
+    words = text(client.get(f"/audits/{audit.id}/edit").get_data(as_text=True))
+    assert "Round Routine audit – March 2021 " in words and "March 2021 (March 2021)" not in words
