@@ -15,6 +15,7 @@ from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders import notifications
+from app.services.wording import agrees, in_code_order, plural
 
 RAG_TAG_CLASSES = {
     Rating.RED: "govuk-tag--red",
@@ -86,6 +87,10 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
     app.add_template_filter(rag_tag, "rag_tag")
+    app.add_template_filter(plural, "plural")  # {{ count|plural("audit") }}: "1 audit", "2 audits"
+    app.add_template_filter(lambda items, attribute: in_code_order(items, lambda item: getattr(item, attribute)),
+                            "in_code_order")  # {{ recs|in_code_order("code") }}: R1, R2, R10
+    app.add_template_global(agrees, "agrees")  # {{ agrees(n, "has", "have") }}
     app.add_template_filter(history.when_words, "when")
     app.add_template_filter(lambda changes: history.said(changes, rating_word=rating_label), "said")
     app.add_template_global(describe, "describe_due")

@@ -10,7 +10,7 @@ from app import clock, demo
 from app.demo import audits as demo_audits
 from app.extensions import db
 from app.models import Action, Area, Milestone
-from app.services.reminders.wording import plural
+from app.services.wording import plural
 
 
 @click.group("demo", help="Demonstration data.")
@@ -34,7 +34,7 @@ def demo_load() -> None:
     click.echo(_reminders_line(loaded.reminders))
     click.echo(f"Demo logins (password: {demo.DEMO_PASSWORD}):")
     for login in demo.DEMO_LOGINS:
-        click.echo(f"  {login.role.label:<18} {login.email:<32} {login.name}{' – ' + login.note if login.note else ''}")
+        click.echo(f"  {login.role.label:<22} {login.email:<32} {login.name}{' – ' + login.note if login.note else ''}")
 
 
 def _audit_demo_line(result) -> str:

@@ -14,6 +14,7 @@ from app.models import Audit, AuditRound, Meeting, Person, Plan, Report, ReportK
 from app.services.errors import DomainError, NotAllowedError
 from app.services.plans.queries import Window
 from app.services.reports import audit_record, snapshots, update_pack
+from app.services.wording import plural
 
 
 @click.group("reports", help="Word reports written to a file: the plan progress report for a meeting, the monthly "
@@ -104,7 +105,7 @@ def reports_update_pack(path: Path, email: str, meeting_id: int | None, as_at: d
     data = update_pack.gather(person, meeting, Window.configured(_as_at(as_at)))
     _write(path, update_pack.write(data, generated_at=clock.now()))
     counts = data["counts"]
-    click.echo(f"Update pack for {person.name}: {_plural(counts['open'], 'open milestone')} ({counts['overdue']} overdue, "
+    click.echo(f"Update pack for {person.name}: {plural(counts['open'], 'open milestone')} ({counts['overdue']} overdue, "
                f"{counts['due_soon']} due soon)" + (f", for the {meeting.title} on {meeting.held_on:%d/%m/%Y}."
                                                     if meeting else "."))
 
@@ -167,17 +168,13 @@ def _write_report(report: Report, path: Path) -> None:
     click.echo(f"Stored as a draft: {base_url}/reports/{report.id} (check it and release it there).")
     blocking = report.blocking_problems
     warnings = [problem for problem in report.problems if not problem["blocking"]]
-    click.echo(f"Checks: {_plural(len(blocking), 'blocking problem')}, {_plural(len(warnings), 'warning')}.")
+    click.echo(f"Checks: {plural(len(blocking), 'blocking problem')}, {plural(len(warnings), 'warning')}.")
     for problem in [*blocking, *warnings]:
         kind = "Blocking" if problem["blocking"] else "Warning"
         click.echo(f"  {kind} ({problem['where']}): {problem['message']}")
     if blocking:
         remedy = ("Fill in the report's details for the meeting on the Reports pages, then generate it again (there or "
                   "here)." if report.kind == ReportKind.PLAN_PROGRESS else "Put them right and generate it again.")
-        click.echo(f"The checks found {_plural(len(blocking), 'blocking problem')}: this report cannot be released as "
+        click.echo(f"The checks found {plural(len(blocking), 'blocking problem')}: this report cannot be released as "
                    f"it is. {remedy}", err=True)
         click.get_current_context().exit(1)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

@@ -490,8 +490,9 @@ class _Builder:
         disability = case.team == "Disabled Children" or rng.random() < 0.08
         flags = [label.lower() for flag, label in audit_rounds.CASE_FLAGS.items()
                  if case.flags[flag] and flag != "closed_recently"]
+        plan_words = plan if plan.endswith("Plan") else f"{plan} plan"  # "a Pathway Plan", "a Child in Need plan"
         overview = (f"Synthetic demonstration case, not a real child. Open to {case.team}"
-                    f"{' under a ' + plan + ' plan' if plan not in ('No current Plan', 'Closed') else ''}"
+                    f"{' under a ' + plan_words if plan not in ('No current Plan', 'Closed') else ''}"
                     f"{'; ' + ', '.join(flags) if flags else ''}.")
         values = {"audit_id": audit_id, "allocated_worker": case.worker, "team_manager": case.team_manager,
                   "service_team": case.team,

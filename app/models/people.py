@@ -21,7 +21,7 @@ class Role(LabelledEnum):
     PROGRAMME_MANAGER = "programme_manager", "Programme manager"
     QA_LEAD = "qa_lead", "QA lead"
     AUDITOR = "auditor", "Auditor"
-    VIEWER = "viewer", "Viewer"
+    VIEWER = "viewer", "Action owner or viewer"  # decision 0001 §11: sees the plan, updates what they own
 
 
 class PersonKind(LabelledEnum):

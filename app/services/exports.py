@@ -45,6 +45,7 @@ from app.services.plans.due_dates import describe
 from app.services.plans.queries import Window, latest_updates, lead_names, milestone_rows
 from app.services.plans.rag import RATING_WORDS
 from app.services.transaction import transaction
+from app.services.wording import in_code_order
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,7 +86,7 @@ def plan_table(plan: Plan, window: Window) -> Table:
             row.deliverable, row.responsible_name or "", "; ".join(leads.get(row.id, [])), row.due_raw,
             row.due_on, describe(kind=row.due_kind, on=row.due_on, note=milestone.due_note, problem=row.due_problem),
             row.due_problem or "", row.status.replace("_", " ").capitalize(), milestone.completed_on,
-            RATING_WORDS[row.rating], RATING_WORDS[row.suggested.rating], row.suggested.explanation,
+            RATING_WORDS[row.rating], RATING_WORDS[row.suggested.rating], row.suggested.why,
             milestone.rag_set_reason or "", _yes_no(row.slipped), _yes_no(row.overdue), _yes_no(row.unassigned),
             update.written_on if update else None, update.body if update else "", area.summary or "",
         ])
@@ -143,7 +144,7 @@ def _element_grades() -> tuple[list[str], dict[int, dict[str, str]]]:
                                        moderated.c.element_id == AuditElementGrade.element_id))):
         numbers.add(number)
         grades[audit_id][number] = grade
-    return sorted(numbers, key=lambda number: [int(part) for part in number.split(".")]), grades
+    return in_code_order(numbers), grades
 
 
 def _grade(value) -> str:

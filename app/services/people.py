@@ -6,7 +6,8 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Person, PersonKind, Role, Team
+from app.models import Milestone, Person, PersonKind, Role, Team
+from app.models.plans import milestone_leads
 from app.services import history
 from app.services.errors import DomainError
 from app.services.transaction import transaction
@@ -29,6 +30,12 @@ def everyone() -> list[Person]:
     """Every person, group and placeholder by name, with their team and line manager: the People page."""
     return list(db.session.scalars(select(Person).options(selectinload(Person.team), selectinload(Person.line_manager))
                                    .order_by(Person.name)))
+
+
+def milestone_owner_ids() -> set[int]:
+    """Who is responsible for or leads at least one milestone: the People page calls them action owners."""
+    responsible = select(Milestone.responsible_id).where(Milestone.responsible_id.is_not(None))
+    return set(db.session.scalars(responsible.union(select(milestone_leads.c.person_id))))
 
 
 def all_teams() -> list[Team]:

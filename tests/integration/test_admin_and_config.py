@@ -152,7 +152,7 @@ def test_administrators_changes_to_people_are_recorded(admin_client, db, make_pe
         "name": "Rita Role", "kind": "individual", "email": person.email, "team_id": "0", "role": "qa_lead",
         "active": "y", "password": "a-new-long-password"})
     page = admin_client.get(f"/admin/people/{person.id}/edit").get_data(as_text=True)
-    assert "Role changed from Viewer to QA lead" in page and "Password set by an administrator" in page
+    assert "Role changed from Action owner or viewer to QA lead" in page and "Password set by an administrator" in page
     assert "a-new-long-password" not in page
 
 

@@ -101,7 +101,7 @@ def test_findings_page_shows_the_figures_and_a_chart(audits_done, client, login,
     app.config["AS_OF_DATE"] = TODAY
     login(make_person("Dee Director", Role.VIEWER))
     html = client.get("/audits/findings?from=March+2021&to=March+2021").get_data(as_text=True)
-    assert "<strong>3</strong> audits completed of <strong>4</strong> allocated (75% (3/4))" in html
+    assert "<strong>3 audits</strong> completed of <strong>4</strong> allocated (75%)." in html
     assert '67% <span class="govuk-body-s">(2/3)</span>' in html
     assert "Chronologies are out of date</td><td class=\"govuk-table__cell govuk-table__cell--numeric\">2</td>" in html
     for chart in ("elements", "trend"):
@@ -109,3 +109,11 @@ def test_findings_page_shows_the_figures_and_a_chart(audits_done, client, login,
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
     bad = client.get("/audits/findings?from=Smarch+2021").get_data(as_text=True)
     assert "is not a month such as" in bad
+
+
+def test_a_month_without_audits_says_so_plainly(audits_done, client, login, make_person, app):
+    app.config["AS_OF_DATE"] = TODAY
+    login(make_person("Dee Director", Role.VIEWER))
+    html = client.get("/audits/findings?from=April+2021&to=April+2021").get_data(as_text=True)
+    assert "<strong>0 audits</strong> completed of <strong>0</strong> allocated." in html
+    assert "(none (0/0))" not in html

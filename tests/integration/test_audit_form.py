@@ -244,6 +244,8 @@ def test_immediate_actions_alert_the_managers(client, login, setting, db):
     html = response.get_data(as_text=True)
     assert ("Immediate safeguarding actions recorded. Tara Manager (team manager) and Sid Service (service manager) "
             "will be e-mailed within a minute") in html
+    assert html.count('data-module="govuk-notification-banner"') == 1, "one banner: the save and the alerts together"
+    assert "Draft saved. Immediate safeguarding actions recorded." in html
     assert len(db.session.scalars(select(SafeguardingAlert)).all()) == 2
 
 
@@ -311,6 +313,8 @@ def test_a_complete_audit_is_submitted_and_then_read_only(client, login, setting
     assert audit.state == AuditState.SUBMITTED and audit.completed_on == date(2021, 3, 9)
     html = client.get(view_url(setting)).get_data(as_text=True)
     assert "Audit submitted" in html and ">Submitted</strong>" in html
+    assert re.search(r'>Submitted</strong> <span class="govuk-body-s">on \d\d/\d\d/\d{4} \d\d:\d\d</span>', html), \
+        "the state is said once: Submitted on <date>, not Submitted Submitted <date>"
     assert "Sam Worker" in html and "Update the chronology" in html
     assert "Brief every team on keeping the chronology current" in html and "30/04/2021" in html
     assert "Pat Reviewer" in html and "Independent Reviewing Officer" in html

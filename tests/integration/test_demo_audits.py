@@ -133,7 +133,7 @@ def test_the_demo_logins_have_audits_to_do_and_moderate(demo):
     client.post("/login", data={"email": qa_lead.email, "password": DEMO_PASSWORD})
     assert client.get(f"/audits/moderations/{waiting[0].id}").status_code == 200
     page = client.get("/audits/findings?from=01/2020&to=06/2020")
-    assert page.status_code == 200 and b"audits completed of" in page.data
+    assert page.status_code == 200 and b"audits</strong> completed of" in page.data
 
 
 def test_findings_over_the_six_months_are_plausible(demo):

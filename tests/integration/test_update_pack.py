@@ -172,7 +172,7 @@ def test_rag_cells_carry_the_word_and_the_shading(db, owner_work):
         cell = row_for(pack, deliverable).cells[RAG]
         assert cell.text.splitlines()[0] == RATING_WORDS[rating], deliverable
         assert shading(cell) == document.RAG_FILL[rating], deliverable
-    assert row_for(pack, "Overdue deliverable").cells[WHY].text == "Red: due 30/06/2020, 31 days overdue"
+    assert row_for(pack, "Overdue deliverable").cells[WHY].text == "Due 30/06/2020, 31 days overdue"  # the RAG cell says Red
     led = row_for(pack, "Led deliverable").cells
     assert "(set by a person)" in led[RAG].text
     assert led[WHY].text.startswith("Set by Max Manager: Key staff left\nSuggested: Amber: on track")

@@ -54,7 +54,7 @@ ragkeyentry | label | Green | On track | Rating label changed from Green to On t
 meeting | kind | board | committee | Kind of meeting changed from Improvement Board to Scrutiny committee
 meeting | held_on | 2020-09-15 | 2020-09-22 | Date of the meeting changed from 15 September 2020 to 22 September 2020
 meeting | deleted | Improvement Board on 15/09/2020 | - | Deleted: Improvement Board on 15/09/2020
-person | role | viewer | qa_lead | Role changed from Viewer to QA lead
+person | role | viewer | qa_lead | Role changed from Action owner or viewer to QA lead
 person | kind | individual | group | Kind changed from Person to Group or role
 person | active | True | False | Can sign in changed from Yes to No
 person | line_manager | - | Mona Manager | Line manager set to Mona Manager

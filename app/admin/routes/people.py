@@ -16,7 +16,8 @@ from app.web import applied, get_or_404
 
 @bp.route("/people")
 def people():
-    return render_template("admin/people.html", people=people_service.everyone())
+    return render_template("admin/people.html", people=people_service.everyone(),
+                           owners=people_service.milestone_owner_ids())
 
 
 @bp.route("/teams")

@@ -10,6 +10,7 @@ from app.clock import now
 from app.services.history import changes_to
 from app.services.reminders import admin as reminder_admin
 from app.services.reminders.sweep import settings
+from app.services.wording import plural
 from app.web import applied
 
 
@@ -34,7 +35,7 @@ def retry_reminders():
     form = FlaskForm()
     if form.validate_on_submit():
         count = reminder_admin.retry_now(now())
-        flash(f"{count} waiting e-mail{'s' if count != 1 else ''} will be tried again within a minute, by the "
+        flash(f"{plural(count, 'waiting e-mail')} will be tried again within a minute, by the "
               "scheduler's next delivery." if count else "Nothing was waiting for a later attempt: whatever is "
               "waiting is tried at the scheduler's next delivery, within a minute.", "success")
     return redirect(url_for("admin.reminders"))

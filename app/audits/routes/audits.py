@@ -127,13 +127,14 @@ def save_draft(audit: Audit, form) -> None:
     alerts = audit_work.save_draft(audit, draft_from(form, audit), version=form.version.data,
                                    actor=current_user, now=now(),
                                    collect_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-    flash("Draft saved", "success")
-    if alerts:
-        flash(alert_message(audit, alerts), "info")
+    if alerts:  # one banner per outcome: the save and what it set off are said together
+        flash(f"Draft saved. {alert_message(audit, alerts)}", "success")
     elif audit.record and audit.record.immediate_actions.strip() and not (
             audit.case.team_manager_id or audit.case.service_manager_id):
-        flash("No team manager or service manager is recorded for this case, so no one has been alerted to the "
-              "immediate actions. Tell them yourself now, and ask a QA lead to add them to the case.", "error")
+        flash("Draft saved, but no one has been alerted to the immediate actions: no team manager or service manager "
+              "is recorded for this case. Tell them yourself now, and ask a QA lead to add them to the case.", "info")
+    else:
+        flash("Draft saved", "success")
 
 
 def make_form(audit: Audit):

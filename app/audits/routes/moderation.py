@@ -12,6 +12,7 @@ from app.services.audits import moderation
 from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
 from app.services.audits.moderation import ElementDecision
+from app.services.wording import agrees, plural
 from app.web import applied, get_or_404
 
 
@@ -32,8 +33,8 @@ def _choose_sample(audit_round: AuditRound) -> None:
         share=share / 100 if share and not chosen else None, audit_ids=chosen or None,
         seed=request.form.get("seed", type=int), actor=current_user, now=now())
     seed = f" (seed {picked[0].seed})" if picked[0].seed is not None else ""
-    what = "1 audit is" if len(picked) == 1 else f"{len(picked)} audits are"
-    flash(f"{what} to be moderated by {picked[0].moderator.name}{seed}", "success")
+    flash(f"{plural(len(picked), 'audit')} {agrees(len(picked), 'is', 'are')} to be moderated by "
+          f"{picked[0].moderator.name}{seed}", "success")
 
 
 @bp.route("/moderations/<int:moderation_id>", methods=["GET", "POST"])

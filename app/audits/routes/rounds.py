@@ -16,6 +16,7 @@ from app.services.audits import rounds as audit_rounds
 from app.services.audits import work as audit_work
 from app.services.audits.rounds import CASE_FLAGS
 from app.services.importers import case_pool
+from app.services.wording import agrees, plural
 from app.web import applied, download, get_or_404
 
 
@@ -57,7 +58,7 @@ def import_cases():
         checked = case_pool.preview(form.csv_text.data)
         if form.confirm.data and checked.ready:
             count = case_pool.import_cases(form.csv_text.data, now=now())
-            flash(f"{count} {'case was' if count == 1 else 'cases were'} added to the pool", "success")
+            flash(f"{plural(count, 'case')} {agrees(count, 'was', 'were')} added to the pool", "success")
             return redirect(url_for("audits.pool"))
     return render_template("audits/pool_import.html", form=form, checked=checked, title="Import cases")
 
@@ -74,7 +75,7 @@ def new_round():
     if form.validate_on_submit() and applied(form, lambda: started.append(audit_rounds.create_round(
             **form.round_values(), actor=current_user, now=now()))):
         chosen = len(started[0].selections)
-        flash(f"{chosen} {'case was' if chosen == 1 else 'cases were'} chosen (seed {started[0].seed})", "success")
+        flash(f"{plural(chosen, 'case')} {agrees(chosen, 'was', 'were')} chosen (seed {started[0].seed})", "success")
         return redirect(url_for("audits.round_page", round_id=started[0].id))
     return render_template("_form_page.html", form=form, title="Start an audit round", cancel_url=url_for("audits.index"))
 

@@ -117,7 +117,7 @@ def edit_action(area_id: int | None = None, action_id: int | None = None):
         form.show(action)
     if form.validate_on_submit() and _saved(form, action, form.values(), "This action"):
         return _done(f"Action {action.number} is saved", "plans.action", action_id=action.id)
-    return _render(form, "Edit action" if action_id else f"Add an action to area {area.number}",
+    return _render(form, "Edit action" if action_id else f"Add an action to {area.number} {area.title}",
                    url_for("plans.action", action_id=action_id) if action_id else url_for("plans.area", area_id=area.id))
 
 

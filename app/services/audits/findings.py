@@ -30,6 +30,7 @@ from app.models import (
     SmartRecommendation,
 )
 from app.services.audits.tallies import DONE
+from app.services.wording import code_order, in_code_order
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,8 @@ def element_grades(filters: FindingsFilter) -> list:
 
 
 def _by_element(grades: dict) -> list:
-    return [(number, label, _shares(counts)) for (number, label), counts in sorted(grades.items())]
+    return [(number, label, _shares(counts)) for (number, label), counts in
+            sorted(grades.items(), key=lambda item: code_order(item[0][0]))]
 
 
 def _tallies(model, filters: FindingsFilter):
@@ -182,7 +184,7 @@ def _moderation_changes(filters: FindingsFilter) -> tuple[list, list]:
         for tally in (by_element[number], by_auditor[name]):
             tally[0] += n
             tally[1] += total
-    return ([(number, Share(*by_element[number])) for number in sorted(by_element)],
+    return ([(number, Share(*by_element[number])) for number in in_code_order(by_element)],
             [(name, Share(*by_auditor[name])) for name in sorted(by_auditor)])
 
 

@@ -48,6 +48,7 @@ from app.services.importers.plan_docx import (
     PlanFormatError,
 )
 from app.services.importers.uploads import Upload
+from app.services.wording import agrees
 
 SHEET_TABLE = 1  # MilestoneDocument.table for every row: a spreadsheet is one table
 MAX_LISTED_PROBLEMS = 50
@@ -214,7 +215,7 @@ def _columns(header: list[str]) -> tuple[dict[str, int], int | None, list[int]]:
     missing = [heading for name, heading in COLUMNS.items() if name not in columns]
     if missing:
         names = ", ".join(f"“{heading}”" for heading in missing)
-        which = f"The column {names} is missing" if len(missing) == 1 else f"The columns {names} are missing"
+        which = f"The {agrees(len(missing), 'column', 'columns')} {names} {agrees(len(missing), 'is', 'are')} missing"
         raise PlanFormatError(f"{which}. Every column of the template is needed (a cell can be empty): a missing "
                               "column would empty that field in the plan.")
     return columns, rag_marker, unnamed

@@ -32,6 +32,7 @@ from app.models import (
 from app.models.plans import milestone_leads
 from app.services.history import changes_to
 from app.services.plans import rag
+from app.services.wording import in_code_order
 
 
 @dataclass(frozen=True)
@@ -441,11 +442,11 @@ def milestone_row(milestone_id: int, window: Window) -> MilestoneRow:
 
 def action_choices(plan_id: int) -> tuple[list[Recommendation], list[ImprovementArea]]:
     """What an action of the plan may answer: its recommendations by code, its Areas for Improvement in plan order."""
-    recommendations = db.session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id)
-                                         .order_by(Recommendation.code)).all()
+    recommendations = in_code_order(db.session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id)),
+                                    lambda recommendation: recommendation.code)
     improvement_areas = db.session.scalars(select(ImprovementArea).join(Area).where(Area.plan_id == plan_id)
                                            .order_by(Area.position, ImprovementArea.position)).all()
-    return list(recommendations), list(improvement_areas)
+    return recommendations, list(improvement_areas)
 
 
 def area_rows(area_id: int, window: Window) -> dict[int, list[MilestoneRow]]:

@@ -13,6 +13,7 @@ from sqlalchemy import case
 
 from app.models.plans import RATING_SEVERITY, DueKind, MilestoneStatus, Rating
 from app.services.plans.due_dates import days_between, format_date
+from app.services.wording import plural
 
 RATING_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
 
@@ -30,28 +31,40 @@ class MilestoneFacts:
 
 @dataclass(frozen=True)
 class RagResult:
+    """A suggested rating and the reason for it. Pages show the rating as a tag and then the reason; text without the
+    tag (exports, reports, e-mails) uses the explanation, which names the rating first."""
+
     rating: Rating
-    explanation: str
+    reason: str
+
+    @property
+    def explanation(self) -> str:
+        return f"{RATING_WORDS[self.rating]}: {self.reason}"
+
+    @property
+    def why(self) -> str:
+        """The reason on its own, as a sentence: for a table cell beside a column that gives the rating."""
+        return self.reason[:1].upper() + self.reason[1:]
 
 
 def suggest(facts: MilestoneFacts, today: date) -> RagResult:
     if facts.status == MilestoneStatus.COMPLETE:
         done = f" on {format_date(facts.completed_on)}" if facts.completed_on else ""
-        return RagResult(Rating.GREEN, f"Green: completed{done}")
+        return RagResult(Rating.GREEN, f"completed{done}")
     if facts.has_pending_revision:
-        return RagResult(Rating.RED, "Red: " + _slip_description(facts))
+        return RagResult(Rating.RED, _slip_description(facts))
     if facts.due_problem:
-        return RagResult(Rating.NOT_RATED, f"Not rated: the due date is invalid ({facts.due_problem})")
+        return RagResult(Rating.NOT_RATED, f"the due date is invalid ({facts.due_problem})")
     if facts.due_on is None:
-        return RagResult(Rating.NOT_RATED, "Not rated: " + _no_date_reason(facts.due_kind))
+        return RagResult(Rating.NOT_RATED, _no_date_reason(facts.due_kind))
     overdue_days = days_between(facts.due_on, today)
     what = "review due" if facts.due_kind == DueKind.ONGOING else "due"
     if overdue_days > 0:
-        return RagResult(Rating.RED, f"Red: {what} {format_date(facts.due_on)}, {_days(overdue_days)} overdue")
+        return RagResult(Rating.RED, f"{what} {format_date(facts.due_on)}, {plural(overdue_days, 'day')} overdue")
     if facts.status == MilestoneStatus.NOT_STARTED:
-        return RagResult(Rating.NOT_RATED, f"Not rated: not started yet ({what} {format_date(facts.due_on)})")
-    remaining = "today" if overdue_days == 0 else f"in {_days(-overdue_days)}"
-    return RagResult(Rating.AMBER, f"Amber: on track, {what} {format_date(facts.due_on)} ({remaining})")
+        return RagResult(Rating.NOT_RATED, f"not started yet ({what} {format_date(facts.due_on)})")
+    remaining = "today" if overdue_days == 0 else f"in {plural(-overdue_days, 'day')}"
+    return RagResult(Rating.AMBER, f"on track, {what} {format_date(facts.due_on)} ({remaining})")
 
 
 def suggested_rating_sql(milestone, today: date, has_pending_revision):
@@ -82,10 +95,6 @@ def _no_date_reason(due_kind: str) -> str:
     if due_kind == DueKind.ONGOING:
         return "ongoing with no review date"
     return "no due date"
-
-
-def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
 
 
 def roll_up(ratings: Iterable[Rating]) -> Rating:

@@ -14,8 +14,8 @@ from app.extensions import db
 from app.models import Meeting, NoticeKind, Notification, Person, Report, SubjectType
 from app.services.plans.queries import Window
 from app.services.reminders.mailer import Attachment, Email
-from app.services.reminders.wording import plural
 from app.services.reports import update_pack
+from app.services.wording import plural
 
 
 def message(notices: list[Notification], now: datetime) -> Email:
@@ -69,4 +69,4 @@ def _subject(notices: list[Notification], items: list[Notification]) -> str:
         return f"{service}: your week, {plural(len(items), 'reminder')}"
     if len(items) == 1:
         return items[0].title
-    return f"{service}: {len(items)} reminders"
+    return f"{service}: {plural(len(items), 'reminder')}"

@@ -45,7 +45,7 @@ from app.models.plans import milestone_leads
 from app.services.plans.due_dates import format_date
 from app.services.reminders import rules as reminder_rules
 from app.services.reminders.rules import Timing
-from app.services.reminders.wording import MilestoneWording, Notice, due_title, short
+from app.services.reminders.wording import MilestoneWording, Notice, due_title, meeting_words, short
 from app.services.transaction import transaction
 from app.services.working_days import add_working_days, first_of_week, is_working_day
 
@@ -250,18 +250,8 @@ def _owners(last_cycle: date) -> list[tuple[int, int, int]]:
 
 def _meeting_notice(meeting: Meeting, kind: NoticeKind, person_id: int, open_count: int, stale: int,
                     last_cycle: date) -> Notice:
-    deadline = format_date(meeting.update_deadline)
-    occasion = f"{meeting.title} on {format_date(meeting.held_on)}"
-    if kind == NoticeKind.UPDATE_REQUEST:
-        title = f"Please update your milestones by {deadline}, for the {occasion}"
-        body = (f"You are responsible for or lead {open_count} open milestones. Add a dated progress update to "
-                f"each by {deadline}, so that the report for the {occasion} is up to date. The e-mail carries "
-                "your update pack: a Word document of these milestones with their due dates, latest updates and "
-                "RAG ratings.")
-    else:
-        title = f"{stale} of your milestones need an update by {deadline}"
-        body = (f"{stale} of your {open_count} open milestones have had no progress update since "
-                f"{format_date(last_cycle)}. The report for the {occasion} is drawn up after {deadline}.")
+    title, body = meeting_words(kind, meeting.title, meeting.held_on, meeting.update_deadline, open_count, stale,
+                                last_cycle)
     return Notice(person_id, kind, SubjectType.MEETING, meeting.id, meeting.update_deadline, title, "/my-work", 0,
                   body)
 

@@ -12,7 +12,8 @@ from typing import NamedTuple
 from app.models import Audit, NoticeKind, SubjectType
 from app.services.plans.due_dates import format_date
 from app.services.reminders.rules import Due
-from app.services.working_days import working_days_until
+from app.services.wording import agrees, plural
+from app.services.working_days import is_working_day, on_or_before, working_days_until
 
 
 class Notice(NamedTuple):  # a tuple, not a dataclass: a first sweep makes tens of thousands
@@ -45,9 +46,9 @@ def date_text(day: date) -> str:
     return format_date(day)
 
 
-def plural(count: int, noun: str) -> str:
-    """"1 reminder", "2 reminders"."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def day_text(day: date) -> str:
+    """"Saturday 01/08/2020": the day of the week, where it matters."""
+    return f"{day:%A} {date_text(day)}"
 
 
 def due_title(due: Due, what: str, due_on: date, today: date) -> str:
@@ -56,9 +57,29 @@ def due_title(due: Due, what: str, due_on: date, today: date) -> str:
     if due.kind == NoticeKind.DUE_SOON:
         return f"Due in {plural(working_days_until(today, due_on), 'working day')} ({date_text(due_on)}): {what}"
     if due.kind == NoticeKind.DUE_TODAY:
-        return f"Due {date_text(due_on)}, the last working day before it is due: {what}" if due_on.weekday() > 4 \
-            else f"Due today ({date_text(due_on)}): {what}"
+        if is_working_day(due_on):
+            return f"Due today ({date_text(due_on)}): {what}"
+        return f"Due {day_text(due_on)}, so the last working day for it is {day_text(on_or_before(due_on))}: {what}"
     return f"Overdue since {date_text(due_on)}: {what}"
+
+
+def meeting_words(kind: NoticeKind, title: str, held_on: date, deadline_on: date, open_count: int, stale: int,
+                  last_cycle: date) -> tuple[str, str]:
+    """The title and body of the request to update before a meeting, and of the nudge closer to its deadline."""
+    deadline, occasion = date_text(deadline_on), f"{title} on {date_text(held_on)}"
+    if kind == NoticeKind.UPDATE_REQUEST:
+        return (f"Please update your milestones by {deadline}, for the {occasion}",
+                f"You are responsible for or lead {plural(open_count, 'open milestone')}. Add a dated progress update "
+                f"to {agrees(open_count, 'it', 'each')} by {deadline}, so that the report for the {occasion} is up to "
+                "date. The e-mail carries your update pack: a Word document of these milestones with their due dates, "
+                "latest updates and RAG ratings.")
+    if stale == open_count:
+        which = "Your open milestone has" if stale == 1 else f"All {stale} of your open milestones have"
+    else:
+        which = f"{stale} of your {plural(open_count, 'open milestone')} {agrees(stale, 'has', 'have')}"
+    return (f"{stale} of your milestones {agrees(stale, 'needs', 'need')} an update by {deadline}",
+            f"{which} had no progress update since {date_text(last_cycle)}. The report for the {occasion} is drawn "
+            f"up after {deadline}.")
 
 
 class MilestoneWording:

@@ -37,6 +37,7 @@ from app.services.audits.findings import Findings, FindingsFilter, Share, findin
 from app.services.audits.tallies import DONE
 from app.services.plans.due_dates import format_date
 from app.services.reports import document
+from app.services.wording import agrees, in_code_order, plural
 
 TREND_MONTHS = 6  # the month reported and the five before it
 GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
@@ -158,7 +159,7 @@ def _trend(months: list[date], grades: dict, rounds: list, good_by_month: dict) 
 
 
 def _element_trend(months: list[date], grades: dict, labels: dict[str, str]) -> list[dict]:
-    numbers = sorted({number for by_number in grades.values() for number in by_number if number})
+    numbers = in_code_order({number for by_number in grades.values() for number in by_number if number})
     return [{"number": number, "label": labels.get(number, ""),
              "good_or_better": [_share_json(_good_or_better(grades.get(month, {}).get(number))) for month in months]}
             for number in numbers]
@@ -328,8 +329,8 @@ def _recommendation_words(data: dict) -> str:
     open_count, as_at = data["recommendations"]["open"], format_date(date.fromisoformat(data["as_at"]))
     if not open_count:
         return f"As at {as_at}, no SMART recommendation from these audits is open."
-    return (f"As at {as_at}, {open_count} SMART recommendation{'s' if open_count != 1 else ''} from these audits "
-            f"{'are' if open_count != 1 else 'is'} open, {_share(data['recommendations']['overdue'])} of them overdue.")
+    return (f"As at {as_at}, {plural(open_count, 'SMART recommendation')} from these audits "
+            f"{agrees(open_count, 'is', 'are')} open, {_share(data['recommendations']['overdue'])} of them overdue.")
 
 
 def _lead_in(doc: WordDocument, text: str) -> None:

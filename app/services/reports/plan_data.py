@@ -64,7 +64,7 @@ def _milestone(row: MilestoneRow, extra, leads: list[str], update, revisions: li
         "due_raw": row.due_raw, "due_on": _iso(row.due_on), "due_problem": row.due_problem or "",
         "due_text": describe(kind=row.due_kind, on=row.due_on, note=extra.due_note, problem=row.due_problem),
         "status": str(row.status), "completed_on": _iso(extra.completed_on),
-        "rating": row.rating.value, "suggested": row.suggested.rating.value, "why": row.suggested.explanation,
+        "rating": row.rating.value, "suggested": row.suggested.rating.value, "why": row.suggested.why,  # beside the rating's word
         "rating_set_reason": (extra.rag_set_reason or "") if row.rating_was_set else "",
         "overdue": row.overdue, "slipped": row.slipped, "unassigned": row.unassigned, "stale": row.stale,
         "latest_update": {"on": update.written_on.isoformat(), "body": update.body, "by": update.signed_as}
@@ -208,7 +208,7 @@ def _change(action: dict, was: dict | None, now: dict) -> dict:
 
 
 def _why(milestone: dict) -> str:
-    """Why the milestone has its rating: the reason given by whoever set it, or the suggestion's explanation."""
+    """Why the milestone has its rating: the reason given by whoever set it, or the suggestion's reason."""
     if milestone["rating_set_reason"]:
         return f"Set by hand: {milestone['rating_set_reason']}"
     if milestone["rating"] != milestone["suggested"]:

@@ -32,18 +32,18 @@ class Field:
 
 
 FRONT_BLOCK = [
-    Field("report_of", "Report of the", True, "The author's role, for example Strategic Director, Children's Services"),
+    Field("report_of", "Report of the", True, "The author's role, for example Strategic Director, Children's Services."),
     Field("committee", "To the meeting of", True, "The committee or board, for example Children's Services Overview "
-                                                  "and Scrutiny Committee"),
+                                                  "and Scrutiny Committee."),
     Field("subject", "Subject", True),
     Field("summary_statement", "Summary statement", True, long=True),
-    Field("signatory", "Signatory", True, "The name of the person signing the report"),
-    Field("portfolio", "Portfolio", True, "For example Children and Families"),
+    Field("signatory", "Signatory", True, "The name of the person signing the report."),
+    Field("portfolio", "Portfolio", True, "For example Children and Families."),
     Field("contact_name", "Report contact: name", True),
     Field("contact_role", "Report contact: role", True),
     Field("contact_phone", "Report contact: phone", True),
     Field("contact_email", "Report contact: e-mail", True),
-    Field("scrutiny_area", "Overview and Scrutiny Area", True, "For example Children's Services"),
+    Field("scrutiny_area", "Overview and Scrutiny Area", True, "For example Children's Services."),
 ]
 
 OTHER_IMPLICATIONS = [
@@ -58,12 +58,12 @@ OTHER_IMPLICATIONS = [
     ("privacy", "7.9", "Issues arising from privacy impact assessment"),
 ]
 
-SUMMARY = Field("summary", "1. Summary", hint="Opens section 1; the report adds the plan's key figures after it",
+SUMMARY = Field("summary", "1. Summary", hint="Opens section 1; the report adds the plan's key figures after it.",
                 long=True)
 BACKGROUND = Field("background", "2. Background", True, long=True)
 OTHER_CONSIDERATIONS = Field("other_considerations", "3. Other considerations",
                              hint="Opens section 3; the report adds where the plan stands, the changes since the "
-                                  "previous report and the Ofsted findings after it", long=True)
+                                  "previous report and the Ofsted findings after it.", long=True)
 APPRAISALS = [  # sections 4–6
     Field("financial", "4. Financial and resource appraisal", long=True),
     Field("risk", "5. Risk management and governance issues", long=True),

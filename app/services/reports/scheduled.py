@@ -36,9 +36,10 @@ from app.services.meetings import draft_report_day
 from app.services.plans.due_dates import format_date
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.rules import month_end
-from app.services.reminders.wording import Notice, plural
+from app.services.reminders.wording import Notice
 from app.services.reports import snapshots
 from app.services.transaction import transaction
+from app.services.wording import plural
 from app.services.working_days import is_working_day
 
 AUDIT_REPORT_CATCH_UP = timedelta(days=31)  # a scheduler stopped for longer does not send old months' reports

@@ -35,8 +35,9 @@ from app.models.plans import milestone_leads
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, read_date
 from app.services.plans.rag import RATING_WORDS
-from app.services.reminders.wording import MilestoneWording, plural
+from app.services.reminders.wording import MilestoneWording
 from app.services.reports import document
+from app.services.wording import plural
 
 COLUMNS = ("Action", "Milestone / deliverable", "Your role", "When due", "Latest update", "RAG", "Why",
            "Add your update at")
@@ -145,9 +146,10 @@ def _milestone(row: plan_queries.MilestoneRow, detail: dict, latest_update: dict
 
 
 def _why(row: plan_queries.MilestoneRow, detail: dict) -> str:
-    """The suggestion's explanation or, for a rating a person set, who set it and their reason."""
+    """The suggestion's reason (the RAG column beside it has the word) or, for a rating a person set, who set it and
+    their reason."""
     if not row.rating_was_set:
-        return row.suggested.explanation
+        return row.suggested.why
     return f"Set by {detail['rating_set_by'] or 'a person'}: {detail['rag_set_reason']}"
 
 
