@@ -114,26 +114,3 @@ def test_every_login_sees_the_banner_even_signed_out(demo):
     assert BANNER in page(client, "/login")
     client, _ = signed_in(demo, Role.ADMIN)
     assert BANNER in page(client, "/admin/people")
-
-
-def test_no_banner_on_todays_date(app, client, login, make_person):
-    app.config["AS_OF_DATE"] = None
-    login(make_person("Olive Owner"))
-    html = page(client, "/my-work")
-    assert "govuk-phase-banner" not in html and "Showing the plan as at" not in html
-
-
-def test_the_banner_follows_the_date_set(app, client, login, make_person):
-    login(make_person("Olive Owner"))  # the test app runs as at 31 July 2020 too
-    html = page(client, "/my-work")
-    assert html.count("govuk-phase-banner__text") == 1 and BANNER in html
-
-
-def test_production_never_runs_on_a_fixed_date(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 32)
-    monkeypatch.setenv("DATABASE_URL", "sqlite://")
-    monkeypatch.delenv("AS_OF_DATE", raising=False)
-    assert create_app("production").config["AS_OF_DATE"] is None  # nothing in config.py defaults it
-    monkeypatch.setenv("AS_OF_DATE", DEMO_DATE.isoformat())
-    with pytest.raises(RuntimeError, match="AS_OF_DATE is set, but a live service must run on today's date"):
-        create_app("production")
