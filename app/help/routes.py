@@ -20,6 +20,7 @@ PAGE_HELP = {
     "plans.add_evidence": ("owners", "uploading-evidence"),
     "plans.overview": ("programme-managers", "plan-overview"),
     "plans.decide": ("programme-managers", "accepting-or-rejecting-revised-dates"),
+    "plans.decide_several": ("programme-managers", "deciding-several-revised-dates-at-once"),
     "plans.edit_area": ("programme-managers", "areas"),
     "plans.edit_recommendation": ("programme-managers", "ofsted-recommendations"),
     "plans.edit_improvement_area": ("programme-managers", "areas-for-improvement"),

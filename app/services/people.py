@@ -13,19 +13,6 @@ from app.services.errors import DomainError
 from app.services.transaction import transaction
 
 
-def person_choices(empty: str, *, leaving_out: int | None = None) -> list[tuple[int, str]]:
-    """A select's choices of people (individuals, not groups or placeholders) by name, after (0, empty)."""
-    people = db.session.execute(select(Person.id, Person.name).where(
-        Person.kind == PersonKind.INDIVIDUAL, Person.id != (leaving_out or 0)).order_by(Person.name))
-    return [(0, empty), *((person_id, name) for person_id, name in people)]
-
-
-def team_choices(empty: str | None = None) -> list[tuple[int, str]]:
-    """A select's choices of teams by name, after (0, empty) when there may be no team."""
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name))
-    return [*([(0, empty)] if empty else []), *((team_id, name) for team_id, name in teams)]
-
-
 def everyone() -> list[Person]:
     """Every person, group and placeholder by name, with their team and line manager: the People page."""
     return list(db.session.scalars(select(Person).options(selectinload(Person.team), selectinload(Person.line_manager))
@@ -83,11 +70,6 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
         history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
 
 
-def all_people_choices() -> list[tuple[int, str]]:
-    """Everyone in People (individuals, groups and placeholders) as (id, name), by name: a filter's choices."""
-    return [tuple(row) for row in db.session.execute(select(Person.id, Person.name).order_by(Person.name))]
-
-
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,
                 now: datetime) -> Person:
     """Let a person sign in (`flask users create`): found by e-mail, else by name, else added. Recorded as the system."""
@@ -133,6 +115,24 @@ def _unique(model, column, value, own_id, field: str, message: str) -> None:
 
 
 # --- Choice lists: (id, name) pairs in name order, for the forms that pick a team or a person -------------
+
+
+def person_choices(empty: str, *, leaving_out: int | None = None) -> list[tuple[int, str]]:
+    """A select's choices of people (individuals, not groups or placeholders) by name, after (0, empty)."""
+    people = db.session.execute(select(Person.id, Person.name).where(
+        Person.kind == PersonKind.INDIVIDUAL, Person.id != (leaving_out or 0)).order_by(Person.name))
+    return [(0, empty), *((person_id, name) for person_id, name in people)]
+
+
+def team_choices(empty: str | None = None) -> list[tuple[int, str]]:
+    """A select's choices of teams by name, after (0, empty) when there may be no team."""
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name))
+    return [*([(0, empty)] if empty else []), *((team_id, name) for team_id, name in teams)]
+
+
+def all_people_choices() -> list[tuple[int, str]]:
+    """Everyone in People (individuals, groups and placeholders) as (id, name), by name: a filter's choices."""
+    return [tuple(row) for row in db.session.execute(select(Person.id, Person.name).order_by(Person.name))]
 
 
 def auditor_choices() -> list[tuple[int, str]]:
