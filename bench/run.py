@@ -52,7 +52,7 @@ PAGES = (  # name, who, address ({audit_id}: the Bench Auditor's audit in progre
     ("My work (owner, viewer)", OWNER, "/my-work", TARGET_MEDIAN_MS),
     ("My work (programme manager)", MANAGER, "/my-work", TARGET_MEDIAN_MS),
     ("Plan overview", MANAGER, "/plan", TARGET_MEDIAN_MS),
-    ("Plan overview, rating=RED", MANAGER, "/plan?rating=RED", TARGET_MEDIAN_MS),
+    ("Milestones, rating=RED", MANAGER, "/plan/milestones?rating=RED", TARGET_MEDIAN_MS),
     ("Action page (large action)", MANAGER, f"/actions/{BENCH_ACTION_ID}", TARGET_MEDIAN_MS),
     ("Audit findings, 24 months", MANAGER, FINDINGS_URL, 300),
     ("Audit form (auditor, edit)", AUDITOR, "/audits/{audit_id}/edit", 100),

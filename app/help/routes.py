@@ -19,6 +19,7 @@ PAGE_HELP = {
     "plans.rating": ("owners", "setting-a-different-rag-rating"),
     "plans.add_evidence": ("owners", "uploading-evidence"),
     "plans.overview": ("programme-managers", "plan-overview"),
+    "plans.milestones": ("programme-managers", "finding-milestones"),
     "plans.decide": ("programme-managers", "accepting-or-rejecting-revised-dates"),
     "plans.decide_several": ("programme-managers", "deciding-several-revised-dates-at-once"),
     "plans.edit_area": ("programme-managers", "areas"),

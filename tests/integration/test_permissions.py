@@ -59,6 +59,7 @@ MATRIX = {
     "main.index": ("GET", "/", {role: 302 for role in WHO if role}),
     "main.my_work": ("GET", "/my-work", ANYONE_SIGNED_IN),
     "plans.overview": ("GET", "/plan", ANYONE_SIGNED_IN),
+    "plans.milestones": ("GET", "/plan/milestones", ANYONE_SIGNED_IN),
     "plans.export_plan": ("GET", "/plan/export.xlsx", ANYONE_SIGNED_IN),
     "plans.import_template": ("GET", "/plan/import/template.xlsx", MANAGERS),
     "plans.area": ("GET", "/areas/{area}", ANYONE_SIGNED_IN),

@@ -22,11 +22,17 @@ def current_plan() -> Plan:
 
 @bp.route("/plan")
 def overview():
+    overview = plan_overview(current_plan(), PlanFilters(), window(), row_limit=0)
+    return render_template("plans/overview.html", overview=overview, ratings=list(Rating))
+
+
+@bp.route("/plan/milestones")
+def milestones():
     plan, current_window = current_plan(), window()
     windows = due_windows(current_window)
     filters = _filters_from(request.args, windows)
     overview = plan_overview(plan, filters, current_window, row_limit=OVERVIEW_ROW_LIMIT)
-    return render_template("plans/overview.html", overview=overview, filters=filters, people=all_people_choices(),
+    return render_template("plans/milestones.html", overview=overview, filters=filters, people=all_people_choices(),
                            due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating))
 
 

@@ -257,13 +257,13 @@ class PlanOverview:
 
 
 def plan_overview(plan: Plan, filters: PlanFilters, window: Window, row_limit: int = 300) -> PlanOverview:
-    """Counts per area, made in the database; the matching milestones themselves only when filtering."""
+    """Counts per area, made in the database, and the first `row_limit` matching milestones."""
     conditions = filters.sql_conditions(plan.id, window, Facts(window))
     counts = _counts_by_area(window, conditions)
     summaries = [counts.get(area.id) or AreaSummary(area) for area in plan.areas]
     for summary, area in zip(summaries, plan.areas, strict=True):
         summary.area = area
-    rows = milestone_rows(window, *conditions, limit=row_limit) if filters.active else []
+    rows = milestone_rows(window, *conditions, limit=row_limit) if row_limit else []
     return PlanOverview(plan, summaries, rows)
 
 
