@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import Rating, Role
 from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
+from app.services.listing import LAST_PAGE_ASKED, SEARCH_LIMIT, ListQuery
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date
 from app.services.plans.rag import RATING_WORDS
@@ -97,6 +98,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(permissions.manages_plan, "manages_plan")
     app.add_template_global(rating_label, "rating_label")
     app.add_template_global(unread_notifications, "unread_notifications")
+    app.add_template_global(list_url, "list_url")
 
     @app.context_processor
     def shared_context() -> dict:
@@ -104,6 +106,27 @@ def register_template_helpers(app: Flask) -> None:
 
 
 # --- Route helpers shared by the blueprints ------------------------------------------------------
+
+
+def list_query(sorts, default_sort: str, *, descending: bool = False) -> ListQuery:
+    """A long list's search, sort and page from the address (`q`, `sort`, `order`, `page`); anything odd is ignored."""
+    sort = request.args.get("sort", "")
+    page = request.args.get("page", "")
+    order = request.args.get("order", "")
+    return ListQuery(
+        sort=sort if sort in sorts else default_sort,
+        descending=order == "descending" if order in ("ascending", "descending") else descending,
+        page=min(int(page), LAST_PAGE_ASKED) if page.isdigit() and int(page[:7]) > 0 else 1,
+        search=request.args.get("q", "").strip()[:SEARCH_LIMIT],
+    )
+
+
+def list_url(query: ListQuery, **changes) -> str:
+    """This page's address with the list's search, sort and page (and any other arguments it has) kept."""
+    args = request.args.to_dict() | {"q": query.search, "sort": query.sort, "page": query.page,
+                                     "order": "descending" if query.descending else "ascending"} | changes
+    args = {name: value for name, value in args.items() if value not in ("", None) and not (name == "page" and value == 1)}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
 def get_or_404(model, ident: int):
