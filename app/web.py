@@ -47,17 +47,26 @@ def navigation() -> list[dict]:
     items = [("main.my_work", "My work"), ("plans.overview", "Plan overview"), ("audits.index", "Audits"),
              ("meetings.index", "Meetings"), ("reports.index", "Reports")]
     if current_user.has_role(Role.ADMIN):
-        items.append(("admin.people", "People"))
-        items.append(("admin.teams", "Teams"))
-        items.append(("admin.reminders", "Reminders"))
+        items.append(("admin.people", "Admin"))  # People, Teams and Reminders: one entry (decision 0010)
     endpoint = request.endpoint or ""
     section = endpoint.split(".")[0]
-    sections = {"audits", "meetings", "reports"}  # a link that stays current on every page of its section
+    sections = {"audits", "meetings", "reports", "admin"}  # a link that stays current on every page of its section
     links = [{"href": url_for(name), "text": text,
               "active": endpoint == name or (section in sections and section == name.split(".")[0])}
              for name, text in items]
     links.append(notifications_link(active=section == "notifications"))
     return links
+
+
+ADMIN_PAGES = [("admin.people", "People"), ("admin.teams", "Teams"), ("admin.reminders", "Reminders")]
+
+
+def admin_navigation() -> list[dict]:
+    """The admin section's own links, shown on its list pages under the header's one 'Admin' entry."""
+    endpoint = request.endpoint if has_request_context() else None
+    if endpoint not in {name for name, _ in ADMIN_PAGES}:
+        return []
+    return [{"href": url_for(name), "text": text, "current": endpoint == name} for name, text in ADMIN_PAGES]
 
 
 def unread_notifications() -> int:
@@ -102,7 +111,8 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def shared_context() -> dict:
-        return {"service_name": app.config["SERVICE_NAME"], "navigation": navigation(), "today": today()}
+        return {"service_name": app.config["SERVICE_NAME"], "navigation": navigation(),
+                "admin_navigation": admin_navigation(), "today": today()}
 
 
 # --- Route helpers shared by the blueprints ------------------------------------------------------

@@ -220,3 +220,16 @@ def test_milestone_form_reports_unknown_leads_with_other_problems(client, login,
     for message in ("Enter the milestone or deliverable", "No one called Nobody Known is in People",
                     "Say why the date is to be decided"):
         assert message in html
+
+
+def test_administrators_pages_are_one_admin_entry_in_the_header_with_their_own_links(admin_client):
+    """Nine header links wrapped at 1280 px: People, Teams and Reminders are one 'Admin' entry (decision 0010)."""
+    page = admin_client.get("/admin/teams").get_data(as_text=True)
+    header = page.split("</header>")[0]
+    assert 'href="/admin/people"' in header and ">Admin<" in header.replace("\n", "").replace(" ", "")
+    assert "/admin/teams" not in header and "/admin/reminders" not in header
+    sub_navigation = page.split('aria-label="Admin"')[1].split("</nav>")[0]
+    assert [label for label in ("People", "Teams", "Reminders") if label in sub_navigation] == \
+        ["People", "Teams", "Reminders"]
+    assert 'aria-current="page" href="/admin/teams"' in sub_navigation
+    assert 'aria-label="Admin"' not in admin_client.get("/my-work").get_data(as_text=True)
