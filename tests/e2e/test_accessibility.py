@@ -7,7 +7,8 @@ without a change here: a page whose address needs an id this module cannot fill 
 a way to find one in IDS (or is listed in NOT_PAGES, with the reason it is not a page to check).
 
 Each page's document width at a 320 px wide window is recorded in test-results/e2e/page-widths-*.md and shown
-at the end of the run; it is not checked here.
+at the end of the run, and must be at most 320 px (WCAG 1.4.10 Reflow: no sideways scroll on a phone), except on
+the pages in NOT_YET_NARROW.
 """
 
 import json
@@ -67,6 +68,10 @@ ROLES = {
 OWNER = ROLES["viewer who owns milestones"]
 PLAN_FILE = ROOT / "tests" / "fixtures" / "improvement-plan-2020-07.docx"
 NARROW, WIDE = {"width": 320, "height": 800}, {"width": 1280, "height": 800}
+# Pages being rebuilt in issue 15 (the plan dashboard, the milestone list, My work, People, teams, audits, the case
+# pool, a round and reports): their width is recorded but not yet checked. To be emptied once they are merged.
+NOT_YET_NARROW = {"plans.overview", "plans.milestones", "main.my_work", "admin.people", "admin.teams",
+                  "audits.index", "audits.pool", "audits.round_page", "reports.index"}
 
 # Endpoints with a GET rule that are not pages to check, and why.
 NOT_PAGES = {
@@ -240,8 +245,9 @@ def test_every_page_the_role_can_reach_has_no_accessibility_violations(browser, 
         with Session(engine) as session:
             person = session.scalar(select(Person).where(Person.email == ROLES[role]))
             ids = {name: find(session, person) for name, find in IDS.items()} | prepared
-        checked = {url: open_and_check(page, url)
-                   for rules in get_pages().values() for rule in rules for url in fill(rule, ids)}
+        endpoints = {url: endpoint for endpoint, rules in get_pages().items() for rule in rules
+                     for url in fill(rule, ids)}
+        checked = {url: open_and_check(page, url) for url in endpoints}
     finally:
         page.context.close()
         engine.dispose()
@@ -250,6 +256,9 @@ def test_every_page_the_role_can_reach_has_no_accessibility_violations(browser, 
     assert len(reached) >= 10, f"only {len(reached)} pages were reached as the {role}"
     failures = {url: result["violations"] for url, result in reached.items() if result["violations"]}
     assert failures == {}, report(failures)
+    too_wide = {url: result["width"] for url, result in reached.items()
+                if result["width"] > NARROW["width"] and endpoints[url] not in NOT_YET_NARROW}
+    assert too_wide == {}, f"pages wider than {NARROW['width']} px at a {NARROW['width']} px window: {too_wide}"
 
 
 def test_a_page_showing_form_errors_has_no_accessibility_violations(browser, live_server):
