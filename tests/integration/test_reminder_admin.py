@@ -185,10 +185,11 @@ def test_try_again_now_brings_waiting_notices_forward_without_sending(admin_clie
 
 
 def test_only_administrators_see_the_page_and_its_link(client, login, make_person, admin):
-    login(admin)
-    assert 'href="/admin/reminders"' in client.get("/my-work").get_data(as_text=True)
+    login(admin)  # the header's "Admin" opens People, which links to Reminders (decision 0010)
+    assert 'href="/admin/people"' in client.get("/my-work").get_data(as_text=True)
+    assert 'href="/admin/reminders"' in client.get("/admin/people").get_data(as_text=True)
     login(make_person("Pat Manager", Role.PROGRAMME_MANAGER))
-    assert 'href="/admin/reminders"' not in client.get("/my-work").get_data(as_text=True)
+    assert 'href="/admin/people"' not in client.get("/my-work").get_data(as_text=True)
     assert client.get("/admin/reminders").status_code == 403
     assert client.post("/admin/reminders/retry").status_code == 403
 
