@@ -103,7 +103,8 @@ def test_findings_page_shows_the_figures_and_a_chart(audits_done, client, login,
     html = client.get("/audits/findings?from=March+2021&to=March+2021").get_data(as_text=True)
     assert "<strong>3 audits</strong> completed of <strong>4</strong> allocated (75%)." in html
     assert '67% <span class="govuk-body-s">(2/3)</span>' in html
-    assert "Chronologies are out of date</td><td class=\"govuk-table__cell govuk-table__cell--numeric\" data-label=\"Audits\">2</td>" in html
+    assert ('Chronologies are out of date</td><td class="govuk-table__cell govuk-table__cell--numeric" '
+            'data-label="Audits">2</td>') in html
     for chart in ("elements", "trend"):
         png = client.get(f"/audits/findings/{chart}.png?from=March+2021&to=March+2021")
         assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
