@@ -50,6 +50,7 @@ PAGE_HELP = {
     "audits.import_cases": ("qa-leads", "importing-cases-from-csv"),
     "audits.new_round": ("qa-leads", "starting-an-audit-round"),
     "audits.round_page": ("qa-leads", "allocating-cases-to-auditors"),
+    "audits.allocate_round": ("qa-leads", "allocating-a-whole-round-at-once"),
     "audits.moderate": ("qa-leads", "recording-a-moderation"),
     "audits.findings_page": ("qa-leads", "audit-findings"),
     "notifications.index": ("reminders", "notifications-in-the-service"),

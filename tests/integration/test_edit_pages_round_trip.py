@@ -68,6 +68,7 @@ OTHER_FORM_PAGES = {
     "/meetings/new": "adds a meeting", "/meetings/<int:meeting_id>/delete": "deletes a meeting",
     "/admin/people/new": "adds a person", "/admin/teams/new": "adds a team",
     "/audits/rounds/new": "starts a round", "/audits/rounds/<int:round_id>": "allocates a case",
+    "/audits/rounds/<int:round_id>/allocate": "allocates a round's cases as proposed (a confirmation, not an edit)",
     "/audits/pool/new": "adds a case", "/audits/pool/import": "imports cases",
     "/audits/moderations/<int:moderation_id>": "records a moderation, once",
     "/audits/learning-points/<int:point_id>/promote": "makes a learning point a plan action",

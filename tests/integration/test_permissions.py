@@ -98,6 +98,7 @@ MATRIX = {
     "audits.import_cases": ("GET", "/audits/pool/import", QA_LEADS),
     "audits.new_round": ("GET", "/audits/rounds/new", QA_LEADS),
     "audits.round_page": ("GET", "/audits/rounds/{round}", QA_LEADS),
+    "audits.allocate_round": ("GET", "/audits/rounds/{round}/allocate", QA_LEADS),
     "audits.choose_moderation": ("POST", "/audits/rounds/{round}/moderation", {k: 302 if v == 200 else v
                                                                                for k, v in QA_LEADS.items()}),
     # the allocated auditor is the person with the auditor role; the case's team manager is the owner
