@@ -39,6 +39,7 @@ PAGE_HELP = {
     "reports.audits": ("qa-leads", "the-monthly-audit-report-to-the-improvement-board"),
     "admin.people": ("programme-managers", "people"),
     "admin.edit_person": ("programme-managers", "people"),
+    "admin.hand_over": ("programme-managers", "handing-over-someones-work"),
     "admin.teams": ("programme-managers", "teams"),
     "admin.edit_team": ("programme-managers", "teams"),
     "admin.reminders": ("reminders", "administrators-can-change-the-timings"),

@@ -116,6 +116,7 @@ MATRIX = {
                                      for role in WHO if role}),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
+    "admin.hand_over": ("GET", "/admin/people/{owner_id}/handover", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
     "admin.reminders": ("GET", "/admin/reminders", ADMINS),
