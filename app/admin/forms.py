@@ -1,3 +1,4 @@
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -129,3 +130,9 @@ class ReminderSettingsForm(VersionedForm):
         for name, message in order_problems(numbers).items():
             getattr(self, name).errors.append(message)
         return not self.errors
+
+
+class HandoverForm(FlaskForm):
+    receiver_id = SelectField("Who will take over this work?", widget=GovSelect(), coerce=int, default=0,
+                              validate_choice=False)  # the service says what is wrong with a choice
+    submit = SubmitField("Hand over the work", widget=GovSubmitInput())

@@ -135,12 +135,21 @@ def all_people_choices() -> list[tuple[int, str]]:
     return [tuple(row) for row in db.session.execute(select(Person.id, Person.name).order_by(Person.name))]
 
 
+def auditors() -> list[Person]:
+    """Who a case may be allocated to: active auditors and QA leads, by name, with their team."""
+    return list(db.session.scalars(select(Person).where(Person.role.in_([Role.AUDITOR, Role.QA_LEAD]),
+                                                        Person.active.is_(True))
+                                   .options(selectinload(Person.team)).order_by(Person.name, Person.id)))
+
+
+def auditor_label(person: Person) -> str:
+    """An auditor as the allocation selects show them: their name and team."""
+    return f"{person.name} ({person.team.name if person.team else 'no team'})"
+
+
 def auditor_choices() -> list[tuple[int, str]]:
-    """Who a case may be allocated to: active auditors and QA leads, each with their team."""
-    auditors = db.session.scalars(select(Person).where(Person.role.in_([Role.AUDITOR, Role.QA_LEAD]),
-                                                       Person.active.is_(True))
-                                  .options(selectinload(Person.team)).order_by(Person.name))
-    return [(person.id, f"{person.name} ({person.team.name if person.team else 'no team'})") for person in auditors]
+    """Who a case may be allocated to, as a select's choices."""
+    return [(person.id, auditor_label(person)) for person in auditors()]
 
 
 def moderator_choices() -> list[tuple[int, str]]:

@@ -98,6 +98,7 @@ MATRIX = {
     "audits.import_cases": ("GET", "/audits/pool/import", QA_LEADS),
     "audits.new_round": ("GET", "/audits/rounds/new", QA_LEADS),
     "audits.round_page": ("GET", "/audits/rounds/{round}", QA_LEADS),
+    "audits.allocate_round": ("GET", "/audits/rounds/{round}/allocate", QA_LEADS),
     "audits.choose_moderation": ("POST", "/audits/rounds/{round}/moderation", {k: 302 if v == 200 else v
                                                                                for k, v in QA_LEADS.items()}),
     # the allocated auditor is the person with the auditor role; the case's team manager is the owner
@@ -115,6 +116,7 @@ MATRIX = {
                                      for role in WHO if role}),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
+    "admin.hand_over": ("GET", "/admin/people/{owner_id}/handover", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
     "admin.reminders": ("GET", "/admin/reminders", ADMINS),

@@ -59,4 +59,6 @@ def _edit_page(form, record: Person | Team, record_id: int | None, noun: str, li
         flash(f"{record.name} is saved", "success")
         return redirect(url_for(listing))
     return render_template("_form_page.html", form=form, title=f"Edit {noun}" if record_id else f"Add a {noun}",
-                           cancel_url=url_for(listing), changes=changes_to({noun: [record_id]}) if record_id else None)
+                           cancel_url=url_for(listing), changes=changes_to({noun: [record_id]}) if record_id else None,
+                           related_links=[("Hand over this person's work", url_for("admin.hand_over", person_id=record_id))]
+                           if noun == "person" and record_id else [])

@@ -26,7 +26,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
-from app.services.audits.rounds import CASE_FLAGS, SelectionCriteria
+from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
 from app.services.plans.due_dates import read_month
 
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
@@ -99,6 +99,35 @@ class AllocationForm(FlaskForm):
     override_reason = TextAreaField("Reason, if the auditor works in the case's own team", widget=GovTextArea(),
                                     validators=[Optional()])
     submit = SubmitField("Allocate", widget=GovSubmitInput())
+
+
+class ProposalForm(FlaskForm):
+    """A round's proposed allocations, one select a case, confirmed once. Built for the cases the page offers."""
+
+    submit = SubmitField("Allocate these cases", widget=GovSubmitInput())
+
+    def chosen(self, case_ids: list[int]) -> dict[int, int | None]:
+        """Each case whose row was sent, with the auditor chosen for it (None: left for later)."""
+        return {case_id: self[row_field(case_id)].data or None for case_id in case_ids
+                if row_field(case_id) in self and self[row_field(case_id)].raw_data}
+
+
+def proposal_form(rows: list[ProposalRow], case_ids: list[int]) -> ProposalForm:
+    """The form for the proposal page: a select for each case of the round (`case_ids`), filled with the auditors
+    offered on its row (`rows`: the cases still to allocate) and the one proposed. A case allocated by someone else
+    since the page was opened still reads what was sent for it, so that the service can say so."""
+    offered = {row.case.id: row for row in rows}
+
+    class Form(ProposalForm):
+        pass
+
+    for case_id in case_ids:
+        row = offered.get(case_id)
+        setattr(Form, row_field(case_id), SelectField(
+            f"Auditor for case {row.case.reference}" if row else "Auditor", coerce=int, widget=GovSelect(),
+            validate_choice=False, default=(row.proposed or 0) if row else 0,  # the service refuses a wrong choice
+            choices=[(0, "Leave it for now"), *(row.choices if row else [])]))
+    return Form()
 
 
 class PoolImportForm(FlaskForm):

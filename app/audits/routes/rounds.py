@@ -4,7 +4,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from app.audits import allowed_or_403, bp
-from app.audits.forms.rounds import AllocationForm, PoolCaseForm, PoolImportForm, RoundForm, findings_filter
+from app.audits.forms.rounds import (
+    AllocationForm,
+    PoolCaseForm,
+    PoolImportForm,
+    RoundForm,
+    findings_filter,
+    proposal_form,
+)
 from app.auth.decorators import qa_lead_required
 from app.clock import now, today
 from app.models import AuditRound, AuditState, Grade, PoolCase, SafeguardingAlert
@@ -99,6 +106,33 @@ def _allocate(audit_round: AuditRound, form: AllocationForm) -> None:
     audit = audit_rounds.allocate(audit_round, case, people.find_person(form.auditor_id.data),
                                   override_reason=form.override_reason.data, actor=current_user, now=now())
     flash(f"Case {case.reference} is allocated to {audit.auditor.name}", "success")
+
+
+@bp.route("/rounds/<int:round_id>/allocate", methods=["GET", "POST"])
+@qa_lead_required
+def allocate_round(round_id: int):
+    """Every case still to allocate with a proposed auditor, to adjust and confirm once."""
+    audit_round = audit_queries.round_with_cases(round_id) or abort(404)
+    proposal = audit_rounds.round_proposal(audit_round)
+    case_ids = [selection.case_id for selection in audit_round.selections]
+    form, done = proposal_form(proposal.rows, case_ids), []
+    if form.validate_on_submit() and applied(form, lambda: done.append(audit_rounds.allocate_several(
+            audit_round, form.chosen(case_ids), actor=current_user, now=now()))):
+        flash(_allocated_words(done[0]), "success")
+        return redirect(url_for("audits.round_page", round_id=round_id))
+    return render_template("audits/allocate_round.html", audit_round=audit_round, proposal=proposal, form=form,
+                           row_field=audit_rounds.row_field, title="Allocate the round's cases")
+
+
+def _allocated_words(result: audit_rounds.Allocated) -> str:
+    """One banner for one confirm: how many were allocated, any allocated meanwhile by someone else, any left."""
+    count = len(result.audits)
+    words = [f"{plural(count, 'case')} {agrees(count, 'was', 'were')} allocated" if count else "No case was allocated"]
+    words += [f"Case {audit.case.reference} had already been allocated to {audit.auditor.name} by someone else: "
+              "it is left as it was" for audit in result.already]
+    if result.left:
+        words.append(f"{plural(result.left, 'case')} {agrees(result.left, 'is', 'are')} left to allocate")
+    return ". ".join(words)
 
 
 @bp.route("/alerts/<int:alert_id>/acknowledge", methods=["POST"])

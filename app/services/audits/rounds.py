@@ -6,12 +6,14 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Audit, AuditRound, AuditState, Person, PoolCase, Role, RoundKind, RoundSelection
-from app.services import history
+from app.services import history, people
+from app.services.audits import allocation
 from app.services.audits import tallies as audit_tallies
+from app.services.audits.allocation import own_team
 from app.services.audits.tool import current_tool
 from app.services.errors import DomainError
 from app.services.transaction import transaction
@@ -86,10 +88,6 @@ def create_round(*, kind: RoundKind, month: date, title: str, theme: str | None,
     return audit_round
 
 
-def own_team(auditor: Person, case: PoolCase) -> bool:
-    return auditor.team_id is not None and auditor.team_id == case.team_id
-
-
 @transaction("This round")
 def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *, override_reason: str | None,
              actor: Person, now: datetime) -> Audit:
@@ -112,6 +110,7 @@ def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *,
     tool = current_tool()
     if tool is None:
         raise DomainError("The audit tool has not been loaded: run `flask audits load-tool`")
+    history.touch(audit_round)  # two people allocating the same round at once: the second is refused, not doubled
     audit = Audit(round=audit_round, case=case, tool=tool, auditor=auditor, allocated_by=actor, allocated_at=now,
                   allocation_override_reason=reason if own_team(auditor, case) else None)
     db.session.add(audit)
@@ -119,6 +118,100 @@ def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *,
     history.record(audit, "allocated", None, auditor.name + (f" (own team: {reason})" if audit.allocation_override_reason
                                                               else ""), actor=actor, now=now, action_id=None)
     return audit
+
+
+# --- Allocating a whole round at once ------------------------------------------------------------
+
+OPEN_STATES = (AuditState.ALLOCATED, AuditState.IN_PROGRESS)
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    """A case still to allocate, the auditor proposed (None: every auditor works in its team) and who may take it."""
+
+    case: PoolCase
+    proposed: int | None
+    choices: list[tuple[int, str]]
+
+
+@dataclass(frozen=True)
+class AuditorLoad:
+    person: Person
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class RoundProposal:
+    rows: list[ProposalRow]
+    loads: list[AuditorLoad]
+
+
+def loads_for(audit_round: AuditRound) -> dict[int, int]:
+    """Each auditor's load: their audits in this round, and their audits elsewhere not yet submitted."""
+    counted = select(Audit.auditor_id, func.count()).where(
+        or_(Audit.round_id == audit_round.id, Audit.state.in_(OPEN_STATES))).group_by(Audit.auditor_id)
+    return {auditor_id: count for auditor_id, count in db.session.execute(counted)}
+
+
+def round_proposal(audit_round: AuditRound) -> RoundProposal:
+    """Every case of the round not yet allocated, each with a proposed auditor (allocation.propose) and the auditors
+    it may go to; and each auditor's load before and after the proposal."""
+    allocated = {audit.case_id for audit in audit_round.audits}
+    waiting = [selection.case for selection in audit_round.selections if selection.case_id not in allocated]
+    auditors = people.auditors()
+    loads = loads_for(audit_round)
+    candidates = [allocation.Auditor(person.id, person.name, person.team_id, loads.get(person.id, 0))
+                  for person in auditors]
+    proposal = allocation.propose([allocation.CaseToAllocate(case.id, case.reference, case.team_id)
+                                   for case in waiting], candidates)
+    rows = [ProposalRow(case, proposal.auditor_for[case.id],
+                        [(person.id, people.auditor_label(person)) for person in auditors if not own_team(person, case)])
+            for case in waiting]
+    return RoundProposal(rows, [AuditorLoad(person, loads.get(person.id, 0), proposal.loads[person.id])
+                                for person in auditors])
+
+
+@dataclass(frozen=True)
+class Allocated:
+    """What one confirm did: the audits made, the cases someone else allocated meanwhile (left as they were), and
+    how many of the round's cases are still to allocate."""
+
+    audits: list[Audit]
+    already: list[Audit]
+    left: int
+
+
+def row_field(case_id: int) -> str:
+    """The name of a case's row on the proposal page, so that a refusal is shown next to its row."""
+    return f"case_{case_id}"
+
+
+@transaction("This round")
+def allocate_several(audit_round: AuditRound, chosen: dict[int, int | None], *, actor: Person,
+                     now: datetime) -> Allocated:
+    """Allocate many cases at once, all or none: each case to the auditor chosen for it (None: left for later).
+    A case someone else has allocated since the page was opened is reported and left as it is, never doubled.
+    An auditor from the case's own team is refused next to its row: that needs a reason, given one case at a time."""
+    existing = {audit.case_id: audit for audit in db.session.scalars(
+        select(Audit).where(Audit.round_id == audit_round.id, Audit.case_id.in_(chosen)))}
+    made = []
+    for case_id, auditor_id in chosen.items():
+        if case_id in existing or not auditor_id:
+            continue
+        case, auditor = db.session.get(PoolCase, case_id), db.session.get(Person, auditor_id)
+        if case is None:
+            raise DomainError("This case is no longer in the pool", field=row_field(case_id))
+        if auditor is not None and own_team(auditor, case):
+            raise DomainError(f"{auditor.name} works in {case.team.name}, the team that holds case {case.reference}. "
+                              "Choose another auditor, or leave it and allocate it on its own with a reason",
+                              field=row_field(case_id))
+        try:
+            made.append(allocate(audit_round, case, auditor, override_reason=None, actor=actor, now=now))
+        except DomainError as refused:
+            raise DomainError(refused.message, field=row_field(case_id)) from refused
+    allocated = db.session.scalar(select(func.count()).select_from(Audit).where(Audit.round_id == audit_round.id))
+    return Allocated(made, list(existing.values()), len(audit_round.selections) - allocated)
 
 
 # --- The audit's states -------------------------------------------------------------------------
