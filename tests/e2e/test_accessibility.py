@@ -34,7 +34,9 @@ from app.models import (
     MilestoneStatus,
     Moderation,
     Person,
+    PoolCase,
     Recommendation,
+    RoundSelection,
     Team,
 )
 from app.models.plans import RevisionDecision
@@ -106,6 +108,14 @@ def _moderations(session: Session, person: Person) -> list:
             session.scalar(select(func.min(Moderation.id)).where(Moderation.completed_at.is_not(None)))]
 
 
+def _cases(session: Session, person: Person) -> list:
+    """A case with an audit (its removal refused) and one never chosen for a round (its removal asked)."""
+    audited = select(Audit.case_id)
+    chosen = select(RoundSelection.case_id)
+    return [session.scalar(select(func.min(PoolCase.id)).where(PoolCase.id.in_(audited))),
+            session.scalar(select(func.min(PoolCase.id)).where(PoolCase.id.not_in(audited), PoolCase.id.not_in(chosen)))]
+
+
 # How to find the record for each id in a page's address: (session, the signed-in person) -> ids to open.
 IDS: dict[str, Callable] = {
     "area_id": _first(select(func.min(Area.id))),
@@ -124,6 +134,7 @@ IDS: dict[str, Callable] = {
     "audit_id": _audits,
     "moderation_id": _moderations,
     "point_id": _first(select(func.min(LearningPoint.id))),
+    "case_id": _cases,
     "slug": lambda session, person: list(help_guides.GUIDES),  # every user guide
 }
 

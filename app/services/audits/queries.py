@@ -1,4 +1,4 @@
-"""What the audit pages read: the audits a person may see, the rounds, the case pool, one audit with everything
+"""What the audit pages read: the audits a person may see, the rounds, one audit with everything
 recorded, a moderation; and for My work, what a person has to do about audits."""
 
 from dataclasses import dataclass
@@ -30,7 +30,6 @@ from app.models import (
 )
 
 VISIBLE_AUDITS_SHOWN = 200
-POOL_CASES_SHOWN = 1000
 
 
 def visible_audits(person: Person) -> list[Audit]:
@@ -51,13 +50,6 @@ def rounds_for(person: Person) -> list:
         select(AuditRound, func.count(Audit.id), func.count(Audit.submitted_at))
         .outerjoin(Audit, Audit.round_id == AuditRound.id).group_by(AuditRound.id)
         .order_by(AuditRound.month.desc(), AuditRound.id.desc())).all()
-
-
-def pool_cases() -> tuple[list[PoolCase], int]:
-    """The first cases of the pool by reference, and how many there are in all."""
-    cases = db.session.scalars(select(PoolCase).options(selectinload(PoolCase.team)).order_by(PoolCase.reference)
-                               .limit(POOL_CASES_SHOWN)).all()
-    return list(cases), db.session.scalar(select(func.count()).select_from(PoolCase))
 
 
 def round_with_cases(round_id: int) -> AuditRound | None:
