@@ -150,7 +150,8 @@ def test_query_count_does_not_grow_with_the_pool(client, pool, db, count_queries
             assert client.get("/audits/pool?sort=team").status_code == 200
         return counter.count
 
-    small = queries()
+    # The signed-in person is sometimes read twice (Flask-Login reloading them), whatever the list: the fewer of two.
+    small = min(queries(), queries())
     db.session.add_all([PoolCase(reference=f"D{n:03d}", team=pool["north"], added_at=NOW) for n in range(200)])
     db.session.commit()
-    assert queries() == small
+    assert min(queries(), queries()) == small

@@ -15,14 +15,16 @@ from app.services.audits import queries as audit_queries
 from app.services.audits import rounds as audit_rounds
 from app.services.audits import work as audit_work
 from app.services.wording import agrees, plural
-from app.web import applied, download, get_or_404
+from app.web import applied, download, get_or_404, list_query
 
 
 @bp.route("/")
 def index():
     """The audits this person may see: their own, their teams' cases, and for QA leads every round."""
-    return render_template("audits/index.html", audits=audit_queries.visible_audits(current_user),
-                           rounds=audit_queries.rounds_for(current_user), title="Audits")
+    listing = audit_queries.visible_audits(current_user, list_query(audit_queries.AUDIT_SORTS, "allocated",
+                                                                    descending=True))
+    return render_template("audits/index.html", listing=listing, rounds=audit_queries.rounds_for(current_user),
+                           title="Audits")
 
 
 # --- Rounds and allocation -----------------------------------------------------------------------
