@@ -31,7 +31,7 @@ def add_case():
     form = _with_choices(PoolCaseForm())
     if form.validate_on_submit() and applied(form, lambda: audit_rounds.add_case(form.case_values(), now=now())):
         flash(f"Case {form.reference.data.strip()} is in the pool", "success")
-        return redirect(url_for("audits.pool"))
+        return redirect(url_for("audits.pool", q=form.reference.data.strip()))
     return render_template("_form_page.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
 
 
