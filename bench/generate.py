@@ -94,6 +94,7 @@ class BenchLogin(NamedTuple):
 OWNER = BenchLogin("Bench Owner", "owner@bench.example", Role.VIEWER)
 MANAGER = BenchLogin("Bench Manager", "manager@bench.example", Role.PROGRAMME_MANAGER)
 AUDITOR = BenchLogin("Bench Auditor", "auditor@bench.example", Role.AUDITOR)
+QA_LEAD = BenchLogin("QA Moderator 1", "qa1@bench.example", Role.QA_LEAD)  # the first QA moderator signs in
 
 FULL_SIZE = {"people": 500, "actions": 2_000, "milestones": 20_000, "progress_updates": 100_000,
              "due_date_revisions": 3_000, "change_records": 5_000, "pool_cases": 12_000, "audits": 20_000}
@@ -486,7 +487,8 @@ class AuditGenerator:
             self.managers[team] = (pid, service_managers[(team - 1) // 4])
         for n in range(1, 4):
             pid += 1
-            rows.append(_person_row(pid, f"QA Moderator {n}", PersonKind.INDIVIDUAL, f"qa{n}@bench.example", Role.QA_LEAD))
+            rows.append(_person_row(pid, f"QA Moderator {n}", PersonKind.INDIVIDUAL, f"qa{n}@bench.example", Role.QA_LEAD,
+                                    generate_password_hash(PASSWORD) if n == 1 else None))
             self.moderators.append(pid)
         return rows
 

@@ -1,11 +1,11 @@
 """Page timings and SQL query counts on realistic data (`make bench`, or `.venv/bin/python -m bench.run`).
 
 Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
-large action page, the audit findings over all 24 months of audits and an audit form on the full-size data set,
-then on a data set a tenth of the size, to show that the number of queries per page does not grow with the
-data. Then times the reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py) and the Word reports
-(bench/reports.py: the plan progress report on that plan, beside a bare python-docx floor, and the monthly audit
-report). Prints a table and writes bench/results/latest.json.
+large action page, the audit findings over all 24 months of audits, an audit form and the case pool (sorted by team)
+on the full-size data set, then on a data set a tenth of the size, to show that the number of queries per page does
+not grow with the data. Then times the reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py)
+and the Word reports (bench/reports.py: the plan progress report on that plan, beside a bare python-docx floor, and
+the monthly audit report). Prints a table and writes bench/results/latest.json.
 """
 
 import argparse
@@ -33,6 +33,7 @@ from bench.generate import (
     MANAGER,
     OWNER,
     PASSWORD,
+    QA_LEAD,
     RESULTS_DIR,
     BenchLogin,
     bench_app,
@@ -56,6 +57,7 @@ PAGES = (  # name, who, address ({audit_id}: the Bench Auditor's audit in progre
     ("Action page (large action)", MANAGER, f"/actions/{BENCH_ACTION_ID}", TARGET_MEDIAN_MS),
     ("Audit findings, 24 months", MANAGER, FINDINGS_URL, 300),
     ("Audit form (auditor, edit)", AUDITOR, "/audits/{audit_id}/edit", 100),
+    ("Case pool (QA lead), by team", QA_LEAD, "/audits/pool?sort=team", TARGET_MEDIAN_MS),
 )
 
 
@@ -112,7 +114,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
         counter = QueryCounter(db.engine)
         audit_id = db.session.scalar(select(Audit.id).join(PoolCase, Audit.case_id == PoolCase.id)
                                      .where(PoolCase.reference == BENCH_CASE))
-    clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER, AUDITOR)}
+    clients = {login: signed_in_client(app, login) for login in {login for _, login, *_ in PAGES}}
     pages = [time_page(clients[login], counter, name, url.format(audit_id=audit_id), target, args)
              for name, login, url, target in PAGES]
     sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)

@@ -48,6 +48,8 @@ PAGE_HELP = {
     "audits.audit": ("auditors", "privacy-who-sees-an-audit"),
     "audits.pool": ("qa-leads", "the-case-pool"),
     "audits.add_case": ("qa-leads", "adding-a-case-by-hand"),
+    "audits.case": ("qa-leads", "correcting-or-removing-a-case"),
+    "audits.remove_case": ("qa-leads", "correcting-or-removing-a-case"),
     "audits.import_cases": ("qa-leads", "importing-cases-from-csv"),
     "audits.new_round": ("qa-leads", "starting-an-audit-round"),
     "audits.round_page": ("qa-leads", "allocating-cases-to-auditors"),

@@ -118,8 +118,9 @@ class AuditRound(Versioned, db.Model):
     audits: Mapped[list["Audit"]] = relationship(back_populates="round", order_by="Audit.id")
 
 
-class PoolCase(db.Model):
-    """A case that may be selected for audit. The reference identifies it; no child's name is held here."""
+class PoolCase(Versioned, db.Model):
+    """A case that may be selected for audit. The reference identifies it; no child's name is held here. Versioned:
+    QA leads correct cases, and a correction made from a stale page is refused."""
 
     __tablename__ = "pool_cases"
 

@@ -14,18 +14,21 @@ from app.reports.forms import AuditReportForm, PlanReportForm, ReleaseForm
 from app.services import permissions
 from app.services.reports import queries, snapshots
 from app.services.reports.plan_report import FRONT_BLOCK, SECTIONS
-from app.web import applied, download, get_or_404
+from app.web import applied, download, get_or_404, list_query
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @bp.route("")
 def index():
-    """Each meeting with its plan reports, and the monthly audit reports: drafts only for those who manage them."""
-    page = queries.reports_index(current_user)
+    """The reports this person may read, a page at a time (drafts only for those who manage them); for programme
+    managers, the meetings to prepare a report for."""
+    manages_plan_reports = permissions.manages_reports(current_user, ReportKind.PLAN_PROGRESS)
     return render_template(
-        "reports/index.html", meetings=page.meetings, by_meeting=page.by_meeting, audit_reports=page.audit_reports,
-        manages_plan_reports=permissions.manages_reports(current_user, ReportKind.PLAN_PROGRESS),
+        "reports/index.html", listing=queries.reports_list(current_user, list_query(queries.REPORT_SORTS, "generated",
+                                                                                     descending=True)),
+        meetings=queries.meetings_to_report_on(today()) if manages_plan_reports else [],
+        manages_plan_reports=manages_plan_reports,
         manages_audit_reports=permissions.manages_reports(current_user, ReportKind.AUDIT_MONTHLY))
 
 

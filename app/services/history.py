@@ -144,7 +144,10 @@ LABELS = {
 LABELS_BY_KIND = {("action", "number"): "Action number", ("area", "number"): "Area number",
                   ("recommendation", "text"): "Recommendation", ("improvementarea", "text"): "Area for Improvement",
                   ("team", "name"): "Team name", ("meeting", "kind"): "Kind of meeting", ("person", "kind"): "Kind",
-                  ("ragkeyentry", "label"): "Rating label", ("ragkeyentry", "definition"): "Rating definition"}
+                  ("ragkeyentry", "label"): "Rating label", ("ragkeyentry", "definition"): "Rating definition",
+                  ("poolcase", "reference"): "Case ID number", ("poolcase", "closed_recently"): "Closed in the last 6 months",
+                  ("poolcase", "step_up"): "Step-up case", ("poolcase", "neglect"): "Neglect as a risk factor",
+                  ("poolcase", "under_two"): "Child under two"}
 
 CHOICES = {"status": MilestoneStatus, "due_kind": DueKind, "delivery_type": DeliveryType, "role": Role,
            "email_preference": EmailPreference, "state": AuditState, "overall_grade": Grade, "grade": Grade,
@@ -216,6 +219,7 @@ EVENTS = {
     "created": lambda old, new: "Created" + (f": {new}" if new and not new.startswith(("This ", "The ")) else ""),
     "deleted": lambda old, new: f"Deleted: {old}" if old else "Deleted",
     "allocated": lambda old, new: f"Allocated to {new}",
+    "case removed": lambda old, new: f"Case {new} taken out of the chosen cases: it was removed from the pool",
     "moderation": lambda old, new: f"Moderated: {new}",
     "evidence": lambda old, new: f"Evidence added: {new}",
     "password": lambda old, new: f"Password {new}",
@@ -250,7 +254,8 @@ def sentence(entity_type: str, field: str, old: str | None, new: str | None, *,
 
 
 RECORD_KINDS = {"improvementarea": "Area for Improvement", "ragkeyentry": "RAG key", "duedaterevision": "Revised date",
-                "remindersettings": "Reminder settings", "auditround": "Audit round"}
+                "remindersettings": "Reminder settings", "auditround": "Audit round",
+                "poolcase": "Case"}
 
 
 def kind_of(entity_type: str) -> str:

@@ -1,6 +1,8 @@
 """Who may do what to the plan. Each rule is written once here and used by routes and templates."""
 
-from app.models import Milestone, Person, ReportKind, ReportState, Role
+from sqlalchemy import and_, false, or_
+
+from app.models import Milestone, Person, Report, ReportKind, ReportState, Role
 
 PLAN_MANAGERS = (Role.ADMIN, Role.PROGRAMME_MANAGER)
 
@@ -42,3 +44,12 @@ def may_read_report(person: Person, report) -> bool:
     if report.state == ReportState.DRAFT:
         return False
     return report.kind == ReportKind.PLAN_PROGRESS or person.has_role(*AUDIT_REPORT_READERS)
+
+
+def readable_reports_sql(person: Person):
+    """may_read_report() as a SQL condition on the reports table (the reports list pages it in the database);
+    tests/integration/test_reports_list.py proves the two agree."""
+    kinds = [kind for kind in ReportKind if manages_reports(person, kind)]
+    released_kinds = list(ReportKind) if person.has_role(*AUDIT_REPORT_READERS) else [ReportKind.PLAN_PROGRESS]
+    return or_(Report.kind.in_(kinds) if kinds else false(),
+               and_(Report.state != ReportState.DRAFT, Report.kind.in_(released_kinds)))

@@ -35,7 +35,9 @@ from app.models import (
     MilestoneStatus,
     Moderation,
     Person,
+    PoolCase,
     Recommendation,
+    RoundSelection,
     Team,
 )
 from app.models.plans import RevisionDecision
@@ -70,8 +72,7 @@ PLAN_FILE = ROOT / "tests" / "fixtures" / "improvement-plan-2020-07.docx"
 NARROW, WIDE = {"width": 320, "height": 800}, {"width": 1280, "height": 800}
 # Pages being rebuilt in issue 15 (the plan dashboard, the milestone list, My work, People, teams, audits, the case
 # pool, a round and reports): their width is recorded but not yet checked. To be emptied once they are merged.
-NOT_YET_NARROW = {"plans.overview", "plans.milestones", "main.my_work", "admin.people", "admin.teams",
-                  "audits.index", "audits.pool", "audits.round_page", "reports.index"}
+NOT_YET_NARROW = {"plans.overview", "plans.milestones", "main.my_work", "admin.people", "admin.teams"}
 
 # Endpoints with a GET rule that are not pages to check, and why.
 NOT_PAGES = {
@@ -111,6 +112,14 @@ def _moderations(session: Session, person: Person) -> list:
             session.scalar(select(func.min(Moderation.id)).where(Moderation.completed_at.is_not(None)))]
 
 
+def _cases(session: Session, person: Person) -> list:
+    """A case with an audit (its removal refused) and one never chosen for a round (its removal asked)."""
+    audited = select(Audit.case_id)
+    chosen = select(RoundSelection.case_id)
+    return [session.scalar(select(func.min(PoolCase.id)).where(PoolCase.id.in_(audited))),
+            session.scalar(select(func.min(PoolCase.id)).where(PoolCase.id.not_in(audited), PoolCase.id.not_in(chosen)))]
+
+
 # How to find the record for each id in a page's address: (session, the signed-in person) -> ids to open.
 IDS: dict[str, Callable] = {
     "area_id": _first(select(func.min(Area.id))),
@@ -129,6 +138,7 @@ IDS: dict[str, Callable] = {
     "audit_id": _audits,
     "moderation_id": _moderations,
     "point_id": _first(select(func.min(LearningPoint.id))),
+    "case_id": _cases,
     "slug": lambda session, person: list(help_guides.GUIDES),  # every user guide
 }
 

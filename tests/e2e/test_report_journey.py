@@ -33,8 +33,7 @@ def test_a_programme_manager_prepares_releases_and_downloads_the_report_for_a_me
     sign_in(page)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Reports", exact=True).click()
     expect(page.get_by_role("heading", name="Reports", level=1)).to_be_visible()
-    row = page.locator("tr", has_text="20/08/2020")
-    row.get_by_role("link", name="Children's Services Scrutiny Committee").click()
+    page.get_by_role("link", name="Children's Services Scrutiny Committee, 20/08/2020 (prepare its report)").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Children's Services Scrutiny Committee, 20/08/2020")
 
     for label, value in FILLED.items():

@@ -24,6 +24,7 @@ from app.models import (
     Meeting,
     Person,
     Plan,
+    PoolCase,
     Recommendation,
     Team,
 )
@@ -47,6 +48,7 @@ EDIT_PAGES = {
     "/admin/teams/<int:team_id>/edit": (ADMIN, lambda: select(func.min(Team.id))),
     "/admin/reminders": (ADMIN, None),
     "/account/notifications": (ADMIN, None),
+    "/audits/pool/<int:case_id>": (ADMIN, lambda: select(func.min(PoolCase.id))),
     "/audits/<int:audit_id>/edit": (AUDITOR, lambda: select(func.min(Audit.id)).join(Audit.auditor).where(
         Person.email == AUDITOR, Audit.state == AuditState.IN_PROGRESS)),
 }
@@ -72,6 +74,7 @@ OTHER_FORM_PAGES = {
     "/audits/rounds/new": "starts a round", "/audits/rounds/<int:round_id>": "allocates a case",
     "/audits/rounds/<int:round_id>/allocate": "allocates a round's cases as proposed (a confirmation, not an edit)",
     "/audits/pool/new": "adds a case", "/audits/pool/import": "imports cases",
+    "/audits/pool/<int:case_id>/remove": "removes a case from the pool (a confirmation)",
     "/audits/moderations/<int:moderation_id>": "records a moderation, once",
     "/audits/learning-points/<int:point_id>/promote": "makes a learning point a plan action",
     "/reports/meetings/<int:meeting_id>": "generates a meeting's report",

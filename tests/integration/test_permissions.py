@@ -96,6 +96,8 @@ MATRIX = {
     "audits.pool": ("GET", "/audits/pool", QA_LEADS),
     "audits.add_case": ("GET", "/audits/pool/new", QA_LEADS),
     "audits.import_cases": ("GET", "/audits/pool/import", QA_LEADS),
+    "audits.case": ("GET", "/audits/pool/{case}", QA_LEADS),
+    "audits.remove_case": ("GET", "/audits/pool/{case}/remove", QA_LEADS),
     "audits.new_round": ("GET", "/audits/rounds/new", QA_LEADS),
     "audits.round_page": ("GET", "/audits/rounds/{round}", QA_LEADS),
     "audits.allocate_round": ("GET", "/audits/rounds/{round}/allocate", QA_LEADS),
@@ -224,7 +226,7 @@ def audit_world(db, people) -> dict:
     alert = SafeguardingAlert(audit=audit, recipient=people[OWNER], actions="Visit today", raised_at=NOW)
     db.session.add_all([check, alert, point, item])
     db.session.commit()
-    return {"round": audit_round.id, "audit": audit.id, "moderation": check.id, "alert": alert.id,
+    return {"case": case.id, "round": audit_round.id, "audit": audit.id, "moderation": check.id, "alert": alert.id,
             "learning_point": point.id, "recommendation_item": item.id}
 
 

@@ -23,6 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
@@ -90,6 +91,25 @@ class PoolCaseForm(FlaskForm):
                   for name in ("reference", "team_id", "allocated_worker", "plan_type", *CASE_FLAGS)}
         return {**values, "team_manager_id": self.team_manager_id.data or None,
                 "service_manager_id": self.service_manager_id.data or None}
+
+
+class CorrectCaseForm(PoolCaseForm):
+    """The case form opened on a case already in the pool, carrying the version it was opened at."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+    @classmethod
+    def opened_on(cls, case) -> "CorrectCaseForm":
+        """The form filled from the case (a manager not known is the "Not known" choice)."""
+        names = ("reference", "team_id", "allocated_worker", "plan_type", "version", *CASE_FLAGS)
+        return cls(data={**{name: getattr(case, name) for name in names},
+                         "team_manager_id": case.team_manager_id or 0, "service_manager_id": case.service_manager_id or 0})
+
+
+class RemoveCaseForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Yes, remove this case", widget=GovSubmitInput())
 
 
 class AllocationForm(FlaskForm):

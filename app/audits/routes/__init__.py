@@ -1,4 +1,4 @@
-"""The audits blueprint's pages, one module per subject: rounds (the list, the case pool, rounds and allocation,
-findings, export), audits (reading and doing an audit), moderation, and followup (after an audit)."""
+"""The audits blueprint's pages, one module per subject: rounds (the list, rounds and allocation,
+findings, export), pool (the case pool), audits (reading and doing an audit), moderation, and followup (after an audit)."""
 
-from app.audits.routes import audits, followup, moderation, rounds  # noqa: F401
+from app.audits.routes import audits, followup, moderation, pool, rounds  # noqa: F401

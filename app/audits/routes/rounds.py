@@ -1,17 +1,10 @@
-"""Audit rounds, the case pool and allocation (QA leads); everyone's list of the audits they may see; the findings."""
+"""Audit rounds and allocation (QA leads); everyone's list of the audits they may see; the findings."""
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.audits import allowed_or_403, bp
-from app.audits.forms.rounds import (
-    AllocationForm,
-    PoolCaseForm,
-    PoolImportForm,
-    RoundForm,
-    findings_filter,
-    proposal_form,
-)
+from app.audits.forms.rounds import AllocationForm, RoundForm, findings_filter, proposal_form
 from app.auth.decorators import qa_lead_required
 from app.clock import now, today
 from app.models import AuditRound, AuditState, Grade, PoolCase, SafeguardingAlert
@@ -21,53 +14,17 @@ from app.services.audits import findings as audit_findings
 from app.services.audits import queries as audit_queries
 from app.services.audits import rounds as audit_rounds
 from app.services.audits import work as audit_work
-from app.services.audits.rounds import CASE_FLAGS
-from app.services.importers import case_pool
 from app.services.wording import agrees, plural
-from app.web import applied, download, get_or_404
+from app.web import applied, download, get_or_404, list_query
 
 
 @bp.route("/")
 def index():
     """The audits this person may see: their own, their teams' cases, and for QA leads every round."""
-    return render_template("audits/index.html", audits=audit_queries.visible_audits(current_user),
-                           rounds=audit_queries.rounds_for(current_user), title="Audits")
-
-
-# --- The case pool -------------------------------------------------------------------------------
-
-
-@bp.route("/pool")
-@qa_lead_required
-def pool():
-    cases, total = audit_queries.pool_cases()
-    return render_template("audits/pool.html", cases=cases, total=total, flags=CASE_FLAGS, title="Case pool")
-
-
-@bp.route("/pool/new", methods=["GET", "POST"])
-@qa_lead_required
-def add_case():
-    form = PoolCaseForm()
-    form.team_id.choices = people.team_choices()
-    form.team_manager_id.choices = form.service_manager_id.choices = people.person_choices("Not known")
-    if form.validate_on_submit() and applied(form, lambda: audit_rounds.add_case(form.case_values(), now=now())):
-        flash(f"Case {form.reference.data.strip()} is in the pool", "success")
-        return redirect(url_for("audits.pool"))
-    return render_template("_form_page.html", form=form, title="Add a case to the pool", cancel_url=url_for("audits.pool"))
-
-
-@bp.route("/pool/import", methods=["GET", "POST"])
-@qa_lead_required
-def import_cases():
-    form = PoolImportForm()
-    checked = None
-    if form.validate_on_submit():
-        checked = case_pool.preview(form.csv_text.data)
-        if form.confirm.data and checked.ready:
-            count = case_pool.import_cases(form.csv_text.data, now=now())
-            flash(f"{plural(count, 'case')} {agrees(count, 'was', 'were')} added to the pool", "success")
-            return redirect(url_for("audits.pool"))
-    return render_template("audits/pool_import.html", form=form, checked=checked, title="Import cases")
+    listing = audit_queries.visible_audits(current_user, list_query(audit_queries.AUDIT_SORTS, "allocated",
+                                                                    descending=True))
+    return render_template("audits/index.html", listing=listing, rounds=audit_queries.rounds_for(current_user),
+                           title="Audits")
 
 
 # --- Rounds and allocation -----------------------------------------------------------------------

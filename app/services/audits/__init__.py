@@ -1,5 +1,6 @@
 """Case-file audits. Every function that changes data runs in one transaction (app.services.transaction).
 
+- pool: the case pool a page at a time, and correcting or removing a case (kept once audited)
 - rounds: choosing cases at random, allocating them, moving audits through their states
 - work: doing an audit (drafts, submission, safeguarding alerts and their acknowledgement, who may see it),
   and what follows it (recommendations closed, learning points made plan actions)

@@ -1,11 +1,11 @@
-"""What the audit pages read: the audits a person may see, the rounds, the case pool, one audit with everything
+"""What the audit pages read: the audits a person may see, the rounds, one audit with everything
 recorded, a moderation; and for My work, what a person has to do about audits."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
@@ -28,36 +28,38 @@ from app.models import (
     SmartRecommendation,
     SubjectType,
 )
+from app.services.listing import ListPage, ListQuery, paged
 
-VISIBLE_AUDITS_SHOWN = 200
-POOL_CASES_SHOWN = 1000
+AUDIT_SORTS = {
+    "allocated": (Audit.allocated_at, Audit.id),
+    "case": (PoolCase.reference, Audit.id),
+    "round": (AuditRound.month, AuditRound.title, Audit.id),
+    "state": (Audit.state, Audit.id),
+}
 
 
-def visible_audits(person: Person) -> list[Audit]:
-    """The audits a person may see listed: the ones they write, and those of cases they manage (newest first)."""
+def visible_audits(person: Person, query: ListQuery) -> ListPage:
+    """A page of the audits a person may see listed: the ones they write, and those of cases they manage; searched
+    by case ID or round."""
     managed_cases = select(PoolCase.id).where(or_(PoolCase.team_manager_id == person.id,
                                                   PoolCase.service_manager_id == person.id))
-    return list(db.session.scalars(
-        select(Audit).where(or_(Audit.auditor_id == person.id, Audit.case_id.in_(managed_cases)))
-        .options(selectinload(Audit.case), selectinload(Audit.round))
-        .order_by(Audit.allocated_at.desc()).limit(VISIBLE_AUDITS_SHOWN)))
+    statement = (select(Audit).join(Audit.case).join(Audit.round)
+                 .where(or_(Audit.auditor_id == person.id, Audit.case_id.in_(managed_cases)))
+                 .options(contains_eager(Audit.case), contains_eager(Audit.round)))
+    return paged(statement, query, sorts=AUDIT_SORTS, searched=(PoolCase.reference, AuditRound.title))
 
 
 def rounds_for(person: Person) -> list:
-    """Every round with its audits allocated and submitted, newest first: for QA leads (and admins) only."""
+    """Every round with its cases chosen, audits allocated and submitted, newest first: for QA leads (and admins)
+    only. One query, however many rounds (about twelve a year)."""
     if not person.has_role(Role.QA_LEAD, Role.ADMIN):
         return []
+    chosen = (select(func.count()).where(RoundSelection.round_id == AuditRound.id)
+              .correlate(AuditRound).scalar_subquery())
     return db.session.execute(
-        select(AuditRound, func.count(Audit.id), func.count(Audit.submitted_at))
+        select(AuditRound, chosen, func.count(Audit.id), func.count(Audit.submitted_at))
         .outerjoin(Audit, Audit.round_id == AuditRound.id).group_by(AuditRound.id)
         .order_by(AuditRound.month.desc(), AuditRound.id.desc())).all()
-
-
-def pool_cases() -> tuple[list[PoolCase], int]:
-    """The first cases of the pool by reference, and how many there are in all."""
-    cases = db.session.scalars(select(PoolCase).options(selectinload(PoolCase.team)).order_by(PoolCase.reference)
-                               .limit(POOL_CASES_SHOWN)).all()
-    return list(cases), db.session.scalar(select(func.count()).select_from(PoolCase))
 
 
 def round_with_cases(round_id: int) -> AuditRound | None:

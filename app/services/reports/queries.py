@@ -1,33 +1,37 @@
-"""What the report pages read: the reports a person may see by meeting, a meeting's versions, the audit months."""
+"""What the report pages read: the reports a person may see a page at a time, the meetings, a meeting's versions, the
+audit months."""
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import contains_eager
 
 from app.extensions import db
 from app.models import AuditRound, Meeting, Person, Plan, Report, ReportKind
 from app.services import permissions
+from app.services.listing import ListPage, ListQuery, paged
+
+REPORT_SORTS = {
+    "generated": (Report.generated_at, Report.id),
+    "title": (Report.title, Report.id),
+    "for": (func.coalesce(Meeting.held_on, Report.month), Report.generated_at, Report.id),
+    "status": (Report.state, Report.generated_at, Report.id),
+}
 
 
-@dataclass(frozen=True)
-class ReportsIndex:
-    meetings: list[Meeting]  # latest first
-    by_meeting: dict[int, list[Report]]  # each meeting's plan reports, latest first
-    audit_reports: list[Report]  # latest first
+def reports_list(person: Person, query: ListQuery) -> ListPage:
+    """A page of the reports a person may read (drafts only for those who manage them), each with its meeting;
+    searched by the report's title or the meeting's."""
+    statement = (select(Report).outerjoin(Report.meeting).where(permissions.readable_reports_sql(person))
+                 .options(contains_eager(Report.meeting)))
+    return paged(statement, query, sorts=REPORT_SORTS, searched=(Report.title, Meeting.title))
 
 
-def reports_index(person: Person) -> ReportsIndex:
-    """Each meeting with its plan reports, and the monthly audit reports: drafts only for those who manage them."""
-    reports = [report for report in db.session.scalars(
-        select(Report).order_by(Report.generated_at.desc(), Report.id.desc())) if permissions.may_read_report(
-        person, report)]
-    meetings = db.session.scalars(select(Meeting).order_by(Meeting.held_on.desc())).all()
-    by_meeting: dict[int, list[Report]] = {}
-    for report in reports:
-        if report.meeting_id:
-            by_meeting.setdefault(report.meeting_id, []).append(report)
-    return ReportsIndex(list(meetings), by_meeting, [r for r in reports if r.kind == ReportKind.AUDIT_MONTHLY])
+def meetings_to_report_on(today: date) -> list[Meeting]:
+    """The meetings a programme manager prepares reports for: those to come and those of the last year (about ten a
+    year), latest first. An older meeting's report is still reached from its reports in the list."""
+    return list(db.session.scalars(select(Meeting).where(Meeting.held_on >= today.replace(year=today.year - 1, day=1))
+                                   .order_by(Meeting.held_on.desc(), Meeting.id.desc())))
 
 
 def plans_newest_first() -> list[Plan]:
