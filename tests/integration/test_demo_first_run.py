@@ -90,7 +90,7 @@ def test_the_auditor_has_audits_to_do_and_is_told_of_them(demo):
 
 def test_the_programme_manager_has_decisions_to_make_and_escalations(demo):
     client, manager = signed_in(demo, Role.PROGRAMME_MANAGER)
-    assert "Revised dates waiting for your decision" in page(client, "/my-work")
+    assert "Revised dates to accept or reject" in page(client, "/my-work")
     assert any(title.startswith("Escalated") for title in titles(manager))
 
 

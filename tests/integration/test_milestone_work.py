@@ -91,7 +91,7 @@ def test_propose_revised_date_is_red_until_a_programme_manager_accepts(owner_cli
 
     pm = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
     client = login(pm)
-    assert "Revised dates waiting for your decision" in page(client.get("/my-work"))
+    assert "Revised dates to accept or reject" in page(client.get("/my-work"))
     client.post(f"/revisions/{revision.id}/decide", data={"decision": "accept", "note": ""})
     assert revision.decision == RevisionDecision.ACCEPTED and revision.decided_by == pm
     assert "on track, due 31/12/2020" in page(client.get(f"/milestones/{milestone.id}"))

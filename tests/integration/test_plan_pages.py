@@ -75,17 +75,19 @@ def test_set_rating_counts_in_the_overview(client, login, varied_plan, db):
 
 
 def test_my_work_sections(client, login, varied_plan):
+    """Each open milestone once: overdue, due soon and stale first; the rest (none here) collapsed."""
     login(varied_plan["owner"])
     html = client.get("/my-work").get_data(as_text=True)
-    assert re.search(r"Overdue \(1\)", html)
-    assert re.search(r"Due in the next 14 days \(1\)", html)
-    assert re.search(r"Needs a progress update \(1\)", html)
-    assert re.search(r"All your open milestones \(3\)", html)
+    assert re.search(r"Needs doing first \(3\)", html)
+    assert len(re.findall(r'<li class="app-work-item"', html)) == 3
+    counts = re.findall(r'app-work-counts__number">(\d+)</span> ([^<]+)</a>', html)
+    assert counts == [("1", "Overdue"), ("1", "Due in the next 14 days"), ("1", "Needs an update"), ("3", "All open")]
 
 
 def test_lead_sees_led_work(client, login, varied_plan):
     login(varied_plan["lead"])
-    assert re.search(r"All your open milestones \(1\)", client.get("/my-work").get_data(as_text=True))
+    html = client.get("/my-work").get_data(as_text=True)
+    assert len(re.findall(r'<li class="app-work-item"', html)) == 1 and "Supervision audit completed" in html
 
 
 def grow(db, plan_tree, owner, count: int) -> None:

@@ -1,6 +1,8 @@
 """What owners do to their milestones: updates, completion, revised dates, ratings and evidence; and programme
 managers' decisions on revised dates."""
 
+from urllib.parse import urlsplit, urlunsplit
+
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -40,6 +42,28 @@ def to_milestone(milestone: Milestone, message: str):
     return redirect(url_for("plans.milestone", milestone_id=milestone.id))
 
 
+def back_to_my_work() -> str | None:
+    """The My work address (with its filters) a form opened from My work returns to: `next` on the form's address,
+    kept only if it is My work on this site, so it can never send anyone elsewhere."""
+    wanted = urlsplit(request.args.get("next", ""))
+    if wanted.scheme or wanted.netloc or wanted.path != url_for("main.my_work"):
+        return None
+    return urlunsplit(("", "", wanted.path, wanted.query, ""))
+
+
+def done(milestone: Milestone, message: str):
+    """Back to My work, naming the milestone, when the form was opened there; otherwise to the milestone."""
+    my_work = back_to_my_work()
+    if my_work is None:
+        return to_milestone(milestone, message)
+    flash(f"{message}: {milestone.action.number} {truncate(milestone.deliverable)}", "success")
+    return redirect(my_work)
+
+
+def truncate(text: str, length: int = 90) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
+
+
 @bp.route("/milestones/<int:milestone_id>/updates/new", methods=["GET", "POST"])
 def add_update(milestone_id: int):
     milestone = milestone_for_update(milestone_id)
@@ -49,7 +73,7 @@ def add_update(milestone_id: int):
     if form.validate_on_submit() and applied(form, lambda: plan_changes.add_update(
             milestone, body=form.body.data, written_on=form.written_on.data, actor=current_user, now=now(),
             today=today())):
-        return to_milestone(milestone, "Your update has been added")
+        return done(milestone, "Your update has been added")
     return render_template("plans/form.html", form=form, milestone=milestone, title="Add a progress update")
 
 
@@ -62,7 +86,7 @@ def complete(milestone_id: int):
     if form.validate_on_submit() and applied(form, lambda: plan_changes.mark_complete(
             milestone, completed_on=form.completed_on.data, version=form.version.data, actor=current_user, now=now(),
             today=today()), milestone):
-        return to_milestone(milestone, "The milestone is marked as complete")
+        return done(milestone, "The milestone is marked as complete")
     return render_template("plans/form.html", form=form, milestone=milestone, title="Mark as complete")
 
 

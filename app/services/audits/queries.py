@@ -1,8 +1,8 @@
 """What the audit pages read: the audits a person may see, the rounds, one audit with everything
-recorded, a moderation; and for My work, what a person has to do about audits."""
+recorded, a moderation; and for My work, the safeguarding alerts a person has not yet acknowledged."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -12,7 +12,6 @@ from app.models import (
     Audit,
     AuditElement,
     AuditRound,
-    AuditState,
     AuditTool,
     EmailState,
     Moderation,
@@ -21,7 +20,6 @@ from app.models import (
     Person,
     Plan,
     PoolCase,
-    RecommendationStatus,
     Role,
     RoundSelection,
     SafeguardingAlert,
@@ -106,31 +104,13 @@ def latest_plan() -> Plan | None:
     return db.session.scalar(select(Plan).order_by(Plan.id.desc()).limit(1))
 
 
-@dataclass
-class AuditWork:
-    audits_to_write: list[Audit]
-    recommendations: list[SmartRecommendation]
-    alerts: list[SafeguardingAlert]
-    today: date
-
-    def overdue(self, recommendation: SmartRecommendation) -> bool:
-        return recommendation.due_on is not None and recommendation.due_on < self.today
-
-
-def my_audit_work(person: Person, today: date) -> AuditWork:
-    """My work's audit list: audits to write, open SMART recommendations owned, alerts not yet acknowledged."""
-    to_write = db.session.scalars(
-        select(Audit).where(Audit.auditor_id == person.id, Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS]))
-        .options(selectinload(Audit.case), selectinload(Audit.round)).order_by(Audit.allocated_at)).all()
-    recommendations = db.session.scalars(
-        select(SmartRecommendation)
-        .where(SmartRecommendation.owner_id == person.id, SmartRecommendation.status == RecommendationStatus.OPEN)
-        .order_by(SmartRecommendation.due_on.is_(None), SmartRecommendation.due_on)).all()
-    alerts = db.session.scalars(
+def unacknowledged_alerts(person: Person) -> list[SafeguardingAlert]:
+    """The immediate safeguarding actions sent to a person and not yet acknowledged, oldest first (for My work)."""
+    return list(db.session.scalars(
         select(SafeguardingAlert)
         .where(SafeguardingAlert.recipient_id == person.id, SafeguardingAlert.acknowledged_at.is_(None))
-        .order_by(SafeguardingAlert.raised_at)).all()
-    return AuditWork(list(to_write), list(recommendations), list(alerts), today)
+        .options(selectinload(SafeguardingAlert.audit).selectinload(Audit.case))
+        .order_by(SafeguardingAlert.raised_at)))
 
 
 @dataclass(frozen=True)

@@ -295,29 +295,11 @@ def _flags(facts: Facts) -> dict:
             "stale": facts.stale}
 
 
-@dataclass
-class MyWork:
-    overdue: list[MilestoneRow]
-    due_soon: list[MilestoneRow]
-    stale: list[MilestoneRow]
-    all_open: list[MilestoneRow]
-    pending_revisions: list[DueDateRevision]
-    revisions_waiting: int
-
-
-def my_work(person: Person, window: Window, include_revision_queue: bool) -> MyWork:
+def my_milestones(person: Person, window: Window) -> list[MilestoneRow]:
+    """A person's open milestones: those they are responsible for or lead, in plan order. One query."""
     owned_or_led = union(select(Milestone.id).where(Milestone.responsible_id == person.id),
                          select(milestone_leads.c.milestone_id).where(milestone_leads.c.person_id == person.id))
-    rows = milestone_rows(window, Milestone.id.in_(owned_or_led), Milestone.status != MilestoneStatus.COMPLETE)
-    queue, waiting = pending_revisions() if include_revision_queue else ([], 0)
-    return MyWork(
-        overdue=[row for row in rows if row.overdue],
-        due_soon=[row for row in rows if row.due_soon],
-        stale=[row for row in rows if row.stale],
-        all_open=rows,
-        pending_revisions=queue,
-        revisions_waiting=waiting,
-    )
+    return milestone_rows(window, Milestone.id.in_(owned_or_led), Milestone.status != MilestoneStatus.COMPLETE)
 
 
 def pending_revisions(limit: int | None = 50) -> tuple[list[DueDateRevision], int]:

@@ -219,7 +219,7 @@ def _meeting_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
                                              chosen.nudge_working_days)
         if kind is None:
             continue
-        last_cycle = _previous_deadline(meeting)
+        last_cycle = cycle_start(meeting)
         for person_id, open_count, stale in _owners(last_cycle):
             if kind == NoticeKind.UPDATE_NUDGE and not stale:
                 continue
@@ -227,11 +227,17 @@ def _meeting_notices(today: date, chosen: ReminderSettings) -> list[Notice]:
     return notices
 
 
-def _previous_deadline(meeting: Meeting) -> date:
-    """The start of this update cycle: the previous meeting's update deadline (or, if none, the stale limit)."""
+def cycle_start(meeting: Meeting) -> date:
+    """The start of a meeting's update cycle: the previous meeting's update deadline (or, if none, the stale limit).
+    An open milestone with no update since then is asked for one (and counted on the programme managers' My work)."""
     previous = db.session.scalar(select(func.max(Meeting.update_deadline))
                                  .where(Meeting.update_deadline < meeting.update_deadline))
     return previous or meeting.update_deadline - timedelta(days=current_app.config["STALE_UPDATE_DAYS"])
+
+
+def not_updated_since(start: date):
+    """An open milestone's update is still wanted this cycle: no progress update since the cycle started (SQL)."""
+    return or_(Milestone.latest_update_on.is_(None), Milestone.latest_update_on < start)
 
 
 def _owners(last_cycle: date) -> list[tuple[int, int, int]]:
@@ -242,7 +248,7 @@ def _owners(last_cycle: date) -> list[tuple[int, int, int]]:
            .join(Milestone, Milestone.id == milestone_leads.c.milestone_id)
            .where(Milestone.status != MilestoneStatus.COMPLETE))
     owned = responsible.union(led).subquery()
-    stale = or_(Milestone.latest_update_on.is_(None), Milestone.latest_update_on < last_cycle)
+    stale = not_updated_since(last_cycle)
     return db.session.execute(select(owned.c.person_id, func.count(), func.sum(case((stale, 1), else_=0)))
                               .join(Milestone, Milestone.id == owned.c.milestone_id)
                               .group_by(owned.c.person_id).order_by(owned.c.person_id)).all()

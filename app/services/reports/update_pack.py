@@ -52,7 +52,7 @@ RATING_SETTER = aliased(Person, name="rating_setter")
 
 def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window) -> dict:
     """The person's open milestones, grouped by area and action, with what the pack says about each. Four queries."""
-    rows = plan_queries.my_work(person, window, include_revision_queue=False).all_open
+    rows = plan_queries.my_milestones(person, window)
     ids = [row.id for row in rows]
     details, updates, revisions = _details(person, ids), _latest_updates(ids), _pending_revisions(ids)
     base_url = current_app.config["BASE_URL"]
