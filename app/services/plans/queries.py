@@ -176,13 +176,17 @@ class PlanFilters:
     status: MilestoneStatus | None = None
     due_window: str | None = None
     search: str = ""
+    area_id: int | None = None
 
     @property
     def active(self) -> bool:
-        return any([self.owner_id, self.lead_id, self.rating, self.status, self.due_window, self.search])
+        return any([self.owner_id, self.lead_id, self.rating, self.status, self.due_window, self.search,
+                    self.area_id])
 
     def sql_conditions(self, plan_id: int, window: Window, facts: Facts) -> list:
         conditions = [Action.area_id.in_(select(Area.id).where(Area.plan_id == plan_id))]
+        if self.area_id:
+            conditions.append(Action.area_id == self.area_id)
         if self.owner_id:
             conditions.append(Milestone.responsible_id == self.owner_id)
         if self.lead_id:

@@ -1,0 +1,253 @@
+"""The plan dashboard's own figures, beside the counts per area (queries.plan_overview): days slipped from the
+revision ledger, what changed since the last released progress report, and which actions answer each Ofsted
+recommendation and Area for Improvement. Seven queries, whatever the plan's size.
+
+How revised dates count (decision 0010, part B): a milestone's days slipped are its due date as the plan says it now
+minus its original date (the first revision's old date), when the date moved later. A proposal awaiting a decision
+already moves the date (the service applies it at once and rates the milestone Red until it is accepted), so it
+counts, marked as awaiting a decision; a rejected revision put the old date back, so it adds nothing.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import exists, func, literal, select, union_all
+from sqlalchemy.orm import aliased, undefer
+
+from app.extensions import db
+from app.models import (
+    Action,
+    Area,
+    DueDateRevision,
+    ImprovementArea,
+    Milestone,
+    MilestoneStatus,
+    Plan,
+    ProgressUpdate,
+    Rating,
+    Recommendation,
+    Report,
+    ReportKind,
+    ReportState,
+    RevisionDecision,
+)
+from app.models.plans import action_improvement_areas, action_recommendations
+from app.services.plans import rag
+from app.services.plans.due_dates import long_date
+from app.services.plans.queries import Facts, Window
+from app.services.wording import in_code_order
+
+MOST_SLIPPED = 5
+BETTER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2}  # Not rated is neither better nor worse
+
+
+@dataclass(frozen=True)
+class Slip:
+    milestone_id: int
+    area_id: int
+    action_number: str
+    deliverable: str
+    original_on: date
+    due_on: date
+    awaiting_decision: bool
+    past: bool  # the revised date has gone by and the milestone is not complete
+
+    @property
+    def days(self) -> int:
+        return (self.due_on - self.original_on).days
+
+    @property
+    def dates_in_words(self) -> tuple[str, str]:
+        return long_date(self.original_on), long_date(self.due_on)
+
+
+@dataclass
+class AreaSlippage:
+    milestones: int = 0
+    days: int = 0
+    past: int = 0
+
+    def add(self, slip: Slip) -> None:
+        self.milestones += 1
+        self.days += slip.days
+        self.past += slip.past
+
+
+@dataclass
+class SinceReport:
+    """What changed since the last released plan progress report (report None: none released yet)."""
+    report: Report | None
+    completed: int = 0
+    better: int = 0
+    worse: int = 0
+    revised: int = 0
+    updates: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    action_id: int
+    number: str
+    what: str
+    rating: Rating
+
+
+@dataclass
+class Finding:
+    """An Ofsted recommendation (with its code) or Area for Improvement (code None), and the actions answering it."""
+    id: int
+    code: str | None
+    text: str
+    area_number: str
+    answers: list[Answer] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    slips: list[Slip]
+    since: SinceReport
+    recommendations: list[Finding]
+    improvement_areas: list[Finding]
+
+    @property
+    def slippage_by_area(self) -> dict[int, AreaSlippage]:
+        by_area: dict[int, AreaSlippage] = defaultdict(AreaSlippage)
+        for slip in self.slips:
+            by_area[slip.area_id].add(slip)
+        return by_area
+
+    def slippage_of(self, area_id: int) -> AreaSlippage:
+        return self.slippage_by_area.get(area_id) or AreaSlippage()
+
+    @property
+    def slippage_total(self) -> AreaSlippage:
+        total = AreaSlippage()
+        for slip in self.slips:
+            total.add(slip)
+        return total
+
+    @property
+    def most_slipped(self) -> list[Slip]:
+        return sorted(self.slips, key=lambda slip: (-slip.days, slip.milestone_id))[:MOST_SLIPPED]
+
+
+def dashboard(plan: Plan, window: Window) -> Dashboard:
+    in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
+    milestones = _milestone_ratings(in_plan, window)
+    action_ratings = {action_id: rag.roll_up(ratings) for action_id, ratings in _by_action(milestones).items()}
+    recommendations, improvement_areas = _coverage(plan, in_plan, action_ratings)
+    return Dashboard(slips=slips(in_plan, window.today), since=since_report(plan, milestones),
+                     recommendations=recommendations, improvement_areas=improvement_areas)
+
+
+def slips(in_plan, today: date) -> list[Slip]:
+    """The milestones whose date moved later than first planned, with their original and current dates. One query."""
+    first = (select(DueDateRevision.milestone_id, func.min(DueDateRevision.id).label("id"))
+             .group_by(DueDateRevision.milestone_id).subquery())
+    original = aliased(DueDateRevision, name="original")
+    pending = exists().where(DueDateRevision.milestone_id == Milestone.id,
+                             DueDateRevision.decision == RevisionDecision.PROPOSED)
+    query = (select(Milestone.id, Action.area_id, Action.number, Milestone.deliverable, original.old_on,
+                    Milestone.due_on, pending, Milestone.status)
+             .join(Action, Milestone.action_id == Action.id)
+             .join(first, first.c.milestone_id == Milestone.id)
+             .join(original, original.id == first.c.id)
+             .where(in_plan, Milestone.due_on > original.old_on))
+    return [Slip(mid, area_id, number, deliverable, original_on, due_on, bool(waiting),
+                 past=due_on < today and status != MilestoneStatus.COMPLETE)
+            for mid, area_id, number, deliverable, original_on, due_on, waiting, status in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class _Now:
+    action_id: int
+    rating: Rating
+    complete: bool
+
+
+def _milestone_ratings(in_plan, window: Window) -> dict[int, _Now]:
+    """Each milestone's action, rating and whether it is complete. One query."""
+    facts = Facts(window)
+    query = (select(Milestone.id, Milestone.action_id, facts.rating, Milestone.status)
+             .join(Action, Milestone.action_id == Action.id).where(in_plan))
+    return {mid: _Now(action_id, Rating(rating), status == MilestoneStatus.COMPLETE)
+            for mid, action_id, rating, status in db.session.execute(query)}
+
+
+def _by_action(milestones: dict[int, _Now]) -> dict[int, list[Rating]]:
+    ratings: dict[int, list[Rating]] = defaultdict(list)
+    for milestone in milestones.values():
+        ratings[milestone.action_id].append(milestone.rating)
+    return ratings
+
+
+def since_report(plan: Plan, milestones: dict[int, _Now]) -> SinceReport:
+    """Compared with the figures frozen in the last released report: milestones completed and ratings better or
+    worse since; revised dates proposed and progress updates added since it was released. Three queries."""
+    report = db.session.scalar(
+        select(Report).where(Report.plan_id == plan.id, Report.kind == ReportKind.PLAN_PROGRESS,
+                             Report.state == ReportState.RELEASED)
+        .order_by(Report.released_at.desc(), Report.id.desc()).limit(1).options(undefer(Report.data)))
+    if report is None:
+        return SinceReport(None)
+    then = _frozen(report.data)
+    changes = Counter(_change(then.get(mid), now) for mid, now in milestones.items())
+    return SinceReport(report, completed=changes["completed"] + changes["completed, better"],
+                       better=changes["better"] + changes["completed, better"], worse=changes["worse"],
+                       revised=_count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, plan),
+                       updates=_count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, plan))
+
+
+def _frozen(data: dict) -> dict[int, tuple[Rating, bool]]:
+    return {m["id"]: (Rating(m["rating"]), m["status"] == MilestoneStatus.COMPLETE)
+            for area in data.get("areas", []) for action in area["actions"] for m in action["milestones"]}
+
+
+def _change(then: tuple[Rating, bool] | None, now: _Now) -> str:
+    """How one milestone moved: "completed", "better", "worse", "completed, better" or "" (a milestone added since
+    the report counts as completed if it is complete, and is neither better nor worse)."""
+    rating_then, complete_then = then or (None, False)
+    completed = "completed" if now.complete and not complete_then else ""
+    if rating_then not in BETTER or now.rating not in BETTER or rating_then == now.rating:
+        return completed
+    moved = "better" if BETTER[now.rating] > BETTER[rating_then] else "worse"
+    return f"{completed}, {moved}" if completed else moved
+
+
+def _count_since(model, moment, since: datetime, plan: Plan) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(model).join(Milestone, Milestone.id == model.milestone_id)
+        .join(Action, Milestone.action_id == Action.id).join(Area, Action.area_id == Area.id)
+        .where(Area.plan_id == plan.id, moment > since))
+
+
+def _coverage(plan: Plan, in_plan, ratings: dict[int, Rating]) -> tuple[list[Finding], list[Finding]]:
+    """Each recommendation (in code order) and Area for Improvement (in plan order) with the actions answering it,
+    each with its rolled-up rating. Four queries."""
+    recommendations = in_code_order(
+        (Finding(rid, code, text, number) for rid, code, text, number in db.session.execute(
+            select(Recommendation.id, Recommendation.code, Recommendation.text, Area.number)
+            .join(Area, Recommendation.area_id == Area.id).where(Recommendation.plan_id == plan.id))),
+        lambda finding: finding.code)
+    improvement_areas = [Finding(aid, None, text, number) for aid, text, number in db.session.execute(
+        select(ImprovementArea.id, ImprovementArea.text, Area.number).join(Area, ImprovementArea.area_id == Area.id)
+        .where(Area.plan_id == plan.id).order_by(Area.position, ImprovementArea.position, ImprovementArea.id))]
+    actions = {aid: Answer(aid, number, what, ratings.get(aid, Rating.NOT_RATED)) for aid, number, what in
+               db.session.execute(select(Action.id, Action.number, Action.what).where(in_plan)
+                                  .order_by(Action.area_id, Action.position, Action.id))}
+    found = {"r": {f.id: f for f in recommendations}, "a": {f.id: f for f in improvement_areas}}
+    links = union_all(
+        select(literal("r").label("kind"), action_recommendations.c.recommendation_id.label("finding_id"),
+               action_recommendations.c.action_id),
+        select(literal("a"), action_improvement_areas.c.improvement_area_id, action_improvement_areas.c.action_id),
+    ).subquery()
+    for kind, finding_id, action_id in db.session.execute(
+            select(links).join(Action, Action.id == links.c.action_id).where(in_plan)):
+        if finding_id in found[kind]:
+            found[kind][finding_id].answers.append(actions[action_id])
+    order = {action_id: position for position, action_id in enumerate(actions)}
+    for finding in (*recommendations, *improvement_areas):
+        finding.answers.sort(key=lambda answer: order[answer.action_id])
+    return recommendations, improvement_areas
+
