@@ -24,9 +24,8 @@ def current_plan() -> Plan:
 
 @bp.route("/plan")
 def overview():
-    plan, current_window = current_plan(), window()
-    overview = plan_overview(plan, PlanFilters(), current_window, row_limit=0)
-    return render_template("plans/overview.html", overview=overview, dashboard=plan_dashboard(plan, current_window),
+    dashboard = plan_dashboard(current_plan(), window())
+    return render_template("plans/overview.html", overview=dashboard.overview, dashboard=dashboard,
                            ratings=list(Rating))
 
 

@@ -1,6 +1,6 @@
 """The plan dashboard's own figures, beside the counts per area (queries.plan_overview): days slipped from the
 revision ledger, what changed since the last released progress report, and which actions answer each Ofsted
-recommendation and Area for Improvement. Seven queries, whatever the plan's size.
+recommendation and Area for Improvement. Ten queries, whatever the plan's size (thirteen once a report is released).
 
 How revised dates count (decision 0010, part B): a milestone's days slipped are its due date as the plan says it now
 minus its original date (the first revision's old date), when the date moved later. A proposal awaiting a decision
@@ -33,9 +33,8 @@ from app.models import (
     RevisionDecision,
 )
 from app.models.plans import action_improvement_areas, action_recommendations
-from app.services.plans import rag
 from app.services.plans.due_dates import long_date
-from app.services.plans.queries import Facts, Window
+from app.services.plans.queries import Facts, PlanFilters, PlanOverview, Window, counts_by, plan_overview
 from app.services.wording import in_code_order
 
 MOST_SLIPPED = 5
@@ -105,6 +104,7 @@ class Finding:
 
 @dataclass
 class Dashboard:
+    overview: PlanOverview
     slips: list[Slip]
     since: SinceReport
     recommendations: list[Finding]
@@ -134,10 +134,9 @@ class Dashboard:
 
 def dashboard(plan: Plan, window: Window) -> Dashboard:
     in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
-    milestones = _milestone_ratings(in_plan, window)
-    action_ratings = {action_id: rag.roll_up(ratings) for action_id, ratings in _by_action(milestones).items()}
-    recommendations, improvement_areas = _coverage(plan, in_plan, action_ratings)
-    return Dashboard(slips=slips(in_plan, window.today), since=since_report(plan, milestones),
+    recommendations, improvement_areas = _coverage(plan, in_plan, window)
+    return Dashboard(overview=plan_overview(plan, PlanFilters(), window, row_limit=0),
+                     slips=slips(in_plan, window.today), since=since_report(plan, in_plan, window),
                      recommendations=recommendations, improvement_areas=improvement_areas)
 
 
@@ -150,9 +149,10 @@ def slips(in_plan, today: date) -> list[Slip]:
                              DueDateRevision.decision == RevisionDecision.PROPOSED)
     query = (select(Milestone.id, Action.area_id, Action.number, Milestone.deliverable, original.old_on,
                     Milestone.due_on, pending, Milestone.status)
-             .join(Action, Milestone.action_id == Action.id)
-             .join(first, first.c.milestone_id == Milestone.id)
+             .select_from(first)  # from the few milestones with a revision, not from every milestone
              .join(original, original.id == first.c.id)
+             .join(Milestone, Milestone.id == first.c.milestone_id)
+             .join(Action, Milestone.action_id == Action.id)
              .where(in_plan, Milestone.due_on > original.old_on))
     return [Slip(mid, area_id, number, deliverable, original_on, due_on, bool(waiting),
                  past=due_on < today and status != MilestoneStatus.COMPLETE)
@@ -161,30 +161,23 @@ def slips(in_plan, today: date) -> list[Slip]:
 
 @dataclass(frozen=True)
 class _Now:
-    action_id: int
     rating: Rating
     complete: bool
 
 
 def _milestone_ratings(in_plan, window: Window) -> dict[int, _Now]:
-    """Each milestone's action, rating and whether it is complete. One query."""
+    """Each milestone's rating and whether it is complete. One query."""
     facts = Facts(window)
-    query = (select(Milestone.id, Milestone.action_id, facts.rating, Milestone.status)
+    query = (select(Milestone.id, facts.rating, Milestone.status)
              .join(Action, Milestone.action_id == Action.id).where(in_plan))
-    return {mid: _Now(action_id, Rating(rating), status == MilestoneStatus.COMPLETE)
-            for mid, action_id, rating, status in db.session.execute(query)}
+    return {mid: _Now(Rating(rating), status == MilestoneStatus.COMPLETE)
+            for mid, rating, status in db.session.execute(query)}
 
 
-def _by_action(milestones: dict[int, _Now]) -> dict[int, list[Rating]]:
-    ratings: dict[int, list[Rating]] = defaultdict(list)
-    for milestone in milestones.values():
-        ratings[milestone.action_id].append(milestone.rating)
-    return ratings
-
-
-def since_report(plan: Plan, milestones: dict[int, _Now]) -> SinceReport:
+def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:
     """Compared with the figures frozen in the last released report: milestones completed and ratings better or
-    worse since; revised dates proposed and progress updates added since it was released. Three queries."""
+    worse since; revised dates proposed and progress updates added since it was released. One query when no report
+    has been released, four when one has."""
     report = db.session.scalar(
         select(Report).where(Report.plan_id == plan.id, Report.kind == ReportKind.PLAN_PROGRESS,
                              Report.state == ReportState.RELEASED)
@@ -192,7 +185,7 @@ def since_report(plan: Plan, milestones: dict[int, _Now]) -> SinceReport:
     if report is None:
         return SinceReport(None)
     then = _frozen(report.data)
-    changes = Counter(_change(then.get(mid), now) for mid, now in milestones.items())
+    changes = Counter(_change(then.get(mid), now) for mid, now in _milestone_ratings(in_plan, window).items())
     return SinceReport(report, completed=changes["completed"] + changes["completed, better"],
                        better=changes["better"] + changes["completed, better"], worse=changes["worse"],
                        revised=_count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, plan),
@@ -222,9 +215,9 @@ def _count_since(model, moment, since: datetime, plan: Plan) -> int:
         .where(Area.plan_id == plan.id, moment > since))
 
 
-def _coverage(plan: Plan, in_plan, ratings: dict[int, Rating]) -> tuple[list[Finding], list[Finding]]:
+def _coverage(plan: Plan, in_plan, window: Window) -> tuple[list[Finding], list[Finding]]:
     """Each recommendation (in code order) and Area for Improvement (in plan order) with the actions answering it,
-    each with its rolled-up rating. Four queries."""
+    each with its rolled-up rating (worked out only for the actions that answer something). Five queries."""
     recommendations = in_code_order(
         (Finding(rid, code, text, number) for rid, code, text, number in db.session.execute(
             select(Recommendation.id, Recommendation.code, Recommendation.text, Area.number)
@@ -233,21 +226,23 @@ def _coverage(plan: Plan, in_plan, ratings: dict[int, Rating]) -> tuple[list[Fin
     improvement_areas = [Finding(aid, None, text, number) for aid, text, number in db.session.execute(
         select(ImprovementArea.id, ImprovementArea.text, Area.number).join(Area, ImprovementArea.area_id == Area.id)
         .where(Area.plan_id == plan.id).order_by(Area.position, ImprovementArea.position, ImprovementArea.id))]
-    actions = {aid: Answer(aid, number, what, ratings.get(aid, Rating.NOT_RATED)) for aid, number, what in
-               db.session.execute(select(Action.id, Action.number, Action.what).where(in_plan)
-                                  .order_by(Action.area_id, Action.position, Action.id))}
-    found = {"r": {f.id: f for f in recommendations}, "a": {f.id: f for f in improvement_areas}}
     links = union_all(
         select(literal("r").label("kind"), action_recommendations.c.recommendation_id.label("finding_id"),
                action_recommendations.c.action_id),
         select(literal("a"), action_improvement_areas.c.improvement_area_id, action_improvement_areas.c.action_id),
     ).subquery()
+    answering = select(links.c.action_id)
+    ratings = counts_by(window, [in_plan, Milestone.action_id.in_(answering)], key=Milestone.action_id)
+    actions = {aid: Answer(aid, number, what, ratings[aid].rating if aid in ratings else Rating.NOT_RATED)
+               for aid, number, what in db.session.execute(
+                   select(Action.id, Action.number, Action.what).where(in_plan, Action.id.in_(answering))
+                   .order_by(Action.area_id, Action.position, Action.id))}
+    found = {"r": {f.id: f for f in recommendations}, "a": {f.id: f for f in improvement_areas}}
     for kind, finding_id, action_id in db.session.execute(
-            select(links).join(Action, Action.id == links.c.action_id).where(in_plan)):
+            select(links).where(links.c.action_id.in_(select(Action.id).where(in_plan)))):
         if finding_id in found[kind]:
             found[kind][finding_id].answers.append(actions[action_id])
     order = {action_id: position for position, action_id in enumerate(actions)}
     for finding in (*recommendations, *improvement_areas):
         finding.answers.sort(key=lambda answer: order[answer.action_id])
     return recommendations, improvement_areas
-
