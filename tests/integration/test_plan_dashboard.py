@@ -9,6 +9,7 @@ import pytest
 from app.models import (
     Action,
     Area,
+    DueDateRevision,
     DueKind,
     ImprovementArea,
     Meeting,
@@ -76,9 +77,9 @@ def test_days_slipped_from_the_revision_ledger(client, login, db, plan_tree, man
     login(manager)
     html = client.get("/plan").get_data(as_text=True)
 
-    assert figures(html, "1.0")["re-dated"] == 3
+    assert figures(html, "1.0")["re-dated"] == 5, "every milestone with a revised date on record"
     area = text_of(html, "area-summary", "ul")
-    assert "Re-dated 3 (116 days later in all, 1 revised date has passed)" in area
+    assert "Re-dated 5 (116 days later in all, 1 revised date has passed)" in area
     listed = re.findall(r'<li data-milestone="(\d+)">.*?data-days="(\d+)"', html, re.S)
     assert listed == [(str(waiting.id), "61"), (str(accepted_past.id), "45"), (str(twice.id), "10")], \
         "most slipped first; rejected and earlier dates are not slips"
@@ -177,9 +178,20 @@ def test_figures_link_to_the_milestone_list_filtered_by_area(client, login, db, 
     assert len(re.findall(r'data-milestone="\d+"', listed)) == expected
 
 
-def test_a_due_kind_other_than_a_date_is_never_a_slip(db, plan_tree, manager, client, login):
+def test_a_revision_without_its_first_date_is_re_dated_but_not_counted_in_days(db, plan_tree, manager, client, login):
     tbd = milestone(db, plan_tree["action"], plan_tree["owner"], "31/05/2020", "To be decided later")
-    revise(tbd, "TBD", manager, decision=True)
+    revise(tbd, "TBD", manager, decision=True)  # no date now: re-dated, no days
+    imported = milestone(db, plan_tree["action"], plan_tree["owner"], "30/06/2020", "Imported as Revised 30/06/20")
+    db.session.add(DueDateRevision(milestone=imported, old_kind=None, old_on=None, new_kind=DueKind.DATE,
+                                   new_on=date(2020, 6, 30), new_raw="Revised 30/06/20", reason=RevisionReason.OTHER,
+                                   reason_text="Imported", proposed_at=NOW))
+    db.session.commit()
     assert tbd.due_kind == DueKind.TBD
     login(manager)
-    assert figures(client.get("/plan").get_data(as_text=True), "1.0")["re-dated"] == 0
+    html = client.get("/plan").get_data(as_text=True)
+    assert figures(html, "1.0")["re-dated"] == 2
+    slipped = text_of(html, "slipped")
+    assert "0 milestones are due later than first planned: 0 days in all." in slipped
+    assert "1 revised date has already passed" in slipped, "the imported date is past and the work not complete"
+    assert "1 re-dated milestone has no first date on record" in slipped
+    assert 'id="most-slipped"' not in html

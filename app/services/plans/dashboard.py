@@ -2,10 +2,13 @@
 revision ledger, what changed since the last released progress report, and which actions answer each Ofsted
 recommendation and Area for Improvement. Ten queries, whatever the plan's size (thirteen once a report is released).
 
-How revised dates count (decision 0010, part B): a milestone's days slipped are its due date as the plan says it now
-minus its original date (the first revision's old date), when the date moved later. A proposal awaiting a decision
-already moves the date (the service applies it at once and rates the milestone Red until it is accepted), so it
-counts, marked as awaiting a decision; a rejected revision put the old date back, so it adds nothing.
+How revised dates count (decision 0010, part B): a milestone is re-dated when it has a revised date on record; its
+days slipped are its due date as the plan says it now minus its original date (the first revision's old date), when
+the date moved later (an imported "Revised …" date has no original on record: re-dated, days not known). A proposal
+awaiting a decision already moves the date (the service applies it at once and rates the milestone Red until it is
+accepted), so it counts, marked as awaiting a decision; a rejected revision put the old date back, so it adds
+nothing. A revised date has passed when the date in force came from a revision that was not rejected, is before
+today, and the milestone is not complete.
 """
 
 from collections import Counter, defaultdict
@@ -43,18 +46,22 @@ BETTER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2}  # Not rated is neith
 
 @dataclass(frozen=True)
 class Slip:
+    """A re-dated milestone: one with a revised date on record."""
     milestone_id: int
     area_id: int
     action_number: str
     deliverable: str
-    original_on: date
-    due_on: date
+    original_on: date | None  # the first revision's old date: None when it was not recorded (an imported "Revised …")
+    due_on: date | None
     awaiting_decision: bool
-    past: bool  # the revised date has gone by and the milestone is not complete
+    past: bool  # its date in force is a revised one, has gone by, and the milestone is not complete
 
     @property
     def days(self) -> int:
-        return (self.due_on - self.original_on).days
+        """Days later than first planned (0 when it moved earlier, or either date is not known)."""
+        if self.original_on is None or self.due_on is None:
+            return 0
+        return max((self.due_on - self.original_on).days, 0)
 
     @property
     def dates_in_words(self) -> tuple[str, str]:
@@ -63,14 +70,18 @@ class Slip:
 
 @dataclass
 class AreaSlippage:
-    milestones: int = 0
+    milestones: int = 0  # re-dated
+    later: int = 0  # due later than first planned
     days: int = 0
     past: int = 0
+    unknown: int = 0  # the first date was not recorded
 
     def add(self, slip: Slip) -> None:
         self.milestones += 1
+        self.later += slip.days > 0
         self.days += slip.days
         self.past += slip.past
+        self.unknown += slip.original_on is None
 
 
 @dataclass
@@ -129,7 +140,8 @@ class Dashboard:
 
     @property
     def most_slipped(self) -> list[Slip]:
-        return sorted(self.slips, key=lambda slip: (-slip.days, slip.milestone_id))[:MOST_SLIPPED]
+        later = [slip for slip in self.slips if slip.days]
+        return sorted(later, key=lambda slip: (-slip.days, slip.milestone_id))[:MOST_SLIPPED]
 
 
 def dashboard(plan: Plan, window: Window) -> Dashboard:
@@ -141,22 +153,24 @@ def dashboard(plan: Plan, window: Window) -> Dashboard:
 
 
 def slips(in_plan, today: date) -> list[Slip]:
-    """The milestones whose date moved later than first planned, with their original and current dates. One query."""
+    """The re-dated milestones, with their first planned and current dates. One query."""
     first = (select(DueDateRevision.milestone_id, func.min(DueDateRevision.id).label("id"))
              .group_by(DueDateRevision.milestone_id).subquery())
     original = aliased(DueDateRevision, name="original")
-    pending = exists().where(DueDateRevision.milestone_id == Milestone.id,
-                             DueDateRevision.decision == RevisionDecision.PROPOSED)
+    of_milestone = DueDateRevision.milestone_id == Milestone.id
+    pending = exists().where(of_milestone, DueDateRevision.decision == RevisionDecision.PROPOSED)
+    moved = exists().where(of_milestone, DueDateRevision.decision != RevisionDecision.REJECTED)
     query = (select(Milestone.id, Action.area_id, Action.number, Milestone.deliverable, original.old_on,
-                    Milestone.due_on, pending, Milestone.status)
+                    Milestone.due_on, pending, moved, Milestone.status)
              .select_from(first)  # from the few milestones with a revision, not from every milestone
              .join(original, original.id == first.c.id)
              .join(Milestone, Milestone.id == first.c.milestone_id)
              .join(Action, Milestone.action_id == Action.id)
-             .where(in_plan, Milestone.due_on > original.old_on))
+             .where(in_plan))
     return [Slip(mid, area_id, number, deliverable, original_on, due_on, bool(waiting),
-                 past=due_on < today and status != MilestoneStatus.COMPLETE)
-            for mid, area_id, number, deliverable, original_on, due_on, waiting, status in db.session.execute(query)]
+                 past=bool(moved) and due_on is not None and due_on < today and status != MilestoneStatus.COMPLETE)
+            for mid, area_id, number, deliverable, original_on, due_on, waiting, moved, status
+            in db.session.execute(query)]
 
 
 @dataclass(frozen=True)
