@@ -11,12 +11,12 @@ nothing. A revised date has passed when the date in force came from a revision t
 today, and the milestone is not complete.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import exists, func, literal, select, union_all
-from sqlalchemy.orm import aliased, undefer
+from sqlalchemy import String, exists, func, literal, select, type_coerce, union_all
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import (
@@ -41,7 +41,7 @@ from app.services.plans.queries import Facts, PlanFilters, PlanOverview, Window,
 from app.services.wording import in_code_order
 
 MOST_SLIPPED = 5
-BETTER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2}  # Not rated is neither better nor worse
+BETTER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2}  # Not rated: neither better nor worse
 
 
 @dataclass(frozen=True)
@@ -173,60 +173,49 @@ def slips(in_plan, today: date) -> list[Slip]:
             in db.session.execute(query)]
 
 
-@dataclass(frozen=True)
-class _Now:
-    rating: Rating
-    complete: bool
-
-
-def _milestone_ratings(in_plan, window: Window) -> dict[int, _Now]:
-    """Each milestone's rating and whether it is complete. One query."""
-    facts = Facts(window)
-    query = (select(Milestone.id, facts.rating, Milestone.status)
-             .join(Action, Milestone.action_id == Action.id).where(in_plan))
-    return {mid: _Now(Rating(rating), status == MilestoneStatus.COMPLETE)
-            for mid, rating, status in db.session.execute(query)}
-
-
 def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:
     """Compared with the figures frozen in the last released report: milestones completed and ratings better or
     worse since; revised dates proposed and progress updates added since it was released. One query when no report
-    has been released, four when one has."""
+    has been released, four when one has (five the first time a process reads that report's figures)."""
     report = db.session.scalar(
         select(Report).where(Report.plan_id == plan.id, Report.kind == ReportKind.PLAN_PROGRESS,
                              Report.state == ReportState.RELEASED)
-        .order_by(Report.released_at.desc(), Report.id.desc()).limit(1).options(undefer(Report.data)))
+        .order_by(Report.released_at.desc(), Report.id.desc()).limit(1))
     if report is None:
         return SinceReport(None)
-    then = _frozen(report.data)
-    changes = Counter(_change(then.get(mid), now) for mid, now in _milestone_ratings(in_plan, window).items())
-    return SinceReport(report, completed=changes["completed"] + changes["completed, better"],
-                       better=changes["better"] + changes["completed, better"], worse=changes["worse"],
-                       revised=_count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, plan),
-                       updates=_count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, plan))
+    then, since = _frozen(report), SinceReport(report)
+    now = (select(Milestone.id, type_coerce(Facts(window).rating, String), Milestone.status == MilestoneStatus.COMPLETE)
+           .join(Action, Milestone.action_id == Action.id).where(in_plan))
+    for milestone_id, rating, complete in db.session.execute(now):
+        rating_then, complete_then = then.get(milestone_id, (None, False))  # added since: neither better nor worse
+        since.completed += bool(complete) and not complete_then
+        if rating_then in BETTER and rating in BETTER and rating != rating_then:
+            since.better += BETTER[rating] > BETTER[rating_then]
+            since.worse += BETTER[rating] < BETTER[rating_then]
+    since.revised = _count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, in_plan)
+    since.updates = _count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, in_plan,
+                                 ProgressUpdate.written_on >= report.released_at.date())  # an index for the scan
+    return since
 
 
-def _frozen(data: dict) -> dict[int, tuple[Rating, bool]]:
-    return {m["id"]: (Rating(m["rating"]), m["status"] == MilestoneStatus.COMPLETE)
-            for area in data.get("areas", []) for action in area["actions"] for m in action["milestones"]}
+_FROZEN: dict[tuple, dict[int, tuple[str, bool]]] = {}
 
 
-def _change(then: tuple[Rating, bool] | None, now: _Now) -> str:
-    """How one milestone moved: "completed", "better", "worse", "completed, better" or "" (a milestone added since
-    the report counts as completed if it is complete, and is neither better nor worse)."""
-    rating_then, complete_then = then or (None, False)
-    completed = "completed" if now.complete and not complete_then else ""
-    if rating_then not in BETTER or now.rating not in BETTER or rating_then == now.rating:
-        return completed
-    moved = "better" if BETTER[now.rating] > BETTER[rating_then] else "worse"
-    return f"{completed}, {moved}" if completed else moved
+def _frozen(report: Report) -> dict[int, tuple[str, bool]]:
+    """Each milestone's rating and whether it was complete, as frozen in a released report. A released report never
+    changes, so each process reads its figures (megabytes of JSON for a large plan) once, for the latest report."""
+    key = (report.id, report.document_sha256, report.released_at)
+    if key not in _FROZEN:
+        _FROZEN.clear()
+        _FROZEN[key] = {m["id"]: (m["rating"], m["status"] == MilestoneStatus.COMPLETE) for area in
+                        report.data.get("areas", []) for action in area["actions"] for m in action["milestones"]}
+    return _FROZEN[key]
 
 
-def _count_since(model, moment, since: datetime, plan: Plan) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(model).join(Milestone, Milestone.id == model.milestone_id)
-        .join(Action, Milestone.action_id == Action.id).join(Area, Action.area_id == Area.id)
-        .where(Area.plan_id == plan.id, moment > since))
+def _count_since(model, moment, since: datetime, in_plan, *narrowed) -> int:
+    of_plan = select(Milestone.id).join(Action, Milestone.action_id == Action.id).where(in_plan)
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(*narrowed, moment > since, model.milestone_id.in_(of_plan)))
 
 
 def _coverage(plan: Plan, in_plan, window: Window) -> tuple[list[Finding], list[Finding]]:
