@@ -72,7 +72,7 @@ PLAN_FILE = ROOT / "tests" / "fixtures" / "improvement-plan-2020-07.docx"
 NARROW, WIDE = {"width": 320, "height": 800}, {"width": 1280, "height": 800}
 # Pages being rebuilt in issue 15 (the plan dashboard, the milestone list, My work, People, teams, audits, the case
 # pool, a round and reports): their width is recorded but not yet checked. To be emptied once they are merged.
-NOT_YET_NARROW = {"plans.overview", "plans.milestones", "main.my_work", "admin.people", "admin.teams"}
+NOT_YET_NARROW = {"plans.milestones", "admin.people", "admin.teams"}
 
 # Endpoints with a GET rule that are not pages to check, and why.
 NOT_PAGES = {

@@ -47,9 +47,9 @@ def go_to(page: Page, link: str) -> None:
 def green_count(page: Page, area: str) -> int:
     go_to(page, "Plan overview")
     expect(page).to_have_url(re.compile(r"/plan$"))
-    cell = page.locator(f'#area-summary tr[data-area="{area}"] td[data-rating="GREEN"]')
-    expect(cell).to_have_text(re.compile(r"^\s*\d+\s*$"))
-    return int(cell.inner_text())
+    figure = page.locator(f'#area-summary [data-area="{area}"] [data-figure="GREEN"]')
+    expect(figure).to_have_text(re.compile(r"^Green \d+"))
+    return int(re.match(r"Green (\d+)", figure.inner_text()).group(1))
 
 
 def success_banner(page: Page):

@@ -86,8 +86,8 @@ def test_a_programme_manager_imports_a_plan_from_word(page: Page, plan_file: Pat
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Imported: 176 new milestones, 0 changed")
     expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
     for number in AREAS:
-        expect(page.locator(f'#area-summary tr[data-area="{number}"]')).to_be_visible()
-    expect(page.locator('#area-summary tr[data-area="total"] td').last).to_have_text("176")
+        expect(page.locator(f'#area-summary [data-area="{number}"]')).to_be_visible()
+    expect(page.locator('#area-summary [data-area="total"] [data-figure="milestones"]')).to_have_text("176 milestones")
 
     # Going back to the preview after the import: nothing is waiting, and it says so.
     page.go_back()

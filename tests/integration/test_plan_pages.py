@@ -21,11 +21,15 @@ def add_milestone(db, action, owner, *, due_on=None, kind=DueKind.DATE, status=M
     return milestone
 
 
-def cells(html: str, area: str) -> dict[str, str]:
-    row = re.search(rf'<tr class="govuk-table__row" data-area="{re.escape(area)}">(.*?)</tr>', html, re.S).group(1)
-    numbers = re.findall(r'<td class="govuk-table__cell govuk-table__cell--numeric"[^>]*>(\d+)</td>', row)
-    names = ["RED", "AMBER", "GREEN", "NOT_RATED", "overdue", "re-dated", "unassigned", "stale", "milestones"]
-    return dict(zip(names, numbers, strict=True))
+def figures(html: str, area: str) -> dict[str, int]:
+    """An area's figures on the dashboard, read from its words ("Red 1, Amber 2", "Overdue 1", "of 5 milestones")."""
+    block = re.search(rf'<li class="app-dashboard-area[^"]*" data-area="{re.escape(area)}">(.*?)</li>', html, re.S).group(1)
+    text = re.sub(r"\s+", " ", re.sub(r'<span class="govuk-visually-hidden">.*?</span>|<[^>]+>', " ", block))
+    words = {"Red": "RED", "Amber": "AMBER", "Green": "GREEN", "Not rated": "NOT_RATED", "Overdue": "overdue",
+             "Re-dated": "re-dated", "Unassigned": "unassigned", "No recent update": "stale"}
+    found = {words[word]: int(count) for word, count in re.findall(rf"({'|'.join(words)}) (\d+)", text)}
+    found["milestones"] = int(re.search(r"of (\d+) milestones?", text).group(1))
+    return found
 
 
 @pytest.fixture
@@ -45,9 +49,11 @@ def varied_plan(db, plan_tree, make_person):
 def test_overview_counts_per_area(client, login, varied_plan):
     login(varied_plan["owner"])
     html = client.get("/plan").get_data(as_text=True)
-    assert cells(html, "1.0") == {"RED": "1", "AMBER": "2", "GREEN": "1", "NOT_RATED": "1", "overdue": "1",
-                                  "re-dated": "0", "unassigned": "1", "stale": "1", "milestones": "5"}
-    assert re.search(r'data-area="1.0">.*?govuk-tag--red app-rag">Red<', html, re.S), "area rolls up to Red, as a word"
+    assert figures(html, "1.0") == {"RED": 1, "AMBER": 2, "GREEN": 1, "NOT_RATED": 1, "overdue": 1, "re-dated": 0,
+                                    "unassigned": 1, "stale": 1, "milestones": 5}
+    assert figures(html, "total") == figures(html, "1.0"), "one area: the whole plan is the same"
+    assert re.search(r'data-area="1.0">.*?Overall <strong class="govuk-tag govuk-tag--red app-rag">Red<', html, re.S), \
+        "area rolls up to Red, as a word"
 
 
 def test_milestone_list_filters(client, login, varied_plan):
@@ -71,7 +77,7 @@ def test_set_rating_counts_in_the_overview(client, login, varied_plan, db):
     milestone.rag_set, milestone.rag_set_reason = Rating.RED, "Key staff left"
     db.session.commit()
     login(varied_plan["owner"])
-    assert cells(client.get("/plan").get_data(as_text=True), "1.0")["RED"] == "2"
+    assert figures(client.get("/plan").get_data(as_text=True), "1.0")["RED"] == 2
 
 
 def test_my_work_sections(client, login, varied_plan):

@@ -1,4 +1,5 @@
-"""The plan's pages: the overview with its filters, an area, an action, a milestone, and the plan's download."""
+"""The plan's pages: the overview (a dashboard), the milestone list with its filters, an area, an action, a
+milestone, and the plan's download."""
 
 from flask import abort, render_template, request
 from flask_login import current_user
@@ -10,6 +11,7 @@ from app.services import exports, permissions
 from app.services.audits import work as audit_work
 from app.services.people import all_people_choices
 from app.services.plans import queries as plan_queries
+from app.services.plans.dashboard import dashboard as plan_dashboard
 from app.services.plans.queries import PlanFilters, action_page, due_windows, plan_overview
 from app.web import download, get_or_404
 
@@ -22,8 +24,9 @@ def current_plan() -> Plan:
 
 @bp.route("/plan")
 def overview():
-    overview = plan_overview(current_plan(), PlanFilters(), window(), row_limit=0)
-    return render_template("plans/overview.html", overview=overview, ratings=list(Rating))
+    dashboard = plan_dashboard(current_plan(), window())
+    return render_template("plans/overview.html", overview=dashboard.overview, dashboard=dashboard,
+                           ratings=list(Rating))
 
 
 @bp.route("/plan/milestones")
@@ -49,6 +52,7 @@ def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
         status=MilestoneStatus(status) if status in {s.value for s in MilestoneStatus} else None,
         due_window=due if due in windows else None,
         search=args.get("q", "").strip()[:200],
+        area_id=number("area"),
     )
 
 

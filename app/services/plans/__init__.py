@@ -5,4 +5,5 @@
 - rag: the RAG rule, in Python and in SQL
 - evidence: evidence files attached to milestones
 - queries: what the plan pages and My work read
+- dashboard: the plan overview's own figures (days slipped, changes since the last released report, coverage)
 """

@@ -176,13 +176,17 @@ class PlanFilters:
     status: MilestoneStatus | None = None
     due_window: str | None = None
     search: str = ""
+    area_id: int | None = None
 
     @property
     def active(self) -> bool:
-        return any([self.owner_id, self.lead_id, self.rating, self.status, self.due_window, self.search])
+        return any([self.owner_id, self.lead_id, self.rating, self.status, self.due_window, self.search,
+                    self.area_id])
 
     def sql_conditions(self, plan_id: int, window: Window, facts: Facts) -> list:
         conditions = [Action.area_id.in_(select(Area.id).where(Area.plan_id == plan_id))]
+        if self.area_id:
+            conditions.append(Action.area_id == self.area_id)
         if self.owner_id:
             conditions.append(Milestone.responsible_id == self.owner_id)
         if self.lead_id:
@@ -259,7 +263,7 @@ class PlanOverview:
 def plan_overview(plan: Plan, filters: PlanFilters, window: Window, row_limit: int = 300) -> PlanOverview:
     """Counts per area, made in the database, and the first `row_limit` matching milestones."""
     conditions = filters.sql_conditions(plan.id, window, Facts(window))
-    counts = _counts_by_area(window, conditions)
+    counts = counts_by(window, conditions)
     summaries = [counts.get(area.id) or AreaSummary(area) for area in plan.areas]
     for summary, area in zip(summaries, plan.areas, strict=True):
         summary.area = area
@@ -267,11 +271,13 @@ def plan_overview(plan: Plan, filters: PlanFilters, window: Window, row_limit: i
     return PlanOverview(plan, summaries, rows)
 
 
-def _counts_by_area(window: Window, conditions: list) -> dict[int, AreaSummary]:
+def counts_by(window: Window, conditions: list, key=Action.area_id) -> dict[int, AreaSummary]:
+    """The counts of the milestones matching the conditions, by area (or by another key, e.g. Milestone.action_id),
+    in one query."""
     facts = Facts(window)
     per_milestone = (
         _milestones()
-        .add_columns(Action.area_id.label("area_id"), facts.rating.label("rating"),
+        .add_columns(key.label("area_id"), facts.rating.label("rating"),
                      *(flag.label(name) for name, flag in _flags(facts).items()))
         .where(*conditions)
         .cte("per_milestone")
@@ -283,10 +289,12 @@ def _counts_by_area(window: Window, conditions: list) -> dict[int, AreaSummary]:
         .group_by(per_milestone.c.area_id, per_milestone.c.rating)
     )
     summaries: dict[int, AreaSummary] = {}
-    for area_id, rating, count, *flag_counts in db.session.execute(query):
-        part = AreaSummary(None, Counter({Rating(rating): count}), milestones=count,
-                           **dict(zip(_flags(facts), flag_counts, strict=True)))
-        summaries.setdefault(area_id, AreaSummary(None)).add(part)
+    for area_id, rating, count, overdue, slipped, unassigned, stale in db.session.execute(query):
+        summary = summaries.get(area_id) or summaries.setdefault(area_id, AreaSummary(None))
+        summary.ratings[Rating(rating)] += count
+        summary.milestones += count
+        summary.overdue, summary.slipped = summary.overdue + overdue, summary.slipped + slipped
+        summary.unassigned, summary.stale = summary.unassigned + unassigned, summary.stale + stale
     return summaries
 
 

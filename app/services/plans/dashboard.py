@@ -1,0 +1,251 @@
+"""The plan dashboard's own figures, beside the counts per area (queries.plan_overview): days slipped from the
+revision ledger, what changed since the last released progress report, and which actions answer each Ofsted
+recommendation and Area for Improvement. Ten queries, whatever the plan's size (thirteen once a report is released).
+
+How revised dates count (decision 0010, part B): a milestone is re-dated when it has a revised date on record; its
+days slipped are its due date as the plan says it now minus its original date (the first revision's old date), when
+the date moved later (an imported "Revised …" date has no original on record: re-dated, days not known). A proposal
+awaiting a decision already moves the date (the service applies it at once and rates the milestone Red until it is
+accepted), so it counts, marked as awaiting a decision; a rejected revision put the old date back, so it adds
+nothing. A revised date has passed when the date in force came from a revision that was not rejected, is before
+today, and the milestone is not complete.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import String, exists, func, literal, select, type_coerce, union_all
+from sqlalchemy.orm import aliased
+
+from app.extensions import db
+from app.models import (
+    Action,
+    Area,
+    DueDateRevision,
+    ImprovementArea,
+    Milestone,
+    MilestoneStatus,
+    Plan,
+    ProgressUpdate,
+    Rating,
+    Recommendation,
+    Report,
+    ReportKind,
+    ReportState,
+    RevisionDecision,
+)
+from app.models.plans import action_improvement_areas, action_recommendations
+from app.services.plans.due_dates import long_date
+from app.services.plans.queries import Facts, PlanFilters, PlanOverview, Window, counts_by, plan_overview
+from app.services.wording import in_code_order
+
+MOST_SLIPPED = 5
+BETTER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2}  # Not rated: neither better nor worse
+
+
+@dataclass(frozen=True)
+class Slip:
+    """A re-dated milestone: one with a revised date on record."""
+    milestone_id: int
+    area_id: int
+    action_number: str
+    deliverable: str
+    original_on: date | None  # the first revision's old date: None when it was not recorded (an imported "Revised …")
+    due_on: date | None
+    awaiting_decision: bool
+    past: bool  # its date in force is a revised one, has gone by, and the milestone is not complete
+
+    @property
+    def days(self) -> int:
+        """Days later than first planned (0 when it moved earlier, or either date is not known)."""
+        if self.original_on is None or self.due_on is None:
+            return 0
+        return max((self.due_on - self.original_on).days, 0)
+
+    @property
+    def dates_in_words(self) -> tuple[str, str]:
+        return long_date(self.original_on), long_date(self.due_on)
+
+
+@dataclass
+class AreaSlippage:
+    milestones: int = 0  # re-dated
+    later: int = 0  # due later than first planned
+    days: int = 0
+    past: int = 0
+    unknown: int = 0  # the first date was not recorded
+
+    def add(self, slip: Slip) -> None:
+        self.milestones += 1
+        self.later += slip.days > 0
+        self.days += slip.days
+        self.past += slip.past
+        self.unknown += slip.original_on is None
+
+
+@dataclass
+class SinceReport:
+    """What changed since the last released plan progress report (report None: none released yet)."""
+    report: Report | None
+    completed: int = 0
+    better: int = 0
+    worse: int = 0
+    revised: int = 0
+    updates: int = 0
+
+
+@dataclass(frozen=True)
+class Answer:
+    action_id: int
+    number: str
+    what: str
+    rating: Rating
+
+
+@dataclass
+class Finding:
+    """An Ofsted recommendation (with its code) or Area for Improvement (code None), and the actions answering it."""
+    id: int
+    code: str | None
+    text: str
+    area_number: str
+    answers: list[Answer] = field(default_factory=list)
+
+
+@dataclass
+class Dashboard:
+    overview: PlanOverview
+    slips: list[Slip]
+    since: SinceReport
+    recommendations: list[Finding]
+    improvement_areas: list[Finding]
+
+    @property
+    def slippage_by_area(self) -> dict[int, AreaSlippage]:
+        by_area: dict[int, AreaSlippage] = defaultdict(AreaSlippage)
+        for slip in self.slips:
+            by_area[slip.area_id].add(slip)
+        return by_area
+
+    def slippage_of(self, area_id: int) -> AreaSlippage:
+        return self.slippage_by_area.get(area_id) or AreaSlippage()
+
+    @property
+    def slippage_total(self) -> AreaSlippage:
+        total = AreaSlippage()
+        for slip in self.slips:
+            total.add(slip)
+        return total
+
+    @property
+    def most_slipped(self) -> list[Slip]:
+        later = [slip for slip in self.slips if slip.days]
+        return sorted(later, key=lambda slip: (-slip.days, slip.milestone_id))[:MOST_SLIPPED]
+
+
+def dashboard(plan: Plan, window: Window) -> Dashboard:
+    in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
+    recommendations, improvement_areas = _coverage(plan, in_plan, window)
+    return Dashboard(overview=plan_overview(plan, PlanFilters(), window, row_limit=0),
+                     slips=slips(in_plan, window.today), since=since_report(plan, in_plan, window),
+                     recommendations=recommendations, improvement_areas=improvement_areas)
+
+
+def slips(in_plan, today: date) -> list[Slip]:
+    """The re-dated milestones, with their first planned and current dates. One query."""
+    first = (select(DueDateRevision.milestone_id, func.min(DueDateRevision.id).label("id"))
+             .group_by(DueDateRevision.milestone_id).subquery())
+    original = aliased(DueDateRevision, name="original")
+    of_milestone = DueDateRevision.milestone_id == Milestone.id
+    pending = exists().where(of_milestone, DueDateRevision.decision == RevisionDecision.PROPOSED)
+    moved = exists().where(of_milestone, DueDateRevision.decision != RevisionDecision.REJECTED)
+    query = (select(Milestone.id, Action.area_id, Action.number, Milestone.deliverable, original.old_on,
+                    Milestone.due_on, pending, moved, Milestone.status)
+             .select_from(first)  # from the few milestones with a revision, not from every milestone
+             .join(original, original.id == first.c.id)
+             .join(Milestone, Milestone.id == first.c.milestone_id)
+             .join(Action, Milestone.action_id == Action.id)
+             .where(in_plan))
+    return [Slip(mid, area_id, number, deliverable, original_on, due_on, bool(waiting),
+                 past=bool(moved) and due_on is not None and due_on < today and status != MilestoneStatus.COMPLETE)
+            for mid, area_id, number, deliverable, original_on, due_on, waiting, moved, status
+            in db.session.execute(query)]
+
+
+def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:
+    """Compared with the figures frozen in the last released report: milestones completed and ratings better or
+    worse since; revised dates proposed and progress updates added since it was released. One query when no report
+    has been released, four when one has (five the first time a process reads that report's figures)."""
+    report = db.session.scalar(
+        select(Report).where(Report.plan_id == plan.id, Report.kind == ReportKind.PLAN_PROGRESS,
+                             Report.state == ReportState.RELEASED)
+        .order_by(Report.released_at.desc(), Report.id.desc()).limit(1))
+    if report is None:
+        return SinceReport(None)
+    then, since = _frozen(report), SinceReport(report)
+    now = (select(Milestone.id, type_coerce(Facts(window).rating, String), Milestone.status == MilestoneStatus.COMPLETE)
+           .join(Action, Milestone.action_id == Action.id).where(in_plan))
+    for milestone_id, rating, complete in db.session.execute(now):
+        rating_then, complete_then = then.get(milestone_id, (None, False))  # added since: neither better nor worse
+        since.completed += bool(complete) and not complete_then
+        if rating_then in BETTER and rating in BETTER and rating != rating_then:
+            since.better += BETTER[rating] > BETTER[rating_then]
+            since.worse += BETTER[rating] < BETTER[rating_then]
+    since.revised = _count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, in_plan)
+    since.updates = _count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, in_plan,
+                                 ProgressUpdate.written_on >= report.released_at.date())  # an index for the scan
+    return since
+
+
+_FROZEN: dict[tuple, dict[int, tuple[str, bool]]] = {}
+
+
+def _frozen(report: Report) -> dict[int, tuple[str, bool]]:
+    """Each milestone's rating and whether it was complete, as frozen in a released report. A released report never
+    changes, so each process reads its figures (megabytes of JSON for a large plan) once, for the latest report."""
+    key = (report.id, report.document_sha256, report.released_at)
+    if key not in _FROZEN:
+        _FROZEN.clear()
+        _FROZEN[key] = {m["id"]: (m["rating"], m["status"] == MilestoneStatus.COMPLETE) for area in
+                        report.data.get("areas", []) for action in area["actions"] for m in action["milestones"]}
+    return _FROZEN[key]
+
+
+def _count_since(model, moment, since: datetime, in_plan, *narrowed) -> int:
+    of_plan = select(Milestone.id).join(Action, Milestone.action_id == Action.id).where(in_plan)
+    return db.session.scalar(select(func.count()).select_from(model)
+                             .where(*narrowed, moment > since, model.milestone_id.in_(of_plan)))
+
+
+def _coverage(plan: Plan, in_plan, window: Window) -> tuple[list[Finding], list[Finding]]:
+    """Each recommendation (in code order) and Area for Improvement (in plan order) with the actions answering it,
+    each with its rolled-up rating (worked out only for the actions that answer something). Five queries."""
+    recommendations = in_code_order(
+        (Finding(rid, code, text, number) for rid, code, text, number in db.session.execute(
+            select(Recommendation.id, Recommendation.code, Recommendation.text, Area.number)
+            .join(Area, Recommendation.area_id == Area.id).where(Recommendation.plan_id == plan.id))),
+        lambda finding: finding.code)
+    improvement_areas = [Finding(aid, None, text, number) for aid, text, number in db.session.execute(
+        select(ImprovementArea.id, ImprovementArea.text, Area.number).join(Area, ImprovementArea.area_id == Area.id)
+        .where(Area.plan_id == plan.id).order_by(Area.position, ImprovementArea.position, ImprovementArea.id))]
+    links = union_all(
+        select(literal("r").label("kind"), action_recommendations.c.recommendation_id.label("finding_id"),
+               action_recommendations.c.action_id),
+        select(literal("a"), action_improvement_areas.c.improvement_area_id, action_improvement_areas.c.action_id),
+    ).subquery()
+    answering = select(links.c.action_id)
+    ratings = counts_by(window, [in_plan, Milestone.action_id.in_(answering)], key=Milestone.action_id)
+    actions = {aid: Answer(aid, number, what, ratings[aid].rating if aid in ratings else Rating.NOT_RATED)
+               for aid, number, what in db.session.execute(
+                   select(Action.id, Action.number, Action.what).where(in_plan, Action.id.in_(answering))
+                   .order_by(Action.area_id, Action.position, Action.id))}
+    found = {"r": {f.id: f for f in recommendations}, "a": {f.id: f for f in improvement_areas}}
+    for kind, finding_id, action_id in db.session.execute(
+            select(links).where(links.c.action_id.in_(select(Action.id).where(in_plan)))):
+        if finding_id in found[kind]:
+            found[kind][finding_id].answers.append(actions[action_id])
+    order = {action_id: position for position, action_id in enumerate(actions)}
+    for finding in (*recommendations, *improvement_areas):
+        finding.answers.sort(key=lambda answer: order[answer.action_id])
+    return recommendations, improvement_areas
