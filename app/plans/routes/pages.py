@@ -10,10 +10,15 @@ from app.services import exports, permissions
 from app.services.audits import work as audit_work
 from app.services.people import all_people_choices
 from app.services.plans import queries as plan_queries
-from app.services.plans.queries import PlanFilters, action_page, due_windows, plan_overview
-from app.web import download, get_or_404
-
-OVERVIEW_ROW_LIMIT = 300
+from app.services.plans.queries import (
+    PlanFilters,
+    action_page,
+    due_windows,
+    milestone_list,
+    milestone_sorts,
+    plan_overview,
+)
+from app.web import download, get_or_404, list_query
 
 
 def current_plan() -> Plan:
@@ -31,9 +36,10 @@ def milestones():
     plan, current_window = current_plan(), window()
     windows = due_windows(current_window)
     filters = _filters_from(request.args, windows)
-    overview = plan_overview(plan, filters, current_window, row_limit=OVERVIEW_ROW_LIMIT)
-    return render_template("plans/milestones.html", overview=overview, filters=filters, people=all_people_choices(),
-                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating))
+    listing = milestone_list(plan, filters, current_window, list_query(milestone_sorts(current_window), "plan"))
+    return render_template("plans/milestones.html", listing=listing, filters=filters, people=all_people_choices(),
+                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating),
+                           may_change=permissions.manages_plan(current_user))
 
 
 def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
