@@ -12,8 +12,7 @@ from app.extensions import db
 from app.models import ChangeRecord, DueDateRevision, DueKind, Milestone, RevisionDecision, Role
 from app.services.plans import changes as plan_changes
 from tests.conftest import NOW
-from tests.integration.served_form import _Forms, page_form
-from werkzeug.datastructures import MultiDict
+from tests.integration.served_form import page_form, query_form
 
 LIST, CHANGE = "/plan/milestones", "/plan/milestones/change"
 
@@ -34,29 +33,18 @@ def milestones(plan_tree):
     return [plan_tree["milestone"], *more]
 
 
-def get_form(html: str, action: str, **chosen) -> MultiDict:
-    """The GET form posting to `action` as served, with `chosen` (lists for boxes ticked) set, as a browser sends it."""
-    parser = _Forms()
-    parser.feed(html)
-    [form] = [form for form in parser.forms if form["method"] == "get" and form["action"] == action]
-    data = MultiDict(form["fields"])
-    for name, value in chosen.items():
-        data.setlist(name, value if isinstance(value, list) else [value])
-    return data
-
-
 def tick(client, ticked: list[Milestone], **url_args) -> str:
     """Open the list, tick the milestones, press "Change selected milestones": the page asking what to change."""
     html = client.get(LIST, query_string=url_args).get_data(as_text=True)
     for milestone in ticked:
         assert f'name="milestone" type="checkbox" value="{milestone.id}"' in html
-    data = get_form(html, CHANGE, milestone=[str(m.id) for m in ticked], chosen="selected")
+    data = query_form(html, CHANGE, milestone=[str(m.id) for m in ticked], chosen="selected")
     return client.get(CHANGE, query_string=data).get_data(as_text=True)
 
 
 def details(client, ticked: list[Milestone], change: str) -> str:
     what = tick(client, ticked)
-    return client.get(CHANGE, query_string=get_form(what, CHANGE, change=change)).get_data(as_text=True)
+    return client.get(CHANGE, query_string=query_form(what, CHANGE, change=change)).get_data(as_text=True)
 
 
 def check(client, ticked, change: str, **typed) -> str:
@@ -146,7 +134,7 @@ def test_a_milestone_changed_meanwhile_is_reported_and_nothing_saved(client, log
 def test_all_on_the_page_without_ticking_each(client, login, manager, milestones):
     login(manager)
     html = client.get(LIST, query_string={"sort": "due"}).get_data(as_text=True)
-    what = client.get(CHANGE, query_string=get_form(html, CHANGE, chosen="page")).get_data(as_text=True)
+    what = client.get(CHANGE, query_string=query_form(html, CHANGE, chosen="page")).get_data(as_text=True)
     assert "3 milestones selected" in what
     assert "back=%2Fplan%2Fmilestones%3Fsort%3Ddue" in what.replace("&amp;", "&") or 'value="/plan/milestones?sort=due' in what
 
@@ -154,7 +142,7 @@ def test_all_on_the_page_without_ticking_each(client, login, manager, milestones
 def test_nothing_ticked_goes_back_to_the_list(client, login, manager, milestones):
     login(manager)
     html = client.get(LIST).get_data(as_text=True)
-    response = client.get(CHANGE, query_string=get_form(html, CHANGE, chosen="selected"))
+    response = client.get(CHANGE, query_string=query_form(html, CHANGE, chosen="selected"))
     assert response.status_code == 302 and response.location.startswith(LIST)
     assert "Select the milestones to change" in client.get(LIST).get_data(as_text=True)
 
