@@ -1,6 +1,7 @@
 """Page timings and SQL query counts on realistic data (`make bench`, or `.venv/bin/python -m bench.run`).
 
-Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
+Signs in through the Flask test client and times My work, the plan overview, the milestone list (filtered, and a
+later page sorted by due date), People (first page, and searched), a
 large action page, the audit findings over all 24 months of audits and an audit form on the full-size data set,
 then on a data set a tenth of the size, to show that the number of queries per page does not grow with the
 data. Then times the reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py) and the Word reports
@@ -25,6 +26,7 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models import Audit, PoolCase
 from bench.generate import (
+    ADMIN,
     AS_OF,
     AUDIT_MONTHS,
     AUDITOR,
@@ -53,6 +55,9 @@ PAGES = (  # name, who, address ({audit_id}: the Bench Auditor's audit in progre
     ("My work (programme manager)", MANAGER, "/my-work", TARGET_MEDIAN_MS),
     ("Plan overview", MANAGER, "/plan", TARGET_MEDIAN_MS),
     ("Milestones, rating=RED", MANAGER, "/plan/milestones?rating=RED", TARGET_MEDIAN_MS),
+    ("Milestones, by due date, page 3", MANAGER, "/plan/milestones?sort=due&page=3", TARGET_MEDIAN_MS),
+    ("People (administrator)", ADMIN, "/admin/people", TARGET_MEDIAN_MS),
+    ("People, searched", ADMIN, "/admin/people?q=person+01&sort=team", TARGET_MEDIAN_MS),
     ("Action page (large action)", MANAGER, f"/actions/{BENCH_ACTION_ID}", TARGET_MEDIAN_MS),
     ("Audit findings, 24 months", MANAGER, FINDINGS_URL, 300),
     ("Audit form (auditor, edit)", AUDITOR, "/audits/{audit_id}/edit", 100),
@@ -112,7 +117,7 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
         counter = QueryCounter(db.engine)
         audit_id = db.session.scalar(select(Audit.id).join(PoolCase, Audit.case_id == PoolCase.id)
                                      .where(PoolCase.reference == BENCH_CASE))
-    clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER, AUDITOR)}
+    clients = {login: signed_in_client(app, login) for login in (OWNER, MANAGER, AUDITOR, ADMIN)}
     pages = [time_page(clients[login], counter, name, url.format(audit_id=audit_id), target, args)
              for name, login, url, target in PAGES]
     sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)
