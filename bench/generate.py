@@ -4,9 +4,10 @@ A fixed seed gives the same data every time. At scale 1: 500 people, one plan wi
 20,000 milestones, 100,000 progress updates, 3,000 due-date revisions and 5,000 change records; and 24 monthly
 audit rounds (July 2019 to June 2021) with 20,000 case-file audits of 12,000 pool cases by 60 auditors: every
 started audit has all 68 standards answered and its 9 elements graded (about 1.35 million answers), a fifth of
-the submitted ones are moderated, with SMART recommendations and learning points. Three people can sign in
+the submitted ones are moderated, with SMART recommendations and learning points. Four people can sign in
 (password PASSWORD): "Bench Owner" (viewer, owns or leads about 75 milestones), "Bench Manager" (programme
-manager) and "Bench Auditor" (auditor, with an audit in progress on case BENCH_CASE). Action 1 is the large
+manager), "Bench Administrator" (for People) and "Bench Auditor" (auditor, with an audit in progress on case
+BENCH_CASE). Action 1 is the large
 action page: 10 milestones and about 400 updates.
 
     .venv/bin/python -m bench.generate [--scale 0.1] [--regenerate]
@@ -75,7 +76,7 @@ from app.services.plans.due_dates import format_date
 from config import BASE_DIR, TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 7  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 8  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)
@@ -95,6 +96,7 @@ OWNER = BenchLogin("Bench Owner", "owner@bench.example", Role.VIEWER)
 MANAGER = BenchLogin("Bench Manager", "manager@bench.example", Role.PROGRAMME_MANAGER)
 AUDITOR = BenchLogin("Bench Auditor", "auditor@bench.example", Role.AUDITOR)
 QA_LEAD = BenchLogin("QA Moderator 1", "qa1@bench.example", Role.QA_LEAD)  # the first QA moderator signs in
+ADMIN = BenchLogin("Bench Administrator", "admin@bench.example", Role.ADMIN)  # the People page
 
 FULL_SIZE = {"people": 500, "actions": 2_000, "milestones": 20_000, "progress_updates": 100_000,
              "due_date_revisions": 3_000, "change_records": 5_000, "pool_cases": 12_000, "audits": 20_000}
@@ -225,8 +227,8 @@ class Generator:
     # --- People and the plan's structure ---------------------------------------------------------
 
     def people(self) -> list[dict]:
-        rows = [self._login(1, OWNER), self._login(2, MANAGER)]
-        rows += [self._person(pid) for pid in range(3, self.size["people"] + 1)]
+        rows = [self._login(1, OWNER), self._login(2, MANAGER), self._login(3, ADMIN)]
+        rows += [self._person(pid) for pid in range(4, self.size["people"] + 1)]
         self.names = {row["id"]: row["name"] for row in rows}
         return rows
 
@@ -245,7 +247,7 @@ class Generator:
 
     def plan(self) -> list[dict]:
         return [{"id": 1, "title": "Bench improvement plan", "organisation": "Bench Borough Council",
-                 "revision": data_marker(self.scale), "lead_author": "Person 0003",
+                 "revision": data_marker(self.scale), "lead_author": "Person 0004",
                  "progress_label": f"Progress as at {format_date(AS_OF)}", "version": 1}]
 
     def rag_key(self) -> list[dict]:

@@ -1,11 +1,12 @@
 """Page timings and SQL query counts on realistic data (`make bench`, or `.venv/bin/python -m bench.run`).
 
-Signs in through the Flask test client and times My work, the plan overview (with and without a filter), a
-large action page, the audit findings over all 24 months of audits, an audit form and the case pool (sorted by team)
-on the full-size data set, then on a data set a tenth of the size, to show that the number of queries per page does
-not grow with the data. Then times the reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py)
-and the Word reports (bench/reports.py: the plan progress report on that plan, beside a bare python-docx floor, and
-the monthly audit report). Prints a table and writes bench/results/latest.json.
+Signs in through the Flask test client and times My work, the plan overview, the milestone list (filtered, and a
+later page sorted by due date), People (first page, and searched), a large action page, the audit findings over all
+24 months of audits, an audit form and the case pool (sorted by team) on the full-size data set, then on a data set
+a tenth of the size, to show that the number of queries per page does not grow with the data. Then times the
+reminder sweep (bench/sweep.py), a Word plan import (bench/word_import.py) and the Word reports (bench/reports.py:
+the plan progress report on that plan, beside a bare python-docx floor, and the monthly audit report). Prints a
+table and writes bench/results/latest.json.
 """
 
 import argparse
@@ -25,6 +26,7 @@ from sqlalchemy import event, select
 from app.extensions import db
 from app.models import Audit, PoolCase
 from bench.generate import (
+    ADMIN,
     AS_OF,
     AUDIT_MONTHS,
     AUDITOR,
@@ -54,6 +56,9 @@ PAGES = (  # name, who, address ({audit_id}: the Bench Auditor's audit in progre
     ("My work (programme manager)", MANAGER, "/my-work", TARGET_MEDIAN_MS),
     ("Plan overview", MANAGER, "/plan", TARGET_MEDIAN_MS),
     ("Milestones, rating=RED", MANAGER, "/plan/milestones?rating=RED", TARGET_MEDIAN_MS),
+    ("Milestones, by due date, page 3", MANAGER, "/plan/milestones?sort=due&page=3", TARGET_MEDIAN_MS),
+    ("People (administrator)", ADMIN, "/admin/people", TARGET_MEDIAN_MS),
+    ("People, searched", ADMIN, "/admin/people?q=person+01&sort=team", TARGET_MEDIAN_MS),
     ("Action page (large action)", MANAGER, f"/actions/{BENCH_ACTION_ID}", TARGET_MEDIAN_MS),
     ("Audit findings, 24 months", MANAGER, FINDINGS_URL, 300),
     ("Audit form (auditor, edit)", AUDITOR, "/audits/{audit_id}/edit", 100),

@@ -22,6 +22,7 @@ PAGE_HELP = {
     "plans.milestones": ("programme-managers", "finding-milestones"),
     "plans.decide": ("programme-managers", "accepting-or-rejecting-revised-dates"),
     "plans.decide_several": ("programme-managers", "deciding-several-revised-dates-at-once"),
+    "plans.change_milestones": ("programme-managers", "changing-several-milestones-at-once"),
     "plans.edit_area": ("programme-managers", "areas"),
     "plans.edit_recommendation": ("programme-managers", "ofsted-recommendations"),
     "plans.edit_improvement_area": ("programme-managers", "areas-for-improvement"),

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -10,24 +10,54 @@ from app.models import Milestone, Person, PersonKind, Role, Team
 from app.models.plans import milestone_leads
 from app.services import history
 from app.services.errors import DomainError
+from app.services.listing import ListPage, ListQuery, paged
 from app.services.transaction import transaction
 
 
 def everyone() -> list[Person]:
-    """Every person, group and placeholder by name, with their team and line manager: the People page."""
-    return list(db.session.scalars(select(Person).options(selectinload(Person.team), selectinload(Person.line_manager))
-                                   .order_by(Person.name)))
+    """Every person, group and placeholder by name: the choices of the milestone forms."""
+    return list(db.session.scalars(select(Person).order_by(Person.name)))
 
 
-def milestone_owner_ids() -> set[int]:
-    """Who is responsible for or leads at least one milestone: the People page calls them action owners."""
-    responsible = select(Milestone.responsible_id).where(Milestone.responsible_id.is_not(None))
-    return set(db.session.scalars(responsible.union(select(milestone_leads.c.person_id))))
+SIGNS_IN = and_(Person.active, Person.kind == PersonKind.INDIVIDUAL, Person.password_hash.is_not(None))
+PEOPLE_SORTS = {  # each ends with the unique name, so pages never overlap
+    "name": (Person.name,),
+    "kind": (Person.kind, Person.name),
+    "team": (func.coalesce(Team.name, ""), Person.name),
+    "role": (Person.role, Person.name),
+    "signs-in": (case((SIGNS_IN, 1), else_=0), Person.name),
+}
 
 
-def all_teams() -> list[Team]:
-    """Every team by name, with its members: the Teams page."""
-    return list(db.session.scalars(select(Team).options(selectinload(Team.members)).order_by(Team.name)))
+def people_page(query: ListQuery) -> ListPage:
+    """One page of people, groups and placeholders, searched by name, e-mail address, job title or team: the People
+    page. Each person comes with their team and line manager (two queries for the page, whatever its length)."""
+    statement = (select(Person).outerjoin(Team, Person.team_id == Team.id)
+                 .options(selectinload(Person.team), selectinload(Person.line_manager)))
+    return paged(statement, query, sorts=PEOPLE_SORTS,
+                 searched=(Person.name, Person.email, Person.job_title, Team.name))
+
+
+def role_labels(people: list[Person]) -> dict[int, str]:
+    """Each person's role as the People page names it: a viewer who is responsible for or leads a milestone is
+    an "Action owner" (the viewer role is theirs too), other viewers are "Viewer". One query."""
+    ids = [person.id for person in people]
+    responsible = select(Milestone.responsible_id).where(Milestone.responsible_id.in_(ids))
+    owners = set(db.session.scalars(responsible.union(
+        select(milestone_leads.c.person_id).where(milestone_leads.c.person_id.in_(ids)))))
+    return {person.id: ("Action owner" if person.id in owners else "Viewer") if person.role == Role.VIEWER
+            else Role(person.role).label for person in people}
+
+
+TEAM_SORTS = {"name": (Team.name,), "members": (func.count(Person.id), Team.name)}
+
+
+def teams_page(query: ListQuery) -> ListPage:
+    """One page of teams with how many people each has, searched by name: the Teams page. Items are
+    (team, members) pairs."""
+    statement = (select(Team, func.count(Person.id)).outerjoin(Person, Person.team_id == Team.id)
+                 .group_by(Team.id))
+    return paged(statement, query, sorts=TEAM_SORTS, searched=(Team.name,))
 
 
 @transaction("This person")

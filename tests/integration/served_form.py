@@ -75,3 +75,15 @@ def page_form(html: str, url: str) -> MultiDict:
     assert len(forms) == 1, f"{url} should have one form that posts back to it, not {len(forms)}"
     buttons = [(name, value) for name, value in forms[0]["buttons"].items() if name]
     return MultiDict([*forms[0]["fields"], *buttons[:1]])
+
+
+def query_form(html: str, action: str, **chosen) -> MultiDict:
+    """What a browser sends with the page's GET form to `action` (a search, or a choice carried to the next page):
+    its fields as served, with `chosen` set (a list for several boxes ticked)."""
+    parser = _Forms()
+    parser.feed(html)
+    [form] = [form for form in parser.forms if form["method"] == "get" and form["action"] == action]
+    data = MultiDict(form["fields"])
+    for name, value in chosen.items():
+        data.setlist(name, value if isinstance(value, list) else [value])
+    return data

@@ -66,6 +66,8 @@ OTHER_FORM_PAGES = {
     "/milestones/<int:milestone_id>/revise": "proposes a revised date (a new revision)",
     "/revisions/<int:revision_id>/decide": "accepts or rejects a revised date",
     "/revisions": "accepts or rejects several revised dates at once (a decision, not an edit)",
+    "/plan/milestones/change": "changes several milestones at once, after a check page (tested in "
+                               "test_change_several_milestones)",
     "/plan/import": "uploads a plan to import",
     "/meetings/new": "adds a meeting", "/meetings/<int:meeting_id>/delete": "deletes a meeting",
     "/admin/people/new": "adds a person",

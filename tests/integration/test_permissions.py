@@ -73,6 +73,7 @@ MATRIX = {
     "plans.add_evidence": ("GET", "/milestones/{milestone}/evidence/new", OWNERS),
     "plans.reopen": ("POST", "/milestones/{milestone}/reopen", {**{k: 302 if v == 200 else v for k, v in OWNERS.items()}}),
     "plans.decide": ("GET", "/revisions/{revision}/decide", MANAGERS),
+    "plans.change_milestones": ("GET", "/plan/milestones/change?milestone={milestone}", MANAGERS),
     "plans.decide_several": ("GET", "/revisions", MANAGERS),
     "plans.edit_area": ("GET", "/areas/{area}/edit", MANAGERS),
     "plans.edit_recommendation": ("GET", "/recommendations/{recommendation}/edit", MANAGERS),

@@ -105,7 +105,8 @@ def grow(db, plan_tree, owner, count: int) -> None:
                           leads=[plan_tree["lead"]])
 
 
-@pytest.mark.parametrize("url", ["/plan", "/my-work", "/plan/milestones?rating=RED&q=Deliverable", "/actions/{action}"])
+@pytest.mark.parametrize("url", ["/plan", "/my-work", "/plan/milestones?rating=RED&q=Deliverable",
+                                 "/plan/milestones?sort=rag&page=2", "/actions/{action}"])
 def test_query_count_does_not_grow_with_the_data(client, login, plan_tree, db, count_queries, make_person, url):
     pm = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
     url = url.format(action=plan_tree["action"].id)

@@ -11,18 +11,19 @@ from app.clock import now
 from app.models import Person, Team
 from app.services import people as people_service
 from app.services.history import changes_to
-from app.web import applied, get_or_404
+from app.web import applied, get_or_404, list_query
 
 
 @bp.route("/people")
 def people():
-    return render_template("admin/people.html", people=people_service.everyone(),
-                           owners=people_service.milestone_owner_ids())
+    listing = people_service.people_page(list_query(people_service.PEOPLE_SORTS, "name"))
+    return render_template("admin/people.html", listing=listing, roles=people_service.role_labels(listing.items))
 
 
 @bp.route("/teams")
 def teams():
-    return render_template("admin/teams.html", teams=people_service.all_teams())
+    listing = people_service.teams_page(list_query(people_service.TEAM_SORTS, "name"))
+    return render_template("admin/teams.html", listing=listing)
 
 
 @bp.route("/people/new", methods=["GET", "POST"])

@@ -4,6 +4,7 @@
 - updates: what owners do (updates, completion, revised dates, ratings, evidence) and decisions on revised dates
 - editing: programme managers keep the plan (details, areas, recommendations, actions, milestones, RAG key)
 - imports: bringing a plan in from Word or a spreadsheet
+- bulk: changing several milestones at once from the milestone list
 """
 
-from app.plans.routes import editing, imports, pages, updates  # noqa: F401
+from app.plans.routes import bulk, editing, imports, pages, updates  # noqa: F401

@@ -12,10 +12,16 @@ from app.services.audits import work as audit_work
 from app.services.people import all_people_choices
 from app.services.plans import queries as plan_queries
 from app.services.plans.dashboard import dashboard as plan_dashboard
-from app.services.plans.queries import PlanFilters, action_page, due_windows, plan_overview
-from app.web import download, get_or_404
+from app.services.plans.queries import (
+    PlanFilters,
+    action_page,
+    due_windows,
+    milestone_list,
+    milestone_sorts,
+)
+from app.web import download, get_or_404, list_query
 
-OVERVIEW_ROW_LIMIT = 300
+ID_DIGITS = 18  # within a 64-bit integer, the largest id a database holds
 
 
 def current_plan() -> Plan:
@@ -34,15 +40,16 @@ def milestones():
     plan, current_window = current_plan(), window()
     windows = due_windows(current_window)
     filters = _filters_from(request.args, windows)
-    overview = plan_overview(plan, filters, current_window, row_limit=OVERVIEW_ROW_LIMIT)
-    return render_template("plans/milestones.html", overview=overview, filters=filters, people=all_people_choices(),
-                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating))
+    listing = milestone_list(plan, filters, current_window, list_query(milestone_sorts(current_window), "plan"))
+    return render_template("plans/milestones.html", listing=listing, filters=filters, people=all_people_choices(),
+                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating),
+                           may_change=permissions.manages_plan(current_user))
 
 
 def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
     def number(name):
         value = args.get(name, "")
-        return int(value) if value.isdigit() else None
+        return int(value) if value.isdigit() and len(value) <= ID_DIGITS else None  # a huge number matches nothing
 
     rating, status, due = args.get("rating"), args.get("status"), args.get("due")
     return PlanFilters(

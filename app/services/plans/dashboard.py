@@ -147,7 +147,7 @@ class Dashboard:
 def dashboard(plan: Plan, window: Window) -> Dashboard:
     in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
     recommendations, improvement_areas = _coverage(plan, in_plan, window)
-    return Dashboard(overview=plan_overview(plan, PlanFilters(), window, row_limit=0),
+    return Dashboard(overview=plan_overview(plan, PlanFilters(), window),
                      slips=slips(in_plan, window.today), since=since_report(plan, in_plan, window),
                      recommendations=recommendations, improvement_areas=improvement_areas)
 
