@@ -7,8 +7,7 @@ without a change here: a page whose address needs an id this module cannot fill 
 a way to find one in IDS (or is listed in NOT_PAGES, with the reason it is not a page to check).
 
 Each page's document width at a 320 px wide window is recorded in test-results/e2e/page-widths-*.md and shown
-at the end of the run, and must be at most 320 px (WCAG 1.4.10 Reflow: no sideways scroll on a phone), except on
-the pages in NOT_YET_NARROW.
+at the end of the run, and must be at most 320 px (WCAG 1.4.10 Reflow: no sideways scroll on a phone).
 """
 
 import json
@@ -70,9 +69,6 @@ ROLES = {
 OWNER = ROLES["viewer who owns milestones"]
 PLAN_FILE = ROOT / "tests" / "fixtures" / "improvement-plan-2020-07.docx"
 NARROW, WIDE = {"width": 320, "height": 800}, {"width": 1280, "height": 800}
-# Pages being rebuilt in issue 15 (the plan dashboard, the milestone list, My work, People, teams, audits, the case
-# pool, a round and reports): their width is recorded but not yet checked. To be emptied once they are merged.
-NOT_YET_NARROW = {"plans.milestones", "admin.people", "admin.teams"}
 
 # Endpoints with a GET rule that are not pages to check, and why.
 NOT_PAGES = {
@@ -267,7 +263,7 @@ def test_every_page_the_role_can_reach_has_no_accessibility_violations(browser, 
     failures = {url: result["violations"] for url, result in reached.items() if result["violations"]}
     assert failures == {}, report(failures)
     too_wide = {url: result["width"] for url, result in reached.items()
-                if result["width"] > NARROW["width"] and endpoints[url] not in NOT_YET_NARROW}
+                if result["width"] > NARROW["width"]}
     assert too_wide == {}, f"pages wider than {NARROW['width']} px at a {NARROW['width']} px window: {too_wide}"
 
 
