@@ -153,10 +153,22 @@ def test_coverage_shows_the_actions_and_the_gaps(client, login, db, plan_tree, m
     said = {code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for code, row in rows}
     assert [code for code, _ in rows][:3] == ["R1", "R2", "R10"], "codes in natural order"
     assert said["R1"].endswith("Action 1.1 Amber Action 1.10 Red")
-    assert said["R2"].endswith("No action answers this")
+    assert said["R2"].endswith("No action linked yet. Its area, 1.0 , is Red overall"), \
+        "a finding not linked to an action is answered by its area as the plan lists it"
     assert said["R10"].endswith("Action 1.1 Amber")
     assert said[str(answered.id)].endswith("Action 1.1 Amber")
-    assert said[str(gap.id)].endswith("No action answers this")
+    assert said[str(gap.id)].endswith("No action linked yet. Its area, 1.0 , is Red overall")
+
+
+def test_a_finding_whose_area_has_no_milestones_is_a_gap(client, login, db, plan_tree, manager):
+    empty = Area(plan=plan_tree["plan"], number="2.0", title="Placements", position=1)
+    db.session.add_all([empty, Recommendation(plan=plan_tree["plan"], area=empty, code="R7", text="Placements",
+                                              position=0)])
+    db.session.commit()
+    login(manager)
+    html = client.get("/plan").get_data(as_text=True)
+    row = re.search(r'data-finding="R7">(.*?)</tr>', html, re.S).group(1)
+    assert "No action answers this" in row
 
 
 @pytest.mark.parametrize(("query", "expected"), [("area={area}&rating=RED", 1), ("area={area}&due=overdue", 1),
@@ -176,6 +188,9 @@ def test_figures_link_to_the_milestone_list_filtered_by_area(client, login, db, 
             "the dashboard links the figure to this list"
     listed = client.get(f"/plan/milestones?{query.format(area=area_id, other=other_id)}").get_data(as_text=True)
     assert len(re.findall(r'data-milestone="\d+"', listed)) == expected
+    if "area=" in query:
+        chosen = other_id if "{other}" in query else area_id
+        assert re.search(rf'<option value="{chosen}" selected>', listed), "the list shows which area it is filtered to"
 
 
 def test_a_revision_without_its_first_date_is_re_dated_but_not_counted_in_days(db, plan_tree, manager, client, login):

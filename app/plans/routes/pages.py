@@ -42,7 +42,7 @@ def milestones():
     filters = _filters_from(request.args, windows)
     listing = milestone_list(plan, filters, current_window, list_query(milestone_sorts(current_window), "plan"))
     return render_template("plans/milestones.html", listing=listing, filters=filters, people=all_people_choices(),
-                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating),
+                           due_windows=windows, statuses=list(MilestoneStatus), ratings=list(Rating), areas=plan.areas,
                            may_change=permissions.manages_plan(current_user))
 
 

@@ -2,6 +2,7 @@
 
 - pool: the case pool a page at a time, and correcting or removing a case (kept once audited)
 - rounds: choosing cases at random, allocating them, moving audits through their states
+- allocation: the rule proposing who audits each case of a round (never the case's own team, loads balanced)
 - work: doing an audit (drafts, submission, safeguarding alerts and their acknowledgement, who may see it),
   and what follows it (recommendations closed, learning points made plan actions)
 - moderation: sampling submitted audits and recording the moderator's grades
