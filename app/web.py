@@ -13,7 +13,7 @@ from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import LAST_PAGE_ASKED, SEARCH_LIMIT, ListQuery
 from app.services.plans import queries as plan_queries
-from app.services.plans.due_dates import describe, format_date
+from app.services.plans.due_dates import describe, format_date, written_differently
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders import notifications
 from app.services.wording import agrees, in_code_order, plural
@@ -104,6 +104,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(history.when_words, "when")
     app.add_template_filter(lambda changes: history.said(changes, rating_word=rating_label), "said")
     app.add_template_global(describe, "describe_due")
+    app.add_template_global(written_differently, "written_differently")
     app.add_template_global(permissions.manages_plan, "manages_plan")
     app.add_template_global(rating_label, "rating_label")
     app.add_template_global(unread_notifications, "unread_notifications")

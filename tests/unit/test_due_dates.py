@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from app.models import DueKind
-from app.services.plans.due_dates import describe, parse_due_text, read_date, read_month
+from app.services.plans.due_dates import describe, parse_due_text, read_date, read_month, written_differently
 
 
 @pytest.mark.parametrize(
@@ -86,3 +86,13 @@ def test_descriptions():
     assert describe(kind=DueKind.MONTH, on=date(2020, 7, 31)) == "July 2020"
     assert describe(kind=DueKind.ONGOING, on=date(2020, 12, 31)) == "Ongoing, review 31/12/2020"
     assert describe(kind=DueKind.DATE, on=date(2020, 9, 30)) == "30/09/2020"
+
+
+def test_as_written_is_shown_only_when_it_says_more_than_the_date():
+    june = date(2020, 6, 25)
+    assert not written_differently("25/06/20", june), "the same date, written shorter"
+    assert not written_differently("<p>25/06/2020</p>", june), "the same date inside the imported cell's markup"
+    assert written_differently("End of June 2020", june)
+    assert written_differently("26/06/20", june)
+    assert written_differently("TBC", None)
+    assert not written_differently("", None)

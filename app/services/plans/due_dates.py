@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import unescape
 
+from markupsafe import Markup
+
 from app.models.plans import DueKind
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
@@ -58,6 +60,13 @@ def read_date(text: str) -> DateReading:
     if not match:
         return DateReading(None, f"“{text}” is not a date in the form dd/mm/yyyy")
     return _date_from_match(match)
+
+
+def written_differently(raw: str, on: date | None) -> bool:
+    """Whether a due date as written says more than the date read from it ("25/06/20" for 25 June 2020 does not,
+    "End of June (phase 1)" does), so that pages show "As written" only when it tells the reader something."""
+    text = Markup(raw or "").striptags()
+    return bool(text) and (on is None or read_date(text).on != on)
 
 
 def _date_from_match(match: re.Match) -> DateReading:
