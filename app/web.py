@@ -11,7 +11,8 @@ from app.extensions import db
 from app.models import Rating, Role
 from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
-from app.services.listing import LAST_PAGE_ASKED, SEARCH_LIMIT, ListQuery
+from app.services.listing import SEARCH_LIMIT, ListQuery
+from app.services.numbers import whole_number
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, written_differently
 from app.services.plans.rag import RATING_WORDS
@@ -119,6 +120,9 @@ def register_template_helpers(app: Flask) -> None:
 # --- Route helpers shared by the blueprints ------------------------------------------------------
 
 
+PAGE_DIGITS = 6  # a longer page number is beyond any list: the first page is shown
+
+
 def list_query(sorts, default_sort: str, *, descending: bool = False) -> ListQuery:
     """A long list's search, sort and page from the address (`q`, `sort`, `order`, `page`); anything odd is ignored."""
     sort = request.args.get("sort", "")
@@ -127,7 +131,7 @@ def list_query(sorts, default_sort: str, *, descending: bool = False) -> ListQue
     return ListQuery(
         sort=sort if sort in sorts else default_sort,
         descending=order == "descending" if order in ("ascending", "descending") else descending,
-        page=min(int(page), LAST_PAGE_ASKED) if page.isdigit() and int(page[:7]) > 0 else 1,
+        page=whole_number(page, digits=PAGE_DIGITS) or 1,
         search=request.args.get("q", "").strip()[:SEARCH_LIMIT],
     )
 

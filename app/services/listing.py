@@ -16,7 +16,6 @@ from app.extensions import db
 
 PAGE_SIZE = 50
 SEARCH_LIMIT = 200  # characters of a search kept
-LAST_PAGE_ASKED = 100_000  # a page number beyond any list, so a huge number in the address is never an error
 
 
 @dataclass(frozen=True)

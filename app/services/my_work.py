@@ -24,6 +24,7 @@ from app.models import (
     SmartRecommendation,
 )
 from app.services.audits.queries import unacknowledged_alerts
+from app.services.numbers import whole_number
 from app.services.plans import queries as plan_queries
 from app.services.plans.queries import MilestoneRow, Window
 from app.services.reminders import sweep
@@ -95,7 +96,7 @@ class Filters:
     def read(cls, args) -> "Filters":
         """From the page's address; anything odd is ignored."""
         show, area, sort = args.get("show", ""), args.get("area", ""), args.get("sort", "")
-        return cls(show=show if show in SHOWS else None, area_id=int(area) if area.isdigit() else None,
+        return cls(show=show if show in SHOWS else None, area_id=whole_number(area),
                    sort=sort if sort in SORTS else "priority")
 
     @property

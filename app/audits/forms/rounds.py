@@ -28,6 +28,7 @@ from wtforms.widgets import HiddenInput
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
+from app.services.numbers import whole_number
 from app.services.plans.due_dates import read_month
 
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
@@ -178,5 +179,5 @@ def findings_filter(args, today: date) -> tuple[FindingsFilter, list[str]]:
         months.append(reading.on.replace(day=1) if reading and reading.on else default)
     team = args.get("team", "")
     kind = args.get("kind", "")
-    return FindingsFilter(months[0], months[1], team_id=int(team) if team.isdigit() else None,
+    return FindingsFilter(months[0], months[1], team_id=whole_number(team),
                           kind=RoundKind(kind) if kind in {k.value for k in RoundKind} else None), problems

@@ -12,6 +12,7 @@ from app.services.audits import moderation
 from app.services.audits import queries as audit_queries
 from app.services.audits import work as audit_work
 from app.services.audits.moderation import ElementDecision
+from app.services.numbers import whole_number
 from app.services.wording import agrees, plural
 from app.web import applied, get_or_404
 
@@ -27,7 +28,7 @@ def choose_moderation(round_id: int):
 def _choose_sample(audit_round: AuditRound) -> None:
     """A share of the round's submitted audits (in per cent), or the ones ticked; then say who moderates them."""
     share = request.form.get("share", type=float)
-    chosen = [int(value) for value in request.form.getlist("audit_ids") if value.isdigit()]
+    chosen = [number for value in request.form.getlist("audit_ids") if (number := whole_number(value)) is not None]
     picked = moderation.choose_sample_for_qa_lead(
         audit_round, moderator=people.find_person(request.form.get("moderator_id", type=int)),
         share=share / 100 if share and not chosen else None, audit_ids=chosen or None,

@@ -9,6 +9,7 @@ from app.clock import now
 from app.plans import bp
 from app.plans.forms.bulk import CHANGE_HINTS, CHANGES, DETAIL_TITLES, change_form
 from app.services import people, permissions
+from app.services.numbers import whole_number
 from app.services.plans import bulk
 from app.services.wording import plural
 from app.web import applied
@@ -43,13 +44,14 @@ def _saved(milestones, versions: dict[int, int], change) -> None:
 def _chosen_ids() -> list[int]:
     """The milestones ticked on the list (or every one on its page, with "Change all on this page")."""
     names = "on_page" if request.values.get("chosen") == "page" else "milestone"
-    return [int(value) for value in request.values.getlist(names) if value.isdigit()]
+    return [number for value in request.values.getlist(names) if (number := whole_number(value)) is not None]
 
 
 def _versions(milestones) -> dict[int, int]:
     """Each milestone's version when the manager chose it (as sent back by the page), or as it is now."""
     sent = {name.removeprefix("version-"): value for name, value in request.form.items() if name.startswith("version-")}
-    return {m.id: int(sent[str(m.id)]) if sent.get(str(m.id), "").isdigit() else m.version for m in milestones}
+    chosen = {m.id: whole_number(sent.get(str(m.id))) for m in milestones}
+    return {m.id: m.version if chosen[m.id] is None else chosen[m.id] for m in milestones}
 
 
 def _back() -> str:

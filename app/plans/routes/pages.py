@@ -9,6 +9,7 @@ from app.models import Milestone, MilestoneStatus, Plan, Rating
 from app.plans import bp
 from app.services import exports, permissions
 from app.services.audits import work as audit_work
+from app.services.numbers import whole_number
 from app.services.people import all_people_choices
 from app.services.plans import queries as plan_queries
 from app.services.plans.dashboard import dashboard as plan_dashboard
@@ -20,8 +21,6 @@ from app.services.plans.queries import (
     milestone_sorts,
 )
 from app.web import download, get_or_404, list_query
-
-ID_DIGITS = 18  # within a 64-bit integer, the largest id a database holds
 
 
 def current_plan() -> Plan:
@@ -47,19 +46,15 @@ def milestones():
 
 
 def _filters_from(args, windows: dict[str, str]) -> PlanFilters:
-    def number(name):
-        value = args.get(name, "")
-        return int(value) if value.isdigit() and len(value) <= ID_DIGITS else None  # a huge number matches nothing
-
     rating, status, due = args.get("rating"), args.get("status"), args.get("due")
     return PlanFilters(
-        owner_id=number("owner"),
-        lead_id=number("lead"),
+        owner_id=whole_number(args.get("owner")),
+        lead_id=whole_number(args.get("lead")),
         rating=Rating(rating) if rating in Rating.__members__ else None,
         status=MilestoneStatus(status) if status in {s.value for s in MilestoneStatus} else None,
         due_window=due if due in windows else None,
         search=args.get("q", "").strip()[:200],
-        area_id=number("area"),
+        area_id=whole_number(args.get("area")),
     )
 
 

@@ -27,6 +27,7 @@ from app.models import (
 )
 from app.services import history
 from app.services.errors import DomainError
+from app.services.numbers import whole_number
 from app.services.plans.due_dates import DueDate, parse_due_text
 from app.services.transaction import transaction
 
@@ -263,6 +264,6 @@ def update_rag_key(plan: Plan, form: dict, *, actor: Person, now: datetime) -> d
         return errors
     for entry, entry_values in values.items():
         version = form.get(f"version-{entry.rating}", "")
-        history.expect_version(entry, int(version) if version.isdigit() else None, "The RAG key")
+        history.expect_version(entry, whole_number(version), "The RAG key")
         history.change(entry, entry_values, actor=actor, now=now, action_id=None)
     return {}

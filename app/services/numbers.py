@@ -1,0 +1,11 @@
+"""Whole numbers sent in addresses and forms (ids, versions, page numbers), read safely: ASCII digits only, and no
+more of them than a 64-bit database column holds, so hostile input ("²", a sign, 5,000 digits) is ignored rather
+than an error."""
+
+ID_DIGITS = 18  # every number below 10**18 fits a 64-bit integer column
+
+
+def whole_number(text: str | None, *, digits: int = ID_DIGITS) -> int | None:
+    """The whole number `text` is, or None if it is anything else or longer than `digits`."""
+    text = text or ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= digits else None
