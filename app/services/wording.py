@@ -9,6 +9,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from app.services.numbers import whole_number
+
 T = TypeVar("T")
 _PARTS = re.compile(r"(\d+)")
 
@@ -26,7 +28,8 @@ def agrees(count: int, one: str, many: str) -> str:
 def code_order(code: str | None) -> tuple:
     """A sort key reading the numbers in a code as numbers: R1, R2, R6c, R10 and 1.2, 1.10 (not R1, R10, R2)."""
     parts = _PARTS.split((code or "").strip().lower())
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts if part)
+    return tuple((0, number, "") if (number := whole_number(part)) is not None else (1, 0, part)
+                 for part in parts if part)
 
 
 def in_code_order(items: Iterable[T], key: Callable[[T], str | None] = lambda item: item) -> list[T]:

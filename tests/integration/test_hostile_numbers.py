@@ -4,12 +4,15 @@ are ignored, never an error: the lists and filters answer as if they were not th
 import pytest
 
 from app.models import Role
+from app.services.errors import DomainError
 from app.services.numbers import whole_number
+from app.services.reminders.admin import read_offsets
+from app.services.wording import in_code_order
 
-HOSTILE = ["²", "-1", "1e3", " 7", "9" * 19, "9" * 5000]
+HOSTILE = ["²", "-1", "1e3", "9" * 19, "9" * 5000]
 
 
-@pytest.mark.parametrize("text", HOSTILE)
+@pytest.mark.parametrize("text", [*HOSTILE, " 7", ""])
 def test_anything_but_a_plain_whole_number_is_no_number(text):
     assert whole_number(text) is None
 
@@ -31,3 +34,14 @@ def test_lists_and_filters_ignore_hostile_numbers(client, login, make_person, pl
     login(make_person("Ada Admin", Role.ADMIN))
     response = client.get(address.format(n=number))
     assert response.status_code == 200, f"{address.format(n=number)[:80]} answered {response.status_code}"
+
+
+@pytest.mark.parametrize("number", HOSTILE)
+def test_hostile_due_soon_days_are_refused_next_to_the_field(number):
+    with pytest.raises(DomainError) as refused:
+        read_offsets(f"14, {number}")
+    assert refused.value.field == "due_soon_working_days"
+
+
+def test_codes_with_odd_digits_still_sort():
+    assert in_code_order(["R10", "²", "R2", "R" + "9" * 5000, "R1"])[:3] == ["R1", "R2", "R10"]

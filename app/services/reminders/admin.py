@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import EmailState, Notification, Person, ReminderSettings, SchedulerRun
 from app.services import history
 from app.services.errors import DomainError
+from app.services.numbers import whole_number
 from app.services.reminders import sweep as reminder_sweep
 from app.services.transaction import transaction
 
@@ -46,7 +47,7 @@ def read_offsets(text: str) -> list[int]:
         raise DomainError("Enter at least one number of working days, for example 14, 3", "due_soon_working_days")
     if not all(parts):
         raise DomainError("Separate the numbers with single commas, for example 14, 3", "due_soon_working_days")
-    wrong = [part for part in parts if not part.isdigit()]
+    wrong = [part for part in parts if whole_number(part) is None]
     if wrong:
         raise DomainError(f"{', '.join(wrong)} is not a whole number: enter whole numbers of working days "
                           "separated by commas, for example 14, 3", "due_soon_working_days")
