@@ -68,6 +68,10 @@ class Config:
     # How long audits and plan records are kept, in words ("6 years after the child's 25th birthday"); empty: the
     # privacy notice points to the council's retention schedule.
     RETENTION_PERIOD = os.environ.get("RETENTION_PERIOD", "")
+    # The protective marking on every page of a Word document (Government Security Classifications): documents
+    # about the plan and anonymised audit figures, and documents about a child (a single audit).
+    PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL")
+    PERSONAL_DATA_MARKING = os.environ.get("PERSONAL_DATA_MARKING", "OFFICIAL-SENSITIVE")
 
 
 class DevelopmentConfig(Config):

@@ -185,8 +185,8 @@ def test_every_table_repeats_its_header_row_and_every_page_is_marked(client, log
         assert header is not None and header.find(qn("w:tblHeader")) is not None
         assert all(run.bold for cell in table.rows[0].cells for run in cell.paragraphs[0].runs)
     for section in document.sections:
-        assert section.header.paragraphs[0].text == audit_record.MARKING
-        assert section.footer.paragraphs[0].text.startswith("OFFICIAL-SENSITIVE")
+        assert section.header.paragraphs[0].text == f"OFFICIAL-SENSITIVE: {audit_record.HANDLING}"
+        assert section.footer.paragraphs[-1].text == "OFFICIAL-SENSITIVE"
 
 
 # --- Moderation --------------------------------------------------------------------------------------

@@ -27,10 +27,18 @@ from app.models.audits import AuditElementGrade, ModerationGrade
 from app.services.audits.queries import load_audit
 from app.services.audits.work import EDITABLE, may_view, open_audit, overall_grade_warning
 from app.services.errors import DomainError, NotAllowedError
-from app.services.plans.due_dates import format_date
-from app.services.reports.document import bullets, heading, new_document, paragraphs, table, to_bytes
+from app.services.plans.due_dates import format_date, long_date
+from app.services.reports.document import (
+    bullets,
+    heading,
+    new_document,
+    paragraphs,
+    protective_marking,
+    table,
+    to_bytes,
+)
 
-MARKING = "OFFICIAL-SENSITIVE: contains personal data about a child. Do not forward."
+HANDLING = "contains personal data about a child. Do not forward."
 ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.NOT_APPLICABLE: "Not applicable"}
 NOT_ANSWERED, NOT_GRADED, NOT_RECORDED = "Not answered", "Not graded", "Not recorded"
 DETAIL_HEADINGS = ["Detail", "Recorded"]
@@ -83,8 +91,8 @@ def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool 
     audit = load_audit(audit.id)
     tool = json.loads(audit.tool.definition)
     moderation = finished_moderation(audit)
-    document = new_document(document_title(audit), generated_at=generated_at)
-    mark_every_page(document, generated_at)
+    document = new_document(document_title(audit), generated_at=generated_at, dated=long_date(generated_at.date()),
+                            marking=protective_marking(personal_data=True), handling=HANDLING)
     heading(document, document_title(audit), 0)
     _front(document, audit, moderation)
     _audit_details(document, audit, tool)
@@ -107,21 +115,6 @@ def finished_moderation(audit: Audit) -> Moderation | None:
 
 
 # --- Pieces ---------------------------------------------------------------------------------------
-
-
-def mark_every_page(document: WordDocument, generated_at: datetime) -> None:
-    """The protective marking at the top of every page, and again with the date made at the foot."""
-    for section in document.sections:
-        _only_line(section.header, MARKING)
-        _only_line(section.footer, f"OFFICIAL-SENSITIVE. Made by the Improvement Tracker on "
-                                   f"{generated_at:%d/%m/%Y %H:%M}.")
-
-
-def _only_line(part, text: str) -> None:
-    part.is_linked_to_previous = False
-    paragraph = part.paragraphs[0]
-    paragraph.text = ""
-    paragraph.add_run(text).bold = True
 
 
 def _field(document: WordDocument, label: str, value: str) -> None:

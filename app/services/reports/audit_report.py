@@ -35,7 +35,7 @@ from app.models import (
 from app.services.audits import charts as audit_charts
 from app.services.audits.findings import Findings, FindingsFilter, Share, findings
 from app.services.audits.tallies import DONE
-from app.services.plans.due_dates import format_date
+from app.services.plans.due_dates import format_date, long_date
 from app.services.reports import document
 from app.services.wording import agrees, in_code_order, plural
 
@@ -253,7 +253,8 @@ def _totals(result: Findings, moderated: int, overall_changed: int, themes: int)
 
 def write(data: dict, *, title: str, generated_at: datetime) -> bytes:
     """The report as a .docx: the title, a line saying what it covers, then the nine numbered sections."""
-    doc = document.new_document(title, generated_at=generated_at)
+    doc = document.new_document(title, generated_at=generated_at,
+                                 marking=document.protective_marking(), dated=long_date(data["as_at"]))
     document.heading(doc, title, level=0)
     document.paragraphs(doc, _opening(data, generated_at))
     for number, (name, section) in enumerate(SECTIONS, start=1):

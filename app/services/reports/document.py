@@ -2,6 +2,10 @@
 
 Accessible by construction: headings use the real heading styles, tables have a header row that repeats on every
 page, pictures carry alt text, and a RAG cell always says its rating in words as well as in its shading.
+Laid out as a clerk would send it: every page says the protective marking, the title and the date at the top and
+"Page x of y" at the foot; table rows never split across pages; two tables never touch (Word and LibreOffice would
+join them into one, whose heading row is the first one's); headings stay with what follows (the heading styles
+keep with next). Every date in a document is written one way, as due_dates.long_date writes it ("31 July 2020").
 Tables are created with their final number of rows and filled row by row (`row.cells`): python-docx's
 `table.cell(r, c)` is quadratic.
 """
@@ -21,6 +25,7 @@ from docx.oxml.parser import oxml_parser
 from docx.oxml.table import CT_Tc
 from docx.shared import Cm
 from docx.table import Table, _Cell
+from flask import current_app
 
 from app.models import Rating
 from app.services.plans.rag import RATING_WORDS
@@ -31,7 +36,8 @@ BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "re
 RAG_FILL = {Rating.RED: "FF0000", Rating.AMBER: "FFC000", Rating.GREEN: "00B050", Rating.NOT_RATED: "D9D9D9"}
 HEADER_FILL = "DEE0E2"
 TABLE_TEXT = "Table Text"
-_TYPE, _W, _TC_PR, _TC_W = qn("w:type"), qn("w:w"), qn("w:tcPr"), qn("w:tcW")
+CAPTION = "Caption"
+_TYPE, _W, _TC_PR, _TC_W, _TBL = qn("w:type"), qn("w:w"), qn("w:tcPr"), qn("w:tcW"), qn("w:tbl")
 # The children of w:tcPr that come after w:vMerge, in the schema's order.
 _AFTER_VMERGE = frozenset(qn(tag) for tag in (
     "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
@@ -51,15 +57,55 @@ def _clark_name(tag: str) -> tuple[str, dict[str, str]]:
     return parsed.clark_name, parsed.nsmap
 
 
-def new_document(title: str, *, generated_at: datetime) -> WordDocument:
-    """An empty report on the base document's styles, its properties saying what it is and when it was made."""
+def new_document(title: str, *, generated_at: datetime, dated: str, marking: str, handling: str = "") -> WordDocument:
+    """An empty report on the base document's styles, its properties saying what it is and when it was made, and
+    every page headed with its protective marking (and any handling instruction after it), title and date (`dated`,
+    in words: the date its figures are as at, or the meeting's) and footed with "Page x of y" and the marking."""
     document = Document(str(BASE_DOCUMENT))
     properties = document.core_properties
     properties.title = title
     properties.author = "Improvement Tracker"
     properties.created = properties.modified = generated_at
     properties.revision = 1
+    _running_header_and_footer(document, title=title, dated=dated,
+                               marking=f"{marking}: {handling}" if handling else marking, footer_marking=marking)
     return document
+
+
+def protective_marking(personal_data: bool = False) -> str:
+    """The marking printed on every page (Government Security Classifications): the service's setting for
+    documents about the plan and anonymised figures, and a stronger one for documents about a child."""
+    return current_app.config["PERSONAL_DATA_MARKING" if personal_data else "PROTECTIVE_MARKING"]
+
+
+def _running_header_and_footer(document: WordDocument, *, title: str, dated: str, marking: str,
+                               footer_marking: str) -> None:
+    """The first section's header and footer, which every later section (a landscape appendix) links to."""
+    section = document.sections[0]
+    top = section.header.paragraphs[0]
+    _marking_line(top, marking)
+    section.header.add_paragraph(f"{title} · {dated}")
+    foot = section.footer.paragraphs[0]
+    foot.add_run("Page ")
+    foot._p.append(_field("PAGE", "1"))
+    foot.add_run(" of ")
+    foot._p.append(_field("NUMPAGES", "1"))
+    _marking_line(section.footer.add_paragraph(), footer_marking)
+    for paragraph in (*section.header.paragraphs, *section.footer.paragraphs):
+        paragraph.alignment = 1  # centred, where the marking goes by convention
+
+
+def _marking_line(paragraph, marking: str) -> None:
+    paragraph.add_run(marking).bold = True
+
+
+def _field(code: str, shown: str):
+    """A simple Word field (PAGE, NUMPAGES), with the value shown until the reader's program works it out."""
+    field = _element("w:fldSimple", {qn("w:instr"): f" {code} "})
+    run = _element("w:r")
+    run.append(_text(shown))
+    field.append(run)
+    return field
 
 
 def heading(document: WordDocument, text: str, level: int = 1) -> None:
@@ -95,21 +141,48 @@ def _style_ids(document: WordDocument) -> dict[str, str]:
     return ids
 
 
+def caption(document: WordDocument, text: str) -> None:
+    """A caption (under a chart, or over a table), in the base document's Caption style."""
+    _styled_paragraph(document, text, CAPTION)
+
+
 def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequence[str]],
-          widths_cm: Sequence[float] | None = None) -> Table:
-    """A table with a header row repeated on every page, filled with the rows' text (\n becomes a line break)."""
+          widths_cm: Sequence[float] | None = None, *, keep_together: bool = False) -> Table:
+    """A table with a header row repeated on every page, filled with the rows' text (\n becomes a line break).
+
+    No row splits across a page. keep_together keeps the whole table on one page (for short tables, such as a
+    summary, where a lone row at the top of the next page would be read without its neighbours)."""
+    _apart_from_previous_table(document)
     result = document.add_table(rows=len(rows) + 1, cols=len(headings))
     result.style = document.styles["Table Grid"]
     result.autofit = widths_cm is None
     style_id = _style_ids(document)[TABLE_TEXT]
     all_rows = result.rows
     _header(all_rows[0], headings, style_id)
-    for values, row in zip(rows, all_rows[1:], strict=True):
+    last = len(rows) - 1
+    for number, (values, row) in enumerate(zip(rows, all_rows[1:], strict=True)):
+        _not_split(row._tr)
+        keep_with_next = keep_together and number < last
         for value, cell in zip(values, row._tr.tc_lst, strict=True):
-            _fill(cell, value, style_id)
+            _fill(cell, value, style_id, keep_with_next=keep_with_next)
     if widths_cm:
         set_widths(result, widths_cm)
     return result
+
+
+def _apart_from_previous_table(document: WordDocument) -> None:
+    """An empty paragraph between two tables that would otherwise touch: Word and LibreOffice would join them."""
+    body = document.element.body
+    previous = body[-2] if len(body) > 1 else None  # the last child is the section's properties
+    if previous is not None and previous.tag == _TBL:
+        document.add_paragraph()
+
+
+def _not_split(row) -> None:
+    """Mark a row not to break across pages (w:cantSplit), in the row's new w:trPr."""
+    properties = _element("w:trPr")
+    properties.append(_element("w:cantSplit"))
+    row.insert(0, properties)
 
 
 def _header(row, headings: Sequence[str], style_id: str) -> None:
@@ -117,19 +190,22 @@ def _header(row, headings: Sequence[str], style_id: str) -> None:
     properties.append(_element("w:cantSplit"))
     properties.append(_element("w:tblHeader", {qn("w:val"): "true"}))
     for text, cell in zip(headings, row._tr.tc_lst, strict=True):
-        _bold(_fill(cell, text, style_id))
+        _bold(_fill(cell, text, style_id, keep_with_next=True))
         _shade(cell, HEADER_FILL)
 
 
-def _fill(cell: CT_Tc, value, style_id: str):
+def _fill(cell: CT_Tc, value, style_id: str, *, keep_with_next: bool = False):
     """Write a new cell's text into its one empty paragraph, in the given style; returns the run (or None).
 
     Built directly on the cell's XML: python-docx's paragraph.style and add_run look for the right place among the
     possible children of each element, which is most of the time of a large table. A new cell's paragraph has no
-    children, so the style goes first and the run after it."""
+    children, so the style goes first (then w:keepNext, which keeps the row on the page of the next one) and the
+    run after it."""
     paragraph = cell.p_lst[0]
     properties = _element("w:pPr")
     properties.append(_element("w:pStyle", {qn("w:val"): style_id}))
+    if keep_with_next:
+        properties.append(_element("w:keepNext"))
     paragraph.append(properties)
     text = "" if value is None else str(value)
     return _fill_run(paragraph, text) if text else None

@@ -89,7 +89,8 @@ SUMMARY_COLUMNS = ["Area", "Milestones", *(RATING_WORDS[r] for r in RATINGS), "O
 
 
 def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> bytes:
-    document = word.new_document(title, generated_at=generated_at)
+    document = word.new_document(title, generated_at=generated_at,
+                                 marking=word.protective_marking(), dated=long_date(data["as_at"]))
     figures = summary(data)
     _front_block(document, data, details)
     _section_one(document, data, details, figures)

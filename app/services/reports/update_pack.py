@@ -33,7 +33,7 @@ from app.models import (
 )
 from app.models.plans import milestone_leads
 from app.services.plans import queries as plan_queries
-from app.services.plans.due_dates import describe, format_date, read_date
+from app.services.plans.due_dates import describe, format_date, long_date, read_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders.wording import MilestoneWording
 from app.services.reports import document
@@ -176,7 +176,8 @@ def _iso(day: date | None) -> str | None:
 def write(data: dict, *, generated_at: datetime) -> bytes:
     """The update pack as a .docx: what is asked and by when, then a landscape table of the milestones per area."""
     title = f"Update pack: {data['person']['name']}"
-    report = document.new_document(title, generated_at=generated_at)
+    report = document.new_document(title, generated_at=generated_at,
+                                 marking=document.protective_marking(), dated=long_date(data["today"]))
     document.heading(report, title, 1)
     document.paragraphs(report, _introduction(data, generated_at))
     if not data["areas"]:
