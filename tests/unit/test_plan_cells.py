@@ -9,8 +9,16 @@ import pytest
 
 from app.models.people import PersonKind
 from app.models.plans import Rating
-from app.services.importers.plan_cells import NamedPerson, people_in, progress_updates_in, rating_in, shading_rating
+from app.services.importers.plan_cells import (
+    NamedPerson,
+    people_in,
+    progress_updates_in,
+    rating_in,
+    shading_rating,
+    without_its_own_date,
+)
 from app.services.importers.plan_docx import read_plan
+from app.services.plain_text import plain_text
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "improvement-plan-2020-07.docx"
 EXTRACTION = Path(__file__).parents[2] / "app" / "data" / "improvement-plan-2020-07.json"
@@ -232,3 +240,32 @@ def test_an_unknown_word_is_a_problem():
     rating, problem = rating_in("Purple", "00B050", KEY)
     assert rating is None
     assert "Purple" in problem and "Yellow" in problem
+
+
+# --- Text cleaned once, where it is read ----------------------------------------------------------------------
+
+
+def test_html_typed_into_a_cell_reads_as_lines():
+    assert plain_text("<p>Phase 1 30/09/20</p> <p>Phase 2 30/10/20</p>") == "Phase 1 30/09/20\nPhase 2 30/10/20"
+    assert plain_text("<ul><li>Audit</li><li>Train &amp; review</li></ul>") == "• Audit\n• Train & review"
+    assert plain_text("Line one<br>Line <b>two</b>") == "Line one\nLine two"
+
+
+def test_text_without_tags_is_kept_exactly_as_written():
+    for text in ("Phase 1\n  indented", "R&D budget", "caseloads < 20", "Update 20 July 2020\n• done"):
+        assert plain_text(text) == text
+
+
+def test_an_updates_opening_date_line_goes_when_it_repeats_the_updates_own_date():
+    body = "Update 20 July 2020\n• Report to the Corporate Parenting Panel"
+    assert without_its_own_date(body, date(2020, 7, 20)) == "• Report to the Corporate Parenting Panel"
+    same_line = "Update 20 July 2020 MOMO project to be included"
+    assert without_its_own_date(same_line, date(2020, 7, 20)) == "MOMO project to be included"
+    assert without_its_own_date("Update 20 July\nNo year written", date(2020, 7, 20)) == "No year written"
+
+
+def test_an_opening_date_line_that_says_something_else_is_kept():
+    other_date = "Update 20 June 2020\nPanel met"
+    assert without_its_own_date(other_date, date(2020, 7, 20)) == other_date
+    assert without_its_own_date("Panel met on 20 July 2020", date(2020, 7, 20)) == "Panel met on 20 July 2020"
+    assert without_its_own_date("Update 20 July 2020", date(2020, 7, 20)) == "Update 20 July 2020"  # nothing else

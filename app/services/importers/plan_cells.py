@@ -246,6 +246,16 @@ def progress_updates_in(cell_text: str, *, plan_year: int | None) -> list[DatedU
     return [_update(heading, cell_text[heading.end():end], plan_year) for heading, end in zip(headings, ends, strict=True)]
 
 
+def without_its_own_date(body: str, written_on: date) -> str:
+    """An update's text without a first line (or opening words) such as "Update 20 July 2020" that only repeats
+    the update's own date, which is shown beside it; any other text is kept as written."""
+    heading = UPDATE_HEADING.match(body)
+    if heading is None or _update(heading, "", written_on.year).written_on != written_on:
+        return body
+    rest = body[heading.end():].lstrip(" \t:–-").lstrip("\r\n")
+    return rest if rest.strip() else body
+
+
 def _update(heading: re.Match, body: str, plan_year: int | None) -> DatedUpdate:
     raw = heading.group("heading")
     day, month, year = _date_parts(heading)

@@ -36,6 +36,7 @@ from docx.text.paragraph import Paragraph
 from lxml.etree import LxmlError
 
 from app.services.errors import DomainError
+from app.services.plain_text import plain_text
 
 
 class PlanFormatError(DomainError):
@@ -209,8 +210,9 @@ def _texts(rows: list[list]) -> list[list[str]]:
 
 
 def _text(tc) -> str:
-    """The cell's text as written: its paragraphs joined with newlines, trailing whitespace dropped."""
-    return "" if tc is None else "\n".join(p.text for p in tc.p_lst).rstrip()
+    """The cell's text as written: its paragraphs joined with newlines, trailing whitespace dropped, and any HTML
+    typed into it turned into lines."""
+    return "" if tc is None else plain_text("\n".join(p.text for p in tc.p_lst).rstrip())
 
 
 def _fill(tc) -> str | None:

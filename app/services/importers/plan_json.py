@@ -28,6 +28,8 @@ from app.models import (
     Recommendation,
 )
 from app.services.importers import imported
+from app.services.importers.plan_cells import without_its_own_date
+from app.services.plain_text import plain_text
 from app.services.plans import rag
 from app.services.plans.changes import apply_due
 from app.services.plans.due_dates import month_start, parse_due_text
@@ -52,7 +54,7 @@ def load_plan(source: dict, *, now: datetime, email_domain: str) -> LoadResult:
     existing = db.session.scalar(select(Plan).where(Plan.import_source == _source_key(source)))
     if existing:
         return LoadResult(existing, created=False)
-    loader = _Loader(source, now=now, email_domain=email_domain)
+    loader = _Loader(_plain(source), now=now, email_domain=email_domain)
     plan = loader.load()
     return LoadResult(plan, created=True)
 
@@ -136,9 +138,19 @@ class _Loader:
         dated = source.get("progress_updates") or []
         if body and dated:
             written_on = date.fromisoformat(dated[0]["date"])
-            db.session.add(ProgressUpdate(milestone=milestone, written_on=written_on, body=body,
+            db.session.add(ProgressUpdate(milestone=milestone, written_on=written_on,
+                                          body=without_its_own_date(body, written_on),
                                           signed_as=self.signature, created_at=self.now))
             milestone.latest_update_on = written_on
+
+
+def _plain(value):
+    """The source with every text in it as plain text (HTML turned into lines)."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    return plain_text(value) if isinstance(value, str) else value
 
 
 def _source_key(source: dict) -> str:

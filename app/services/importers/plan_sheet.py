@@ -48,6 +48,7 @@ from app.services.importers.plan_docx import (
     PlanFormatError,
 )
 from app.services.importers.uploads import Upload
+from app.services.plain_text import plain_text
 from app.services.wording import agrees
 
 SHEET_TABLE = 1  # MilestoneDocument.table for every row: a spreadsheet is one table
@@ -174,12 +175,12 @@ def _xlsx_rows(data: bytes, filename: str) -> Iterator[tuple]:
 
 def _text(value) -> str:
     """A cell as text: numbers as Python writes them (1.1, 2), dates as dd/mm/yyyy, whitespace at either end
-    dropped."""
+    dropped, any HTML turned into lines."""
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return str(value).strip()
+    return plain_text(str(value).strip())
 
 
 # --- The header ------------------------------------------------------------------------------------------

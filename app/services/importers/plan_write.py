@@ -38,7 +38,7 @@ from app.models import (
 from app.services import history
 from app.services.importers import imported
 from app.services.importers.imported import DEFAULT_KEY
-from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in
+from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in, without_its_own_date
 from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
 from app.services.importers.plan_import import ImportPreview, MilestonePlan, preview
 from app.services.plans.changes import apply_due, due_phases, due_values, note_latest_update
@@ -217,7 +217,8 @@ class _Writer:
 
     def _update(self, milestone: Milestone, update: DatedUpdate) -> ProgressUpdate:
         return ProgressUpdate(milestone=milestone, written_on=update.written_on, created_at=self.now,
-                              body=f"{update.heading_raw}\n{update.body}".strip(), signed_as=self.signature)
+                              body=without_its_own_date(f"{update.heading_raw}\n{update.body}".strip(), update.written_on),
+                              signed_as=self.signature)
 
     def _record_created(self) -> None:
         """Each new milestone's reading of its due date, in the history (as editing a due date records it)."""

@@ -9,11 +9,11 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from html import unescape
 
 from markupsafe import Markup
 
 from app.models.plans import DueKind
+from app.services.plain_text import plain_text
 
 MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): number for number, name in enumerate(calendar.month_abbr) if name})
@@ -105,9 +105,7 @@ def month_start(text: str) -> date | None:
 
 
 def _cell_lines(raw: str) -> list[str]:
-    text = unescape(re.sub(r"<br\s*/?>|</p>", "\n", raw, flags=re.IGNORECASE))
-    text = re.sub(r"<[^>]+>", "", text)
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    return [" ".join(line.split()) for line in plain_text(raw).splitlines() if line.strip()]
 
 
 def parse_due_text(raw: str) -> DueDate:
