@@ -10,7 +10,7 @@ DEMO_DATE := 2020-07-31
 AS_OF_DATE ?= $(DEMO_DATE)
 DEMO_ENV = AS_OF_DATE=$(AS_OF_DATE) PORT=$(PORT)
 
-.PHONY: run setup install test test-fast lint bench demo clean-db
+.PHONY: run setup install test test-fast lint bench demo clean-db doc-pictures
 
 # The scheduler (reminders) runs beside the web server and stops with it. E-mail goes to files in instance/mail/
 # unless MAIL_BACKEND=smtp and the MAIL_* settings are given.
@@ -49,6 +49,10 @@ lint: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# The pictures of each Word document's first pages in the guides (docs/pictures/): needs LibreOffice (soffice).
+doc-pictures: install
+	$(BIN)/python docs/pictures/make.py
 
 clean-db:
 	rm -f instance/improvement-tracker.sqlite*

@@ -4,7 +4,7 @@ The guides need sign-in like every page; the statement, the notice and the conta
 in (they are in `PUBLIC_ENDPOINTS`). `PAGE_HELP` is the one list of which guide section helps with which page.
 """
 
-from flask import abort, has_request_context, render_template, request, url_for
+from flask import abort, has_request_context, render_template, request, send_from_directory, url_for
 
 from app.help import bp
 from app.services import help as guides
@@ -66,6 +66,10 @@ def guide_url(slug: str) -> str:
     return url_for("help.guide", slug=slug)
 
 
+def picture_url(name: str) -> str:
+    return url_for("help.picture", name=name)
+
+
 @bp.app_context_processor
 def page_help() -> dict:
     """The link to the guide section for the page being shown, if there is one."""
@@ -80,10 +84,16 @@ def index():
 
 @bp.route("/<slug>")
 def guide(slug: str):
-    found = guides.guide(slug, guide_url)
+    found = guides.guide(slug, guide_url, picture_url)
     if found is None:
         abort(404)
     return render_template("help/guide.html", guide=found)
+
+
+@bp.route("/pictures/<name>")
+def picture(name: str):
+    """A picture shown in a guide (a report's first page), from docs/pictures/."""
+    return send_from_directory(guides.PICTURES_DIR, name, mimetype="image/png") if name.endswith(".png") else abort(404)
 
 
 @bp.route("/accessibility")

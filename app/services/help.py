@@ -2,7 +2,9 @@
 
 The guides are written for GitHub and for the service at once. Here each guide's headings get the ids GitHub gives
 them (so `#my-work` works in both), a link to another guide goes to its help page, and a link to a file that is not
-a guide (the operations guide, a decision) is dropped, keeping its words. Raw HTML in the Markdown is shown as text.
+a guide (the operations guide, a decision) is dropped, keeping its words. A picture in `docs/pictures/` (a report's
+first page) is shown from the help pages' own address for it, at most as wide as the page. Raw HTML in the Markdown
+is shown as text.
 """
 
 import re
@@ -17,6 +19,8 @@ from markupsafe import Markup, escape
 from config import BASE_DIR
 
 DOCS_DIR = BASE_DIR / "docs"
+PICTURES_DIR = DOCS_DIR / "pictures"
+PICTURE = re.compile(r"^(?:\./)?pictures/(?P<name>[\w.-]+\.png)$")
 
 
 @dataclass(frozen=True)
@@ -62,21 +66,22 @@ HEADING_CLASSES = {"h1": "govuk-heading-l", "h2": "govuk-heading-m", "h3": "govu
 GUIDE_LINK = re.compile(r"^(?:\./)?(?P<file>[\w-]+\.md)(?P<anchor>#[\w-]*)?$")
 
 
-def guide(slug: str, help_url) -> Guide | None:
-    """The guide called `slug`, rendered (once per version of its file); `help_url(slug)` is a guide's address."""
+def guide(slug: str, help_url, picture_url) -> Guide | None:
+    """The guide called `slug`, rendered (once per version of its file); `help_url(slug)` is a guide's address and
+    `picture_url(name)` a picture's."""
     info = GUIDES.get(slug)
     if info is None:
         return None
     path = DOCS_DIR / info.filename
-    return _rendered(slug, path, path.stat().st_mtime_ns, help_url)
+    return _rendered(slug, path, path.stat().st_mtime_ns, help_url, picture_url)
 
 
 @lru_cache(maxsize=16)
-def _rendered(slug: str, path: Path, _version: int, help_url) -> Guide:
-    return render(slug, path.read_text(encoding="utf-8"), help_url)
+def _rendered(slug: str, path: Path, _version: int, help_url, picture_url) -> Guide:
+    return render(slug, path.read_text(encoding="utf-8"), help_url, picture_url)
 
 
-def render(slug: str, text: str, help_url) -> Guide:
+def render(slug: str, text: str, help_url, picture_url=None) -> Guide:
     """A guide's Markdown as safe HTML with GOV.UK classes; its first level-1 heading becomes the page's title."""
     parser = MarkdownIt("commonmark", {"html": False}).enable("table")
     tokens = parser.parse(text)
@@ -86,7 +91,7 @@ def render(slug: str, text: str, help_url) -> Guide:
         if token.type in CLASSES:
             token.attrJoin("class", CLASSES[token.type])
         if token.children:
-            token.children = _links(token.children, help_url)
+            token.children = _pictures(_links(token.children, help_url), picture_url)
     parser.add_render_rule("table_open", _table_open)
     parser.add_render_rule("table_close", lambda self, tokens, idx, options, env: "</table></div>\n")
     html = parser.renderer.render(tokens, parser.options, {"table_labels": []})
@@ -135,6 +140,22 @@ def _links(children: list[Token], help_url) -> list[Token]:
         elif token.type == "link_close" and dropped:
             dropped -= 1
             continue
+        kept.append(token)
+    return kept
+
+
+def _pictures(children: list[Token], picture_url) -> list[Token]:
+    """A picture from docs/pictures/ at its address in the service, sized to the page; any other picture is dropped
+    (its alt text stays, as words)."""
+    kept = []
+    for token in children:
+        match = PICTURE.match(token.attrGet("src") or "") if token.type == "image" else None
+        if token.type == "image" and (match is None or picture_url is None):
+            kept.append(Token("text", "", 0, content=token.content))
+            continue
+        if match:
+            token.attrSet("src", picture_url(match["name"]))
+            token.attrJoin("class", "app-help-picture")
         kept.append(token)
     return kept
 

@@ -86,6 +86,7 @@ NOT_PAGES = {
     "audits.findings_chart": "an image on the findings page (checked there, with its text alternative)",
     "audits.findings_trend_chart": "an image on the findings page (checked there, with its text alternative)",
     "reports.document": "a download (Word)",
+    "help.picture": "an image in a guide (checked there, with its text alternative)",
 }
 
 

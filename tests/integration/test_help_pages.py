@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from app.help.routes import PAGE_HELP, guide_url
+from app.help.routes import PAGE_HELP, guide_url, picture_url
 from app.models import Role
 from app.services import help as guides
 
@@ -128,7 +128,7 @@ def test_every_page_help_link_goes_to_a_section_that_exists(app):
     with app.test_request_context():
         for endpoint, (slug, section) in PAGE_HELP.items():
             assert endpoint in endpoints
-            assert section in guides.guide(slug, guide_url).anchors, f"{endpoint} → {slug}#{section}"
+            assert section in guides.guide(slug, guide_url, picture_url).anchors, f"{endpoint} → {slug}#{section}"
 
 
 def test_contact_settings_appear_on_the_contact_statement_and_notice_pages(app, client):
@@ -162,3 +162,12 @@ def test_the_privacy_notice_says_how_long_records_are_kept(app, client):
 def _text(client, url: str) -> str:
     html = client.get(url).get_data(as_text=True).replace("&#39;", "'")
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_a_guides_picture_is_served_to_people_signed_in_and_nothing_else_is(client, login, make_person):
+    login(make_person("Olive Owner"))
+    picture = client.get("/help/pictures/update-pack-page-1.png")
+    assert picture.status_code == 200 and picture.mimetype == "image/png" and picture.data[:4] == b"\x89PNG"
+    assert client.get("/help/pictures/make.py").status_code == 404
+    assert client.get("/help/pictures/..%2f..%2fconfig.py").status_code == 404
+    assert client.get("/help/pictures/no-such-page-1.png").status_code == 404

@@ -145,6 +145,7 @@ MATRIX = {
     "notifications.calendar_feed": ("GET", "/calendar/not-a-real-token.ics", dict.fromkeys(WHO, 404)),
     "help.index": ("GET", "/help/", ANYONE_SIGNED_IN),
     "help.guide": ("GET", "/help/owners", ANYONE_SIGNED_IN),
+    "help.picture": ("GET", "/help/pictures/update-pack-page-1.png", ANYONE_SIGNED_IN),
     # readable before signing in: how accessible the service is, how it uses personal data, who to ask
     "help.accessibility": ("GET", "/help/accessibility", PUBLIC),
     "help.privacy": ("GET", "/help/privacy", PUBLIC),

@@ -67,3 +67,12 @@ def test_tables_and_lists_use_govuk_styles_and_a_table_scrolls_in_its_own_labell
     assert '<table class="govuk-table">' in html and '<th class="govuk-table__header">Column</th>' in html
     assert '<td class="govuk-table__cell">Due</td>' in html
     assert '<ul class="govuk-list govuk-list--bullet">' in html and '<p class="govuk-body">' in html
+
+
+def test_a_picture_of_a_report_is_shown_from_the_services_address_and_any_other_picture_as_its_words():
+    source = ("# Guide\n\n![The update pack's first page](pictures/update-pack-page-1.png)\n\n"
+              "![A tracking pixel](https://tracker.example/pixel.png)\n")
+    guide = render("owners", source, lambda slug: f"/help/{slug}", lambda name: f"/help/pictures/{name}")
+    assert ('<img src="/help/pictures/update-pack-page-1.png" alt="The update pack\'s first page" '
+            'class="app-help-picture" />') in guide.html
+    assert "tracker.example" not in guide.html and "A tracking pixel" in guide.html
