@@ -1,7 +1,7 @@
 """Composing the outbox's e-mails: one message for a person's waiting notices, set out as they act on it
-(app.services.reminders.letter: the request first, each item once with one link), with the documents they are about attached: generated reports as stored, and
-for an update request the person's update pack, made as it is sent. The outbox (app.services.reminders.outbox) only
-delivers what is composed here.
+(app.services.reminders.letter: the request first, each item once with one link), with the documents they are
+about attached: generated reports as stored, and for an update request the person's update pack, made as it is
+sent. The outbox (app.services.reminders.outbox) only delivers what is composed here.
 """
 
 from datetime import datetime
