@@ -143,7 +143,8 @@ def test_update_requests_before_a_meeting_and_a_nudge_for_stale_work(plan, db):
     assert notices(db, kind=NoticeKind.UPDATE_REQUEST) == [("Olive Owner", "update_request", 0),
                                                            ("Lee Lead", "update_request", 0)]
     request = db.session.scalars(select(Notification).where(Notification.kind == NoticeKind.UPDATE_REQUEST)).first()
-    assert request.title == "Please update your milestones by 17/09/2020, for the Improvement Board on 30/09/2020"
+    assert request.title == ("Please update your milestones by Thursday 17 September 2020, for the Improvement Board "
+                             "on 30 September 2020")
     plan["milestone"].latest_update_on = date(2020, 9, 15)  # updated in this cycle: no nudge
     db.session.commit()
     assert reminder_sweep.sweep(at(date(2020, 9, 16)))[0].created == {}

@@ -102,14 +102,14 @@ def test_an_update_request_carries_the_owners_update_pack(plan_tree, smtp_server
     board_meeting(db)
     reminder_jobs.send_due(at(date(2020, 9, 3)))  # 5 working days before the update deadline
     [message] = received_by(smtp_server, plan_tree["owner"].email)
-    assert message["Subject"] == "Please update your milestones by 10/09/2020, for the Improvement Board on 30/09/2020"
+    assert message["Subject"] == "Update 1 milestone by Thursday 10 September"
     [(filename, content_type, content)] = attachments(message)
     assert (filename, content_type) == ("update-pack-2020-09-30.docx", DOCX)
     pack = reopen(content)
     assert headings(pack)[0] == ("Heading 1", "Update pack: Olive Owner")
     cells = {cell.text for table in pack.tables for row in table.rows for cell in row.cells}
     assert "Supervision audit completed" in cells
-    assert "The e-mail carries your update pack" in message.get_body(("plain",)).get_content()
+    assert "Your update pack is attached" in message.get_body(("plain",)).get_content()
 
     reminder_jobs.send_due(at(date(2020, 9, 3)).replace(hour=12))
     assert len(received_by(smtp_server, plan_tree["owner"].email)) == 1

@@ -1,7 +1,7 @@
-"""Composing the outbox's e-mails: one message for a person's waiting notices, in the words the notices were written
-with (app.services.reminders.wording), with the documents they are about attached: generated reports as stored, and
-for an update request the person's update pack, made as it is sent. The outbox (app.services.reminders.outbox) only
-delivers what is composed here.
+"""Composing the outbox's e-mails: one message for a person's waiting notices, set out as they act on it
+(app.services.reminders.letter: the request first, each item once with one link), with the documents they are
+about attached: generated reports as stored, and for an update request the person's update pack, made as it is
+sent. The outbox (app.services.reminders.outbox) only delivers what is composed here.
 """
 
 from datetime import datetime
@@ -13,20 +13,20 @@ from sqlalchemy.orm import undefer
 from app.extensions import db
 from app.models import Meeting, NoticeKind, Notification, Person, Report, SubjectType
 from app.services.plans.queries import Window
+from app.services.reminders import letter as letters
 from app.services.reminders.mailer import Attachment, Email
 from app.services.reports import update_pack
-from app.services.wording import plural
 
 
 def message(notices: list[Notification], now: datetime) -> Email:
-    """One message for a person's notices: the notice itself when there is one, otherwise a list of them (a digest
-    lists the notices it gathered). Generated reports, and update packs for update requests, are attached."""
+    """One message for a person's notices, written as app.services.reminders.letter sets it out (a digest gathers
+    the notices held for it). Generated reports, and update packs for update requests, are attached."""
     recipient = db.session.get(Person, notices[0].recipient_id)
     items = _items(notices)
-    subject = _subject(notices, items)
-    context = {"recipient": recipient, "items": items, "subject": subject, "digest": _is_digest(notices),
-               "base_url": current_app.config["BASE_URL"], "service_name": current_app.config["SERVICE_NAME"]}
-    return Email(to=recipient.email, subject=subject, text=render_template("emails/notices.txt", **context),
+    letter = letters.write(recipient, items, today=now.date(), digest=_is_digest(notices))
+    context = {"recipient": recipient, "letter": letter, "base_url": current_app.config["BASE_URL"],
+               "service_name": current_app.config["SERVICE_NAME"]}
+    return Email(to=recipient.email, subject=letter.subject, text=render_template("emails/notices.txt", **context),
                  html=render_template("emails/notices.html", **context),
                  attachments=(*_reports(items), *_update_packs(recipient, items, now)))
 
@@ -61,12 +61,3 @@ def _items(notices: list[Notification]) -> list[Notification]:
         items += db.session.scalars(select(Notification).where(Notification.digest_id.in_(digests))
                                     .order_by(Notification.due_on, Notification.id))
     return items
-
-
-def _subject(notices: list[Notification], items: list[Notification]) -> str:
-    service = current_app.config["SERVICE_NAME"]
-    if _is_digest(notices):
-        return f"{service}: your week, {plural(len(items), 'reminder')}"
-    if len(items) == 1:
-        return items[0].title
-    return f"{service}: {plural(len(items), 'reminder')}"

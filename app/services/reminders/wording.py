@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from app.models import Audit, NoticeKind, SubjectType
-from app.services.plans.due_dates import format_date
+from app.services.plans.due_dates import format_date, long_date
 from app.services.reminders.rules import Due
 from app.services.wording import agrees, plural
 from app.services.working_days import is_working_day, on_or_before, working_days_until
@@ -63,23 +63,65 @@ def due_title(due: Due, what: str, due_on: date, today: date) -> str:
     return f"Overdue since {date_text(due_on)}: {what}"
 
 
+def deadline_text(day: date) -> str:
+    """"Friday 31 July 2020": a deadline in an e-mail, with its day of the week."""
+    return f"{day:%A} {long_date(day)}"
+
+
+def subject_day(day: date) -> str:
+    """"Friday 31 July": a deadline in a subject line, kept short."""
+    return f"{day:%A} {day.day} {day:%B}"
+
+
+def when_due(due_on: date, today: date) -> str:
+    """How an item stands on the day its e-mail goes: worked out from its date, not from the notice's stage, so a
+    digest gathered over a week says what is true when it is read."""
+    if due_on < today:
+        return f"Overdue since {long_date(due_on)} ({plural((today - due_on).days, 'day')})"
+    if due_on == today:
+        return f"Due today, {deadline_text(due_on)}"
+    if not is_working_day(due_on):
+        return f"Due {deadline_text(due_on)}, so by {deadline_text(on_or_before(due_on))}"
+    return f"Due {deadline_text(due_on)}"
+
+
+def ask(verb: str, noun: str, due_dates: list[date], today: date) -> str:
+    """What a subject asks of a list of dated items: "Update 3 milestones — 1 overdue", "Update 2 overdue
+    milestones", "Submit 1 case-file audit by Friday 31 July"."""
+    overdue = sum(day < today for day in due_dates)
+    if overdue == len(due_dates):
+        return f"{verb} {plural(overdue, f'overdue {noun}')}"
+    if overdue:
+        return f"{verb} {plural(len(due_dates), noun)} — {overdue} overdue"
+    last = max(due_dates)
+    return f"{verb} {plural(len(due_dates), noun)} by {'today, ' if last == today else ''}{subject_day(last)}"
+
+
+def update_ask(count: int, deadline_on: date, overdue: int) -> str:
+    """The subject of an update request: "Update 32 milestones by Friday 31 July — 9 overdue"."""
+    return f"Update {plural(count, 'milestone')} by {subject_day(deadline_on)}" + (f" — {overdue} overdue"
+                                                                                    if overdue else "")
+
+
 def meeting_words(kind: NoticeKind, title: str, held_on: date, deadline_on: date, open_count: int, stale: int,
-                  last_cycle: date) -> tuple[str, str]:
-    """The title and body of the request to update before a meeting, and of the nudge closer to its deadline."""
-    deadline, occasion = date_text(deadline_on), f"{title} on {date_text(held_on)}"
+                  last_cycle: date, overdue: int | None = None) -> tuple[str, str]:
+    """The title and body of the request to update before a meeting, and of the nudge closer to its deadline (with
+    how many are overdue, when the e-mail knows)."""
+    deadline, occasion = deadline_text(deadline_on), f"{title} on {long_date(held_on)}"
+    of_them = f" ({overdue} overdue)" if overdue else ""
     if kind == NoticeKind.UPDATE_REQUEST:
         return (f"Please update your milestones by {deadline}, for the {occasion}",
-                f"You are responsible for or lead {plural(open_count, 'open milestone')}. Add a dated progress update "
-                f"to {agrees(open_count, 'it', 'each')} by {deadline}, so that the report for the {occasion} is up to "
-                "date. The e-mail carries your update pack: a Word document of these milestones with their due dates, "
-                "latest updates and RAG ratings.")
+                f"You are responsible for or lead {plural(open_count, 'open milestone')}{of_them}. Add a dated "
+                f"progress update to {agrees(open_count, 'it', 'each')} by {deadline}, so that the report for the "
+                f"{occasion} is up to date. Your update pack is attached: a Word document of these milestones with "
+                "their due dates, latest updates and RAG ratings.")
     if stale == open_count:
         which = "Your open milestone has" if stale == 1 else f"All {stale} of your open milestones have"
     else:
         which = f"{stale} of your {plural(open_count, 'open milestone')} {agrees(stale, 'has', 'have')}"
     return (f"{stale} of your milestones {agrees(stale, 'needs', 'need')} an update by {deadline}",
-            f"{which} had no progress update since {date_text(last_cycle)}. The report for the {occasion} is drawn "
-            f"up after {deadline}.")
+            f"{which} had no progress update since {long_date(last_cycle)}{of_them}. The report for the {occasion} "
+            f"is drawn up after {deadline}.")
 
 
 class MilestoneWording:

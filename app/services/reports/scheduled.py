@@ -5,7 +5,9 @@
 - The monthly audit report, on the first working day after the month of its audit rounds ends (the audits' due
   date), to the QA leads.
 
-Each scheduled report is stored once: its Report row carries a unique scheduled_key, so when two schedulers run at
+Each occasion (a meeting, a month) has one scheduled draft: a report already generated for it, on the Reports pages
+or with `flask reports`, is the one the scheduler sends, and a released one is left alone. Its own report is stored
+once: its Report row carries a unique scheduled_key, so when two schedulers run at
 once the second one's insert fails and it uses the first one's report. Its notices have the report as their subject
 and go through the outbox with the usual unique key, so each is e-mailed once, with the .docx attached
 (app.services.reminders.outbox). Owners' update requests carry their Word update pack the same way.
@@ -15,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -29,6 +31,8 @@ from app.models import (
     Plan,
     ReminderSettings,
     Report,
+    ReportKind,
+    ReportState,
     Role,
     SubjectType,
 )
@@ -50,6 +54,7 @@ class ScheduledReport:
     key: str
     title: str
     generate: Callable[[str], Report]  # given the key; stores and commits the report
+    occasion: ColumnElement[bool]  # the reports for the same occasion, however generated (pages, command line)
     recipients: list[int]
     due_on: date  # the deadline the notices are about
     notice_title: Callable[[Report], str]
@@ -69,14 +74,15 @@ def prepare_due(now: datetime, *, dry_run: bool = False) -> ReportJobResult:
     if not is_working_day(today):
         return result
     for job in [*_plan_drafts_due(today, now, reminder_sweep.settings()), *_audit_reports_due(today, now)]:
-        stored = _stored(job.key)
+        stored = _stored(job)
         if dry_run:
             result.generated += [] if stored else [job.title]
             continue
         if stored is None:
             stored = _generate_once(job)
             result.generated.append(job.title)
-        result.notices += _tell(job, stored, now)
+        if stored.state == ReportState.DRAFT:  # one released already needs no one to check it
+            result.notices += _tell(job, stored, now)
     return result
 
 
@@ -89,8 +95,12 @@ def _tell(job: ScheduledReport, report: Report, now: datetime) -> int:
     return len(notices)
 
 
-def _stored(key: str) -> Report | None:
-    return db.session.scalar(select(Report).where(Report.scheduled_key == key))
+def _stored(job: ScheduledReport) -> Report | None:
+    """The report already made for the job's occasion (the month, the meeting): the scheduler's own, or one generated
+    on the Reports pages or with `flask reports`, so that each occasion has one scheduled draft, however it was first
+    made. The released one if there is one, else the latest."""
+    return db.session.scalar(select(Report).where(or_(Report.scheduled_key == job.key, job.occasion))
+                             .order_by((Report.state == ReportState.RELEASED).desc(), Report.id.desc()).limit(1))
 
 
 def _told(report: Report) -> set[int]:
@@ -107,7 +117,7 @@ def _generate_once(job: ScheduledReport) -> Report:
     try:
         return job.generate(job.key)
     except IntegrityError:
-        return _stored(job.key)
+        return _stored(job)
 
 
 def _notice(job: ScheduledReport, report: Report, person_id: int) -> Notice:
@@ -147,6 +157,8 @@ def _plan_draft(plan: Plan, meeting: Meeting, today: date, now: datetime, manage
     deadline = format_date(meeting.report_deadline)
     return ScheduledReport(
         key=f"plan-draft:meeting:{meeting.id}", title=snapshots.plan_report_title(plan, meeting), generate=generate,
+        occasion=and_(Report.kind == ReportKind.PLAN_PROGRESS, Report.plan_id == plan.id,
+                      Report.meeting_id == meeting.id),
         recipients=managers, due_on=meeting.report_deadline,
         notice_title=lambda report: f"Draft report for the {meeting.title} on {format_date(meeting.held_on)}: "
                                     f"check and release it by {deadline}")
@@ -171,4 +183,5 @@ def _audit_month(month: date, today: date, now: datetime, leads: list[int]) -> S
     return ScheduledReport(
         key=f"audit-month:{month:%Y-%m}", title=snapshots.audit_report_title(month),
         generate=generate, recipients=leads, due_on=month_end(month),
+        occasion=and_(Report.kind == ReportKind.AUDIT_MONTHLY, Report.month == month),
         notice_title=lambda report: f"The monthly audit report for {month:%B %Y} is ready to check and release")
