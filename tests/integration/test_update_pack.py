@@ -346,3 +346,15 @@ def test_the_number_of_queries_does_not_grow_with_the_milestones(db, owner_work,
                                     today=TODAY)
     assert len(open_milestones_in_database(db, olive)) == 35
     assert queries() == few
+
+
+def test_a_milestone_written_on_two_lines_is_one_link_of_two_lines(app, db, owner_work):
+    two_lines = owner_work["due_soon"]
+    two_lines.deliverable = "Due soon deliverable\nsecond line"
+    db.session.commit()
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    cell = cells_for(pack, "Due soon deliverable\nsecond line")[MILESTONE]
+    [link] = cell.findall(f"{qn('w:p')}/{qn('w:hyperlink')}")
+    assert [t.text for t in link.iter(qn("w:t"))] == ["Due soon deliverable", "second line"]
+    assert len(list(link.iter(qn("w:br")))) == 1
+    assert layout_problems(pack) == []

@@ -16,7 +16,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
-from docx.text.paragraph import Paragraph
+from docx.table import Table, _Cell
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -250,30 +250,30 @@ def _part_table(report: WordDocument, part: dict) -> None:
             rows.append(_cells(milestone))
             kinds.append(milestone)
     table = document.table(report, COLUMNS, rows, widths_cm=WIDTHS_CM)
-    for row, what in zip(table.rows[1:], kinds, strict=True):
+    for row, what in zip(table._tbl.tr_lst[1:], kinds, strict=True):  # the XML rows: python-docx's row.cells is slow
         if "milestones" in what:
-            _action_row(row)
+            _action_row(table, row)
         else:
-            cells = row.cells
-            document.rag_cell(cells[RAG_COLUMN], Rating(what["rating"]),
+            cells = row.tc_lst
+            document.rag_cell(_Cell(cells[RAG_COLUMN], table), Rating(what["rating"]),
                               "(set by a person)" if what["rating_was_set"] else "")
-            _hyperlink(cells[MILESTONE_COLUMN].paragraphs[0], what["deliverable"], what["update_link"])
+            _hyperlink(report, cells[MILESTONE_COLUMN].p_lst[0], what["deliverable"], what["update_link"])
 
 
-def _action_row(row) -> None:
+def _action_row(table: Table, row) -> None:
     """The action's row: one cell across the table, bold on light grey, kept on the page of its first milestone."""
-    first, *others = row._tr.tc_lst
+    first, *others = row.tc_lst
     for cell in others:
-        row._tr.remove(cell)
-    properties = first.get_or_add_tcPr()
-    properties.tcW.set(qn("w:w"), str(int(Cm(sum(WIDTHS_CM)).twips)))
-    span = OxmlElement("w:gridSpan", {qn("w:val"): str(len(COLUMNS))})
-    properties.tcW.addnext(span)
-    document.shade(row.cells[0], ACTION_FILL)
+        row.remove(cell)
+    width = first.tcPr.tcW
+    width.set(qn("w:w"), str(int(Cm(sum(WIDTHS_CM)).twips)))
+    width.addnext(OxmlElement("w:gridSpan", {qn("w:val"): str(len(COLUMNS))}))
+    document.shade(_Cell(first, table), ACTION_FILL)
     paragraph = first.p_lst[0]
-    paragraph.get_or_add_pPr().append(OxmlElement("w:keepNext"))
+    paragraph.pPr.append(OxmlElement("w:keepNext"))
     for run in paragraph.r_lst:
-        run.get_or_add_rPr().append(OxmlElement("w:b"))
+        run.insert(0, OxmlElement("w:rPr"))
+        run[0].append(OxmlElement("w:b"))
 
 
 def _cells(milestone: dict) -> list[str]:
@@ -330,31 +330,33 @@ def _excerpt(body: str) -> str:
     return text[:UPDATE_EXCERPT].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
 
 
-def _hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
+def _hyperlink(report: WordDocument, paragraph, text: str, url: str) -> None:
     """The milestone's words as a link to its update page (underlined, in the link colour), so a reader selects
-    what they want to update rather than an address."""
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
-    properties = OxmlElement("w:rPr")
-    colour, underline = OxmlElement("w:color"), OxmlElement("w:u")
-    colour.set(qn("w:val"), LINK_COLOUR)
-    underline.set(qn("w:val"), "single")
-    properties.extend([colour, underline])
+    what they want to update rather than an address. Copied from one link made per document: making each element
+    anew is a good part of the time of a long pack."""
+    link = deepcopy(_link_pattern(report))
+    link.set(qn("r:id"), report.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    pattern_run = link[0]
     for number, line in enumerate(text.splitlines() or [""]):
-        run = OxmlElement("w:r")
-        run.append(deepcopy(properties))
+        run = deepcopy(pattern_run) if number else pattern_run
         if number:
-            run.append(OxmlElement("w:br"))
-        run.append(_text(line))
-        link.append(run)
-    paragraph._p.append(link)
+            run.insert(1, OxmlElement("w:br"))
+            link.append(run)
+        run[-1].text = line
+    paragraph.append(link)
 
 
-def _text(line: str):
-    element = OxmlElement("w:t")
-    element.text = line
-    element.set(qn("xml:space"), "preserve")
-    return element
+def _link_pattern(report: WordDocument):
+    pattern = getattr(report, "_link_pattern", None)
+    if pattern is None:
+        pattern = report._link_pattern = OxmlElement("w:hyperlink")
+        run, properties, text = OxmlElement("w:r"), OxmlElement("w:rPr"), OxmlElement("w:t")
+        properties.append(OxmlElement("w:color", {qn("w:val"): LINK_COLOUR}))
+        properties.append(OxmlElement("w:u", {qn("w:val"): "single"}))
+        text.set(qn("xml:space"), "preserve")
+        run.extend([properties, text])
+        pattern.append(run)
+    return pattern
 
 
 def _date(iso: str | None) -> str:
