@@ -6,7 +6,7 @@ the reminders once on the service's today, as the scheduler's first run would, s
 notifications from the first sign-in."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.demo.audits import AuditDemoResult, load_audit_demo
 from app.extensions import db
 from app.models import Meeting, MeetingKind, Person, PersonKind, Role, Team
+from app.services import meetings
 from app.services.importers.plan_json import LoadResult, load_plan_file
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.sweep import SweepResult
@@ -68,8 +69,8 @@ class DemoResult:
 
 
 # The governance cadence around the demo date (31/07/2020): the scrutiny committee monthly, the Improvement Board
-# every two months, each with its update deadline 18 days before and its report deadline 13 days before. Dates are
-# illustrative.
+# every two months, each with the default deadlines (app.services.meetings: 18 and 13 days before, moved to the working
+# day before a weekend or bank holiday). Dates are illustrative.
 DEMO_MEETINGS = (
     (MeetingKind.BOARD, "Improvement Board", date(2020, 7, 14)),
     (MeetingKind.COMMITTEE, "Children's Services Scrutiny Committee", date(2020, 8, 20)),
@@ -86,8 +87,10 @@ def load_demo(now: datetime, as_of: datetime | None = None) -> DemoResult:
     for login in DEMO_LOGINS:
         _ensure_login(login)
     if db.session.scalar(select(Meeting.id).limit(1)) is None:
-        db.session.add_all([Meeting(kind=kind, title=title, held_on=held_on, update_deadline=held_on - timedelta(days=18),
-                                    report_deadline=held_on - timedelta(days=13))
+        chosen = reminder_sweep.settings()
+        db.session.add_all([Meeting(kind=kind, title=title, held_on=held_on,
+                                    update_deadline=meetings.default_deadline(held_on, chosen),
+                                    report_deadline=meetings.default_report_deadline(held_on, chosen))
                             for kind, title, held_on in DEMO_MEETINGS])
     db.session.commit()
     audit_result = load_audit_demo(qa_lead=_login_person(Role.QA_LEAD), auditor=_login_person(Role.AUDITOR), now=now)

@@ -30,14 +30,17 @@ class MeetingForm(VersionedForm):
 
     def set_deadline_hints(self, chosen) -> None:
         self.update_deadline.description = (
-            "The date owners' progress updates are needed by. Leave it blank for "
-            f"{chosen.update_deadline_days_before_meeting} days before the meeting (an administrator sets this "
-            "number). For example, 27 3 2026")
+            "The date owners' progress updates are needed by: a working day, not a weekend or bank holiday. Leave "
+            f"it blank for {chosen.update_deadline_days_before_meeting} days before the meeting (an administrator "
+            "sets this number), or the working day before if that is a weekend or bank holiday. For example, "
+            "27 3 2026")
         self.report_deadline.description = (
-            "The date the report is due to the committee or board, on or after the update deadline. The draft "
+            "The date the report is due to the committee or board: a working day, on or after the update deadline. "
+            "The draft "
             f"report is e-mailed to programme managers {chosen.draft_report_working_days} working days before it, "
             "and not before the first working day after the update deadline. Leave it blank for "
-            f"{chosen.report_deadline_days_before_meeting} days before the meeting. For example, 1 4 2026")
+            f"{chosen.report_deadline_days_before_meeting} days before the meeting, or the working day before. For "
+            "example, 1 4 2026")
 
 
 class DeleteMeetingForm(FlaskForm):

@@ -34,8 +34,7 @@ def edit(meeting_id: int | None = None):
     if form.validate_on_submit() and applied(form, lambda: meeting_service.save_meeting(
             meeting, **form.values, chosen=chosen, version=form.version.data, actor=current_user, now=now()),
             meeting if meeting_id else None):
-        flash(f"{_described(meeting)} is saved. Updates are due by {format_date(meeting.update_deadline)} and the "
-              f"report by {format_date(meeting.report_deadline)}.", "success")
+        flash(f"{_described(meeting)} is saved. {meeting_service.deadlines_sentence(meeting, chosen)}", "success")
         return redirect(url_for("meetings.index"))
     return render_template("meetings/form.html", form=form, meeting=meeting if meeting_id else None,
                            title="Edit meeting" if meeting_id else "Add a meeting",

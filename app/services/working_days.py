@@ -55,3 +55,13 @@ def first_of_week(day: date) -> bool:
     """Whether `day` is the first working day of its week (Monday, or Tuesday after a bank holiday Monday…)."""
     monday = day - timedelta(days=day.weekday())
     return is_working_day(day) and all(not is_working_day(monday + timedelta(days=n)) for n in range(day.weekday()))
+
+
+def why_not_working(day: date) -> str | None:
+    """Why `day` is not a working day, in words ("a weekend", "a bank holiday, Good Friday"); None for a working day."""
+    if day.weekday() >= 5:
+        return "a weekend"
+    name = _bank_holidays().get(day)
+    if name and name.endswith(" (observed)"):  # Boxing Day on a Saturday: the Monday after is the substitute day
+        return f"a bank holiday, the substitute day for {name.removesuffix(' (observed)')}"
+    return f"a bank holiday, {name}" if name else None

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from app.models import ChangeRecord, Meeting, MeetingKind, ReminderSettings, Role
-from tests.integration.test_reminder_admin import error_next_to, value_of
+from tests.integration.test_reminder_admin import GOOD, error_next_to, value_of
 
 
 @pytest.fixture
@@ -160,3 +160,53 @@ def test_a_viewer_reads_the_calendar_but_cannot_change_it(client, login, make_pe
     assert client.post("/meetings/new", data=form()).status_code == 403
     assert client.post(f"/meetings/{board.id}/delete").status_code == 403
     assert db.session.scalar(select(Meeting).where(Meeting.id == board.id)) is not None
+
+
+def test_a_default_deadline_on_a_weekend_moves_to_the_friday_before_and_says_so(manager_client, db):
+    page = manager_client.get("/meetings/new").get_data(as_text=True)
+    assert "or the working day before if that is a weekend or bank holiday" in page
+    response = manager_client.post("/meetings/new", data=form(held_on=("20", "8", "2020")), follow_redirects=True)
+    saved = db.session.scalar(select(Meeting))
+    # 18 days before Thursday 20 August is Sunday 2 August; 13 days before is Friday 7 August, a working day.
+    assert (saved.update_deadline, saved.report_deadline) == (date(2020, 7, 31), date(2020, 8, 7))
+    listing = response.get_data(as_text=True)
+    assert ("Updates are due by Friday 31 July 2020 (moved from Sunday 2 August, a weekend) and the report by "
+            "Friday 7 August 2020.") in listing
+    row = re.search(rf'<tr class="govuk-table__row" data-meeting="{saved.id}">(.*?)</tr>', listing, re.S).group(1)
+    update_cell = re.search(r'data-label="Update deadline">(.*?)</td>', row, re.S).group(1)
+    assert "31/07/2020" in update_cell and "Moved from Sunday 02/08/2020, a weekend" in update_cell
+    assert "Moved from" not in re.search(r'data-label="Report deadline">(.*?)</td>', row, re.S).group(1)
+    assert "24/07/2020" in row  # owners are asked 5 working days before Friday 31 July
+
+
+def test_a_default_deadline_on_a_bank_holiday_moves_to_the_working_day_before(manager_client, db):
+    # 18 days before Friday 23 April 2021 is Easter Monday, 5 April: the deadline moves back over the Easter weekend
+    # and Good Friday to Thursday 1 April. 13 days before is Saturday 10 April: the report is due Friday 9 April.
+    manager_client.post("/meetings/new", data=form(held_on=("23", "4", "2021")))
+    saved = db.session.scalar(select(Meeting))
+    assert (saved.update_deadline, saved.report_deadline) == (date(2021, 4, 1), date(2021, 4, 9))
+    listing = manager_client.get("/meetings").get_data(as_text=True)
+    assert "Moved from Monday 05/04/2021, a bank holiday, Easter Monday" in listing
+    assert "Moved from Saturday 10/04/2021, a weekend" in listing
+
+
+def test_a_deadline_typed_on_a_weekend_or_bank_holiday_is_refused_naming_the_working_day_before(manager_client, db):
+    page = manager_client.post("/meetings/new", data=form(deadline=("6", "9", "2020"), title="Board")).get_data(
+        as_text=True)
+    assert ("Sunday 6 September 2020 is a weekend: enter a working day, such as Friday 4 September 2020, the working "
+            "day before") in error_next_to(page, "update_deadline")
+    assert date_parts(page, "update_deadline") == ["6", "9", "2020"] and value_of(page, "title") == "Board"
+    page = manager_client.post("/meetings/new", data=form(report_deadline=["31", "8", "2020"])).get_data(as_text=True)
+    assert ("Monday 31 August 2020 is a bank holiday, Late Summer Bank Holiday: enter a working day, such as Friday "
+            "28 August 2020") in error_next_to(page, "report_deadline")
+    assert db.session.scalar(select(Meeting)) is None
+
+
+def test_owners_are_asked_at_least_five_working_days_before_the_deadline(client, login, make_person, db):
+    login(make_person("Ada Admin", Role.ADMIN))
+    assert value_of(client.get("/admin/reminders").get_data(as_text=True), "update_request_working_days") == "5"
+    page = client.post("/admin/reminders", data={**GOOD, "update_request_working_days": "4", "nudge_working_days": "1",
+                                                 "version": "0"}).get_data(as_text=True)
+    assert "Enter at least 5, so owners have a working week to update" in error_next_to(page, "update_request_working_days")
+    assert value_of(page, "update_request_working_days") == "4"
+    assert db.session.get(ReminderSettings, 1) is None

@@ -236,9 +236,9 @@ def test_an_update_pack_for_an_owner_and_a_meeting(runner, db, plan_tree, meetin
             "15/09/2020.") in result.output
     document = reopen(path.read_bytes())
     assert headings(document)[:2] == [("Heading 1", "Update pack: Olive Owner"),
-                                      ("Heading 2", "1.0 Management oversight")]
+                                      ("Heading 2", "Later, or no date: 1 milestone")]
     text = "\n".join(p.text for p in document.paragraphs)
-    assert "For the Improvement Board on 15/09/2020." in text
+    assert "For the Improvement Board on 15 September 2020." in text
     assert "Supervision audit completed" in [cell.text for row in document.tables[0].rows for cell in row.cells]
     assert db.session.scalar(select(func.count()).select_from(Report)) == 0  # a pack is not a stored report
 

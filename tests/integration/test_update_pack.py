@@ -1,12 +1,16 @@
-"""An action owner's update pack: exactly their open milestones (responsible or lead), the counts the database
-gives, RAG cells in words and shading, the latest update, the link to update each, and a fixed number of queries."""
+"""An action owner's update pack: exactly their open milestones (responsible or lead), overdue first, grouped under
+their actions (the action's words once), the counts the database gives, RAG cells in words and shading, a tight
+latest update, the milestone's words as the link to update it, laid out as a clerk would send it, and a fixed number
+of queries."""
 
 import io
 import json
+import re
 from datetime import date, datetime
 
 import pytest
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from sqlalchemy import or_, select
 
@@ -28,10 +32,11 @@ from app.services.plans.queries import Window
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports import document, update_pack
 from tests.conftest import NOW, TODAY
+from tests.integration.report_reading import fill, headings, layout_problems, lines_of
 
 WINDOW = Window(today=TODAY)  # 31/07/2020: due soon until 14/08/2020
 GENERATED_AT = datetime(2020, 7, 31, 15, 30)
-ROLE, WHEN_DUE, LATEST_UPDATE, RAG, WHY, LINK = 2, 3, 4, 5, 6, 7
+MILESTONE, ROLE, WHEN_DUE, LATEST_UPDATE, RAG, WHY = range(6)
 
 
 def add_milestone(db, action, responsible, text, *, due_raw="", leads=(), status=MilestoneStatus.IN_PROGRESS,
@@ -83,17 +88,44 @@ def open_pack(data: dict) -> Document:
     return Document(io.BytesIO(update_pack.write(data, generated_at=GENERATED_AT)))
 
 
-def body_rows(pack) -> list:
-    return [row for table in pack.tables for row in table.rows[1:]]
+def table_rows(table) -> list[list]:
+    """A table's rows below the heading row, each as its cells (w:tc): one cell for an action's heading row."""
+    return [tr.tc_lst for tr in table._tbl.tr_lst[1:]]
 
 
-def row_for(pack, deliverable: str):
-    return next(row for row in body_rows(pack) if row.cells[1].text == deliverable)
+def milestone_rows(pack) -> list[list]:
+    return [cells for table in pack.tables for cells in table_rows(table) if len(cells) == len(update_pack.COLUMNS)]
 
 
-def shading(cell) -> str | None:
-    shd = cell._tc.tcPr.find(qn("w:shd"))
-    return None if shd is None else shd.get(qn("w:fill"))
+def cell_text(element) -> str:
+    """A cell's (or paragraph's) text as a reader sees it: a line break is a new line."""
+    return "\n".join(lines_of(element))
+
+
+def texts(cells) -> list[str]:
+    return [cell_text(tc) for tc in cells]
+
+
+def row_for(pack, deliverable: str) -> list[str]:
+    return next(texts(cells) for cells in milestone_rows(pack) if cell_text(cells[MILESTONE]) == deliverable)
+
+
+def cells_for(pack, deliverable: str) -> list:
+    return next(cells for cells in milestone_rows(pack) if cell_text(cells[MILESTONE]) == deliverable)
+
+
+def outline(pack) -> list[tuple[str, list[str]]]:
+    """Each part's heading with its rows in order: "action: …" for an action's heading row, else the milestone."""
+    body = list(pack.element.body.iterchildren())
+    result = []
+    for element in body:
+        if element.tag == qn("w:p") and re.fullmatch(r"(Overdue|Due in|Later).*: \d+ milestones?", cell_text(element)):
+            result.append((cell_text(element), []))
+        elif element.tag == qn("w:tbl") and result:
+            for tr in element.findall(qn("w:tr"))[1:]:
+                cells = tr.findall(qn("w:tc"))
+                result[-1][1].append(("action: " if len(cells) == 1 else "") + cell_text(cells[0]))
+    return result
 
 
 def open_milestones_in_database(db, person: Person, *conditions) -> list[str]:
@@ -107,24 +139,83 @@ def open_milestones_in_database(db, person: Person, *conditions) -> list[str]:
 def test_the_pack_lists_exactly_the_persons_open_milestones(db, owner_work):
     olive = owner_work["owner"]
     pack = open_pack(update_pack.gather(olive, owner_work["meeting"], WINDOW))
-    listed = sorted(row.cells[1].text for row in body_rows(pack))
+    listed = sorted(cell_text(cells[MILESTONE]) for cells in milestone_rows(pack))
     assert listed == sorted(open_milestones_in_database(db, olive))
     assert listed == sorted(["Supervision audit completed", "Overdue deliverable", "Due soon deliverable",
                              "Re-planned deliverable", "Led deliverable"])
-    text = "\n".join(cell.text for row in body_rows(pack) for cell in row.cells)
+    text = "\n".join(cell_text(tc) for cells in milestone_rows(pack) for tc in cells)
     assert "Completed deliverable" not in text and "Rita's own" not in text and "Lee's own" not in text
+
+
+def test_overdue_first_then_due_soon_then_the_rest_by_due_date_each_under_its_action_once(db, owner_work):
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    assert outline(pack) == [
+        ("Overdue: 1 milestone", ["action: 1.1 Improve supervision", "Overdue deliverable"]),
+        ("Due in the next 14 days: 1 milestone", ["action: 1.1 Improve supervision", "Due soon deliverable"]),
+        ("Later, or no date: 3 milestones", ["action: 1.1 Improve supervision", "Supervision audit completed",
+                                             "action: 1.2 Audit practice monthly", "Led deliverable",  # 31/10/2020
+                                             "Re-planned deliverable"]),  # 30/11/2020, awaiting a decision
+    ]
+    for cells in milestone_rows(pack):  # the action's words are in its heading row only
+        assert not any("Improve supervision" in text or "Audit practice" in text for text in texts(cells))
+
+
+def test_an_actions_heading_row_spans_the_table_in_bold_and_stays_with_its_first_milestone(db, owner_work):
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    action_rows = [cells[0] for table in pack.tables for cells in table_rows(table) if len(cells) == 1]
+    assert len(action_rows) == 4
+    for tc in action_rows:
+        assert tc.tcPr.find(qn("w:gridSpan")).get(qn("w:val")) == str(len(update_pack.COLUMNS))
+        assert fill(tc) == update_pack.ACTION_FILL
+        assert all(run.find(f"{qn('w:rPr')}/{qn('w:b')}") is not None for run in tc.iter(qn("w:r")))
+        assert tc.find(f"{qn('w:p')}/{qn('w:pPr')}/{qn('w:keepNext')}") is not None
+
+
+def test_the_milestone_is_the_link_to_add_its_update(app, db, owner_work):
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    targets = {rel.rId: rel.target_ref for rel in pack.part.rels.values() if rel.reltype == RELATIONSHIP_TYPE.HYPERLINK}
+    milestones = {"Overdue deliverable": owner_work["overdue"], "Due soon deliverable": owner_work["due_soon"],
+                  "Re-planned deliverable": owner_work["replanned"], "Led deliverable": owner_work["led"],
+                  "Supervision audit completed": owner_work["milestone"]}
+    for deliverable, milestone in milestones.items():
+        links = cells_for(pack, deliverable)[MILESTONE].findall(f"{qn('w:p')}/{qn('w:hyperlink')}")
+        assert len(links) == 1, deliverable
+        assert "".join(t.text for t in links[0].iter(qn("w:t"))) == deliverable
+        assert targets[links[0].get(qn("r:id"))] == f"{app.config['BASE_URL']}/milestones/{milestone.id}/updates/new"
+    assert len(targets) == len(milestones)  # one link a milestone, and no column of addresses
+    text = "\n".join(cell_text(tc) for cells in milestone_rows(pack) for tc in cells)
+    assert "http" not in text and "/updates/new" not in text
 
 
 def test_headings_use_heading_styles_and_the_intro_says_what_is_asked(db, owner_work):
     olive = owner_work["owner"]
     pack = open_pack(update_pack.gather(olive, owner_work["meeting"], WINDOW))
-    headings = [(p.style.name, p.text) for p in pack.paragraphs if p.style.name.startswith("Heading")]
-    assert headings == [("Heading 1", "Update pack: Olive Owner"), ("Heading 2", "1.0 Management oversight")]
+    assert headings(pack) == [("Heading 1", "Update pack: Olive Owner"), ("Heading 2", "Overdue: 1 milestone"),
+                              ("Heading 2", "Due in the next 14 days: 1 milestone"),
+                              ("Heading 2", "Later, or no date: 3 milestones")]
     intro = "\n".join(p.text for p in pack.paragraphs)
-    assert "For the Improvement Board on 15/09/2020." in intro
-    assert "Please add your updates in Improvement Tracker by 02/09/2020." in intro
+    assert "For the Improvement Board on 15 September 2020." in intro
+    assert "Please add your updates in Improvement Tracker by Wednesday 2 September 2020." in intro
+    assert "Made on 31 July 2020, with dates and ratings as at 31 July 2020." in intro
     assert pack.core_properties.title == "Update pack: Olive Owner"
-    assert pack.sections[-1].page_width > pack.sections[-1].page_height  # the table is on landscape pages
+    assert pack.sections[-1].page_width > pack.sections[-1].page_height  # the tables are on landscape pages
+
+
+def test_a_deadline_moved_off_a_weekend_is_explained(db, owner_work):
+    committee = Meeting(kind=MeetingKind.COMMITTEE, title="Scrutiny Committee", held_on=date(2020, 8, 20),
+                        update_deadline=date(2020, 7, 31), report_deadline=date(2020, 8, 7))  # the default dates
+    db.session.add(committee)
+    db.session.commit()
+    intro = "\n".join(p.text for p in open_pack(update_pack.gather(owner_work["owner"], committee, WINDOW)).paragraphs)
+    assert ("Please add your updates in Improvement Tracker by Friday 31 July 2020 (moved from Sunday 2 August, a "
+            "weekend).") in intro
+
+
+def test_the_pack_is_laid_out_as_a_clerk_would_send_it(db, owner_work):
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    assert layout_problems(pack) == []
+    for table in pack.tables:
+        assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in table._tbl.tr_lst)
 
 
 def test_the_counts_in_the_intro_are_the_databases(db, owner_work):
@@ -144,13 +235,11 @@ def test_each_row_says_the_role_the_due_date_and_overdue_in_words(db, owner_work
     pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
     overdue, due_soon = row_for(pack, "Overdue deliverable"), row_for(pack, "Due soon deliverable")
     led, replanned = row_for(pack, "Led deliverable"), row_for(pack, "Re-planned deliverable")
-    assert overdue.cells[0].text == "1.1 Improve supervision" and led.cells[0].text == "1.2 Audit practice monthly"
-    assert (overdue.cells[ROLE].text, led.cells[ROLE].text) == ("Responsible", "Lead")
-    assert overdue.cells[WHEN_DUE].text == "30/06/20 (overdue)"  # the same date: not read out twice
-    assert due_soon.cells[WHEN_DUE].text == "Revised 10/08/20 (due soon)\nRead as: 10/08/2020"
-    assert led.cells[WHEN_DUE].text == "October 2020"
-    assert replanned.cells[WHEN_DUE].text.endswith(
-        "Revised from 31/07/20 (Capacity), awaiting a programme manager's decision")
+    assert (overdue[ROLE], led[ROLE]) == ("Responsible", "Lead")
+    assert overdue[WHEN_DUE] == "30 June 2020 (overdue)"  # 30/06/20 is the same date: not said twice
+    assert due_soon[WHEN_DUE] == "10 August 2020 (due soon)\nThe plan says: Revised 10/08/20"
+    assert led[WHEN_DUE] == "October 2020"
+    assert replanned[WHEN_DUE].endswith("Revised from 31/07/20 (Capacity), awaiting a programme manager's decision")
 
 
 def test_an_impossible_date_is_shown_as_written_and_flagged(db, owner_work):
@@ -158,9 +247,9 @@ def test_an_impossible_date_is_shown_as_written_and_flagged(db, owner_work):
     plan_changes.apply_due(milestone, parse_due_text("31/09/20"), actor=None, now=NOW)
     db.session.commit()
     pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
-    cells = row_for(pack, "Supervision audit completed").cells
-    assert cells[WHEN_DUE].text == "31/09/20\nInvalid date: 31/09/20 is not a calendar date: September 2020 has 30 days"
-    assert cells[RAG].text == "Not rated" and shading(cells[RAG]) == document.RAG_FILL[Rating.NOT_RATED]
+    cells = cells_for(pack, "Supervision audit completed")
+    assert cell_text(cells[WHEN_DUE]) == "31/09/20\nInvalid date: 31/09/20 is not a calendar date: September 2020 has 30 days"
+    assert cell_text(cells[RAG]) == "Not rated" and fill(cells[RAG]) == document.RAG_FILL[Rating.NOT_RATED]
 
 
 def test_rag_cells_carry_the_word_and_the_shading(db, owner_work):
@@ -169,29 +258,41 @@ def test_rag_cells_carry_the_word_and_the_shading(db, owner_work):
                 "Due soon deliverable": Rating.AMBER, "Re-planned deliverable": Rating.RED,
                 "Led deliverable": Rating.RED}
     for deliverable, rating in expected.items():
-        cell = row_for(pack, deliverable).cells[RAG]
-        assert cell.text.splitlines()[0] == RATING_WORDS[rating], deliverable
-        assert shading(cell) == document.RAG_FILL[rating], deliverable
-    assert row_for(pack, "Overdue deliverable").cells[WHY].text == "Due 30/06/2020, 31 days overdue"  # the RAG cell says Red
-    led = row_for(pack, "Led deliverable").cells
-    assert "(set by a person)" in led[RAG].text
-    assert led[WHY].text.startswith("Set by Max Manager: Key staff left\nSuggested: Amber: on track")
+        cell = cells_for(pack, deliverable)[RAG]
+        assert cell_text(cell).splitlines()[0] == RATING_WORDS[rating], deliverable
+        assert fill(cell) == document.RAG_FILL[rating], deliverable
+    assert row_for(pack, "Overdue deliverable")[WHY] == "Due 30/06/2020, 31 days overdue"  # the RAG cell says Red
+    led = row_for(pack, "Led deliverable")
+    assert "(set by a person)" in led[RAG]
+    assert led[WHY].startswith("Set by Max Manager: Key staff left\nSuggested: Amber: on track")
 
 
-def test_the_latest_update_and_the_link_to_add_one(app, db, owner_work):
+def test_the_latest_update_says_its_date_once_and_the_start_of_its_text(db, owner_work):
     pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
-    overdue = row_for(pack, "Overdue deliverable").cells
-    assert overdue[LATEST_UPDATE].text == "20/07/2020, Olive Owner:\nNewest update text\nSecond line"
-    assert "Older update text" not in overdue[LATEST_UPDATE].text
-    assert row_for(pack, "Due soon deliverable").cells[LATEST_UPDATE].text == "No update yet"
-    address = f"{app.config['BASE_URL']}/milestones/{owner_work['overdue'].id}/updates/new"
-    assert overdue[LINK].text == address
-    assert address in [rel.target_ref for rel in pack.part.rels.values() if rel.is_external]
+    overdue = row_for(pack, "Overdue deliverable")
+    assert overdue[LATEST_UPDATE] == "20 July 2020, Olive Owner: Newest update text Second line"
+    assert "Older update text" not in overdue[LATEST_UPDATE]
+    assert row_for(pack, "Due soon deliverable")[LATEST_UPDATE] == "No update yet"
+
+
+def test_a_long_or_imported_update_is_cut_to_its_start_and_says_its_date_once(db, owner_work):
+    milestone = owner_work["due_soon"]
+    words = " ".join(f"word{n}" for n in range(100))
+    plan_changes.add_update(milestone, body=f"First line\n\n{words}", written_on=date(2020, 7, 28),
+                            actor=owner_work["owner"], now=NOW, today=TODAY)
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    latest = row_for(pack, "Due soon deliverable")[LATEST_UPDATE]
+    assert latest.startswith("28 July 2020, Olive Owner: First line word0 word1 ")
+    assert latest.endswith("…") and "word99" not in latest
+    assert len(latest) <= len("28 July 2020, Olive Owner: ") + update_pack.UPDATE_EXCERPT + 1
+    assert len(re.findall(r"28 July 2020|28/07/2020|2020-07-28", latest)) == 1
+    imported = {"written_on": "2020-07-20", "body": "Report to the panel", "by": None}  # signed by its source
+    assert update_pack._latest_update(imported) == "20 July 2020: Report to the panel"
 
 
 def test_the_header_row_repeats_on_every_page(db, owner_work):
     pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
-    assert pack.tables
+    assert len(pack.tables) == 3
     for table in pack.tables:
         header = table.rows[0]
         assert header._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -202,13 +303,17 @@ def test_the_data_is_plain_json_with_iso_dates(db, owner_work):
     data = update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW)
     assert json.loads(json.dumps(data)) == data
     assert data["meeting"] == {"id": owner_work["meeting"].id, "title": "Improvement Board",
-                               "held_on": "2020-09-15", "update_deadline": "2020-09-02"}
-    replanned = next(m for area in data["areas"] for action in area["actions"] for m in action["milestones"]
+                               "held_on": "2020-09-15", "update_deadline": "2020-09-02",
+                               "update_deadline_text": "Wednesday 2 September 2020"}
+    later = data["parts"][-1]
+    replanned = next(m for action in later["actions"] for m in action["milestones"]
                      if m["deliverable"] == "Re-planned deliverable")
-    assert replanned["due"] == {"as_written": "30/11/20", "on": "2020-11-30", "problem": None, "as_read": "30/11/2020"}
+    assert replanned["due"] == {"as_written": "30/11/20", "on": "2020-11-30", "problem": None,
+                                "as_read": "30 November 2020"}
     assert replanned["pending_revision"]["from_on"] == "2020-07-31"
     assert replanned["pending_revision"]["reason_text"] == "Two vacancies"
-    assert [action["number"] for action in data["areas"][0]["actions"]] == ["1.1", "1.2"]
+    assert [part["key"] for part in data["parts"]] == ["overdue", "due_soon", "later"]
+    assert [action["number"] for action in later["actions"]] == ["1.1", "1.2"]
 
 
 def test_a_person_with_no_open_milestones_is_told_so(db, owner_work, make_person):
@@ -218,6 +323,7 @@ def test_a_person_with_no_open_milestones_is_told_so(db, owner_work, make_person
     assert "You have no open milestones, so there is nothing to update for now." in text
     assert "Please keep your milestones up to date in Improvement Tracker." in text
     assert pack.tables == []
+    assert layout_problems(pack) == []
 
 
 def test_the_number_of_queries_does_not_grow_with_the_milestones(db, owner_work, count_queries):
@@ -240,3 +346,15 @@ def test_the_number_of_queries_does_not_grow_with_the_milestones(db, owner_work,
                                     today=TODAY)
     assert len(open_milestones_in_database(db, olive)) == 35
     assert queries() == few
+
+
+def test_a_milestone_written_on_two_lines_is_one_link_of_two_lines(app, db, owner_work):
+    two_lines = owner_work["due_soon"]
+    two_lines.deliverable = "Due soon deliverable\nsecond line"
+    db.session.commit()
+    pack = open_pack(update_pack.gather(owner_work["owner"], owner_work["meeting"], WINDOW))
+    cell = cells_for(pack, "Due soon deliverable\nsecond line")[MILESTONE]
+    [link] = cell.findall(f"{qn('w:p')}/{qn('w:hyperlink')}")
+    assert [t.text for t in link.iter(qn("w:t"))] == ["Due soon deliverable", "second line"]
+    assert len(list(link.iter(qn("w:br")))) == 1
+    assert layout_problems(pack) == []

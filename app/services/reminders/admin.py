@@ -21,6 +21,7 @@ from app.services.transaction import transaction
 RUNS_SHOWN = 20
 FAILURES_SHOWN = 50
 LOWEST, HIGHEST = 1, 60  # every count of days on the page
+LOWEST_REQUEST = 5  # owners are asked for updates at least a working week before the update deadline
 
 NUMBER_FIELDS = ("overdue_repeat_days", "escalate_after_working_days", "update_deadline_days_before_meeting",
                  "update_request_working_days", "nudge_working_days", "report_deadline_days_before_meeting",
@@ -89,6 +90,9 @@ def save_settings(values: dict, *, version: int | None, actor: Person, now: date
     for name in NUMBER_FIELDS:
         if not LOWEST <= chosen[name] <= HIGHEST:
             raise DomainError(f"Enter a number between {LOWEST} and {HIGHEST}", name)
+    if chosen["update_request_working_days"] < LOWEST_REQUEST:
+        raise DomainError(f"Enter at least {LOWEST_REQUEST}, so owners have a working week to update",
+                          "update_request_working_days")
     for name, message in order_problems(chosen).items():
         raise DomainError(message, name)
     row = db.session.get(ReminderSettings, 1)

@@ -1,18 +1,22 @@
 """An action owner's update pack: the open milestones a person is responsible for or leads, as a Word document sent
 with each update request before a meeting, so that they can see what to update and follow the link to do it.
+Overdue milestones first, then those due soon, then the rest, each part grouped under the milestones' actions (the
+action's words once, in a heading row); the milestone's words are the link to its update page.
 
 gather() reads the data in a fixed number of queries (however many milestones the person has) into plain,
 JSON-serialisable values (dates as ISO strings); write() turns them into the .docx. Ratings, overdue and due-soon
 flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
+from copy import deepcopy
 from datetime import date, datetime
 
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.text.paragraph import Paragraph
+from docx.shared import Cm
+from docx.table import Table, _Cell
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -32,18 +36,21 @@ from app.models import (
     RevisionReason,
 )
 from app.models.plans import milestone_leads
+from app.services import meetings
 from app.services.plans import queries as plan_queries
-from app.services.plans.due_dates import describe, format_date, long_date, read_date
+from app.services.plans.due_dates import describe, long_date, read_date
 from app.services.plans.rag import RATING_WORDS
+from app.services.reminders.sweep import settings as reminder_settings
 from app.services.reminders.wording import MilestoneWording
 from app.services.reports import document
 from app.services.wording import plural
 
-COLUMNS = ("Action", "Milestone / deliverable", "Your role", "When due", "Latest update", "RAG", "Why",
-           "Add your update at")
-WIDTHS_CM = (2.8, 4.2, 2.2, 3.0, 4.8, 1.9, 3.6, 3.2)  # 25.7 cm: a landscape A4 page inside 2 cm margins
-RAG_COLUMN, LINK_COLUMN = COLUMNS.index("RAG"), COLUMNS.index("Add your update at")
+COLUMNS = ("Milestone (select it to add your update)", "Your role", "When due", "Latest update", "RAG", "Why")
+WIDTHS_CM = (6.6, 2.4, 3.5, 7.1, 2.0, 4.1)  # 25.7 cm: a landscape A4 page inside 2 cm margins
+MILESTONE_COLUMN, RAG_COLUMN = 0, COLUMNS.index("RAG")
+ACTION_FILL = "F3F2F1"  # the action's heading row: light grey, so the milestones under it stand out
 LINK_COLOUR = "0563C1"
+UPDATE_EXCERPT = 200  # characters of the latest update: enough to recall it; the service has the whole text
 RATING_SETTER = aliased(Person, name="rating_setter")
 
 
@@ -51,7 +58,8 @@ RATING_SETTER = aliased(Person, name="rating_setter")
 
 
 def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window) -> dict:
-    """The person's open milestones, grouped by area and action, with what the pack says about each. Four queries."""
+    """The person's open milestones, overdue first, then due soon, then the rest, each part grouped by action, with
+    what the pack says about each. Four queries (five with the reminder settings, for a meeting's deadline)."""
     rows = plan_queries.my_milestones(person, window)
     ids = [row.id for row in rows]
     details, updates, revisions = _details(person, ids), _latest_updates(ids), _pending_revisions(ids)
@@ -60,21 +68,22 @@ def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window)
                   for row in rows]
     return {
         "person": {"id": person.id, "name": person.name},
-        "meeting": _meeting(meeting),
+        "meeting": _meeting(meeting) if meeting else None,
         "service_name": current_app.config["SERVICE_NAME"],
         "today": window.today.isoformat(),
         "due_soon_days": window.due_soon_days,
         "counts": {"open": len(rows), "overdue": sum(row.overdue for row in rows),
                    "due_soon": sum(row.due_soon for row in rows)},
-        "areas": _grouped(rows, milestones, details),
+        "parts": _parts(rows, milestones, details, window),
     }
 
 
-def _meeting(meeting: Meeting | None) -> dict | None:
-    if meeting is None:
-        return None
+def _meeting(meeting: Meeting) -> dict:
+    """The meeting, with its update deadline in words and how it was moved off a weekend or bank holiday."""
+    moved = meetings.update_deadline_moved(meeting, reminder_settings())
     return {"id": meeting.id, "title": meeting.title, "held_on": meeting.held_on.isoformat(),
-            "update_deadline": meeting.update_deadline.isoformat()}
+            "update_deadline": meeting.update_deadline.isoformat(),
+            "update_deadline_text": meetings.deadline_text(meeting.update_deadline, moved)}
 
 
 def _details(person: Person, ids: list[int]) -> dict[int, dict]:
@@ -100,11 +109,13 @@ def _latest_updates(ids: list[int]) -> dict[int, dict]:
     newest_first = func.row_number().over(partition_by=ProgressUpdate.milestone_id,
                                           order_by=(ProgressUpdate.written_on.desc(), ProgressUpdate.id.desc()))
     ranked = (select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
-                     ProgressUpdate.signed_as, newest_first.label("rank"))
+                     ProgressUpdate.signed_as, ProgressUpdate.author_id, newest_first.label("rank"))
               .where(ProgressUpdate.milestone_id.in_(ids)).subquery())
-    query = select(ranked.c.milestone_id, ranked.c.written_on, ranked.c.body, ranked.c.signed_as).where(ranked.c.rank == 1)
-    return {milestone_id: {"written_on": written_on.isoformat(), "body": body, "signed_as": signed_as}
-            for milestone_id, written_on, body, signed_as in db.session.execute(query)}
+    query = select(ranked.c.milestone_id, ranked.c.written_on, ranked.c.body, ranked.c.signed_as,
+                   ranked.c.author_id).where(ranked.c.rank == 1)
+    return {row.milestone_id: {"written_on": row.written_on.isoformat(), "body": row.body,
+                               "by": row.signed_as if row.author_id else None}  # a person's name; not an import's
+            for row in db.session.execute(query)}
 
 
 def _pending_revisions(ids: list[int]) -> dict[int, dict]:
@@ -129,7 +140,8 @@ def _milestone(row: plan_queries.MilestoneRow, detail: dict, latest_update: dict
         "deliverable": row.deliverable,
         "role": "responsible" if detail["responsible"] else "lead",
         "due": {"as_written": row.due_raw, "on": _iso(row.due_on), "problem": row.due_problem,
-                "as_read": describe(kind=row.due_kind, on=row.due_on, note=detail["due_note"], problem=row.due_problem)},
+                "as_read": describe(kind=row.due_kind, on=row.due_on, note=detail["due_note"], problem=row.due_problem,
+                                  dates=long_date)},
         "overdue": row.overdue,
         "due_soon": row.due_soon,
         "stale": row.stale,
@@ -153,17 +165,29 @@ def _why(row: plan_queries.MilestoneRow, detail: dict) -> str:
     return f"Set by {detail['rating_set_by'] or 'a person'}: {detail['rag_set_reason']}"
 
 
-def _grouped(rows: list[plan_queries.MilestoneRow], milestones: list[dict], details: dict[int, dict]) -> list[dict]:
-    """Milestones under their action under their area, in the plan's order."""
-    areas: dict[int, dict] = {}
+def _parts(rows: list[plan_queries.MilestoneRow], milestones: list[dict], details: dict[int, dict],
+           window: plan_queries.Window) -> list[dict]:
+    """Overdue, then due soon, then the rest (the parts with milestones): in each, the milestones by due date (those
+    without one last, then in plan order), grouped under their action, the actions in the order of their first
+    milestone."""
+    parts = {"overdue": ("Overdue", []), "due_soon": (f"Due in the next {window.due_soon_days} days", []),
+             "later": ("Later, or no date", [])}
     for row, milestone in zip(rows, milestones, strict=True):
+        part = "overdue" if row.overdue else "due_soon" if row.due_soon else "later"
+        parts[part][1].append((row, milestone))
+    return [{"key": key, "title": title, "count": len(pairs), "actions": _by_action(pairs, details)}
+            for key, (title, pairs) in parts.items() if pairs]
+
+
+def _by_action(pairs: list[tuple[plan_queries.MilestoneRow, dict]], details: dict[int, dict]) -> list[dict]:
+    actions: dict[int, dict] = {}
+    for row, milestone in sorted(pairs, key=lambda pair: (pair[0].due_on is None, pair[0].due_on or date.min)):
         detail = details[row.id]
-        area = areas.setdefault(row.area_id, {"number": detail["area_number"], "title": detail["area_title"],
-                                              "plan": detail["plan_title"], "actions": {}})
-        action = area["actions"].setdefault(row.action_id, {"number": row.action_number, "what": detail["what"],
-                                                            "milestones": []})
+        action = actions.setdefault(row.action_id, {
+            "number": row.action_number, "what": detail["what"], "area": f"{detail['area_number']} "
+            f"{detail['area_title']}".strip(), "plan": detail["plan_title"], "milestones": []})
         action["milestones"].append(milestone)
-    return [{**area, "actions": list(area["actions"].values())} for area in areas.values()]
+    return list(actions.values())
 
 
 def _iso(day: date | None) -> str | None:
@@ -174,68 +198,100 @@ def _iso(day: date | None) -> str | None:
 
 
 def write(data: dict, *, generated_at: datetime) -> bytes:
-    """The update pack as a .docx: what is asked and by when, then a landscape table of the milestones per area."""
+    """The update pack as a .docx: what is asked and by when, then on landscape pages a table for each part (overdue,
+    due soon, later), one row per milestone under a heading row for its action; the milestone is the link to add
+    the update."""
     title = f"Update pack: {data['person']['name']}"
     report = document.new_document(title, generated_at=generated_at,
                                  marking=document.protective_marking(), dated=long_date(data["today"]))
     document.heading(report, title, 1)
     document.paragraphs(report, _introduction(data, generated_at))
-    if not data["areas"]:
+    if not data["parts"]:
         document.paragraphs(report, "You have no open milestones, so there is nothing to update for now.")
         return document.to_bytes(report)
     document.bullets(report, _what_to_do(data))
     document.landscape_section(report)
-    for area in data["areas"]:
-        document.heading(report, f"{area['number']} {area['title']}", 2)
-        _milestone_table(report, area)
+    for part in data["parts"]:
+        document.heading(report, f"{part['title']}: {plural(part['count'], 'milestone')}", 2)
+        _part_table(report, part)
     return document.to_bytes(report)
 
 
 def _introduction(data: dict, generated_at: datetime) -> str:
     service, meeting, counts = data["service_name"], data["meeting"], data["counts"]
     if meeting:
-        asked = (f"For the {meeting['title']} on {_date(meeting['held_on'])}.\n"
-                 f"Please add your updates in {service} by {_date(meeting['update_deadline'])}.")
+        asked = (f"For the {meeting['title']} on {long_date(meeting['held_on'])}.\n"
+                 f"Please add your updates in {service} by {meeting['update_deadline_text']}.")
     else:
         asked = f"Please keep your milestones up to date in {service}."
     total = plural(counts["open"], "open milestone")
     summary = (f"You are responsible for or lead {total}: {counts['overdue']} overdue and {counts['due_soon']} due "
                f"in the next {data['due_soon_days']} days." if counts["open"] else "")
-    return f"{asked}\n{summary}\nMade on {format_date(generated_at)}, with dates and ratings as at {_date(data['today'])}."
+    return f"{asked}\n{summary}\nMade on {long_date(generated_at.date())}, with dates and ratings as at " \
+           f"{long_date(data['today'])}."
 
 
 def _what_to_do(data: dict) -> list[str]:
     service = data["service_name"]
-    return [f"Add a dated progress update to each milestone in {service}: the last column has the address.",
+    return [f"Add a dated progress update to each milestone in {service}: select the milestone's name in the tables "
+            "to open its update page.",
+            "Overdue milestones come first, then those due soon, each under its action.",
             "If a date has to change, propose a revised date with the reason; a programme manager decides.",
             "Mark a milestone complete when it is done."]
 
 
-def _milestone_table(report: WordDocument, area: dict) -> None:
-    milestones = [(action, milestone) for action in area["actions"] for milestone in action["milestones"]]
-    table = document.table(report, COLUMNS, [_cells(action, milestone) for action, milestone in milestones],
-                           widths_cm=WIDTHS_CM)
-    for (_, milestone), row in zip(milestones, table.rows[1:], strict=True):
-        cells = row.cells
-        document.rag_cell(cells[RAG_COLUMN], Rating(milestone["rating"]),
-                          "(set by a person)" if milestone["rating_was_set"] else "")
-        _hyperlink(cells[LINK_COLUMN].paragraphs[0], milestone["update_link"])
+def _part_table(report: WordDocument, part: dict) -> None:
+    """One heading row per action (its number and words, across the table), then a row per milestone."""
+    rows, kinds = [], []
+    for action in part["actions"]:
+        rows.append([f"{action['number']} {action['what']}".strip(), *[""] * (len(COLUMNS) - 1)])
+        kinds.append(action)
+        for milestone in action["milestones"]:
+            rows.append(_cells(milestone))
+            kinds.append(milestone)
+    table = document.table(report, COLUMNS, rows, widths_cm=WIDTHS_CM)
+    for row, what in zip(table._tbl.tr_lst[1:], kinds, strict=True):  # the XML rows: python-docx's row.cells is slow
+        if "milestones" in what:
+            _action_row(table, row)
+        else:
+            cells = row.tc_lst
+            document.rag_cell(_Cell(cells[RAG_COLUMN], table), Rating(what["rating"]),
+                              "(set by a person)" if what["rating_was_set"] else "")
+            _hyperlink(report, cells[MILESTONE_COLUMN].p_lst[0], what["deliverable"], what["update_link"])
 
 
-def _cells(action: dict, milestone: dict) -> list[str]:
-    """A row's text; the RAG and link cells are filled afterwards (shading, a clickable address)."""
-    return [f"{action['number']} {action['what']}".strip(), milestone["deliverable"], milestone["role"].capitalize(),
-            _when_due(milestone), _latest_update(milestone["latest_update"]), "", _why_text(milestone), ""]
+def _action_row(table: Table, row) -> None:
+    """The action's row: one cell across the table, bold on light grey, kept on the page of its first milestone."""
+    first, *others = row.tc_lst
+    for cell in others:
+        row.remove(cell)
+    width = first.tcPr.tcW
+    width.set(qn("w:w"), str(int(Cm(sum(WIDTHS_CM)).twips)))
+    width.addnext(OxmlElement("w:gridSpan", {qn("w:val"): str(len(COLUMNS))}))
+    document.shade(_Cell(first, table), ACTION_FILL)
+    paragraph = first.p_lst[0]
+    paragraph.pPr.append(OxmlElement("w:keepNext"))
+    for run in paragraph.r_lst:
+        run.insert(0, OxmlElement("w:rPr"))
+        run[0].append(OxmlElement("w:b"))
+
+
+def _cells(milestone: dict) -> list[str]:
+    """A milestone row's text; the milestone (a link) and RAG cells are filled afterwards."""
+    return ["", milestone["role"].capitalize(), _when_due(milestone), _latest_update(milestone["latest_update"]), "",
+            _why_text(milestone)]
 
 
 def _when_due(milestone: dict) -> str:
+    """The due date in words, and what the plan says when that adds something ("Revised 10/08/20")."""
     due = milestone["due"]
-    written = due["as_written"] or due["as_read"] or "No date given"
-    lines = [written + (" (overdue)" if milestone["overdue"] else " (due soon)" if milestone["due_soon"] else "")]
+    written = due["as_written"]
+    lines = [(due["as_read"] if not due["problem"] else written) or written or "No date given"]
+    lines[0] += " (overdue)" if milestone["overdue"] else " (due soon)" if milestone["due_soon"] else ""
     if due["problem"]:
         lines.append(f"Invalid date: {due['problem']}")
-    elif not _reads_as_written(due, written):
-        lines.append(f"Read as: {due['as_read']}")
+    elif written and not _reads_as_written(due, written):
+        lines.append(f"The plan says: {written}")
     revision = milestone["pending_revision"]
     if revision:
         lines.append(f"Revised from {revision['from_as_written'] or _date(revision['from_on']) or 'no date'} "
@@ -244,7 +300,7 @@ def _when_due(milestone: dict) -> str:
 
 
 def _reads_as_written(due: dict, written: str) -> bool:
-    """True when the reading adds nothing: the same words, or the same date written another way (30/09/20)."""
+    """True when the plan's words add nothing: the same words, or the same date written another way (30/09/20)."""
     if due["as_read"] in ("", written):
         return True
     return due["on"] is not None and read_date(written).on == date.fromisoformat(due["on"])
@@ -258,26 +314,50 @@ def _why_text(milestone: dict) -> str:
 
 
 def _latest_update(update: dict | None) -> str:
+    """The date once (and who wrote it, for an update a person added), then the start of the text on the same
+    line: "20 July 2020, Olive Owner: Newest update text…"."""
     if update is None:
         return "No update yet"
-    return f"{_date(update['written_on'])}, {update['signed_as']}:\n{update['body']}"
+    signed = f", {update['by']}" if update["by"] else ""
+    return f"{long_date(update['written_on'])}{signed}: {_excerpt(update['body'])}"
 
 
-def _hyperlink(paragraph: Paragraph, url: str) -> None:
-    """A clickable address (underlined, and the address itself as its text)."""
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
-    run, properties = OxmlElement("w:r"), OxmlElement("w:rPr")
-    colour, underline, text = OxmlElement("w:color"), OxmlElement("w:u"), OxmlElement("w:t")
-    colour.set(qn("w:val"), LINK_COLOUR)
-    underline.set(qn("w:val"), "single")
-    text.text = url
-    properties.extend([colour, underline])
-    run.extend([properties, text])
-    link.append(run)
-    paragraph._p.append(link)
+def _excerpt(body: str) -> str:
+    """The update's first UPDATE_EXCERPT characters or so, its lines run together, cut at a word."""
+    text = " ".join(body.split())
+    if len(text) <= UPDATE_EXCERPT:
+        return text
+    return text[:UPDATE_EXCERPT].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
+
+
+def _hyperlink(report: WordDocument, paragraph, text: str, url: str) -> None:
+    """The milestone's words as a link to its update page (underlined, in the link colour), so a reader selects
+    what they want to update rather than an address. Copied from one link made per document: making each element
+    anew is a good part of the time of a long pack."""
+    link = deepcopy(_link_pattern(report))
+    link.set(qn("r:id"), report.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    pattern_run = link[0]
+    for number, line in enumerate(text.splitlines() or [""]):
+        run = deepcopy(pattern_run) if number else pattern_run
+        if number:
+            run.insert(1, OxmlElement("w:br"))
+            link.append(run)
+        run[-1].text = line
+    paragraph.append(link)
+
+
+def _link_pattern(report: WordDocument):
+    pattern = getattr(report, "_link_pattern", None)
+    if pattern is None:
+        pattern = report._link_pattern = OxmlElement("w:hyperlink")
+        run, properties, text = OxmlElement("w:r"), OxmlElement("w:rPr"), OxmlElement("w:t")
+        properties.append(OxmlElement("w:color", {qn("w:val"): LINK_COLOUR}))
+        properties.append(OxmlElement("w:u", {qn("w:val"): "single"}))
+        text.set(qn("xml:space"), "preserve")
+        run.extend([properties, text])
+        pattern.append(run)
+    return pattern
 
 
 def _date(iso: str | None) -> str:
-    return format_date(date.fromisoformat(iso)) if iso else ""
-
+    return long_date(iso) if iso else ""
