@@ -23,7 +23,7 @@ RATING_STYLE = {
 }
 WIDTH_INCHES = 16 / 2.54  # as printed in the report
 LABEL_CHARACTERS = 26  # a line of a bar's label, at 8 pt beside the chart
-FIGURE_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none"}
+FIGURE_BOX = {"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none"}
 
 
 def stacked_ratings_png(labels: list[str], counts: list[dict], *, axis_label: str) -> bytes:
