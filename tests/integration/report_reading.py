@@ -25,10 +25,12 @@ def rows(table) -> list[list[str]]:
 
 
 def table_after(document, heading_text: str, nth: int = 0):
-    """The nth table after the heading (or paragraph) that starts with heading_text."""
+    """The nth table after the heading (or paragraph) that starts with heading_text (not its entry in a contents
+    list, which links to it with a PAGEREF field)."""
     body = list(document.element.body.iterchildren())
     start = next(i for i, element in enumerate(body)
-                 if element.tag == qn("w:p") and cell_text(element).startswith(heading_text))
+                 if element.tag == qn("w:p") and cell_text(element).startswith(heading_text)
+                 and next(element.iter(qn("w:instrText")), None) is None)
     tables = [element for element in body[start:] if element.tag == qn("w:tbl")]
     return next(table for table in document.tables if table._tbl is tables[nth])
 

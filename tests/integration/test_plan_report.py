@@ -28,7 +28,7 @@ from app.models import (
 from app.services.errors import DomainError
 from app.services.importers.plan_json import load_plan_file
 from app.services.plans import changes as plan_changes
-from app.services.plans.due_dates import DueDate
+from app.services.plans.due_dates import DueDate, long_date
 from app.services.plans.queries import PlanFilters, Window, milestone_rows, plan_overview
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports import checks, document, plan_data, snapshots
@@ -162,7 +162,7 @@ def test_changes_since_compare_with_the_previous_released_report_not_with_live_d
     assert [c["deliverable"] for c in changes["newly_red"]] == ["Training delivered"]
     assert [(c["deliverable"], c["rating_now"]) for c in changes["recovered"]] == [("Policy agreed", "AMBER")]
     assert [(c["old"], c["new"], c["reason"], c["reason_text"], c["decision"]) for c in changes["revised"]] == [
-        ("01/07/20", "30/10/20", "Capacity", "Two social workers left", "accepted")]
+        ("1 July 2020", "30 October 2020", "Capacity", "Two social workers left", "accepted")]
     assert [a["number"] for a in changes["new_actions"]] == ["1.2"] and changes["dropped_actions"] == []
 
     word = reopen(snapshots.document_of(second))
@@ -171,9 +171,10 @@ def test_changes_since_compare_with_the_previous_released_report_not_with_live_d
                     "Revised dates: 1", "New actions: 1", "Actions no longer in the plan: 0"):
         assert heading in texts
     revised = rows(table_after(word, "Revised dates: 1"))
-    assert revised[1][:5] == ["1.1", "Policy agreed", "01/07/20", "30/10/20", "Capacity: Two social workers left"]
+    assert revised[1][:5] == ["1.1", "Policy agreed", "1 July 2020", "30 October 2020",
+                              "Capacity: Two social workers left"]
     trend = rows(table_after(word, "3.4 RAG ratings over the last reports"))
-    assert trend[1][0] == "July committee (20/07/2020)" and trend[-1][0].startswith("This report")
+    assert [row[0] for row in trend[1:]] == [f"As at {long_date(TODAY)}", "As at 20 August 2020 (this report)"]
     assert trend[1][1:5] == ["1", "2", "0", "0"]  # at the July report: one Red, two Amber
 
     login(make_person("Vera Viewer"))

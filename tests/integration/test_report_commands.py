@@ -70,7 +70,7 @@ def test_plan_report_with_details_left_to_fill_is_written_stored_and_fails_its_c
     assert content == snapshots.document_of(report)  # the stored bytes, written though the checks failed
     assert f"Report {report.id}: {report.title}" in result.output
     assert f"SHA-256: {hashlib.sha256(content).hexdigest()}" in result.output
-    assert f"Checks: {len(report.blocking_problems)} blocking problems, 0 warnings." in result.output
+    assert f"Checks: {len(report.blocking_problems)} blocking problems, 3 warnings." in result.output  # 4–6 empty
     assert "Fill in the report's details for the meeting on the Reports pages" in result.output
     assert "  Blocking (the front block): Template or placeholder text left in: “[To be completed: Report of the]”" \
            in result.output

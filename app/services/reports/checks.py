@@ -5,7 +5,9 @@ Each problem says what is wrong and where. Blocking problems stop the release un
 without them: template or placeholder text left in, numbering that repeats or skips, totals that disagree between
 sections, a child's or family member's full name or a child's date of birth in a plan report. A word that may be a
 child's first name, or words such as "date of birth", are warnings: the programme manager confirms that they have
-looked before releasing.
+looked before releasing. So is a plan report's section 4, 5 or 6 (financial, risk, legal) left empty: it says
+"[To be completed: …]" rather than assuming the section does not apply, and the warning asks the programme manager to
+write what applies, or "None." or "Not applicable." to say that nothing does.
 """
 
 import io
@@ -20,6 +22,7 @@ from docx.oxml.ns import qn
 
 from app.models import Rating
 from app.services.plans.rag import RATING_WORDS
+from app.services.reports.plan_report import TO_CONFIRM
 
 PLACEHOLDERS = [
     re.compile(r"\[\s*(?:to be completed|insert|enter|add|delete|type|name of|date of)[^\]]*\]", re.IGNORECASE),
@@ -35,7 +38,7 @@ POSSESSIVE = re.compile(r"['’]s?$")
 
 @dataclass(frozen=True)
 class Problem:
-    kind: str  # placeholder, numbering, totals, child_name, date_of_birth
+    kind: str  # placeholder, numbering, totals, child_name, date_of_birth, unconfirmed_section
     message: str
     where: str
     blocking: bool = True
@@ -120,7 +123,9 @@ class Identities:
 def check_plan_report(document_bytes: bytes, identities: Identities) -> list[dict]:
     document = read(document_bytes)
     found = list(passages(document))
-    problems = [*placeholders(found), *numbering(found), *plan_totals(document),
+    empty = [passage for passage in found if passage.text in TO_CONFIRM]
+    problems = [*unconfirmed_sections(empty), *placeholders([p for p in found if p.text not in TO_CONFIRM]),
+                *numbering(found), *plan_totals(document),
                 *child_identity(found, full_names=identities.full_names, first_names=identities.first_names,
                                 dates_of_birth=identities.dates_of_birth)]
     return [problem.as_dict() for problem in problems]
@@ -133,6 +138,13 @@ def check_report(document_bytes: bytes) -> list[dict]:
 
 
 # --- The checks ---------------------------------------------------------------------------------------
+
+
+def unconfirmed_sections(empty: list[Passage]) -> list[Problem]:
+    """A warning for each of sections 4–6 left empty (its placeholder is the whole paragraph)."""
+    return [Problem("unconfirmed_section", f"“{TO_CONFIRM[passage.text]}” is empty: write what applies, or “None.” "
+                    "or “Not applicable.” to confirm that nothing does, and generate the report again",
+                    passage.where, blocking=False) for passage in empty]
 
 
 def placeholders(found: list[Passage]) -> list[Problem]:

@@ -1,10 +1,13 @@
 """Charts for the plan progress report, drawn with matplotlib's object API (no pyplot) into PNG bytes.
 
-Each rating has a colour and a hatch, so the chart reads in greyscale and without colour vision; the figures are
-also written on the bars, in the alt text and in a table beside the chart.
+Each rating has a colour and a hatch, so the chart reads in greyscale and without colour vision; each figure is
+written on its bar in a white box (so it reads over the hatching), and also in the alt text and in the table the
+chart follows. Labels are written in full, wrapped over lines, never cut short. The chart is drawn at the width it is
+printed (16 cm), so its text is printed at the size it is set in.
 """
 
 import io
+import textwrap
 
 from matplotlib.figure import Figure
 
@@ -18,22 +21,29 @@ RATING_STYLE = {
     Rating.GREEN: ("#00703c", "//"),
     Rating.NOT_RATED: ("#b1b4b6", ""),
 }
+WIDTH_INCHES = 16 / 2.54  # as printed in the report
+LABEL_CHARACTERS = 26  # a line of a bar's label, at 8 pt beside the chart
+FIGURE_BOX = {"boxstyle": "square,pad=0.2", "facecolor": "white", "edgecolor": "none"}
 
 
 def stacked_ratings_png(labels: list[str], counts: list[dict], *, axis_label: str) -> bytes:
-    """One horizontal bar per label, split by rating, each part labelled with its count."""
-    figure = Figure(figsize=(9, 0.55 * max(len(labels), 1) + 1.5), dpi=100, layout="constrained")
+    """One horizontal bar per label, split by rating, each part labelled with its count in a white box."""
+    wrapped = [textwrap.fill(label, LABEL_CHARACTERS) for label in labels]
+    lines = sum(label.count("\n") + 1 for label in wrapped)
+    figure = Figure(figsize=(WIDTH_INCHES, 0.13 * lines + 0.15 * len(labels) + 0.9), dpi=150, layout="constrained")
     axes = figure.subplots()
     left = [0] * len(labels)
     for rating in RATINGS:
         colour, hatch = RATING_STYLE[rating]
         widths = [part.get(rating.value, 0) for part in counts]
-        bars = axes.barh(labels, widths, left=left, color=colour, hatch=hatch, edgecolor="white",
+        bars = axes.barh(wrapped, widths, left=left, color=colour, hatch=hatch, edgecolor="white",
                          label=RATING_WORDS[rating])
-        axes.bar_label(bars, labels=[str(w) if w else "" for w in widths], label_type="center", fontsize=8)
+        axes.bar_label(bars, labels=[str(w) if w else "" for w in widths], label_type="center", fontsize=8,
+                       bbox=FIGURE_BOX)
         left = [a + b for a, b in zip(left, widths, strict=True)]
     axes.invert_yaxis()
-    axes.set_xlabel(axis_label)
+    axes.tick_params(labelsize=8)
+    axes.set_xlabel(axis_label, fontsize=8)
     axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")

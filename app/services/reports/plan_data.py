@@ -25,7 +25,7 @@ from app.models import (
 )
 from app.models.plans import action_improvement_areas, action_recommendations
 from app.services.plans import rag
-from app.services.plans.due_dates import describe, format_date
+from app.services.plans.due_dates import describe, long_date
 from app.services.plans.queries import MilestoneRow, Window, latest_updates, lead_names, milestone_rows
 
 RATINGS = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED]  # the order of every count and column
@@ -62,7 +62,8 @@ def _milestone(row: MilestoneRow, extra, leads: list[str], update, revisions: li
         "id": row.id, "sub_action": extra.sub_action or "", "deliverable": row.deliverable,
         "responsible": row.responsible_name or "", "leads": leads,
         "due_raw": row.due_raw, "due_on": _iso(row.due_on), "due_problem": row.due_problem or "",
-        "due_text": describe(kind=row.due_kind, on=row.due_on, note=extra.due_note, problem=row.due_problem),
+        "due_text": describe(kind=row.due_kind, on=row.due_on, note=extra.due_note, problem=row.due_problem,
+                             dates=long_date),
         "status": str(row.status), "completed_on": _iso(extra.completed_on),
         "rating": row.rating.value, "suggested": row.suggested.rating.value, "why": row.suggested.why,  # beside the rating's word
         "rating_set_reason": (extra.rag_set_reason or "") if row.rating_was_set else "",
@@ -80,8 +81,8 @@ def _revisions(in_plan) -> dict[int, list[dict]]:
     for revision in db.session.scalars(query):
         revisions[revision.milestone_id].append({
             "id": revision.id,
-            "old": revision.old_raw or format_date(revision.old_on) or "no date",
-            "new": revision.new_raw or format_date(revision.new_on) or "no date",
+            "old": long_date(revision.old_on) if revision.old_on else revision.old_raw or "no date",
+            "new": long_date(revision.new_on) if revision.new_on else revision.new_raw or "no date",
             "reason": revision.reason.label, "reason_text": revision.reason_text,
             "decision": revision.decision.value,
             "decided_on": _iso(revision.decided_at.date() if revision.decided_at else None),

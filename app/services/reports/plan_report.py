@@ -7,19 +7,25 @@ Every figure is worked out from the frozen data (app.services.reports.plan_data)
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from docx.document import Document as WordDocument
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
 
 from app.models import Rating, RevisionDecision
 from app.services.plans.due_dates import long_date
 from app.services.plans.rag import RATING_WORDS
+from app.services.reports import contents
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
 from app.services.reports.plan_data import FLAGS, RATINGS, coverage, summary
 
 PLACEHOLDER = "[To be completed: {label}]"
 DOES_NOT_APPLY = "Not applicable to this report."
+TEXT_WIDTH_CM = 17.0  # A4 portrait with 2 cm margins
+CONFIRM_HINT = ("Left empty, the report says “[To be completed]” here and its checks ask you to confirm. If nothing "
+                "applies, write so, for example “None.” or “Not applicable.”")
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,7 @@ class Field:
     key: str
     label: str
     required: bool = False  # left empty, the report shows a placeholder, and the checks stop its release
+    confirm: bool = False  # left empty, the report shows a placeholder, and the checks warn (sections 4–6)
     hint: str = ""
     long: bool = False  # several lines
 
@@ -64,11 +71,12 @@ BACKGROUND = Field("background", "2. Background", True, long=True)
 OTHER_CONSIDERATIONS = Field("other_considerations", "3. Other considerations",
                              hint="Opens section 3; the report adds where the plan stands, the changes since the "
                                   "previous report and the Ofsted findings after it.", long=True)
-APPRAISALS = [  # sections 4–6
-    Field("financial", "4. Financial and resource appraisal", long=True),
-    Field("risk", "5. Risk management and governance issues", long=True),
-    Field("legal", "6. Legal appraisal", long=True),
+APPRAISALS = [  # sections 4–6: never assumed not to apply
+    Field("financial", "4. Financial and resource appraisal", confirm=True, hint=CONFIRM_HINT, long=True),
+    Field("risk", "5. Risk management and governance issues", confirm=True, hint=CONFIRM_HINT, long=True),
+    Field("legal", "6. Legal appraisal", confirm=True, hint=CONFIRM_HINT, long=True),
 ]
+TO_CONFIRM = {PLACEHOLDER.format(label=field.label): field.label for field in APPRAISALS}  # for the checks
 IMPLICATIONS = [Field(key, f"{number} {title}", long=True) for key, number, title in OTHER_IMPLICATIONS]  # 7.1–7.9
 DECISIONS = [  # sections 8–10
     Field("not_for_publication", "8. Not for publication documents", long=True),
@@ -83,9 +91,12 @@ APPENDIX_A = "Appendix A: The improvement plan, progress as at {as_at}"
 PLAN_COLUMNS = ["Action No.", "What we are doing", "How we do it", "Responsible Person", "Who will lead this",
                 "Expected Milestones / Deliverables", "When will it be done?", "Date & Progress Summary",
                 "Current RAG Rating"]
-PLAN_WIDTHS = [1.4, 3.6, 2.2, 2.4, 2.6, 4.4, 2.2, 5.6, 1.9]  # landscape A4 with 2 cm margins: 25.7 cm
+PLAN_WIDTHS = [1.45, 3.3, 2.0, 2.3, 2.2, 5.4, 2.0, 5.4, 1.65]  # landscape A4, 2 cm margins: 25.7 cm; no heading word split
 SUMMARY_COLUMNS = ["Area", "Milestones", *(RATING_WORDS[r] for r in RATINGS), "Overdue", "Date revised",
                    "Unassigned", "Update older than {days} days"]
+# Wide enough for each heading's longest word in bold 8 pt Arial (the heading row's size here), 17 cm in all.
+SUMMARY_WIDTHS = [4.0, 1.9, 0.95, 1.35, 1.25, 1.1, 1.6, 1.4, 2.05, 1.4]
+SUMMARY_HEADING_POINTS = 8
 
 
 def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> bytes:
@@ -93,6 +104,7 @@ def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> b
                                  marking=word.protective_marking(), dated=long_date(data["as_at"]))
     figures = summary(data)
     _front_block(document, data, details)
+    place = contents.start(document)
     _section_one(document, data, details, figures)
     _text_section(document, details, BACKGROUND)
     _section_three(document, data, details, figures)
@@ -107,6 +119,7 @@ def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> b
     document.add_paragraph(APPENDIX_A.format(as_at=long_date(data["as_at"])))
     _text_section(document, details, BACKGROUND_DOCUMENTS)
     _appendix(document, data)
+    contents.fill(document, place, width_cm=TEXT_WIDTH_CM)
     return word.to_bytes(document)
 
 
@@ -114,7 +127,7 @@ def _value(details: dict, field: Field) -> str:
     text = (details.get(field.key) or "").strip()
     if text:
         return text
-    return PLACEHOLDER.format(label=field.label) if field.required else DOES_NOT_APPLY
+    return PLACEHOLDER.format(label=field.label) if field.required or field.confirm else DOES_NOT_APPLY
 
 
 # --- Front block and the numbered sections ------------------------------------------------------------------
@@ -166,28 +179,56 @@ def _section_three(document: WordDocument, data: dict, details: dict, figures: d
     word.heading(document, OTHER_CONSIDERATIONS.label, 1)
     if (details.get("other_considerations") or "").strip():
         word.paragraphs(document, details["other_considerations"])
-    _where_the_plan_stands(document, data, figures)
+    charts = Figures()
+    _where_the_plan_stands(document, data, figures, charts)
     _changes(document, data)
     _coverage(document, data)
-    _trend(document, data, figures)
+    _trend(document, data, figures, charts)
 
 
-def _where_the_plan_stands(document: WordDocument, data: dict, figures: dict) -> None:
+class Figures:
+    """Numbers the charts of one report in order: "Figure 1: …", "Figure 2: …"."""
+
+    def __init__(self):
+        self.count = 0
+
+    def chart(self, document: WordDocument, png: bytes, *, caption: str, alt_text: str) -> None:
+        """The chart and, under it, its numbered caption (the chart kept on the caption's page)."""
+        self.count += 1
+        word.picture(document, png, alt_text=alt_text)
+        _last_paragraph(document).paragraph_format.keep_with_next = True
+        word.caption(document, f"Figure {self.count}: {caption}")
+
+
+def _last_paragraph(document: WordDocument) -> Paragraph:
+    return Paragraph(document.element.body[-2], document._body)
+
+
+def _where_the_plan_stands(document: WordDocument, data: dict, figures: dict, charts: Figures) -> None:
     word.heading(document, "3.1 Where the plan stands", 2)
     document.add_paragraph("Milestones by area and RAG rating:")
     headings = [column.format(days=data["stale_after_days"]) for column in SUMMARY_COLUMNS]
     rows = [_summary_row(part, "milestones") + [str(part[flag]) for flag in FLAGS]
             for part in (*figures["areas"], figures["total"])]
-    word.table(document, headings, rows, [4.4] + [1.4] * 9)
+    _smaller_headings(word.table(document, headings, rows, SUMMARY_WIDTHS, keep_together=True))
+    labels = [f"{part['number']} {part['title']}".strip() for part in figures["areas"]]
+    counts = [part["ratings"] for part in figures["areas"]]
+    charts.chart(document, stacked_ratings_png(labels, counts, axis_label="Milestones"),
+                 caption=f"Milestones by RAG rating in each area, as at {long_date(data['as_at'])}",
+                 alt_text=f"Chart: milestones by RAG rating in each area. {describe_counts(labels, counts)} "
+                          "The same figures are in the table above.")
     document.add_paragraph("Actions by area and RAG rating (an action is rated from its milestones: any Red makes "
                            "it Red, then any Amber, Amber):")
     rows = [_summary_row(part, "actions", "action_ratings") for part in (*figures["areas"], figures["total"])]
-    word.table(document, ["Area", "Actions", *(RATING_WORDS[r] for r in RATINGS)], rows, [7] + [2] * 5)
-    labels = [_short(f"{part['number']} {part['title']}") for part in figures["areas"]]
-    counts = [part["ratings"] for part in figures["areas"]]
-    word.picture(document, stacked_ratings_png(labels, counts, axis_label="Milestones"),
-                 alt_text=f"Chart: milestones by RAG rating in each area. {describe_counts(labels, counts)} "
-                          "The same figures are in the table above.")
+    word.table(document, ["Area", "Actions", *(RATING_WORDS[r] for r in RATINGS)], rows, [7] + [2] * 5,
+               keep_together=True)
+
+
+def _smaller_headings(result) -> None:
+    """The summary's heading row in a smaller size, so that each heading's words fit their narrow columns whole."""
+    for cell in result.rows[0].cells:
+        for run in cell.paragraphs[0].runs:
+            run.font.size = Pt(SUMMARY_HEADING_POINTS)
 
 
 def _summary_row(part: dict, count_key: str, ratings_key: str = "ratings") -> list[str]:
@@ -270,25 +311,24 @@ def _answering(entry: dict) -> str:
     return "\n".join(f"{a['number']} ({RATING_WORDS[Rating(a['rating'])]})" for a in entry["actions"]) or "None yet"
 
 
-def _trend(document: WordDocument, data: dict, figures: dict) -> None:
+def _trend(document: WordDocument, data: dict, figures: dict, charts: Figures) -> None:
     word.heading(document, "3.4 RAG ratings over the last reports", 2)
-    history = [*data.get("history", []), {"label": f"This report ({_short_date(data['as_at'])})",
-                                          "ratings": figures["total"]["ratings"]}]
-    labels, counts = [h["label"] for h in history], [h["ratings"] for h in history]
+    history = [*data.get("history", []), {"as_at": data["as_at"], "ratings": figures["total"]["ratings"]}]
+    labels = [_as_at_label(entry) for entry in history]
+    labels[-1] += " (this report)"
+    counts = [entry["ratings"] for entry in history]
     word.table(document, ["Report", *(RATING_WORDS[r] for r in RATINGS), "Milestones"],
                [[label, *(str(part.get(r.value, 0)) for r in RATINGS), str(sum(part.values()))]
-                for label, part in zip(labels, counts, strict=True)], [5.5] + [2.3] * 5)
-    word.picture(document, stacked_ratings_png(labels, counts, axis_label="Milestones"),
+                for label, part in zip(labels, counts, strict=True)], [5.5] + [2.3] * 5, keep_together=True)
+    charts.chart(document, stacked_ratings_png(labels, counts, axis_label="Milestones"),
+                 caption="Milestones by RAG rating at each report, by the date its figures are as at",
                  alt_text=f"Chart: milestones by RAG rating at each report. {describe_counts(labels, counts)} "
                           "The same figures are in the table above.")
 
 
-def _short(label: str, limit: int = 40) -> str:
-    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
-
-
-def _short_date(value: str) -> str:
-    return date.fromisoformat(value).strftime("%d/%m/%Y")
+def _as_at_label(report: dict) -> str:
+    """A report named by the date its figures are as at (a report frozen before that date was kept: its label)."""
+    return f"As at {long_date(report['as_at'])}" if report.get("as_at") else report["label"]
 
 
 # --- Appendix A: the plan in the council's layout --------------------------------------------------------
@@ -300,9 +340,11 @@ def _appendix(document: WordDocument, data: dict) -> None:
     _rag_key(document, data)
     for area in data["areas"]:
         word.heading(document, f"{area['number']} {area['title']}", 2)
+        _last_paragraph(document).paragraph_format.page_break_before = True  # each area from the top of a page
         if area["summary"]:
             word.paragraphs(document, area["summary"])
         _findings_tables(document, area)
+        word.heading(document, f"Actions and milestones in {area['number']}".strip(), 3)
         if area["actions"]:
             _plan_table(document, area["actions"])
         else:
@@ -312,7 +354,8 @@ def _appendix(document: WordDocument, data: dict) -> None:
 def _rag_key(document: WordDocument, data: dict) -> None:
     word.heading(document, "RAG key", 3)
     key = data["rag_key"] or [{"rating": r.value, "label": RATING_WORDS[r], "definition": ""} for r in RATINGS[:3]]
-    result = word.table(document, ["Rating", "Definition"], [["", entry["definition"]] for entry in key], [3, 20])
+    result = word.table(document, ["Rating", "Definition"], [["", entry["definition"]] for entry in key], [3, 20],
+                        keep_together=True)
     for entry, cell in zip(key, word.column_cells(result, 0), strict=True):
         word.rag_cell(cell, Rating(entry["rating"]))
 
@@ -356,26 +399,30 @@ def _plan_row(action: dict, milestone: dict | None) -> list[str]:
     what = (milestone or {}).get("sub_action") or action["what"]
     if milestone is None:
         return [action["number"], what, action["how"], "", "", "No milestones yet.", "", "", ""]
-    return [action["number"], what, action["how"], milestone["responsible"], "\n".join(milestone["leads"]),
+    return [action["number"], what, action["how"], milestone["responsible"], ", ".join(milestone["leads"]),
             milestone["deliverable"], _when(milestone), _progress(milestone), ""]
 
 
 def _when(milestone: dict) -> str:
-    text = milestone["due_raw"] or milestone["due_text"]
+    """The due date as read (in words), or, where it could not be read, the text as imported with why."""
     if milestone["due_problem"]:
-        text += f"\n(Invalid date: {milestone['due_problem']})"
-    elif milestone["overdue"]:
-        text += "\n(Overdue)"
+        text = f"{milestone['due_raw']}\n(Not read as a date: {milestone['due_problem']})"
+    else:
+        text = milestone["due_text"] or milestone["due_raw"]
+    if milestone["overdue"]:
+        text += " (overdue)"
     if milestone["status"] == "complete" and milestone["completed_on"]:
-        text += f"\n(Completed {_short_date(milestone['completed_on'])})"
+        text += f"\nCompleted {long_date(milestone['completed_on'])}"
     return text
 
 
 def _progress(milestone: dict) -> str:
+    """The latest update, its date once at the start of its first line."""
     update = milestone["latest_update"]
     if update is None:
         return "No update yet"
-    return f"Update {long_date(update['on'])}\n{update['body']}"
+    body = update["body"].strip()
+    return f"{long_date(update['on'])}: {body}" if body else long_date(update["on"])
 
 
 def _what_groups(action: dict) -> list[tuple[int, int]]:

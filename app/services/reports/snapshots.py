@@ -99,7 +99,7 @@ def _history(plan: Plan, meeting: Meeting) -> list[dict]:
     reports = db.session.scalars(
         _released(plan).where(Meeting.held_on < meeting.held_on).order_by(Meeting.held_on.desc())
         .limit(HISTORY_LENGTH).options(undefer(Report.data))).all()
-    return [{"label": f"{report.meeting.title} ({report.meeting.held_on:%d/%m/%Y})",
+    return [{"label": f"{report.meeting.title} ({report.meeting.held_on:%d/%m/%Y})", "as_at": report.data["as_at"],
              "ratings": report.data["summary"]["total"]["ratings"]} for report in reversed(reports)]
 
 
