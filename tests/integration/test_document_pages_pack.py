@@ -38,9 +38,7 @@ def test_the_demo_owners_pack_of_32_milestones_is_at_most_8_pages(soffice, demo_
     assert data["counts"] == {"open": 32, "overdue": 9, "due_soon": 3}
     assert data["meeting"]["held_on"] == date(2020, 8, 20).isoformat()
     assert data["meeting"]["update_deadline_text"] == "Friday 31 July 2020 (moved from Sunday 2 August, a weekend)"
-    # HTML in "When will it be done?" comes from the imported plan and is cleaned where it is read (issue 16, item
-    # 2); every other problem a clerk would send back is absent.
-    assert [problem for problem in layout_problems(reopen(content)) if not problem.startswith("HTML in a cell")] == []
+    assert layout_problems(reopen(content)) == []
 
     source = tmp_path / "update-pack.docx"
     source.write_bytes(content)

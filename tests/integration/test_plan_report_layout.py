@@ -27,7 +27,6 @@ from tests.conftest import NOW, TODAY
 from tests.integration.report_reading import cell_text, layout_problems, plan_tables, reopen, rows
 from tests.integration.test_plan_report import COMPLETE, a_meeting
 
-STORED_TEXT_PROBLEMS = ("HTML in a cell", "a cell's first two lines are the same")  # cleaned at the source (item 2)
 NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 CELL_MARGINS_CM = 2 * 0.19  # Table Grid's left and right cell margins (108 twips each)
 
@@ -41,10 +40,9 @@ def demo_report(db):
     return report, reopen(snapshots.document_of(report))
 
 
-def test_the_demo_plans_report_has_no_layout_problem_but_the_stored_texts_being_cleaned(demo_report):
+def test_the_demo_plans_report_has_no_layout_problem(demo_report):
     _, word = demo_report
-    problems = layout_problems(word)
-    assert [p for p in problems if not p.startswith(STORED_TEXT_PROBLEMS)] == []
+    assert layout_problems(word) == []
 
 
 def test_the_contents_list_links_every_heading_1_and_2_to_its_page(demo_report):
