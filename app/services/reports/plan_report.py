@@ -91,7 +91,7 @@ APPENDIX_A = "Appendix A: The improvement plan, progress as at {as_at}"
 PLAN_COLUMNS = ["Action No.", "What we are doing", "How we do it", "Responsible Person", "Who will lead this",
                 "Expected Milestones / Deliverables", "When will it be done?", "Date & Progress Summary",
                 "Current RAG Rating"]
-PLAN_WIDTHS = [1.45, 3.3, 2.0, 2.3, 2.2, 5.4, 2.0, 5.4, 1.65]  # landscape A4, 2 cm margins: 25.7 cm; no heading word split
+PLAN_WIDTHS = [1.4, 3.0, 1.7, 2.3, 2.1, 5.3, 1.9, 6.4, 1.6]  # landscape A4, 2 cm margins: 25.7 cm; the progress widest
 SUMMARY_COLUMNS = ["Area", "Milestones", *(RATING_WORDS[r] for r in RATINGS), "Overdue", "Date revised",
                    "Unassigned", "Update older than {days} days"]
 # Wide enough for each heading's longest word in bold 8 pt Arial (the heading row's size here), 17 cm in all.
