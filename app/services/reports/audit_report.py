@@ -367,8 +367,8 @@ def _too_few(total: int) -> bool:
 
 def _opening(data: dict) -> str:
     completion = _share(data["completion"])
-    example = (f" For example, {completion} in section 2 means {completion.n} of the {completion.total} audits "
-               "allocated were completed." if completion.total else "")
+    example = (f" In section 2, {completion} means {completion.n} of the {completion.total} audits allocated were "
+               "completed." if completion.total else "")
     return (f"The case-file audits of {_month(data['month'])}, for the Improvement Board. The figures are as at "
             f"{long_date(data['as_at'])}; the grades are those that stand after moderation.\n"
             f"Each figure is a percentage with its count.{example} Where fewer than {TOO_FEW_TO_COMPARE} audits are "
