@@ -133,8 +133,8 @@ def test_the_sections_follow_the_tool_with_real_headings(client, login, setting,
     assert headings(document, "Title") == ["Case-file audit: C0001, March"]
     assert document.core_properties.title == "Case-file audit: C0001, March"
     assert headings(document, "Heading 1") == [
-        "Summary of grades", "1. Audit details", "2. Service details", "3. Child or young person's information", "4. Case overview",
-        "5. Audit", "6. Overall Judgement",
+        "Summary of grades", "1. Audit details", "2. Service details", "3. Child or young person's information",
+        "4. Case overview", "5. Audit", "6. Overall Judgement",
         "7. SMART Recommendations -Specific, Measurable, Achievable, Relevant, Timely", "8. Sharing the audit"]
     elements = submitted.tool.elements
     level_two = headings(document, "Heading 2")
