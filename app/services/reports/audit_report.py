@@ -570,9 +570,10 @@ def _moderation_section(doc: WordDocument, data: dict) -> None:
                   "had the most grades moderated this month.", spaced=True)
     rows = [[each["auditor"], str(_share(each["changed"]))] for each in moderation["by_auditor"]]
     document.table(doc, ["Auditor", "Grades changed"], rows, widths_cm=[12.0, 5.0], keep_together=True)
-    if _too_few(max((each["changed"]["total"] for each in moderation["by_auditor"]), default=0)):
-        doc.add_paragraph(f"No auditor had {TOO_FEW_TO_COMPARE} or more grades moderated: too few for these "
-                          "percentages to be compared.")
+    few = [each["auditor"] for each in moderation["by_auditor"] if _too_few(each["changed"]["total"])]
+    if few:
+        doc.add_paragraph(f"{_and_list(few)} had fewer than {TOO_FEW_TO_COMPARE} grades moderated: too few for "
+                          f"{agrees(len(few), 'that percentage', 'those percentages')} to be compared.")
 
 
 def _themes_section(doc: WordDocument, data: dict) -> None:
