@@ -77,7 +77,7 @@ def reports_audit(audit_id: int, path: Path, email: str) -> None:
     if not person.active:
         raise click.ClickException(f"{person.name} <{person.email}> is no longer active. Nothing was written.")
     try:
-        content = audit_record.export(audit, person, now=clock.now(),
+        content = audit_record.export(audit, person, now=clock.now(), today=clock.today(),
                                       include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
     except NotAllowedError as error:
         raise click.ClickException(f"{person.name} <{person.email}> may not see audit {audit.id}: only its auditor, "

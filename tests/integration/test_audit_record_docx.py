@@ -133,8 +133,8 @@ def test_the_sections_follow_the_tool_with_real_headings(client, login, setting,
     assert headings(document, "Title") == ["Case-file audit: C0001, March"]
     assert document.core_properties.title == "Case-file audit: C0001, March"
     assert headings(document, "Heading 1") == [
-        "1. Audit details", "2. Service details", "3. Child or young person's information", "4. Case overview",
-        "5. Audit", "6. Overall Judgement",
+        "Summary of grades", "1. Audit details", "2. Service details", "3. Child or young person's information",
+        "4. Case overview", "5. Audit", "6. Overall Judgement",
         "7. SMART Recommendations -Specific, Measurable, Achievable, Relevant, Timely", "8. Sharing the audit"]
     elements = submitted.tool.elements
     level_two = headings(document, "Heading 2")
@@ -154,26 +154,27 @@ def test_each_element_has_its_standards_answers_and_grade_as_in_the_database(cli
         title = f"{element.number} {element.title}"
         table = table_after(document, title)
         rows = [[cell.text for cell in row.cells] for row in table.rows]
-        assert rows[0] == ["Key standards", "Answer"]
-        assert rows[1:] == [[standard.text, WORDS[answers[standard.id]]] for standard in element.standards]
+        assert rows[0] == ["No.", "Key standards", "Answer"]
+        assert rows[1:] == [[f"{element.number}.{index}", standard.text, WORDS[answers[standard.id]]]
+                            for index, standard in enumerate(element.standards, start=1)]
         assert f"Grade: {grades[element.id].grade.label}" in paragraphs_after(document, title, 3)
         assert f"Comment on {element.number}" in paragraphs_after(document, title, 3)
-    assert {"Yes", "No", "Not applicable"} <= {row.cells[1].text for t in document.tables for row in t.rows}
+    assert {"Yes", "No", "Not applicable"} <= {row.cells[-1].text for t in document.tables for row in t.rows}
 
 
 def test_the_rest_of_the_tool_is_filled_in(client, login, setting, submitted):
     _, document = downloaded(client, login, setting["auditor"], submitted)
     text = all_text(document)
-    for expected in ["Ari Auditor", "09/03/2021", "March (March 2021)", "Sam Worker", "Child in Need, Child Protection",
+    for expected in ["Ari Auditor", "9 March 2021", "March (March 2021)", "Sam Worker", "Child in Need, Child Protection",
                      "Referred by school after repeated absence", "Overall grade: Good", "Risks well managed",
                      "Plan reviewed on time", "Update the chronology", "Chronologies are often out of date",
-                     "Pat Reviewer", "10/03/2021", "Completed alongside the social worker: Yes",
+                     "Pat Reviewer", "10 March 2021", "Completed alongside the social worker: Yes",
                      "Moderation: not moderated. The auditor's grades stand."]:
         assert expected in text, expected
-    smart = table_after(document, headings(document, "Heading 1")[6])
-    assert [cell.text for cell in smart.rows[0].cells] == ["What", "How", "Who", "When"]
+    smart = table_after(document, headings(document, "Heading 1")[7])
+    assert [cell.text for cell in smart.rows[0].cells] == ["What", "How", "Who", "When", "Status"]
     assert [cell.text for cell in smart.rows[1].cells] == ["Update the chronology", "Add the last six months",
-                                                           "Social worker", "09/04/2021"]
+                                                           "Social worker", "9 April 2021", "Open"]
     assert "Moderation" not in headings(document, "Heading 1")
 
 
@@ -243,8 +244,8 @@ def test_an_audit_chosen_but_not_yet_moderated_says_the_auditors_grades_stand(cl
 
 def test_the_childs_name_and_date_of_birth_are_shown_only_when_held(client, login, setting, submitted):
     _, document = downloaded(client, login, setting["qa_lead"], submitted)
-    rows = {row.cells[0].text: row.cells[1].text for row in table_after(document, headings(document, "Heading 1")[2]).rows}
-    assert rows["Child / Young Persons' Full Name"] == CHILD_NAME and rows["DOB"] == "03/02/2014"
+    rows = {row.cells[0].text: row.cells[1].text for row in table_after(document, headings(document, "Heading 1")[3]).rows}
+    assert rows["Child / Young Persons' Full Name"] == CHILD_NAME and rows["DOB"] == "3 February 2014"
     assert rows["ID Number"] == "C0001" and rows["Age"] == "7"
     assert "Primary Language" not in rows  # not recorded, so not shown
 
@@ -260,7 +261,7 @@ def test_the_childs_identity_is_left_out_once_the_service_stops_collecting_it(ap
     app.config["AUDIT_COLLECT_CHILD_IDENTITY"] = False
     response, document = downloaded(client, login, setting["qa_lead"], submitted)
     text = all_text(document)
-    assert CHILD_NAME not in text and "03/02/2014" not in text and "Full Name" not in text and "DOB" not in text
+    assert CHILD_NAME not in text and "3 February 2014" not in text and "Full Name" not in text and "DOB" not in text
     assert b"Synthetic" not in response.headers["Content-Disposition"].encode()
 
 

@@ -19,7 +19,7 @@ from tests.integration.test_audit_record_docx import submit
 from tests.integration.test_plan_report import a_meeting
 
 COMPLETE = {field.key: f"{field.label} as written by the programme manager" for field in ALL_FIELDS}
-AUDIT_HEADINGS = ["1. Audit details", "2. Service details", "3. Child or young person's information",
+AUDIT_HEADINGS = ["Summary of grades", "1. Audit details", "2. Service details", "3. Child or young person's information",
                   "4. Case overview", "5. Audit", "6. Overall Judgement"]
 MONTHLY_HEADINGS = ["1. Summary", "2. Completion", "3. Grades overall", "4. Grades by practice element"]
 
@@ -176,7 +176,7 @@ def test_a_single_audit_for_its_team_manager_is_written_and_logged(runner, db, c
     document = reopen(path.read_bytes())
     found = headings(document)
     assert found[0] == ("Title", "Case-file audit: C0001, March")
-    assert [text for style, text in found if style == "Heading 1"][:6] == AUDIT_HEADINGS
+    assert [text for style, text in found if style == "Heading 1"][:len(AUDIT_HEADINGS)] == AUDIT_HEADINGS
     assert document.sections[0].header.paragraphs[0].text.startswith("OFFICIAL-SENSITIVE")
     assert "Case-file audit: C0001, March, for Tara Manager." in result.output
     assert "Logged in the audit's access log as an export by Tara Manager." in result.output

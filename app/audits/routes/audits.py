@@ -14,7 +14,7 @@ from app.audits.forms.audit import (
     initial_data,
     place_missing,
 )
-from app.clock import now
+from app.clock import now, today
 from app.models import Audit, AuditState
 from app.services import people
 from app.services.audits import queries as audit_queries
@@ -82,7 +82,7 @@ def download_audit(audit_id: int):
     if not completed(audit):  # not a refusal: said in a notice rather than as an error
         flash(audit_record.NO_DOCUMENT_YET, "info")
         return redirect(url_for("audits.audit", audit_id=audit.id))
-    content = audit_record.export(audit, current_user, now=now(),
+    content = audit_record.export(audit, current_user, now=now(), today=today(),
                                   include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
     return download(content, DOCX, audit_record.filename(audit))
 

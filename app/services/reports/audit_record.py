@@ -1,6 +1,10 @@
 """A single completed case-file audit as a Word document, laid out as the audit tool is (sections 1 to 8, the nine
 practice elements as 5.1 … 5.9), for the auditor to share with the case's team manager and service manager.
 
+Page 1 sums it up: the grades that stand (each element's and the overall grade) and the standards not met, before
+the detail. Each key standard is numbered as comments cite it ("5.1.3": element 5.1's third standard), and each
+SMART recommendation says where it stands (open, overdue, done, cancelled) and when it is due.
+
 Every page is marked OFFICIAL-SENSITIVE: the document holds special-category personal data about a child. The
 child's name and date of birth appear only when the audit holds them and the service collects them. Where the
 audit was moderated, the moderator's grades stand beside the auditor's (which are never changed) and the
@@ -8,7 +12,7 @@ document says which one stands.
 """
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 from docx.document import Document as WordDocument
 
@@ -21,13 +25,14 @@ from app.models import (
     Moderation,
     PartyKind,
     Person,
+    RecommendationStatus,
     SmartRecommendation,
 )
 from app.models.audits import AuditElementGrade, ModerationGrade
 from app.services.audits.queries import load_audit
 from app.services.audits.work import EDITABLE, may_view, open_audit, overall_grade_warning
 from app.services.errors import DomainError, NotAllowedError
-from app.services.plans.due_dates import format_date, long_date
+from app.services.plans.due_dates import long_date
 from app.services.reports.document import (
     bullets,
     heading,
@@ -43,7 +48,7 @@ ANSWER_WORDS = {Answer.YES: "Yes", Answer.NO: "No", Answer.NOT_APPLICABLE: "Not 
 NOT_ANSWERED, NOT_GRADED, NOT_RECORDED = "Not answered", "Not graded", "Not recorded"
 DETAIL_HEADINGS = ["Detail", "Recorded"]
 DETAIL_WIDTHS = [6.0, 11.0]
-STANDARD_WIDTHS = [13.5, 3.5]
+STANDARD_WIDTHS = [1.5, 12.5, 3.0]
 PARTY_COLUMNS = ["Relationship", "Name", "Age", "Gender", "Ethnicity", "Language"]
 REASON_COLUMNS = ["summary", "good_practice", "learning", "immediate_actions", "worker_reflections"]
 REASON_LABELS = ["Summary", "Good practice", "Learning", "Immediate actions to safeguard the child",
@@ -72,7 +77,7 @@ def has_document(audit: Audit) -> bool:
     return AuditState(audit.state) not in EDITABLE
 
 
-def export(audit: Audit, person: Person, *, now: datetime, include_identity: bool) -> bytes:
+def export(audit: Audit, person: Person, *, now: datetime, include_identity: bool, today: date | None = None) -> bytes:
     """The completed audit as a .docx for a person who may read it, the export logged in the audit access log (the
     download page and `flask reports audit` both come here). NotAllowedError for anyone else; DomainError while the
     audit is still being written (or was returned to its auditor): it has no document yet."""
@@ -80,14 +85,16 @@ def export(audit: Audit, person: Person, *, now: datetime, include_identity: boo
         raise NotAllowedError("You cannot see this audit")
     if not has_document(audit):
         raise DomainError(NO_DOCUMENT_YET)
-    content = write_audit(audit, generated_at=now, include_identity=include_identity)
+    content = write_audit(audit, generated_at=now, include_identity=include_identity, today=today)
     open_audit(audit, person, kind="export", now=now)
     return content
 
 
-def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool = True) -> bytes:
+def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool = True,
+                today: date | None = None) -> bytes:
     """The audit as a .docx. include_identity False leaves out the child's name and date of birth even where the
-    audit holds them (the service no longer collects them)."""
+    audit holds them (the service no longer collects them). today (the service's today, the demo's date in a demo;
+    the day of generated_at if not given) decides which open recommendations are overdue."""
     audit = load_audit(audit.id)
     tool = json.loads(audit.tool.definition)
     moderation = finished_moderation(audit)
@@ -95,13 +102,14 @@ def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool 
                             marking=protective_marking(personal_data=True), handling=HANDLING)
     heading(document, document_title(audit), 0)
     _front(document, audit, moderation)
+    _summary_of_grades(document, audit, moderation)
     _audit_details(document, audit, tool)
     _service_details(document, audit, tool)
     _child(document, audit, tool, include_identity=include_identity)
     _case_overview(document, audit, tool)
     _elements(document, audit, tool, moderation)
     _overall(document, audit, tool, moderation)
-    _recommendations(document, audit, tool)
+    _recommendations(document, audit, tool, today=today or generated_at.date())
     _sharing(document, audit, tool)
     if moderation:
         _moderation(document, audit, moderation)
@@ -133,11 +141,25 @@ def _text(document: WordDocument, text: str) -> None:
 
 
 def _details(document: WordDocument, rows: list[list[str]]) -> None:
-    table(document, DETAIL_HEADINGS, [[label, value or NOT_RECORDED] for label, value in rows], DETAIL_WIDTHS)
+    table(document, DETAIL_HEADINGS, [[label, value or NOT_RECORDED] for label, value in rows], DETAIL_WIDTHS,
+          keep_together=True)
 
 
 def _label(document: WordDocument, text: str) -> None:
-    document.add_paragraph().add_run(text).bold = True
+    """A label in bold, kept on the page of the text it introduces."""
+    paragraph = document.add_paragraph()
+    paragraph.add_run(text).bold = True
+    paragraph.paragraph_format.keep_with_next = True
+
+
+def _day(value) -> str:
+    """A date as every date in the documents is written ("9 March 2021"), or nothing."""
+    return long_date(value) if value else ""
+
+
+def standard_number(element: AuditElement, index: int) -> str:
+    """A key standard's number as comments cite it: "5.1.3" for element 5.1's third standard (index 2)."""
+    return f"{element.number}.{index + 1}"
 
 
 def _section(tool: dict, number: str) -> dict:
@@ -189,14 +211,14 @@ def _moderated(grade: Grade, original: Grade | None, reason: str) -> str:
 def _front(document: WordDocument, audit: Audit, moderation: Moderation | None) -> None:
     _field(document, "Case reference (ID number)", audit.case.reference)
     _field(document, "Audit tool", f"{audit.tool.title}, version {audit.tool.version}")
-    submitted = f", submitted {audit.submitted_at:%d/%m/%Y}" if audit.submitted_at else ""
+    submitted = f", submitted {_day(audit.submitted_at)}" if audit.submitted_at else ""
     _field(document, "State", f"{audit.state.label}{submitted}")
     _field(document, "Moderation", _moderation_summary(audit, moderation))
 
 
 def _moderation_summary(audit: Audit, moderation: Moderation | None) -> str:
     if moderation:
-        return (f"moderated by {moderation.moderator.name} on {moderation.completed_at:%d/%m/%Y}. The moderator's "
+        return (f"moderated by {moderation.moderator.name} on {_day(moderation.completed_at)}. The moderator's "
                 "grades stand; the auditor's are kept beside them (see Moderation at the end).")
     if audit.moderation:
         return "chosen for moderation, not yet recorded. Until it is, the auditor's grades stand."
@@ -210,7 +232,7 @@ def _audit_details(document: WordDocument, audit: Audit, tool: dict) -> None:
     round_text = f"{audit_round.title} ({audit_round.month:%B %Y})"
     if audit_round.theme:
         round_text += f": themed audit of {audit_round.theme}"
-    _details(document, [[auditor, audit.auditor.name], [completed, format_date(audit.completed_on)],
+    _details(document, [[auditor, audit.auditor.name], [completed, _day(audit.completed_on)],
                         ["Round", round_text]])
 
 
@@ -238,7 +260,7 @@ def _child(document: WordDocument, audit: Audit, tool: dict, *, include_identity
             heading(document, part.get("heading") or default, 2)
             table(document, part.get("columns") or PARTY_COLUMNS,
                   [[p.relationship_to_child, p.name, "" if p.age is None else str(p.age), p.gender, p.ethnicity,
-                    p.language] for p in parties])
+                    p.language] for p in parties], keep_together=True)
 
 
 def _child_rows(audit: Audit, child: dict, *, include_identity: bool) -> list[list[str]]:
@@ -256,13 +278,13 @@ def _child_rows(audit: Audit, child: dict, *, include_identity: bool) -> list[li
         [labels[1], record.child_name if identity else ""],
         [labels[2], record.gender],
         [labels[3], "" if record.age is None else str(record.age)],
-        [labels[4], format_date(record.child_date_of_birth) if born else ""],
+        [labels[4], _day(record.child_date_of_birth) if born else ""],
         [labels[5], record.ethnicity],
         [labels[6], record.primary_language],
         ["Plan type", ", ".join(part for part in record.plan_types.split("|") if part)],
         [disability.get("question") or "Disability",
          "" if record.has_disability is None else _yes_no(record.has_disability)],
-        [columns[0], format_date(record.disability_identified_on)],
+        [columns[0], _day(record.disability_identified_on)],
         [columns[1], record.disability_nature],
         [columns[2], record.disability_impact],
     ]
@@ -274,11 +296,47 @@ def _case_overview(document: WordDocument, audit: Audit, tool: dict) -> None:
     _text(document, audit.record.case_overview if audit.record else "")
 
 
+def _summary_of_grades(document: WordDocument, audit: Audit, moderation: Moderation | None) -> None:
+    """Page 1: the grades that stand, each element's and the overall grade, with the standards each element did not
+    meet, before the detail."""
+    heading(document, "Summary of grades", 1)
+    answers, entries, decisions = _answers_and_grades(audit, moderation)
+    paragraph = document.add_paragraph(
+        ("The grades that stand after moderation" if moderation else "The auditor's grades") + ", and the key "
+        "standards answered No (numbered as in section 5, where each element is set out in full).")
+    paragraph.paragraph_format.keep_with_next = True
+    rows = []
+    for element in audit.tool.elements:
+        entry, decision = entries.get(element.id), decisions.get(element.id)
+        grade = entry.grade if entry else None
+        not_met = [standard_number(element, index) for index, standard in enumerate(element.standards)
+                   if answers.get(standard.id) == Answer.NO]
+        rows.append([f"{element.number} {element.report_label or element.title}",
+                     _standing(decision.grade if decision else grade, grade, moderated=decision is not None),
+                     ", ".join(not_met) or "None"])
+    auditor_overall = audit.record.overall_grade if audit.record else None
+    rows.append(["Overall grade", _standing(moderation.overall_grade if moderation else auditor_overall,
+                                            auditor_overall, moderated=moderation is not None), ""])
+    table(document, ["Practice element", "Grade", "Standards not met"], rows, [8.0, 5.0, 4.0], keep_together=True)
+
+
+def _standing(grade: Grade | None, auditor_grade: Grade | None, *, moderated: bool) -> str:
+    """The grade that stands, saying so when moderation changed the auditor's."""
+    if moderated and grade != auditor_grade:
+        return f"{_grade(grade)} (changed in moderation from {_grade(auditor_grade)})"
+    return _grade(grade)
+
+
+def _answers_and_grades(audit: Audit, moderation: Moderation | None) -> tuple[dict, dict, dict]:
+    """Each standard's answer, each element's grade entry and each element's moderation decision, by id."""
+    return ({answer.standard_id: answer.answer for answer in audit.answers},
+            {entry.element_id: entry for entry in audit.element_grades},
+            {grade.element_id: grade for grade in moderation.grades} if moderation else {})
+
+
 def _elements(document: WordDocument, audit: Audit, tool: dict, moderation: Moderation | None) -> None:
     heading(document, _section_title(tool, "5", "Audit"), 1)
-    answers = {answer.standard_id: answer.answer for answer in audit.answers}
-    entries = {entry.element_id: entry for entry in audit.element_grades}
-    decisions = {grade.element_id: grade for grade in moderation.grades} if moderation else {}
+    answers, entries, decisions = _answers_and_grades(audit, moderation)
     for element in audit.tool.elements:
         _element(document, element, answers, entries.get(element.id), decisions.get(element.id), moderation)
 
@@ -286,8 +344,9 @@ def _elements(document: WordDocument, audit: Audit, tool: dict, moderation: Mode
 def _element(document: WordDocument, element: AuditElement, answers: dict, entry: AuditElementGrade | None,
              decision: ModerationGrade | None, moderation: Moderation | None) -> None:
     heading(document, f"{element.number} {element.title}", 2)
-    table(document, ["Key standards", "Answer"],
-          [[standard.text, _answer(answers.get(standard.id))] for standard in element.standards], STANDARD_WIDTHS)
+    table(document, ["No.", "Key standards", "Answer"],
+          [[standard_number(element, index), standard.text, _answer(answers.get(standard.id))]
+           for index, standard in enumerate(element.standards)], STANDARD_WIDTHS)
     grade = entry.grade if entry else None
     after_moderation = (_moderated(decision.grade, grade, decision.reason) if decision
                         else f"{_grade(grade)} (not moderated)") if moderation else None
@@ -312,12 +371,13 @@ def _overall(document: WordDocument, audit: Audit, tool: dict, moderation: Moder
     _field(document, "Completed alongside the social worker", _yes_no(record.completed_with_worker if record else None))
 
 
-def _recommendations(document: WordDocument, audit: Audit, tool: dict) -> None:
+def _recommendations(document: WordDocument, audit: Audit, tool: dict, *, today: date) -> None:
     heading(document, _section_title(tool, "7", "SMART Recommendations"), 1)
     columns = tool.get("smart_recommendations_columns") or ["What", "How", "Who", "When"]
     if audit.recommendations:
-        table(document, columns, [[item.what, item.how, _who(item), format_date(item.due_on)]
-                                  for item in audit.recommendations])
+        table(document, [*columns, "Status"],
+              [[item.what, item.how, _who(item), _day(item.due_on), recommendation_status(item, today)]
+               for item in audit.recommendations], [4.2, 4.6, 3.0, 2.6, 2.6], keep_together=True)
     else:
         document.add_paragraph("None recorded.")
     learning = tool.get("organisational_learning") or {}
@@ -325,9 +385,20 @@ def _recommendations(document: WordDocument, audit: Audit, tool: dict) -> None:
     if audit.learning_points:
         table(document, learning.get("columns") or ["What", "How", "Who", "When"],
               [[point.text + (" (now an improvement plan action)" if point.action_id else ""), point.how, point.who,
-                format_date(point.due_on)] for point in audit.learning_points])
+                _day(point.due_on)] for point in audit.learning_points], keep_together=True)
     else:
         document.add_paragraph("None recorded.")
+
+
+def recommendation_status(item: SmartRecommendation, today: date) -> str:
+    """Where a recommendation stands on the day the document is made: "Open", "Overdue" (open after its due date),
+    "Done on 3 March 2021" or "Cancelled"."""
+    status = RecommendationStatus(item.status)
+    if status == RecommendationStatus.DONE:
+        return f"Done on {_day(item.done_on)}" if item.done_on else "Done"
+    if status == RecommendationStatus.CANCELLED:
+        return "Cancelled"
+    return "Overdue" if item.due_on and item.due_on < today else "Open"
 
 
 def _who(item: SmartRecommendation) -> str:
@@ -339,13 +410,13 @@ def _sharing(document: WordDocument, audit: Audit, tool: dict) -> None:
     heading(document, _section_title(tool, "8", "Sharing the audit"), 1)
     labels = tool.get("sharing") or SHARING_LABELS
     record = audit.record
-    _details(document, [[label, format_date(getattr(record, column)) if record else ""]
+    _details(document, [[label, _day(getattr(record, column)) if record else ""]
                         for label, column in zip(labels, SHARING_COLUMNS, strict=False)])
     others = tool.get("sharing_other_parties") or {}
     heading(document, (others.get("label") or "Other parties").rstrip(": "), 2)
     if audit.shared_with:
         table(document, others.get("columns") or ["Name", "Role", "When"],
-              [[party.name, party.role, format_date(party.shared_on)] for party in audit.shared_with])
+              [[party.name, party.role, _day(party.shared_on)] for party in audit.shared_with], keep_together=True)
     else:
         document.add_paragraph("None recorded.")
 
@@ -353,9 +424,9 @@ def _sharing(document: WordDocument, audit: Audit, tool: dict) -> None:
 def _moderation(document: WordDocument, audit: Audit, moderation: Moderation) -> None:
     """Each element's and the overall grade: the auditor's, the moderator's, agreed or changed, and why."""
     heading(document, "Moderation", 1)
-    document.add_paragraph(f"Moderated by {moderation.moderator.name} on {moderation.completed_at:%d/%m/%Y}. The "
+    document.add_paragraph(f"Moderated by {moderation.moderator.name} on {_day(moderation.completed_at)}. The "
                            "moderator's grade stands for each element and overall; the auditor's grades are kept "
-                           "as they were recorded.")
+                           "as they were recorded.").paragraph_format.keep_with_next = True
     decisions = {grade.element_id: grade for grade in moderation.grades}
     rows = [[element.number, _grade(decision.original_grade), _grade(decision.grade),
              "Changed" if decision.changed else "Agreed", decision.reason]
@@ -365,7 +436,7 @@ def _moderation(document: WordDocument, audit: Audit, moderation: Moderation) ->
     rows.append(["Overall", _grade(auditor_overall), _grade(moderation.overall_grade),
                  "Changed" if overall_changed else "Agreed", moderation.overall_reason])
     table(document, ["Element", "Auditor's grade", "Moderator's grade (stands)", "Agreed or changed", "Reason"], rows,
-          [2.0, 3.2, 3.6, 2.6, 5.6])
+          [2.0, 3.2, 3.6, 2.6, 5.6], keep_together=True)
     changed = sum(decision.changed for decision in moderation.grades)
     bullets(document, [f"{changed} of {len(moderation.grades)} element grades changed.",
                        f"The overall grade was {'changed' if overall_changed else 'agreed'}."])

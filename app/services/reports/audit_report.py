@@ -21,21 +21,26 @@ from sqlalchemy import case, func, or_, select
 
 from app.extensions import db
 from app.models import (
+    Answer,
     Audit,
+    AuditAnswer,
     AuditElement,
     AuditGradeTally,
     AuditRecord,
     AuditRound,
+    AuditStandard,
     Grade,
     LearningPoint,
     Moderation,
     PoolCase,
+    RecommendationStatus,
     RoundKind,
+    SmartRecommendation,
 )
 from app.services.audits import charts as audit_charts
 from app.services.audits.findings import Findings, FindingsFilter, Share, findings
 from app.services.audits.tallies import DONE
-from app.services.plans.due_dates import format_date, long_date
+from app.services.plans.due_dates import long_date
 from app.services.reports import document
 from app.services.wording import agrees, in_code_order, plural
 
@@ -44,6 +49,9 @@ GOOD_OR_BETTER = (Grade.OUTSTANDING, Grade.GOOD)
 NO_SHARE = Share(0, 0)
 CASE_REFERENCE_REMOVED = "[case reference removed]"
 NAME_REMOVED = "[name removed]"
+TOO_FEW_TO_COMPARE = 10  # audits (or grades): fewer than this, and percentages are shown but not compared
+NO_ELEMENT = "No standard answered No"
+RECOMMENDATION_STATES = ("open", "overdue", "done", "cancelled")
 
 
 # --- The data -----------------------------------------------------------------------------------------------------
@@ -75,7 +83,8 @@ def gather(month: date, today: date) -> dict:
         "learning_themes": _learning_themes(period, months),
         "recommendations": {"open": this_month.recommendations_open,
                             "overdue": _share_json(Share(this_month.recommendations_overdue,
-                                                         this_month.recommendations_open))},
+                                                         this_month.recommendations_open)),
+                            "by_element": _recommendations_by_element(month, today, labels)},
     }
     data["totals"] = _totals(this_month, moderated, overall_changed, len(data["learning_themes"]["themes"]))
     return data
@@ -185,8 +194,67 @@ def _moderation(result: Findings, moderated: int, overall_changed: int, labels: 
         "element_grades_changed": _share_json(_sum_shares(share for _, share in result.changed_by_element)),
         "by_element": [{"number": number, "label": labels.get(number, ""), "changed": _share_json(share)}
                        for number, share in result.changed_by_element],
-        "by_auditor": [{"auditor": name, "changed": _share_json(share)} for name, share in result.changed_by_auditor],
+        "by_auditor": _anonymised(result.changed_by_auditor),
     }
+
+
+def _anonymised(by_auditor: list[tuple[str, Share]]) -> list[dict]:
+    """Each auditor's changed grades under a letter (Auditor A, B, …), never a name: the report goes to the board,
+    and the per-auditor figures by name stay on the QA lead's findings page. The letters follow how many grades were
+    moderated (most first), not the names, so a letter cannot be read back to a name, and are given afresh each
+    month."""
+    ordered = sorted(by_auditor, key=lambda pair: (-pair[1].total, -pair[1].n))
+    return [{"auditor": f"Auditor {_letter(index)}", "changed": _share_json(share)}
+            for index, (_, share) in enumerate(ordered)]
+
+
+def _letter(index: int) -> str:
+    """A, B, … Z, then AA, AB, …"""
+    return ("" if index < 26 else _letter(index // 26 - 1)) + chr(ord("A") + index % 26)
+
+
+def _recommendations_by_element(month: date, today: date, labels: dict[str, str]) -> list[dict]:
+    """The SMART recommendations of the month's completed audits, counted by status (open and not yet due, open and
+    overdue, done, cancelled) under a practice element. A recommendation is not recorded against an element, so each
+    is counted under the element of its audit with the most standards answered No (the weakest, which the auditor's
+    recommendations address); an audit without a No counts under NO_ELEMENT."""
+    recommendations = db.session.execute(_completed_in(
+        select(SmartRecommendation.audit_id, SmartRecommendation.status, SmartRecommendation.due_on)
+        .select_from(SmartRecommendation).join(Audit, SmartRecommendation.audit_id == Audit.id), month)).all()
+    weakest = _weakest_elements(month)
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: dict.fromkeys(RECOMMENDATION_STATES, 0))
+    for audit_id, status, due_on in recommendations:
+        counts[weakest.get(audit_id, NO_ELEMENT)][_state(status, due_on, today)] += 1
+    numbers = in_code_order(number for number in counts if number != NO_ELEMENT)
+    return [{"number": number, "label": labels.get(number, ""), **counts[number]}
+            for number in [*numbers, *([NO_ELEMENT] if NO_ELEMENT in counts else [])]]
+
+
+def _completed_in(query, month: date):
+    return (query.join(AuditRound, Audit.round_id == AuditRound.id).join(PoolCase, Audit.case_id == PoolCase.id)
+            .where(*FindingsFilter(month, month).conditions(), Audit.state.in_(DONE)))
+
+
+def _weakest_elements(month: date) -> dict[int, str]:
+    """Each completed audit of the month's element with the most standards answered No (the first, in the tool's
+    order, of equals)."""
+    query = _completed_in(
+        select(Audit.id, AuditElement.number, func.count()).select_from(AuditAnswer)
+        .join(Audit, AuditAnswer.audit_id == Audit.id).join(AuditStandard, AuditAnswer.standard_id == AuditStandard.id)
+        .join(AuditElement, AuditStandard.element_id == AuditElement.id), month)
+    query = query.where(AuditAnswer.answer == Answer.NO).group_by(Audit.id, AuditElement.number)
+    most: dict[int, tuple[int, str]] = {}
+    for audit_id, number, noes in db.session.execute(query):
+        best = most.get(audit_id)
+        if best is None or noes > best[0] or (noes == best[0] and in_code_order([number, best[1]])[0] == number):
+            most[audit_id] = (noes, number)
+    return {audit_id: number for audit_id, (_, number) in most.items()}
+
+
+def _state(status: RecommendationStatus, due_on: date | None, today: date) -> str:
+    if status == RecommendationStatus.OPEN:
+        return "overdue" if due_on and due_on < today else "open"
+    return RecommendationStatus(status).value
 
 
 def _sum_shares(shares) -> Share:
@@ -252,11 +320,12 @@ def _totals(result: Findings, moderated: int, overall_changed: int, themes: int)
 # --- The document -------------------------------------------------------------------------------------------------
 
 def write(data: dict, *, title: str, generated_at: datetime) -> bytes:
-    """The report as a .docx: the title, a line saying what it covers, then the nine numbered sections."""
+    """The report as a .docx: the title, a few lines saying what it covers and how to read it, then the nine
+    numbered sections. Every page's header says the date the figures are as at."""
     doc = document.new_document(title, generated_at=generated_at,
-                                 marking=document.protective_marking(), dated=long_date(data["as_at"]))
+                                marking=document.protective_marking(), dated=long_date(data["as_at"]))
     document.heading(doc, title, level=0)
-    document.paragraphs(doc, _opening(data, generated_at))
+    document.paragraphs(doc, _opening(data))
     for number, (name, section) in enumerate(SECTIONS, start=1):
         document.heading(doc, f"{number}. {name}")
         section(doc, data)
@@ -291,10 +360,20 @@ def _grade_words(grades: dict[Grade, Share]) -> str:
     return ", ".join(f"{grade.label} {share}" for grade, share in grades.items())
 
 
-def _opening(data: dict, generated_at: datetime) -> str:
-    return (f"The case-file audits of {_month(data['month'])}, for the Improvement Board. Figures as at "
-            f"{format_date(date.fromisoformat(data['as_at']))}; generated {generated_at:%d/%m/%Y %H:%M}. Grades are "
-            "those that stand after moderation. Each figure is a percentage with its count: 44% (34/77) means 34 of 77.")
+def _too_few(total: int) -> bool:
+    """Some, but fewer than TOO_FEW_TO_COMPARE: a percentage of so few is given but not compared."""
+    return 0 < total < TOO_FEW_TO_COMPARE
+
+
+def _opening(data: dict) -> str:
+    completion = _share(data["completion"])
+    example = (f" In section 2, {completion} means {completion.n} of the {completion.total} audits allocated were "
+               "completed." if completion.total else "")
+    return (f"The case-file audits of {_month(data['month'])}, for the Improvement Board. The figures are as at "
+            f"{long_date(data['as_at'])}; the grades are those that stand after moderation.\n"
+            f"Each figure is a percentage with its count.{example} Where fewer than {TOO_FEW_TO_COMPARE} audits are "
+            "counted, the percentage is given but not compared: one audit more or less would move it a long way. "
+            "Auditors are not named: the per-auditor figures are on the QA lead's findings page.")
 
 
 def _summary(doc: WordDocument, data: dict) -> None:
@@ -308,13 +387,22 @@ def _headlines(data: dict) -> list[str]:
     lines = [f"In {month}, {completion} of the audits allocated were completed."]
     overall = _grades(data["overall"])
     if _graded(overall):
-        earlier = [row for row in data["trend"][:-1] if row["good_or_better"]["total"]]
-        compared = f" ({_month(earlier[-1]['month'])}: {_share(earlier[-1]['good_or_better'])})" if earlier else ""
-        lines.append(f"Of the completed audits, {_good_or_better(overall)} were graded Good or better overall{compared} "
-                     f"and {overall[Grade.INADEQUATE]} Inadequate.")
+        lines.append(f"Of the completed audits, {_good_or_better(overall)} were graded Good or better overall"
+                     f"{_compared(data, _graded(overall))} and {overall[Grade.INADEQUATE]} Inadequate.")
     lines.append(_moderation_words(data["moderation"]))
     lines.append(_recommendation_words(data))
     return lines
+
+
+def _compared(data: dict, graded: int) -> str:
+    """The last earlier month's share Good or better beside this month's, when both months have enough audits."""
+    earlier = [row for row in data["trend"][:-1] if row["good_or_better"]["total"]]
+    if not earlier:
+        return ""
+    last = _share(earlier[-1]["good_or_better"])
+    if _too_few(graded) or _too_few(last.total):
+        return f" (too few audits to compare with {_month(earlier[-1]['month'])})"
+    return f" ({_month(earlier[-1]['month'])}: {last})"
 
 
 def _moderation_words(moderation: dict) -> str:
@@ -327,16 +415,35 @@ def _moderation_words(moderation: dict) -> str:
 
 
 def _recommendation_words(data: dict) -> str:
-    open_count, as_at = data["recommendations"]["open"], format_date(date.fromisoformat(data["as_at"]))
+    open_count, as_at = data["recommendations"]["open"], long_date(data["as_at"])
     if not open_count:
         return f"As at {as_at}, no SMART recommendation from these audits is open."
     return (f"As at {as_at}, {plural(open_count, 'SMART recommendation')} from these audits "
             f"{agrees(open_count, 'is', 'are')} open, {_share(data['recommendations']['overdue'])} of them overdue.")
 
 
-def _lead_in(doc: WordDocument, text: str) -> None:
-    """A line introducing the table after it, spaced from what comes before (often another table)."""
-    doc.add_paragraph(text).paragraph_format.space_before = Pt(12)
+def _lead_in(doc: WordDocument, text: str, *, spaced: bool = False) -> None:
+    """A line introducing the table or chart after it, kept on its page; spaced from what comes before (often
+    another table) when asked."""
+    paragraph = doc.add_paragraph(text)
+    paragraph.paragraph_format.keep_with_next = True
+    if spaced:
+        paragraph.paragraph_format.space_before = Pt(12)
+
+
+def _too_few_note(doc: WordDocument, total: int, counted: str) -> None:
+    """A note under a table whose figures are too few to compare (and nothing when there are enough, or none)."""
+    if _too_few(total):
+        doc.add_paragraph(f"Only {plural(total, counted)}: too few for these percentages to be compared.")
+
+
+def _figure(doc: WordDocument, png: bytes, *, alt_text: str, caption: str) -> None:
+    """A chart with its caption under it ("Figure n: …"), both kept with the table that follows."""
+    document.picture(doc, png, alt_text=alt_text)
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    doc.figures = number = getattr(doc, "figures", 0) + 1
+    document.caption(doc, f"Figure {number}: {caption}")
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
 
 
 def _completion_section(doc: WordDocument, data: dict) -> None:
@@ -345,13 +452,14 @@ def _completion_section(doc: WordDocument, data: dict) -> None:
         document.paragraphs(doc, f"No audit rounds were set up for {month}.")
         return
     if not completion.total:
-        document.paragraphs(doc, f"No audits have been allocated in the rounds of {month} yet.")
+        _lead_in(doc, f"No audits have been allocated in the rounds of {month} yet.")
     else:
-        document.paragraphs(doc, f"{completion} of the audits allocated in the rounds of {month} have been completed "
-                                 "(submitted, moderated or closed).")
+        _lead_in(doc, f"{completion} of the audits allocated in the rounds of {month} have been completed "
+                      "(submitted, moderated or closed).")
     rows = [[each["title"], _round_kind(each), str(_share(each["completion"]))] for each in data["rounds"]]
     rows.append(["All rounds", "", str(completion)])
-    document.table(doc, ["Round", "Type", "Completed of allocated"], rows, widths_cm=[8.0, 5.0, 4.0])
+    document.table(doc, ["Round", "Type", "Completed of allocated"], rows, widths_cm=[8.0, 5.0, 4.0],
+                   keep_together=True)
 
 
 def _round_kind(each: dict) -> str:
@@ -363,10 +471,12 @@ def _overall_section(doc: WordDocument, data: dict) -> None:
     if not _graded(overall):
         document.paragraphs(doc, f"No completed audit of {_month(data['month'])} has an overall grade yet.")
         return
-    document.paragraphs(doc, f"The overall grades of the {_graded(overall)} completed audits with one.")
+    _lead_in(doc, f"The overall grades of the {plural(_graded(overall), 'completed audit')} of "
+                  f"{_month(data['month'])} that have one.")
     rows = [[grade.label, str(share)] for grade, share in overall.items()]
     rows.append(["Good or better", str(_good_or_better(overall))])
-    document.table(doc, ["Overall grade", "Audits"], rows, widths_cm=[9.0, 8.0])
+    document.table(doc, ["Overall grade", "Audits"], rows, widths_cm=[9.0, 8.0], keep_together=True)
+    _too_few_note(doc, _graded(overall), "graded audit")
 
 
 def _elements_section(doc: WordDocument, data: dict) -> None:
@@ -376,29 +486,44 @@ def _elements_section(doc: WordDocument, data: dict) -> None:
         return
     elements = [(each["number"], each["label"], _grades(each["grades"])) for each in data["elements"]]
     described = "; ".join(f"{number} {label}: {_grade_words(grades)}" for number, label, grades in elements)
-    document.picture(doc, audit_charts.element_grades_png(elements),
-                     alt_text=f"Bar chart of the grades by practice element, {month} (the table below has the same "
-                              f"figures): {described}.")
+    _figure(doc, audit_charts.element_grades_png(elements),
+            alt_text=f"Bar chart of the grades by practice element, {month} (the table below has the same figures): "
+                     f"{described}.",
+            caption=f"Grades by practice element, {month} (the table below gives the same figures with their counts)")
     rows = [[f"{number} {label}", *(str(share) for share in grades.values())] for number, label, grades in elements]
     document.table(doc, ["Practice element", *(grade.label for grade in Grade)], rows,
-                   widths_cm=[5.8, 2.8, 2.8, 2.8, 2.8])
+                   widths_cm=[5.8, 2.8, 2.8, 2.8, 2.8], keep_together=True)
+    _too_few_note(doc, max(_graded(grades) for _, _, grades in elements), "graded audit")
 
 
 def _trend_section(doc: WordDocument, data: dict) -> None:
     period = _period(data)
-    document.paragraphs(doc, f"{period}: completion and overall grades month by month, then the share graded Good or "
-                             "better overall and in each practice element. A month without audits shows none (0/0).")
+    _lead_in(doc, f"{period}: completion and overall grades month by month, then the share graded Good or better "
+                  "overall and in each practice element. A month without audits shows none (0/0).")
     months = [(date.fromisoformat(row["month"]), _grades(row["overall"])) for row in data["trend"]]
     described = "; ".join(f"{month:%B %Y}: {_grade_words(grades) if _graded(grades) else 'no graded audits'}"
                           for month, grades in months)
-    document.picture(doc, audit_charts.monthly_grades_png(months),
-                     alt_text=f"Column chart of the overall grades by month, {period} (the table below has the same "
-                              f"figures): {described}.")
+    _figure(doc, audit_charts.monthly_grades_png(months),
+            alt_text=f"Column chart of the overall grades by month, {period} (the table below has the same "
+                     f"figures): {described}.",
+            caption=f"Overall grades by month, {period} (the table below gives the same figures with their counts)")
     rows = [[_month(row["month"]), str(_share(row["completion"])), *(str(s) for s in _grades(row["overall"]).values())]
             for row in data["trend"]]
     document.table(doc, ["Month", "Completed", *(grade.label for grade in Grade)], rows,
-                   widths_cm=[3.0, 2.8, 2.8, 2.8, 2.8, 2.8])
+                   widths_cm=[3.0, 2.8, 2.8, 2.8, 2.8, 2.8], keep_together=True)
+    _months_too_few_note(doc, data)
     _good_or_better_trend(doc, data)
+
+
+def _months_too_few_note(doc: WordDocument, data: dict) -> None:
+    few = [_month(row["month"]) for row in data["trend"] if _too_few(row["good_or_better"]["total"])]
+    if few:
+        doc.add_paragraph(f"Fewer than {TOO_FEW_TO_COMPARE} audits were graded in {_and_list(few)}: too few for "
+                          f"{agrees(len(few), 'its', 'their')} percentages to be compared with other months.")
+
+
+def _and_list(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _good_or_better_trend(doc: WordDocument, data: dict) -> None:
@@ -406,15 +531,17 @@ def _good_or_better_trend(doc: WordDocument, data: dict) -> None:
               if _share(row["good_or_better"]).total]
     if len(graded) > 1:
         described = "; ".join(f"{month:%B %Y} {share}" for month, share in graded)
-        document.picture(doc, audit_charts.trend_png(graded),
-                         alt_text=f"Line chart of the audits graded Good or better overall, by month, {_period(data)} "
-                                  f"(the table below has the same figures, with each element's): {described}.")
+        _figure(doc, audit_charts.trend_png(graded),
+                alt_text=f"Line chart of the audits graded Good or better overall, by month, {_period(data)} (the "
+                         f"table below has the same figures, with each element's): {described}.",
+                caption=f"Audits graded Good or better overall, by month, {_period(data)} (the table below gives "
+                        "the same figures, and each practice element's)")
     rows = [["Overall", *(str(_share(row["good_or_better"])) for row in data["trend"])]]
     rows += [[f"{each['number']} {each['label']}", *(str(_share(share)) for share in each["good_or_better"])]
              for each in data["element_trend"]]
-    _lead_in(doc, "Graded Good or better, overall and by practice element:")
+    _lead_in(doc, "Graded Good or better, overall and by practice element:", spaced=len(graded) <= 1)
     document.table(doc, ["Graded Good or better", *(_short_month(month) for month in data["months"])], rows,
-                   widths_cm=[4.4] + [2.1] * len(data["months"]))
+                   widths_cm=[4.4] + [2.1] * len(data["months"]), keep_together=True)
 
 
 def _standards_section(doc: WordDocument, data: dict) -> None:
@@ -422,10 +549,12 @@ def _standards_section(doc: WordDocument, data: dict) -> None:
     if not data["most_often_no"]:
         document.paragraphs(doc, f"No key standard was answered No in the completed audits of {month}.")
         return
-    document.paragraphs(doc, f"The key standards answered No most often in the completed audits of {month}, as a share "
-                             "of the audits that answered them Yes or No (Not applicable is left out).")
+    _lead_in(doc, f"The key standards answered No most often in the completed audits of {month}, as a share of the "
+                  "audits that answered them Yes or No (Not applicable is left out).")
     rows = [[each["element"], each["standard"], str(_share(each["no"]))] for each in data["most_often_no"]]
-    document.table(doc, ["Element", "Key standard", "Answered No"], rows, widths_cm=[2.0, 11.0, 4.0])
+    document.table(doc, ["Element", "Key standard", "Answered No"], rows, widths_cm=[2.0, 11.0, 4.0],
+                   keep_together=True)
+    _too_few_note(doc, max(each["no"]["total"] for each in data["most_often_no"]), "audit answering them")
 
 
 def _moderation_section(doc: WordDocument, data: dict) -> None:
@@ -433,12 +562,18 @@ def _moderation_section(doc: WordDocument, data: dict) -> None:
     document.paragraphs(doc, _moderation_words(moderation))
     if not _share(moderation["moderated"]).n:
         return
-    _lead_in(doc, "Element grades changed in moderation, by practice element:")
+    _too_few_note(doc, _share(moderation["moderated"]).n, "moderated audit")
+    _lead_in(doc, "Element grades changed in moderation, by practice element:", spaced=True)
     rows = [[f"{each['number']} {each['label']}".strip(), str(_share(each["changed"]))] for each in moderation["by_element"]]
-    document.table(doc, ["Practice element", "Grades changed"], rows, widths_cm=[12.0, 5.0])
-    _lead_in(doc, "Element grades changed in moderation, by auditor:")
+    document.table(doc, ["Practice element", "Grades changed"], rows, widths_cm=[12.0, 5.0], keep_together=True)
+    _lead_in(doc, "Element grades changed in moderation, by auditor. Auditors are not named in this report; Auditor A "
+                  "had the most grades moderated this month.", spaced=True)
     rows = [[each["auditor"], str(_share(each["changed"]))] for each in moderation["by_auditor"]]
-    document.table(doc, ["Auditor", "Grades changed"], rows, widths_cm=[12.0, 5.0])
+    document.table(doc, ["Auditor", "Grades changed"], rows, widths_cm=[12.0, 5.0], keep_together=True)
+    few = [each["auditor"] for each in moderation["by_auditor"] if _too_few(each["changed"]["total"])]
+    if few:
+        doc.add_paragraph(f"{_and_list(few)} had fewer than {TOO_FEW_TO_COMPARE} grades moderated: too few for "
+                          f"{agrees(len(few), 'that percentage', 'those percentages')} to be compared.")
 
 
 def _themes_section(doc: WordDocument, data: dict) -> None:
@@ -446,19 +581,34 @@ def _themes_section(doc: WordDocument, data: dict) -> None:
     if not themes:
         document.paragraphs(doc, f"No learning points were raised in the completed audits of {period}.")
         return
-    document.paragraphs(doc, f"Learning points raised in the completed audits of {period}: points with the same words "
-                             "are one theme, the most often raised first, as a share of the audits completed in those "
-                             "months.")
+    _lead_in(doc, f"Learning points raised in the completed audits of {period}: points with the same words are one "
+                  "theme, the most often raised first, as a share of the audits completed in those months.")
     rows = [[each["text"], str(_share(each["audits"])), _month(each["latest_month"])] for each in themes]
-    document.table(doc, ["Learning theme", "Audits raising it", "Last raised"], rows, widths_cm=[10.0, 4.0, 3.0])
+    document.table(doc, ["Learning theme", "Audits raising it", "Last raised"], rows, widths_cm=[10.0, 4.0, 3.0],
+                   keep_together=len(rows) <= 15)
+    _too_few_note(doc, themes[0]["audits"]["total"], "completed audit")
+
+
+RECOMMENDATION_COLUMNS = ["Practice element", "Open, not yet due", "Overdue", "Done", "Cancelled", "All"]
 
 
 def _recommendations_section(doc: WordDocument, data: dict) -> None:
     document.paragraphs(doc, _recommendation_words(data))
-    recommendations = data["recommendations"]
-    if recommendations["open"]:
-        document.table(doc, ["Open", "Overdue"], [[str(recommendations["open"]), str(_share(recommendations["overdue"]))]],
-                       widths_cm=[8.5, 8.5])
+    by_element = data["recommendations"].get("by_element") or []
+    if not by_element:
+        return
+    _lead_in(doc, f"The SMART recommendations of {_month(data['month'])}'s completed audits, by practice element and "
+                  f"status as at {long_date(data['as_at'])}. A recommendation is not recorded against one element, so "
+                  "each is counted under the element of its audit with the most standards answered No.", spaced=True)
+    rows = [[_element_name(each), *(str(each[state]) for state in RECOMMENDATION_STATES),
+             str(sum(each[state] for state in RECOMMENDATION_STATES))] for each in by_element]
+    totals = [sum(each[state] for each in by_element) for state in RECOMMENDATION_STATES]
+    rows.append(["All elements", *map(str, totals), str(sum(totals))])
+    document.table(doc, RECOMMENDATION_COLUMNS, rows, widths_cm=[6.2, 2.4, 2.2, 2.0, 2.2, 2.0], keep_together=True)
+
+
+def _element_name(each: dict) -> str:
+    return f"{each['number']} {each['label']}".strip() if each["number"] != NO_ELEMENT else NO_ELEMENT
 
 
 SECTIONS = (
