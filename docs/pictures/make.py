@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 DOCUMENTS = {  # file name: pages drawn
     "plan-report": 2,
     "monthly-audit-report": 2,
-    "single-audit": 1,
+    "single-audit": 2,
     "update-pack": 2,
 }
 OWNER = "amandip.johal@council.example"
@@ -64,7 +64,7 @@ def write_documents(work: Path) -> dict[str, Path]:
         contents = {
             "plan-report": snapshots.document_of(plan_report),
             "monthly-audit-report": snapshots.document_of(audit_report),
-            "single-audit": audit_record.export(audit, qa_lead, now=clock.now(), include_identity=False),
+            "single-audit": audit_record.export(audit, qa_lead, now=clock.now(), include_identity=False, today=today),
             "update-pack": update_pack.write(update_pack.gather(owner, meeting, Window.configured(today)),
                                              generated_at=clock.now()),
         }
