@@ -414,13 +414,13 @@ def _afi_codes(session, flush_context, instances) -> None:
 
 
 def _number_new_afis(session, new: list["ImprovementArea"]) -> None:
-    by_plan: dict[object, list[tuple[Area, ImprovementArea]]] = {}
+    by_plan: dict[Plan, list[tuple[Area, ImprovementArea]]] = {}
     for afi in new:
         area = afi.area or session.get(Area, afi.area_id)
-        by_plan.setdefault(area.plan_id or area.plan, []).append((area, afi))
+        by_plan.setdefault(area.plan, []).append((area, afi))
     for plan, afis in by_plan.items():
-        used = session.scalars(select(ImprovementArea.code).join(Area).where(Area.plan_id == plan)).all() \
-            if isinstance(plan, int) else []
+        used = session.scalars(select(ImprovementArea.code).join(Area).where(Area.plan_id == plan.id)).all() \
+            if plan.id else []
         numbers = [int(match.group(1)) for code in used if (match := AFI_NUMBER.match(code or ""))]
         in_plan_order = sorted(afis, key=lambda pair: (pair[0].position, pair[1].position))
         for number, (_, afi) in enumerate(in_plan_order, start=max(numbers, default=0) + 1):

@@ -20,6 +20,7 @@ from app.plans.forms.editing import (
 from app.plans.routes.pages import current_plan
 from app.services import people
 from app.services.plans import changes as plan_changes
+from app.services.plans import findings
 from app.services.plans import queries as plan_queries
 from app.web import applied, get_or_404
 
@@ -127,7 +128,8 @@ def link_findings(action_id: int):
     form = ActionFindingsForm(offered=plan_queries.action_choices(action.area.plan_id))
     if request.method == "GET":
         form.show(action)
-    if form.validate_on_submit() and _saved(form, action, form.values(), "This action"):
+    if form.validate_on_submit() and applied(form, lambda: findings.link_findings(
+            action, **form.values(), version=form.version.data, actor=current_user, now=now()), action):
         return _done(f"The Ofsted findings action {action.number} answers are saved", "plans.action",
                      action_id=action.id)
     return _render(form, f"Link Ofsted findings to action {action.number}",

@@ -29,9 +29,10 @@ class LinkProposal:
     def sentence(self) -> str:
         found = [*self.findings]
         if self.new_improvement_areas:
-            found.append(f"{plural(self.new_improvement_areas, 'new Area for Improvement', 'new Areas for Improvement')}")
-        actions = ", ".join(self.actions)
-        return f"{', '.join(found)} → {'action' if len(self.actions) == 1 else 'actions'} {actions}"
+            found.append(plural(self.new_improvement_areas, "new Area for Improvement", "new Areas for Improvement"))
+        if len(self.actions) == 1:
+            return f"{', '.join(found)} → action {self.actions[0]}"
+        return f"{', '.join(found)} → each of its {len(self.actions)} actions ({', '.join(self.actions)})"
 
 
 @dataclass(frozen=True)
