@@ -14,6 +14,9 @@ def link_findings(action: Action, *, recommendations: list[Recommendation], impr
                   version: int | None, actor: Person, now: datetime) -> None:
     """Link the action to exactly these findings (any of its plan's), recording what changed ("R3, R10 → R3")."""
     history.expect_version(action, version, "This action")
-    history.change(action, {"recommendations": in_code_order(recommendations, lambda r: r.code),
-                            "improvement_areas": in_code_order(improvement_areas, lambda a: a.code)},
-                   actor=actor, now=now, action_id=action.id)
+    chosen = {"recommendations": in_code_order(recommendations, lambda r: r.code),
+              "improvement_areas": in_code_order(improvement_areas, lambda a: a.code)}
+    changed = {name: findings for name, findings in chosen.items() if set(findings) != set(getattr(action, name))}
+    for name in changed:  # the history says both sides in code order: "R6c, R10 → R6c"
+        setattr(action, name, in_code_order(getattr(action, name), lambda finding: finding.code))
+    history.change(action, changed, actor=actor, now=now, action_id=action.id)
