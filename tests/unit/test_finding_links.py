@@ -1,7 +1,7 @@
 """What an import proposes to link, and section 3.3's findings in counting order, from plain data."""
 
 from app.services.importers.plan_links import propose
-from app.services.reports.plan_data import coverage
+from app.services.reports.plan_data import coverage, number_ranges
 
 
 def test_a_proposal_lists_codes_and_actions_in_counting_order():
@@ -32,3 +32,9 @@ def test_coverage_in_counting_order_and_codes_for_a_report_frozen_before_afis_ha
     assert [e["label"] for e in found["recommendations"]] == ["R1", "R3", "R6c", "R10"]
     assert [(e["label"], e["area"]) for e in found["improvement_areas"]] == [
         ("AfI1", "1.0"), ("AfI2", "2.0"), ("AfI10", "2.0")]
+
+
+def test_action_numbers_are_shortened_to_runs_within_an_area():
+    assert number_ranges(["1.1", "1.2", "1.3", "1.10", "2.3", "2.5", "2.6", "X"]) == "1.1–1.3, 1.10, 2.3, 2.5–2.6, X"
+    assert number_ranges([f"1.{n}" for n in range(1, 17)]) == "1.1–1.16"
+    assert number_ranges([]) == ""

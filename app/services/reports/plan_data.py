@@ -244,3 +244,22 @@ def coverage(data: dict) -> dict:
                                             in enumerate(improvement_areas, start=1)), lambda e: e["label"]),
     }
 
+
+
+def number_ranges(numbers: list[str]) -> str:
+    """Action numbers as a reader scans them: runs within an area shortened ("1.1–1.16, 2.3, 2.5–2.6")."""
+    runs: list[list[tuple[str, int]]] = []
+    for number in numbers:
+        area, _, last = number.rpartition(".")
+        step = (area, int(last)) if area and last.isdigit() else (number, -1)
+        if runs and step[1] >= 0 and runs[-1][-1][0] == area and runs[-1][-1][1] + 1 == step[1]:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    return ", ".join(_run(run) for run in runs)
+
+
+def _run(run: list[tuple[str, int]]) -> str:
+    def said(step: tuple[str, int]) -> str:
+        return f"{step[0]}.{step[1]}" if step[1] >= 0 else step[0]
+    return said(run[0]) if len(run) == 1 else f"{said(run[0])}–{said(run[-1])}"

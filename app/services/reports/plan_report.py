@@ -6,6 +6,7 @@ answering them, charts), then the plan itself as Appendix A in the council's nin
 Every figure is worked out from the frozen data (app.services.reports.plan_data), never queried here.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,7 +17,7 @@ from app.services.plans.due_dates import long_date
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
-from app.services.reports.plan_data import FLAGS, RATINGS, coverage, summary
+from app.services.reports.plan_data import FLAGS, RATINGS, coverage, number_ranges, summary
 from app.services.wording import in_code_order, plural
 
 PLACEHOLDER = "[To be completed: {label}]"
@@ -283,7 +284,13 @@ def _counted(findings: dict) -> str:
 
 
 def _answering(entry: dict) -> str:
-    return "\n".join(f"{a['number']} ({RATING_WORDS[Rating(a['rating'])]})" for a in entry["actions"])
+    """Up to three actions each with its rating; more as their numbers (runs shortened) and a count per rating."""
+    actions = entry["actions"]
+    if len(actions) <= 3:
+        return "\n".join(f"{a['number']} ({RATING_WORDS[Rating(a['rating'])]})" for a in actions)
+    counted = Counter(a["rating"] for a in actions)
+    return number_ranges([a["number"] for a in actions]) + "\n" + ", ".join(
+        f"{counted[r.value]} {RATING_WORDS[r]}" for r in RATINGS if counted[r.value])
 
 
 def _trend(document: WordDocument, data: dict, figures: dict) -> None:
@@ -338,7 +345,7 @@ def _findings_tables(document: WordDocument, area: dict) -> None:
     numbers = {action["id"]: action["number"] for action in area["actions"]}
 
     def answered_by(finding: dict) -> str:
-        return ", ".join(numbers[aid] for aid in finding["action_ids"] if aid in numbers) or "None linked yet"
+        return number_ranges([numbers[aid] for aid in finding["action_ids"] if aid in numbers]) or "None linked yet"
 
     if area["recommendations"]:
         word.heading(document, f"Ofsted recommendations covered by {area['number']}", 3)
