@@ -27,6 +27,7 @@ PAGE_HELP = {
     "plans.edit_recommendation": ("programme-managers", "ofsted-recommendations"),
     "plans.edit_improvement_area": ("programme-managers", "areas-for-improvement"),
     "plans.edit_action": ("programme-managers", "actions"),
+    "plans.link_findings": ("programme-managers", "linking-ofsted-findings-to-actions"),
     "plans.edit_milestone": ("programme-managers", "milestones"),
     "plans.edit_plan": ("programme-managers", "editing-the-plans-details"),
     "plans.edit_rag_key": ("programme-managers", "editing-the-rag-key"),

@@ -1,10 +1,23 @@
 """The improvement plan: Plan → Area → Action → Milestone, with the Ofsted findings they answer."""
 
 import enum
+import re
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from app.extensions import db
 from app.models.base import LabelledEnum, Versioned, enum_type
@@ -145,12 +158,17 @@ class Recommendation(Versioned, db.Model):
 
 
 class ImprovementArea(Versioned, db.Model):
-    """An Ofsted Area for Improvement (AfI) with every month Ofsted identified it."""
+    """An Ofsted Area for Improvement (AfI) with every month Ofsted identified it.
+
+    Each has a code numbered across its plan in plan order, as recommendations are (AfI1 … AfI35): given when it is
+    first saved (the next number in its plan, see `_afi_codes` below) and never renumbered, so a code quoted in a
+    report or a minute still means the same finding after Areas for Improvement are added or moved."""
 
     __tablename__ = "improvement_areas"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     position: Mapped[int] = mapped_column(default=0)
 
@@ -164,6 +182,10 @@ class ImprovementArea(Versioned, db.Model):
     @property
     def short_text(self) -> str:
         return self.text if len(self.text) <= 90 else self.text[:87].rstrip() + "…"
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.code} {self.short_text}"
 
 
 class ImprovementAreaIdentification(db.Model):
@@ -375,3 +397,31 @@ class Evidence(db.Model):
 @db.event.listens_for(ProgressUpdate, "before_delete")
 def _progress_updates_are_append_only(mapper, connection, target) -> None:
     raise PermissionError("Progress updates are append-only: add a new update instead of changing one.")
+
+
+AFI_CODE = "AfI{}"
+AFI_NUMBER = re.compile(r"^AfI(\d+)$")
+
+
+@event.listens_for(Session, "before_flush")
+def _afi_codes(session, flush_context, instances) -> None:
+    """Give each new Area for Improvement without a code the next one in its plan (AfI36 after AfI35), in plan
+    order when several are new at once, however it was made (an import, the demo, a programme manager's form)."""
+    new = [afi for afi in session.new if isinstance(afi, ImprovementArea) and not afi.code]
+    if new:
+        with session.no_autoflush:
+            _number_new_afis(session, new)
+
+
+def _number_new_afis(session, new: list["ImprovementArea"]) -> None:
+    by_plan: dict[Plan, list[tuple[Area, ImprovementArea]]] = {}
+    for afi in new:
+        area = afi.area or session.get(Area, afi.area_id)
+        by_plan.setdefault(area.plan, []).append((area, afi))
+    for plan, afis in by_plan.items():
+        used = session.scalars(select(ImprovementArea.code).join(Area).where(Area.plan_id == plan.id)).all() \
+            if plan.id else []
+        numbers = [int(match.group(1)) for code in used if (match := AFI_NUMBER.match(code or ""))]
+        in_plan_order = sorted(afis, key=lambda pair: (pair[0].position, pair[1].position))
+        for number, (_, afi) in enumerate(in_plan_order, start=max(numbers, default=0) + 1):
+            afi.code = AFI_CODE.format(number)

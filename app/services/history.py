@@ -49,7 +49,7 @@ def as_text(value) -> str | None:
     if isinstance(value, Recommendation):
         return value.code
     if isinstance(value, ImprovementArea):
-        return value.text
+        return value.code or value.text
     if isinstance(value, list):
         return ", ".join(as_text(item) or "" for item in value)
     return str(value)

@@ -9,7 +9,7 @@ The cleaning rules are the application's own (app.services.plain_text, importers
 reads exactly as newly imported text does.
 
 Revision ID: 8e1f4c2b7a90
-Revises: 5b1c0e7d2a94
+Revises: c0de5afi1e16
 Create Date: 2026-12-06 08:00:00
 """
 from datetime import date
@@ -21,7 +21,7 @@ from app.services.importers.plan_cells import without_its_own_date
 from app.services.plain_text import plain_text
 
 revision = "8e1f4c2b7a90"
-down_revision = "5b1c0e7d2a94"
+down_revision = "c0de5afi1e16"
 branch_labels = None
 depends_on = None
 

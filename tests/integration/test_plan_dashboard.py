@@ -153,22 +153,26 @@ def test_coverage_shows_the_actions_and_the_gaps(client, login, db, plan_tree, m
     said = {code: re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for code, row in rows}
     assert [code for code, _ in rows][:3] == ["R1", "R2", "R10"], "codes in natural order"
     assert said["R1"].endswith("Action 1.1 Amber Action 1.10 Red")
-    assert said["R2"].endswith("No action linked yet. Its area, 1.0 , is Red overall"), \
-        "a finding not linked to an action is answered by its area as the plan lists it"
+    assert said["R2"].endswith("Gap No action linked. Its area, 1.0 , is Red overall"), \
+        "a finding not linked to an action is a gap, shown with its area's rating"
     assert said["R10"].endswith("Action 1.1 Amber")
-    assert said[str(answered.id)].endswith("Action 1.1 Amber")
-    assert said[str(gap.id)].endswith("No action linked yet. Its area, 1.0 , is Red overall")
+    assert [code for code, _ in rows][3:] == ["AfI1", "AfI2"], "Areas for Improvement by their codes"
+    assert said["AfI1"] == "AfI1 Supervision is not regular 1.0 Action 1.1 Amber"
+    assert said["AfI2"].endswith("Gap No action linked. Its area, 1.0 , is Red overall")
+    assert "coverage-none-linked" not in html
 
 
-def test_a_finding_whose_area_has_no_milestones_is_a_gap(client, login, db, plan_tree, manager):
+def test_with_nothing_linked_one_line_says_so_instead_of_a_row_per_finding(client, login, db, plan_tree, manager):
     empty = Area(plan=plan_tree["plan"], number="2.0", title="Placements", position=1)
     db.session.add_all([empty, Recommendation(plan=plan_tree["plan"], area=empty, code="R7", text="Placements",
-                                              position=0)])
+                                              position=0),
+                        ImprovementArea(area=empty, text="Placement stability", position=0)])
     db.session.commit()
     login(manager)
     html = client.get("/plan").get_data(as_text=True)
-    row = re.search(r'data-finding="R7">(.*?)</tr>', html, re.S).group(1)
-    assert "No action answers this" in row
+    assert "data-finding=" not in html
+    line = re.sub(r"\s+", " ", re.search(r'id="coverage-none-linked">(.*?)</p>', html, re.S).group(1))
+    assert line.startswith("No action is linked yet to any of the 1 Ofsted recommendation or 1 Area for Improvement")
 
 
 @pytest.mark.parametrize(("query", "expected"), [("area={area}&rating=RED", 1), ("area={area}&due=overdue", 1),

@@ -233,7 +233,7 @@ def test_changes_since_report_decisions_on_earlier_proposals_added_milestones_an
     assert [c["deliverable"] for c in changes["new_milestones"]] == ["Milestone 3"]
     afi = plan_data.coverage(after)["improvement_areas"]
     assert [(a["label"], a["text"], a["rating"]) for a in afi] == [
-        ("AfI 1", "Mental health support (identified September 2018, February 2020)", "RED")]
+        ("AfI1", "Mental health support (identified September 2018, February 2020)", "RED")]
 
 
 def test_placeholders_and_a_childs_name_stop_the_release_and_warnings_need_a_look(db, plan_tree, make_person):

@@ -101,21 +101,33 @@ class ActionForm(VersionedForm):
                                 choices=[(kind.value, kind.label) for kind in DeliveryType])
     project_code = StringField("Project code", widget=GovTextInput(), description="For example, PEH01",
                                validators=[Optional(), Length(max=30)])
+
+    def values(self) -> dict:
+        return {
+            "number": self.number.data.strip(), "what": self.what.data.strip(), "how": (self.how.data or "").strip(),
+            "delivery_type": self.delivery_type.data, "project_code": (self.project_code.data or "").strip() or None,
+        }
+
+
+class ActionFindingsForm(VersionedForm):
+    """Which Ofsted recommendations and Areas for Improvement an action answers."""
+
     recommendations = SelectMultipleField("Ofsted recommendations this action answers", coerce=int,
                                           widget=GovCheckboxesInput(), validators=[Optional()])
     improvement_areas = SelectMultipleField("Areas for Improvement this action answers", coerce=int,
                                             widget=GovCheckboxesInput(), validators=[Optional()])
 
     def __init__(self, *args, offered: tuple[list, list], **kwargs):
-        """Offer the plan's recommendations and Areas for Improvement (`offered`, in that order)."""
+        """Offer the plan's recommendations and Areas for Improvement (`offered`, each in code order)."""
         super().__init__(*args, **kwargs)
         self.offered_recommendations, self.offered_improvement_areas = recommendations, improvement_areas = offered
-        self.recommendations.choices = [(r.id, f"{r.code}: {r.text}") for r in recommendations]
-        self.improvement_areas.choices = [(a.id, f"{a.area.number}: {a.short_text}") for a in improvement_areas]
+        self.recommendations.choices = [(r.id, f"{r.code} (area {r.area.number}): {r.text}") for r in recommendations]
+        self.improvement_areas.choices = [(a.id, f"{a.code} (area {a.area.number}): {a.short_text}")
+                                          for a in improvement_areas]
 
     def show(self, action: Action) -> None:
-        """Fill the form with the action as it is."""
-        self.process(obj=action)  # the record's own attributes win over keywords: its links are set as ids after
+        """Fill the form with the action's links as they are."""
+        self.version.data = action.version
         self.recommendations.data = [r.id for r in action.recommendations]
         self.improvement_areas.data = [a.id for a in action.improvement_areas]
 
@@ -123,8 +135,6 @@ class ActionForm(VersionedForm):
         chosen_recommendations = set(self.recommendations.data or [])
         chosen_improvement_areas = set(self.improvement_areas.data or [])
         return {
-            "number": self.number.data.strip(), "what": self.what.data.strip(), "how": (self.how.data or "").strip(),
-            "delivery_type": self.delivery_type.data, "project_code": (self.project_code.data or "").strip() or None,
             "recommendations": [r for r in self.offered_recommendations if r.id in chosen_recommendations],
             "improvement_areas": [a for a in self.offered_improvement_areas if a.id in chosen_improvement_areas],
         }

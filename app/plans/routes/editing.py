@@ -8,6 +8,7 @@ from app.clock import now
 from app.models import Action, Area, ImprovementArea, Milestone, Recommendation
 from app.plans import bp
 from app.plans.forms.editing import (
+    ActionFindingsForm,
     ActionForm,
     AreaForm,
     ImprovementAreaForm,
@@ -19,6 +20,7 @@ from app.plans.forms.editing import (
 from app.plans.routes.pages import current_plan
 from app.services import people
 from app.services.plans import changes as plan_changes
+from app.services.plans import findings
 from app.services.plans import queries as plan_queries
 from app.web import applied, get_or_404
 
@@ -112,13 +114,26 @@ def edit_plan():
 def edit_action(area_id: int | None = None, action_id: int | None = None):
     action = _part_of_area(Action, action_id, area_id)
     area = get_or_404(Area, action.area_id)
-    form = ActionForm(offered=plan_queries.action_choices(area.plan_id))
-    if _shown(action_id):
-        form.show(action)
+    form = ActionForm(obj=action if _shown(action_id) else None)
     if form.validate_on_submit() and _saved(form, action, form.values(), "This action"):
         return _done(f"Action {action.number} is saved", "plans.action", action_id=action.id)
     return _render(form, "Edit action" if action_id else f"Add an action to {area.number} {area.title}",
                    url_for("plans.action", action_id=action_id) if action_id else url_for("plans.area", area_id=area.id))
+
+
+@bp.route("/actions/<int:action_id>/findings", methods=["GET", "POST"])
+@programme_manager_required
+def link_findings(action_id: int):
+    action = get_or_404(Action, action_id)
+    form = ActionFindingsForm(offered=plan_queries.action_choices(action.area.plan_id))
+    if request.method == "GET":
+        form.show(action)
+    if form.validate_on_submit() and applied(form, lambda: findings.link_findings(
+            action, **form.values(), version=form.version.data, actor=current_user, now=now()), action):
+        return _done(f"The Ofsted findings action {action.number} answers are saved", "plans.action",
+                     action_id=action.id)
+    return _render(form, f"Link Ofsted findings to action {action.number}",
+                   url_for("plans.action", action_id=action.id))
 
 
 @bp.route("/actions/<int:action_id>/milestones/new", methods=["GET", "POST"])

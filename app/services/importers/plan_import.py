@@ -9,7 +9,8 @@ service that has the same title, or with nothing when there is none:
 - each name is matched to the people the service knows: exactly (ignoring case), as a near match to confirm
   (a spelling difference such as "Sasha Bat" for "Sasha Bhat"), or as someone new;
 - every cell the service could not read is a problem with its table and row. An impossible due date is
-  flagged and kept as written, never guessed.
+  flagged and kept as written, never guessed;
+- each area's findings that no action answers yet are proposed for the area's actions (plan_links).
 
 Nothing here writes to the database.
 """
@@ -26,6 +27,7 @@ from app.models import Action, Area, Milestone, Person, PersonKind, Plan
 from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, progress_updates_in, rating_in
 from app.services.importers.plan_docx import ActionDocument, AreaDocument, MilestoneDocument, PlanDocument
+from app.services.importers.plan_links import Linked, LinkProposal, linked, propose
 from app.services.plans.due_dates import parse_due_text
 
 NEAR_MATCH = 0.85  # difflib's ratio above which a new name is probably a known person spelled differently
@@ -76,6 +78,7 @@ class ImportPreview:
     milestones: list[MilestonePlan] = field(default_factory=list)
     people: list[PersonPlan] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    links: list[LinkProposal] = field(default_factory=list)  # findings proposed for their area's actions
 
     def count(self, items: str, outcome: str) -> int:
         rows = getattr(self, items)
@@ -84,7 +87,8 @@ class ImportPreview:
     @property
     def changes_anything(self) -> bool:
         return any(self.count(items, outcome) for items in ("areas", "actions", "milestones")
-                   for outcome in ("create", "change")) or any(p.outcome == "new" for p in self.people)
+                   for outcome in ("create", "change")) or any(p.outcome == "new" for p in self.people) \
+            or bool(self.links)
 
 
 @dataclass(frozen=True)
@@ -115,8 +119,11 @@ def preview(document: PlanDocument) -> ImportPreview:
                        _plan_year(document), known)
     result = ImportPreview(document.title, plan.id if plan else None)
     areas = {area.number: area for area in plan.areas} if plan else {}
+    answered = linked()
     for area_source in document.areas:
-        _compare_area(result, area_source, areas.pop(area_source.number, None), reading)
+        area = areas.pop(area_source.number, None)
+        _compare_area(result, area_source, area, reading)
+        _propose_links(result, area_source, area, answered)
     for area in areas.values():
         result.areas.append(("missing", area.number, area.title))
     result.people = _people(result, reading)
@@ -150,6 +157,19 @@ def _compare_area(result: ImportPreview, source: AreaDocument, area: Area | None
         result.actions.append(("missing", action.number, action.what))
         result.milestones += [MilestonePlan("missing", source.number, action.number, m.deliverable, existing_id=m.id)
                               for m in action.milestones]
+
+
+def _propose_links(result: ImportPreview, source: AreaDocument, area: Area | None, answered: Linked) -> None:
+    """The area's findings, in the file or already in the service, that no action answers: for its actions."""
+    recommendations = {r.code: r for r in area.recommendations} if area else {}
+    improvement_areas = {_words(a.text): a for a in area.improvement_areas} if area else {}
+    codes = {code for code, _ in source.recommendations} | set(recommendations)
+    unanswered = [code for code in codes if code not in recommendations
+                  or recommendations[code].id not in answered.recommendations]
+    unanswered += [a.code for a in improvement_areas.values() if a.id not in answered.improvement_areas]
+    new = len({_words(text) for _, text in source.improvement_areas} - set(improvement_areas))
+    if proposal := propose(source.number, unanswered, [action.number for action in source.actions], new):
+        result.links.append(proposal)
 
 
 def _compare_action(result: ImportPreview, area_number: str, source: ActionDocument, action: Action | None,

@@ -29,6 +29,7 @@ from app.models import (
 )
 from app.services.importers import imported
 from app.services.importers.plan_cells import without_its_own_date
+from app.services.importers.plan_links import Linked, link_unanswered
 from app.services.plain_text import plain_text
 from app.services.plans import rag
 from app.services.plans.changes import apply_due
@@ -97,10 +98,12 @@ class _Loader:
             area.improvement_areas.append(ImprovementArea(
                 text=afi["text"] or "(No text in the source plan: only the date was given)", position=index,
                 identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
-        for index, action_source in enumerate(source["actions"]):
-            self._action(area, action_source, index)
+        actions = [self._action(area, action_source, index) for index, action_source in enumerate(source["actions"])]
+        recommendations, improvement_areas = link_unanswered(area, actions, Linked())
+        for action in actions:  # the plan lists its findings under the area: each of its actions answers them
+            action.recommendations, action.improvement_areas = list(recommendations), list(improvement_areas)
 
-    def _action(self, area: Area, source: dict, position: int) -> None:
+    def _action(self, area: Area, source: dict, position: int) -> Action:
         action = Action(area=area, number=source["number"], what=source.get("what") or "", how=source.get("how") or "",
                         delivery_type=DELIVERY_TYPES.get(source.get("how_type") or "", DeliveryType.NOT_STATED),
                         project_code=source.get("project_code"), position=position)
@@ -108,6 +111,7 @@ class _Loader:
         db.session.flush()
         for index, milestone_source in enumerate(source["milestones"]):
             self._milestone(action, milestone_source, index)
+        return action
 
     def _milestone(self, action: Action, source: dict, position: int) -> None:
         responsible = [self._person(p["name"], p["kind"]) for p in source["responsible_people"]]

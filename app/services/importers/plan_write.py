@@ -7,6 +7,8 @@
   the person importing, with the reason "changed in the imported plan". New dated updates are added. Changed
   people and ratings are recorded as changes by that person.
 - What the document no longer has is left as it is: the dry run listed it for the person to decide.
+- Each area's findings that no action answered before the import are linked to the area's actions in the file,
+  as the dry run proposed (plan_links), and recorded on each action.
 - A near match the person confirmed ("Sasha Bat" is Sasha Bhat) uses the known person; any other name becomes
   a new person, a group or a placeholder, as the cell says.
 
@@ -41,6 +43,7 @@ from app.services.importers.imported import DEFAULT_KEY
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, rating_in, without_its_own_date
 from app.services.importers.plan_docx import AreaDocument, MilestoneDocument, PlanDocument
 from app.services.importers.plan_import import ImportPreview, MilestonePlan, preview
+from app.services.importers.plan_links import link_unanswered, linked
 from app.services.plans.changes import apply_due, due_phases, due_values, note_latest_update
 from app.services.plans.due_dates import DueDate, month_start, parse_due_text
 from app.services.transaction import transaction
@@ -75,10 +78,12 @@ class _Writer:
     def write(self, document: PlanDocument) -> None:
         self.plan = self.plan or self._new_plan(document)
         areas = {area.number: area for area in self.plan.areas}
+        answered = linked()
         for position, area_source in enumerate(document.areas):
             area = areas.get(area_source.number) or self._new_area(area_source, position)
             self._area_details(area, area_source)
             actions = {action.number: action for action in area.actions}
+            in_file = []
             for index, action_source in enumerate(area_source.actions):
                 action = actions.get(action_source.number)
                 if action is None:
@@ -86,6 +91,8 @@ class _Writer:
                 else:
                     self._action_wording(action, action_source)
                 self._milestones(action, [self.rows[(m.table, m.row)] for m in action_source.milestones])
+                in_file.append(action)
+            self._link(area, in_file, answered)
         self._record_created()
 
     # --- Plan, areas and actions ------------------------------------------------------------------
@@ -122,6 +129,18 @@ class _Writer:
                     text=text or "(No text in the imported plan: only the date was given)",
                     position=len(area.improvement_areas),
                     identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
+
+    def _link(self, area: Area, actions: list[Action], answered) -> None:
+        """The area's unanswered findings, linked to each of its actions in the file (recorded on the action)."""
+        db.session.flush()  # new Areas for Improvement get their codes, which the history records
+        recommendations, improvement_areas = link_unanswered(area, actions, answered)
+        for action in actions:
+            history.change(action, {
+                "recommendations": [*action.recommendations, *(r for r in recommendations
+                                                               if r not in action.recommendations)],
+                "improvement_areas": [*action.improvement_areas, *(a for a in improvement_areas
+                                                                   if a not in action.improvement_areas)],
+            }, actor=self.actor, now=self.now, action_id=action.id)
 
     def _new_action(self, area: Area, source, position: int) -> Action:
         delivery, code = _delivery(source.how_raw)

@@ -7,4 +7,5 @@
 - queries: what the plan pages and My work read, and the milestone list a page at a time
 - bulk: changing several milestones at once, each change made as the single edit makes it
 - dashboard: the plan overview's own figures (days slipped, changes since the last released report, coverage)
+- findings: which Ofsted recommendations and Areas for Improvement an action answers (a programme manager links them)
 """

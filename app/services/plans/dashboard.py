@@ -105,9 +105,9 @@ class Answer:
 
 @dataclass
 class Finding:
-    """An Ofsted recommendation (with its code) or Area for Improvement (code None), and the actions answering it."""
+    """An Ofsted recommendation or Area for Improvement (each with its code: R6c, AfI3), and the actions answering it."""
     id: int
-    code: str | None
+    code: str
     text: str
     area_number: str
     answers: list[Answer] = field(default_factory=list)
@@ -127,6 +127,11 @@ class Dashboard:
         for slip in self.slips:
             by_area[slip.area_id].add(slip)
         return by_area
+
+    @property
+    def any_linked(self) -> bool:
+        """Whether any action is linked to any finding (else the page says so in one line, not a row each)."""
+        return any(finding.answers for finding in (*self.recommendations, *self.improvement_areas))
 
     def slippage_of(self, area_id: int) -> AreaSlippage:
         return self.slippage_by_area.get(area_id) or AreaSlippage()
@@ -219,16 +224,18 @@ def _count_since(model, moment, since: datetime, in_plan, *narrowed) -> int:
 
 
 def _coverage(plan: Plan, in_plan, window: Window) -> tuple[list[Finding], list[Finding]]:
-    """Each recommendation (in code order) and Area for Improvement (in plan order) with the actions answering it,
+    """Each recommendation and Area for Improvement, in code order, with the actions answering it,
     each with its rolled-up rating (worked out only for the actions that answer something). Five queries."""
     recommendations = in_code_order(
         (Finding(rid, code, text, number) for rid, code, text, number in db.session.execute(
             select(Recommendation.id, Recommendation.code, Recommendation.text, Area.number)
             .join(Area, Recommendation.area_id == Area.id).where(Recommendation.plan_id == plan.id))),
         lambda finding: finding.code)
-    improvement_areas = [Finding(aid, None, text, number) for aid, text, number in db.session.execute(
-        select(ImprovementArea.id, ImprovementArea.text, Area.number).join(Area, ImprovementArea.area_id == Area.id)
-        .where(Area.plan_id == plan.id).order_by(Area.position, ImprovementArea.position, ImprovementArea.id))]
+    improvement_areas = in_code_order(
+        (Finding(aid, code, text, number) for aid, code, text, number in db.session.execute(
+            select(ImprovementArea.id, ImprovementArea.code, ImprovementArea.text, Area.number)
+            .join(Area, ImprovementArea.area_id == Area.id).where(Area.plan_id == plan.id))),
+        lambda finding: finding.code)
     links = union_all(
         select(literal("r").label("kind"), action_recommendations.c.recommendation_id.label("finding_id"),
                action_recommendations.c.action_id),

@@ -462,12 +462,15 @@ def milestone_row(milestone_id: int, window: Window) -> MilestoneRow:
 
 
 def action_choices(plan_id: int) -> tuple[list[Recommendation], list[ImprovementArea]]:
-    """What an action of the plan may answer: its recommendations by code, its Areas for Improvement in plan order."""
-    recommendations = in_code_order(db.session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id)),
+    """What an action of the plan may answer: its recommendations and Areas for Improvement, each in code order."""
+    recommendations = in_code_order(db.session.scalars(select(Recommendation).where(Recommendation.plan_id == plan_id)
+                                                       .options(selectinload(Recommendation.area))),
                                     lambda recommendation: recommendation.code)
-    improvement_areas = db.session.scalars(select(ImprovementArea).join(Area).where(Area.plan_id == plan_id)
-                                           .order_by(Area.position, ImprovementArea.position)).all()
-    return recommendations, list(improvement_areas)
+    improvement_areas = in_code_order(db.session.scalars(select(ImprovementArea).join(Area)
+                                                         .where(Area.plan_id == plan_id)
+                                                         .options(selectinload(ImprovementArea.area))),
+                                      lambda afi: afi.code)
+    return recommendations, improvement_areas
 
 
 def area_rows(area_id: int, window: Window) -> dict[int, list[MilestoneRow]]:

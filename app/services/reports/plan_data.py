@@ -27,6 +27,7 @@ from app.models.plans import action_improvement_areas, action_recommendations
 from app.services.plans import rag
 from app.services.plans.due_dates import describe, long_date
 from app.services.plans.queries import MilestoneRow, Window, latest_updates, lead_names, milestone_rows
+from app.services.wording import in_code_order
 
 RATINGS = [Rating.RED, Rating.AMBER, Rating.GREEN, Rating.NOT_RATED]  # the order of every count and column
 FLAGS = ("overdue", "slipped", "unassigned", "stale")
@@ -112,7 +113,8 @@ def _areas(plan: Plan, milestones: dict[int, list[dict]], links: dict) -> list[d
         "id": area.id, "number": area.number, "title": area.title, "summary": area.summary or "",
         "recommendations": [{"id": r.id, "code": r.code, "text": r.text,
                              "action_ids": links["recommendations"].get(r.id, [])} for r in area.recommendations],
-        "improvement_areas": [{"id": a.id, "text": a.text, "identified": [str(i) for i in a.identifications],
+        "improvement_areas": [{"id": a.id, "code": a.code, "text": a.text,
+                               "identified": [str(i) for i in a.identifications],
                                "action_ids": links["improvement_areas"].get(a.id, [])}
                               for a in area.improvement_areas],
         "actions": [{"id": action.id, "number": action.number, "what": action.what, "how": action.how,
@@ -222,19 +224,43 @@ def _action_ref(action: dict) -> dict:
 
 
 def coverage(data: dict) -> dict:
-    """Each Ofsted recommendation and Area for Improvement, the actions answering it and their ratings."""
+    """Each Ofsted recommendation and Area for Improvement in code order (R1, R3, R6c, R10; AfI1, AfI2), the actions
+    answering it and their ratings. A report frozen before Areas for Improvement had codes numbers them in plan order,
+    as their codes were first given."""
     actions = _actions_by_id(data)
 
-    def entry(finding: dict, label: str) -> dict:
+    def entry(finding: dict, label: str, area: dict) -> dict:
         answering = [actions[aid] for aid in finding["action_ids"] if aid in actions]
         ratings = [action_rating(action) for action in answering]
         identified = f" (identified {', '.join(finding['identified'])})" if finding.get("identified") else ""
-        return {"label": label, "text": finding["text"] + identified,
+        return {"label": label, "area": area["number"], "text": finding["text"] + identified,
                 "actions": [{"number": a["number"], "rating": r} for a, r in zip(answering, ratings, strict=True)],
                 "rating": rag.roll_up(Rating(r) for r in ratings).value if ratings else None}
 
+    improvement_areas = [(area, a) for area in data["areas"] for a in area["improvement_areas"]]
     return {
-        "recommendations": [entry(r, r["code"]) for area in data["areas"] for r in area["recommendations"]],
-        "improvement_areas": [entry(a, f"AfI {position}") for position, a in enumerate(
-            (a for area in data["areas"] for a in area["improvement_areas"]), start=1)],
+        "recommendations": in_code_order((entry(r, r["code"], area) for area in data["areas"]
+                                          for r in area["recommendations"]), lambda e: e["label"]),
+        "improvement_areas": in_code_order((entry(a, a.get("code") or f"AfI{position}", area) for position, (area, a)
+                                            in enumerate(improvement_areas, start=1)), lambda e: e["label"]),
     }
+
+
+
+def number_ranges(numbers: list[str]) -> str:
+    """Action numbers as a reader scans them: runs within an area shortened ("1.1–1.16, 2.3, 2.5–2.6")."""
+    runs: list[list[tuple[str, int]]] = []
+    for number in numbers:
+        area, _, last = number.rpartition(".")
+        step = (area, int(last)) if area and last.isdigit() else (number, -1)
+        if runs and step[1] >= 0 and runs[-1][-1][0] == area and runs[-1][-1][1] + 1 == step[1]:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    return ", ".join(_run(run) for run in runs)
+
+
+def _run(run: list[tuple[str, int]]) -> str:
+    def said(step: tuple[str, int]) -> str:
+        return f"{step[0]}.{step[1]}" if step[1] >= 0 else step[0]
+    return said(run[0]) if len(run) == 1 else f"{said(run[0])}–{said(run[-1])}"

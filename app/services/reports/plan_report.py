@@ -6,6 +6,7 @@ answering them, charts), then the plan itself as Appendix A in the council's nin
 Every figure is worked out from the frozen data (app.services.reports.plan_data), never queried here.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,7 +20,8 @@ from app.services.plans.rag import RATING_WORDS
 from app.services.reports import contents
 from app.services.reports import document as word
 from app.services.reports.plan_charts import describe_counts, stacked_ratings_png
-from app.services.reports.plan_data import FLAGS, RATINGS, coverage, summary
+from app.services.reports.plan_data import FLAGS, RATINGS, coverage, number_ranges, summary
+from app.services.wording import in_code_order, plural
 
 PLACEHOLDER = "[To be completed: {label}]"
 DOES_NOT_APPLY = "Not applicable to this report."
@@ -288,27 +290,48 @@ def _decision(revision: dict) -> str:
 
 
 def _coverage(document: WordDocument, data: dict) -> None:
+    """Each finding an action answers, with the actions and their ratings; the rest listed as gaps. When no action is
+    linked to any finding, one line says so (the appendix lists the findings under the area that covers them)."""
     word.heading(document, "3.3 Ofsted recommendations and Areas for Improvement", 2)
     findings = coverage(data)
-    for heading, entries in (("Recommendations", findings["recommendations"]),
-                             ("Areas for Improvement", findings["improvement_areas"])):
+    entries = [*findings["recommendations"], *findings["improvement_areas"]]
+    if not entries:
+        document.add_paragraph("The plan lists no Ofsted recommendations or Areas for Improvement.")
+        return
+    if not any(entry["actions"] for entry in entries):
+        document.add_paragraph(
+            f"No action has been linked yet to any of the {_counted(findings)}. Appendix A lists them under the "
+            "area that covers them.")
+        return
+    for heading, kind in (("Recommendations", findings["recommendations"]),
+                          ("Areas for Improvement", findings["improvement_areas"])):
         word.heading(document, heading, 3)
-        if not entries:
-            document.add_paragraph("None recorded in the plan.")
-            continue
-        unanswered = sum(1 for entry in entries if not entry["actions"])
-        document.add_paragraph(f"{len(entries)} in all; {unanswered} with no action linked to answer them yet.")
-        result = word.table(document, ["Ofsted finding", "Text", "Actions answering it", "RAG"],
-                            [[e["label"], e["text"], _answering(e), ""] for e in entries], [2.2, 9.3, 3.2, 2.3])
-        for entry, cell in zip(entries, word.column_cells(result, 3), strict=True):
-            if entry["rating"]:
+        linked, gaps = [e for e in kind if e["actions"]], [e for e in kind if not e["actions"]]
+        document.add_paragraph(f"{len(kind)} in all: {len(linked)} answered by linked actions, "
+                               f"{len(gaps)} with no action linked (gaps)." if kind else "None recorded in the plan.")
+        if linked:
+            result = word.table(document, ["Ofsted finding", "Text", "Actions answering it", "RAG"],
+                                [[e["label"], e["text"], _answering(e), ""] for e in linked], [2.2, 9.3, 3.2, 2.3])
+            for entry, cell in zip(linked, word.column_cells(result, 3), strict=True):
                 word.rag_cell(cell, Rating(entry["rating"]))
-            else:
-                cell.paragraphs[0].add_run("No action linked")
+        if gaps:
+            word.paragraphs(document, "Gaps, no action linked yet: " + ", ".join(
+                f"{e['label']} (area {e['area']})" for e in gaps) + ".")
+
+
+def _counted(findings: dict) -> str:
+    return (f"{plural(len(findings['recommendations']), 'Ofsted recommendation')} or "
+            f"{plural(len(findings['improvement_areas']), 'Area for Improvement', 'Areas for Improvement')}")
 
 
 def _answering(entry: dict) -> str:
-    return "\n".join(f"{a['number']} ({RATING_WORDS[Rating(a['rating'])]})" for a in entry["actions"]) or "None yet"
+    """Up to three actions each with its rating; more as their numbers (runs shortened) and a count per rating."""
+    actions = entry["actions"]
+    if len(actions) <= 3:
+        return "\n".join(f"{a['number']} ({RATING_WORDS[Rating(a['rating'])]})" for a in actions)
+    counted = Counter(a["rating"] for a in actions)
+    return number_ranges([a["number"] for a in actions]) + "\n" + ", ".join(
+        f"{counted[r.value]} {RATING_WORDS[r]}" for r in RATINGS if counted[r.value])
 
 
 def _trend(document: WordDocument, data: dict, figures: dict, charts: Figures) -> None:
@@ -361,14 +384,23 @@ def _rag_key(document: WordDocument, data: dict) -> None:
 
 
 def _findings_tables(document: WordDocument, area: dict) -> None:
+    """The area's findings in code order, each with its code and the actions linked to answer it."""
+    numbers = {action["id"]: action["number"] for action in area["actions"]}
+
+    def answered_by(finding: dict) -> str:
+        return number_ranges([numbers[aid] for aid in finding["action_ids"] if aid in numbers]) or "None linked yet"
+
     if area["recommendations"]:
         word.heading(document, f"Ofsted recommendations covered by {area['number']}", 3)
-        word.table(document, ["Code", "Recommendation"], [[r["code"], r["text"]] for r in area["recommendations"]],
-                   [2, 23.7])
+        word.table(document, ["Code", "Recommendation", "Answered by"],
+                   [[r["code"], r["text"], answered_by(r)] for r in in_code_order(area["recommendations"],
+                                                                                  lambda r: r["code"])],
+                   [2, 19.7, 4])
     if area["improvement_areas"]:
         word.heading(document, f"Areas for Improvement covered by {area['number']}", 3)
-        word.table(document, ["Area for Improvement", "Identified by Ofsted"],
-                   [[a["text"], ", ".join(a["identified"])] for a in area["improvement_areas"]], [18.7, 7])
+        word.table(document, ["Code", "Area for Improvement", "Identified by Ofsted", "Answered by"],
+                   [[a.get("code") or "", a["text"], ", ".join(a["identified"]), answered_by(a)]
+                    for a in in_code_order(area["improvement_areas"], lambda a: a.get("code"))], [2, 14.7, 5, 4])
 
 
 def _plan_table(document: WordDocument, actions: list[dict]) -> None:
