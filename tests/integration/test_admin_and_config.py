@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.models import Action, Area, DueKind, Milestone, Person, PersonKind, Role
+from tests.integration.served_form import page_form
 
 
 @pytest.fixture
@@ -57,9 +58,12 @@ def test_programme_manager_builds_the_plan(client, login, make_person, plan_tree
     area = db.session.scalar(select(Area).where(Area.number == "6.0"))
     client.post(f"/areas/{area.id}/recommendations/new", data={"code": "R11", "text": "Improve pathway plans"})
     client.post(f"/areas/{area.id}/actions/new", data={"number": "6.1", "what": "Pathway plan audit",
-                                                       "delivery_type": "service_action",
-                                                       "recommendations": [str(area.recommendations[0].id)]})
+                                                       "delivery_type": "service_action"})
     action = db.session.scalar(select(Action).where(Action.number == "6.1"))
+    linking = f"/actions/{action.id}/findings"
+    form = page_form(client.get(linking).get_data(as_text=True), linking)
+    form.add("recommendations", str(area.recommendations[0].id))  # ticked
+    client.post(linking, data=form)
     assert [r.code for r in action.recommendations] == ["R11"]
     response = client.post(f"/actions/{action.id}/milestones/new", data={
         "deliverable": "Audit 20 plans", "responsible_id": str(plan_tree["owner"].id), "leads": "Nobody Known",
