@@ -45,11 +45,11 @@ def nudge(open_count: int, stale: int) -> tuple[str, str]:
 
 
 def test_the_nudge_agrees_with_its_count():
-    assert nudge(3, 1) == ("1 of your milestones needs an update by 03/08/2020",
-                           "1 of your 3 open milestones has had no progress update since 01/07/2020. The report for "
-                           "the Improvement Board on 12/08/2020 is drawn up after 03/08/2020.")
+    assert nudge(3, 1) == ("1 of your milestones needs an update by Monday 3 August 2020",
+                           "1 of your 3 open milestones has had no progress update since 1 July 2020. The report for "
+                           "the Improvement Board on 12 August 2020 is drawn up after Monday 3 August 2020.")
     assert nudge(1, 1)[1].startswith("Your open milestone has had no progress update")
-    assert nudge(13, 13)[0] == "13 of your milestones need an update by 03/08/2020"
+    assert nudge(13, 13)[0] == "13 of your milestones need an update by Monday 3 August 2020"
     assert nudge(13, 13)[1].startswith("All 13 of your open milestones have had")
 
 
