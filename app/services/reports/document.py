@@ -12,6 +12,7 @@ Tables are created with their final number of rows and filled row by row (`row.c
 
 import io
 from collections.abc import Iterable, Sequence
+from copy import deepcopy
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import NamespacePrefixedTag, qn
 from docx.oxml.parser import oxml_parser
 from docx.oxml.table import CT_Tc
@@ -35,9 +37,11 @@ BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "re
 # The council's shading for each rating (black text reads on each, and the word is always written too).
 RAG_FILL = {Rating.RED: "FF0000", Rating.AMBER: "FFC000", Rating.GREEN: "00B050", Rating.NOT_RATED: "D9D9D9"}
 HEADER_FILL = "DEE0E2"
+LINK_COLOUR = "0563C1"
 TABLE_TEXT = "Table Text"
 CAPTION = "Caption"
 _TYPE, _W, _TC_PR, _TC_W, _TBL = qn("w:type"), qn("w:w"), qn("w:tcPr"), qn("w:tcW"), qn("w:tbl")
+_TR, _TC, _P, _R = qn("w:tr"), qn("w:tc"), qn("w:p"), qn("w:r")  # found with lxml's find/findall: python-docx's *_lst use XPath
 # The children of w:tcPr that come after w:vMerge, in the schema's order.
 _AFTER_VMERGE = frozenset(qn(tag) for tag in (
     "w:tcBorders", "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign", "w:hideMark",
@@ -157,13 +161,13 @@ def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequen
     result.style = document.styles["Table Grid"]
     result.autofit = widths_cm is None
     style_id = _style_ids(document)[TABLE_TEXT]
-    all_rows = result.rows
+    all_rows = result._tbl.findall(_TR)
     _header(all_rows[0], headings, style_id)
     last = len(rows) - 1
     for number, (values, row) in enumerate(zip(rows, all_rows[1:], strict=True)):
-        _not_split(row._tr)
+        _not_split(row)
         keep_with_next = keep_together and number < last
-        for value, cell in zip(values, row._tr.tc_lst, strict=True):
+        for value, cell in zip(values, row.findall(_TC), strict=True):
             _fill(cell, value, style_id, keep_with_next=keep_with_next)
     if widths_cm:
         set_widths(result, widths_cm)
@@ -186,10 +190,9 @@ def _not_split(row) -> None:
 
 
 def _header(row, headings: Sequence[str], style_id: str) -> None:
-    properties = row._tr.get_or_add_trPr()
-    properties.append(_element("w:cantSplit"))
-    properties.append(_element("w:tblHeader", {qn("w:val"): "true"}))
-    for text, cell in zip(headings, row._tr.tc_lst, strict=True):
+    _not_split(row)
+    row[0].append(_element("w:tblHeader", {qn("w:val"): "true"}))  # in the w:trPr just made, after w:cantSplit
+    for text, cell in zip(headings, row.findall(_TC), strict=True):
         _bold(_fill(cell, text, style_id, keep_with_next=True))
         _shade(cell, HEADER_FILL)
 
@@ -201,7 +204,7 @@ def _fill(cell: CT_Tc, value, style_id: str, *, keep_with_next: bool = False):
     possible children of each element, which is most of the time of a large table. A new cell's paragraph has no
     children, so the style goes first (then w:keepNext, which keeps the row on the page of the next one) and the
     run after it."""
-    paragraph = cell.p_lst[0]
+    paragraph = cell.find(_P)
     properties = _element("w:pPr")
     properties.append(_element("w:pStyle", {qn("w:val"): style_id}))
     if keep_with_next:
@@ -216,8 +219,8 @@ def set_widths(result: Table, widths_cm: Sequence[float]) -> None:
     for column, width in zip(result.columns, widths_cm, strict=True):
         column.width = Cm(width)
     twips = [str(int(Cm(width).twips)) for width in widths_cm]
-    for row in result._tbl.tr_lst:
-        for cell, width in zip(row.tc_lst, twips, strict=True):
+    for row in result._tbl.findall(_TR):
+        for cell, width in zip(row.findall(_TC), twips, strict=True):
             cell_width = _width_of(cell)
             cell_width.set(_TYPE, "dxa")
             cell_width.set(_W, width)
@@ -230,9 +233,62 @@ def _width_of(cell: CT_Tc):
     return width if width is not None else cell.get_or_add_tcPr().get_or_add_tcW()
 
 
+def body_rows(result: Table) -> list:
+    """The table's rows below the header row, as XML (w:tr): python-docx's row objects are slow to make."""
+    return result._tbl.findall(_TR)[1:]
+
+
+def cells_of(row) -> list[CT_Tc]:
+    return row.findall(_TC)
+
+
+def spanning_row(result: Table, row, *, fill: str) -> None:
+    """Make a row (filled by table() with text in its first cell only) one bold cell across the table, shaded and
+    kept on the page of the row after it: a heading row for the rows that follow (an action over its milestones)."""
+    first, *others = cells_of(row)
+    for cell in others:
+        row.remove(cell)
+    width = _width_of(first)
+    width.set(_W, str(sum(int(column.get(_W)) for column in result._tbl.tblGrid.findall(qn("w:gridCol")))))
+    width.addnext(_element("w:gridSpan", {qn("w:val"): str(len(others) + 1)}))
+    _shade(first, fill)
+    paragraph = first.find(_P)
+    paragraph[0].append(_element("w:keepNext"))  # in the w:pPr that table() wrote first
+    for run in paragraph.findall(_R):
+        _bold(run)
+
+
+def link(document: WordDocument, cell: CT_Tc, text: str, url: str) -> None:
+    """A cell's words as a link (underlined, in the link colour), so a reader selects what they want rather than an
+    address. Copied from one link made per document: making each element anew is a good part of the time of a
+    long table of links."""
+    made = deepcopy(_link_pattern(document))
+    made.set(qn("r:id"), document.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
+    pattern_run = made[0]
+    for number, line in enumerate(text.splitlines() or [""]):
+        run = deepcopy(pattern_run) if number else pattern_run
+        if number:
+            run.insert(1, _element("w:br"))
+            made.append(run)
+        run[-1].text = line
+    cell.find(_P).append(made)
+
+
+def _link_pattern(document: WordDocument):
+    pattern = getattr(document, "_link_pattern", None)
+    if pattern is None:
+        pattern = document._link_pattern = _element("w:hyperlink")
+        run, properties, text = _element("w:r"), _element("w:rPr"), _element("w:t", {qn("xml:space"): "preserve"})
+        properties.append(_element("w:color", {qn("w:val"): LINK_COLOUR}))
+        properties.append(_element("w:u", {qn("w:val"): "single"}))
+        run.extend([properties, text])
+        pattern.append(run)
+    return pattern
+
+
 def column_cells(result: Table, column: int) -> list[_Cell]:
     """A column's cells below the header row (in a table without cells merged across columns)."""
-    return [_Cell(row.tc_lst[column], result) for row in result._tbl.tr_lst[1:]]
+    return [_Cell(row.findall(_TC)[column], result) for row in result._tbl.findall(_TR)[1:]]
 
 
 def merge_down(result: Table, column: int, first_row: int, last_row: int) -> None:
@@ -240,10 +296,10 @@ def merge_down(result: Table, column: int, first_row: int, last_row: int) -> Non
     merge: the first cell keeps its text, the cells below must be empty."""
     if last_row <= first_row:
         return
-    rows = result._tbl.tr_lst
-    _merge(rows[first_row].tc_lst[column], "restart")
+    rows = result._tbl.findall(_TR)
+    _merge(rows[first_row].findall(_TC)[column], "restart")
     for row in rows[first_row + 1:last_row + 1]:
-        _merge(row.tc_lst[column], None)  # no value: "continue"
+        _merge(row.findall(_TC)[column], None)  # no value: "continue"
 
 
 def _merge(cell: CT_Tc, value: str | None) -> None:
@@ -284,7 +340,7 @@ def _bold(run) -> None:
 def rag_cell(cell: _Cell, rating: Rating, extra: str = "") -> None:
     """A RAG cell (of a table made by table()): shaded in the rating's colour and saying the rating in words (in
     bold), then any extra text."""
-    paragraph = cell._tc.p_lst[0]
+    paragraph = cell._tc.find(_P)
     _bold(_fill_run(paragraph, RATING_WORDS[Rating(rating)]))
     if extra:
         _fill_run(paragraph, "\n" + extra)

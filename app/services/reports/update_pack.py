@@ -8,15 +8,10 @@ JSON-serialisable values (dates as ISO strings); write() turns them into the .do
 flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
-from copy import deepcopy
 from datetime import date, datetime
 
 from docx.document import Document as WordDocument
-from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm
-from docx.table import Table, _Cell
+from docx.table import _Cell
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
@@ -49,7 +44,6 @@ COLUMNS = ("Milestone (select it to add your update)", "Your role", "When due", 
 WIDTHS_CM = (6.6, 2.4, 3.5, 7.1, 2.0, 4.1)  # 25.7 cm: a landscape A4 page inside 2 cm margins
 MILESTONE_COLUMN, RAG_COLUMN = 0, COLUMNS.index("RAG")
 ACTION_FILL = "F3F2F1"  # the action's heading row: light grey, so the milestones under it stand out
-LINK_COLOUR = "0563C1"
 UPDATE_EXCERPT = 200  # characters of the latest update: enough to recall it; the service has the whole text
 RATING_SETTER = aliased(Person, name="rating_setter")
 
@@ -250,30 +244,14 @@ def _part_table(report: WordDocument, part: dict) -> None:
             rows.append(_cells(milestone))
             kinds.append(milestone)
     table = document.table(report, COLUMNS, rows, widths_cm=WIDTHS_CM)
-    for row, what in zip(table._tbl.tr_lst[1:], kinds, strict=True):  # the XML rows: python-docx's row.cells is slow
+    for row, what in zip(document.body_rows(table), kinds, strict=True):
         if "milestones" in what:
-            _action_row(table, row)
+            document.spanning_row(table, row, fill=ACTION_FILL)
         else:
-            cells = row.tc_lst
+            cells = document.cells_of(row)
             document.rag_cell(_Cell(cells[RAG_COLUMN], table), Rating(what["rating"]),
                               "(set by a person)" if what["rating_was_set"] else "")
-            _hyperlink(report, cells[MILESTONE_COLUMN].p_lst[0], what["deliverable"], what["update_link"])
-
-
-def _action_row(table: Table, row) -> None:
-    """The action's row: one cell across the table, bold on light grey, kept on the page of its first milestone."""
-    first, *others = row.tc_lst
-    for cell in others:
-        row.remove(cell)
-    width = first.tcPr.tcW
-    width.set(qn("w:w"), str(int(Cm(sum(WIDTHS_CM)).twips)))
-    width.addnext(OxmlElement("w:gridSpan", {qn("w:val"): str(len(COLUMNS))}))
-    document.shade(_Cell(first, table), ACTION_FILL)
-    paragraph = first.p_lst[0]
-    paragraph.pPr.append(OxmlElement("w:keepNext"))
-    for run in paragraph.r_lst:
-        run.insert(0, OxmlElement("w:rPr"))
-        run[0].append(OxmlElement("w:b"))
+            document.link(report, cells[MILESTONE_COLUMN], what["deliverable"], what["update_link"])
 
 
 def _cells(milestone: dict) -> list[str]:
@@ -328,35 +306,6 @@ def _excerpt(body: str) -> str:
     if len(text) <= UPDATE_EXCERPT:
         return text
     return text[:UPDATE_EXCERPT].rsplit(" ", 1)[0].rstrip(" ,;:–-") + "…"
-
-
-def _hyperlink(report: WordDocument, paragraph, text: str, url: str) -> None:
-    """The milestone's words as a link to its update page (underlined, in the link colour), so a reader selects
-    what they want to update rather than an address. Copied from one link made per document: making each element
-    anew is a good part of the time of a long pack."""
-    link = deepcopy(_link_pattern(report))
-    link.set(qn("r:id"), report.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True))
-    pattern_run = link[0]
-    for number, line in enumerate(text.splitlines() or [""]):
-        run = deepcopy(pattern_run) if number else pattern_run
-        if number:
-            run.insert(1, OxmlElement("w:br"))
-            link.append(run)
-        run[-1].text = line
-    paragraph.append(link)
-
-
-def _link_pattern(report: WordDocument):
-    pattern = getattr(report, "_link_pattern", None)
-    if pattern is None:
-        pattern = report._link_pattern = OxmlElement("w:hyperlink")
-        run, properties, text = OxmlElement("w:r"), OxmlElement("w:rPr"), OxmlElement("w:t")
-        properties.append(OxmlElement("w:color", {qn("w:val"): LINK_COLOUR}))
-        properties.append(OxmlElement("w:u", {qn("w:val"): "single"}))
-        text.set(qn("xml:space"), "preserve")
-        run.extend([properties, text])
-        pattern.append(run)
-    return pattern
 
 
 def _date(iso: str | None) -> str:
