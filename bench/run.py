@@ -45,6 +45,8 @@ from bench.reports import FLOOR_RATIO_AIM, time_audit_report, time_plan_report
 from bench.reports import TARGET_MS as REPORT_TARGET_MS
 from bench.sweep import TARGET_MS as SWEEP_TARGET_MS
 from bench.sweep import time_sweeps
+from bench.update_pack import FLOOR_RATIO_AIM as PACK_FLOOR_RATIO_AIM
+from bench.update_pack import time_update_pack
 from bench.word_import import TARGET_MS as IMPORT_TARGET_MS
 from bench.word_import import time_import
 
@@ -124,8 +126,10 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
              for name, login, url, target in PAGES]
     sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)
     audit_report = time_audit_report(scale, lambda: QueryCounter(db.engine), args.runs)
+    pack = time_update_pack(scale, lambda: QueryCounter(db.engine), max(1, args.runs // 3))
     return {"scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
-            "pages": [asdict(page) for page in pages], "sweeps": sweeps, "audit_report": audit_report}
+            "pages": [asdict(page) for page in pages], "sweeps": sweeps, "audit_report": audit_report,
+            "update_pack": pack}
 
 
 def signed_in_client(app: Flask, login: BenchLogin) -> FlaskClient:
@@ -191,6 +195,10 @@ def report_checks(scales: list[dict], plan_report: dict) -> dict[str, bool]:
         f"monthly audit report under {REPORT_TARGET_MS} ms on the full-size data": big[0]["median_ms"] < REPORT_TARGET_MS,
         "monthly audit report query counts the same on large and small data": all(
             b["queries"] == s["queries"] for b, s in zip(big, little, strict=True)),
+        f"update pack write under {PACK_FLOOR_RATIO_AIM:g}x the bare python-docx floor": all(
+            s["update_pack"]["write_over_floor"] < PACK_FLOOR_RATIO_AIM for s in scales),
+        "update pack query counts the same on large and small data": len(
+            {s["update_pack"]["timings"][0]["queries"] for s in scales}) == 1,
     }
 
 
@@ -240,6 +248,17 @@ def _print_reports(scales: list[dict], plan_report: dict) -> None:
         cells = "".join(_report_cells(s["audit_report"]["timings"][index]) for s in scales)
         target = REPORT_TARGET_MS if index == 0 else ""
         print(f"{timing['kind']:<{width}} | {target:>6}{cells}")
+    print_update_pack(scales)
+
+
+def print_update_pack(scales: list[dict]) -> None:
+    width = max(len(timing["kind"]) for timing in scales[0]["update_pack"]["timings"])
+    milestones = ", ".join(f"{s['update_pack']['milestones']}" for s in scales)
+    print(f"\n{'Update pack (' + milestones + ' milestones)':<{width}} | " + " | median ms  cpu ms  runs  queries" * len(scales))
+    for index, timing in enumerate(scales[0]["update_pack"]["timings"]):
+        print(f"{timing['kind']:<{width}} | " + "".join(_report_cells(s["update_pack"]["timings"][index]) for s in scales))
+    ratios = ", ".join(f"{s['update_pack']['write_over_floor']:.2f}x" for s in scales)
+    print(f"  update_pack.write / floor: {ratios} (aim under {PACK_FLOOR_RATIO_AIM:g}x)")
 
 
 def _report_cells(timing: dict) -> str:

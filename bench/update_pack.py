@@ -3,7 +3,7 @@ milestones, as at the bench's "today"), beside a bare python-docx "floor" writin
 milestone rows' text, Document(), add_table, row.cells, cell.text = value, save).
 
 Run on its own: `python -m bench.update_pack [--scale 1] [--runs 5]` (the bench file must exist: `make bench` or
-`python -m bench.generate` makes it). `time_update_pack` is what bench/run.py can call for each scale.
+`python -m bench.generate` makes it). `make bench` runs `time_update_pack` at each scale.
 """
 
 import argparse

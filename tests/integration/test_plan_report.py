@@ -382,3 +382,14 @@ def test_gathering_the_data_takes_the_same_queries_for_a_bigger_plan(db, plan_tr
                                       created_at=NOW))
     db.session.commit()
     assert timed() == small
+
+
+def test_every_page_carries_the_councils_protective_marking_title_and_date(app, db, plan_tree):
+    app.config["PROTECTIVE_MARKING"] = "OFFICIAL-SENSITIVE"
+    report = snapshots.generate_plan_report(plan_tree["plan"], a_meeting(db, date(2020, 8, 20)), COMPLETE, actor=None,
+                                            now=NOW, today=TODAY)
+    word = reopen(snapshots.document_of(report))
+    header, footer = word.sections[0].header, word.sections[0].footer
+    assert [p.text for p in header.paragraphs] == ["OFFICIAL-SENSITIVE", f"{report.title} · {long_date(TODAY)}"]
+    assert footer.paragraphs[-1].text == "OFFICIAL-SENSITIVE"
+    assert all(section.header.is_linked_to_previous for section in word.sections[1:])  # the appendix too
