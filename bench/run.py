@@ -195,8 +195,8 @@ def report_checks(scales: list[dict], plan_report: dict) -> dict[str, bool]:
         f"monthly audit report under {REPORT_TARGET_MS} ms on the full-size data": big[0]["median_ms"] < REPORT_TARGET_MS,
         "monthly audit report query counts the same on large and small data": all(
             b["queries"] == s["queries"] for b, s in zip(big, little, strict=True)),
-        f"update pack write under {PACK_FLOOR_RATIO_AIM:g}x the bare python-docx floor": all(
-            s["update_pack"]["write_over_floor"] < PACK_FLOOR_RATIO_AIM for s in scales),
+        f"update pack write under {PACK_FLOOR_RATIO_AIM:g}x the bare python-docx floor on the full-size data":
+            scales[0]["update_pack"]["write_over_floor"] < PACK_FLOOR_RATIO_AIM,
         "update pack query counts the same on large and small data": len(
             {s["update_pack"]["timings"][0]["queries"] for s in scales}) == 1,
     }

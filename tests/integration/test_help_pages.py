@@ -171,3 +171,10 @@ def test_a_guides_picture_is_served_to_people_signed_in_and_nothing_else_is(clie
     assert client.get("/help/pictures/make.py").status_code == 404
     assert client.get("/help/pictures/..%2f..%2fconfig.py").status_code == 404
     assert client.get("/help/pictures/no-such-page-1.png").status_code == 404
+
+
+def test_every_picture_a_guide_shows_is_in_docs_pictures():
+    shown = {name for guide in guides.GUIDES.values()
+             for name in re.findall(r"\]\(pictures/([\w.-]+\.png)\)", (guides.DOCS_DIR / guide.filename).read_text())}
+    assert shown, "the guides show the documents' first pages"
+    assert {name for name in shown if not (guides.PICTURES_DIR / name).is_file()} == set()
