@@ -16,7 +16,7 @@ def text(html: str) -> str:
 def test_the_suggested_rating_is_said_once(client, login, plan_tree):
     login(plan_tree["owner"])
     words = text(client.get(f"/milestones/{plan_tree['milestone'].id}").get_data(as_text=True))
-    assert "Suggested: Amber on track, due 30/09/2020 (in 61 days)" in words
+    assert "Suggested: Amber on track, due 30 September 2020 (in 61 days)" in words
     assert "Amber Amber" not in words
 
 

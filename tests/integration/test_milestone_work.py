@@ -73,7 +73,7 @@ def test_mark_complete_turns_the_milestone_green_and_is_recorded(owner_client, p
     assert response.status_code == 302
     assert (milestone.status, milestone.completed_on) == (MilestoneStatus.COMPLETE, date(2020, 7, 29))
     html = page(owner_client.get(f"/milestones/{milestone.id}"))
-    assert "completed on 29/07/2020" in html
+    assert "completed on 29 July 2020" in html
     fields = db.session.scalars(select(ChangeRecord.field).where(ChangeRecord.entity_id == milestone.id)).all()
     assert {"status", "completed_on"} <= set(fields)
 
@@ -87,14 +87,14 @@ def test_propose_revised_date_is_red_until_a_programme_manager_accepts(owner_cli
     assert milestone.due_on == date(2020, 12, 31)
     [revision] = milestone.revisions
     assert (revision.old_on, revision.old_raw, revision.decision) == (date(2020, 9, 30), "30/09/20", RevisionDecision.PROPOSED)
-    assert "due date moved from 30/09/2020 to 31/12/2020" in page(owner_client.get(f"/milestones/{milestone.id}"))
+    assert "due date moved from 30 September 2020 to 31 December 2020" in page(owner_client.get(f"/milestones/{milestone.id}"))
 
     pm = make_person("Pat Manager", Role.PROGRAMME_MANAGER)
     client = login(pm)
     assert "Revised dates to accept or reject" in page(client.get("/my-work"))
     client.post(f"/revisions/{revision.id}/decide", data={"decision": "accept", "note": ""})
     assert revision.decision == RevisionDecision.ACCEPTED and revision.decided_by == pm
-    assert "on track, due 31/12/2020" in page(client.get(f"/milestones/{milestone.id}"))
+    assert "on track, due 31 December 2020" in page(client.get(f"/milestones/{milestone.id}"))
     assert "Originally: 30/09/20" in page(client.get(f"/milestones/{milestone.id}"))
 
 

@@ -261,7 +261,7 @@ def test_rag_cells_carry_the_word_and_the_shading(db, owner_work):
         cell = cells_for(pack, deliverable)[RAG]
         assert cell_text(cell).splitlines()[0] == RATING_WORDS[rating], deliverable
         assert fill(cell) == document.RAG_FILL[rating], deliverable
-    assert row_for(pack, "Overdue deliverable")[WHY] == "Due 30/06/2020, 31 days overdue"  # the RAG cell says Red
+    assert row_for(pack, "Overdue deliverable")[WHY] == "Due 30 June 2020, 31 days overdue"  # the RAG cell says Red
     led = row_for(pack, "Led deliverable")
     assert "(set by a person)" in led[RAG]
     assert led[WHY].startswith("Set by Max Manager: Key staff left\nSuggested: Amber: on track")

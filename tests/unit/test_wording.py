@@ -27,9 +27,9 @@ def test_the_suggestion_names_its_rating_once():
     facts = MilestoneFacts(status=MilestoneStatus.IN_PROGRESS, due_kind=DueKind.DATE, due_on=date(2020, 7, 30))
     result = suggest(facts, FRIDAY)
     assert result.rating == Rating.RED
-    assert result.reason == "due 30/07/2020, 1 day overdue"  # shown after the Red tag on the pages
-    assert result.explanation == "Red: due 30/07/2020, 1 day overdue"  # for text with no tag
-    assert result.why == "Due 30/07/2020, 1 day overdue"  # a table cell beside the rating's own column
+    assert result.reason == "due 30 July 2020, 1 day overdue"  # shown after the Red tag on the pages
+    assert result.explanation == "Red: due 30 July 2020, 1 day overdue"  # for text with no tag
+    assert result.why == "Due 30 July 2020, 1 day overdue"  # a table cell beside the rating's own column
 
 
 def test_a_reminder_for_a_saturday_says_which_day_is_the_last_working_day():

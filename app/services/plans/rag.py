@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import case
 
 from app.models.plans import RATING_SEVERITY, DueKind, MilestoneStatus, Rating
-from app.services.plans.due_dates import days_between, format_date
+from app.services.plans.due_dates import days_between, long_date
 from app.services.wording import plural
 
 RATING_WORDS = {Rating.RED: "Red", Rating.AMBER: "Amber", Rating.GREEN: "Green", Rating.NOT_RATED: "Not rated"}
@@ -49,7 +49,7 @@ class RagResult:
 
 def suggest(facts: MilestoneFacts, today: date) -> RagResult:
     if facts.status == MilestoneStatus.COMPLETE:
-        done = f" on {format_date(facts.completed_on)}" if facts.completed_on else ""
+        done = f" on {long_date(facts.completed_on)}" if facts.completed_on else ""
         return RagResult(Rating.GREEN, f"completed{done}")
     if facts.has_pending_revision:
         return RagResult(Rating.RED, _slip_description(facts))
@@ -60,11 +60,11 @@ def suggest(facts: MilestoneFacts, today: date) -> RagResult:
     overdue_days = days_between(facts.due_on, today)
     what = "review due" if facts.due_kind == DueKind.ONGOING else "due"
     if overdue_days > 0:
-        return RagResult(Rating.RED, f"{what} {format_date(facts.due_on)}, {plural(overdue_days, 'day')} overdue")
+        return RagResult(Rating.RED, f"{what} {long_date(facts.due_on)}, {plural(overdue_days, 'day')} overdue")
     if facts.status == MilestoneStatus.NOT_STARTED:
-        return RagResult(Rating.NOT_RATED, f"not started yet ({what} {format_date(facts.due_on)})")
+        return RagResult(Rating.NOT_RATED, f"not started yet ({what} {long_date(facts.due_on)})")
     remaining = "today" if overdue_days == 0 else f"in {plural(-overdue_days, 'day')}"
-    return RagResult(Rating.AMBER, f"on track, {what} {format_date(facts.due_on)} ({remaining})")
+    return RagResult(Rating.AMBER, f"on track, {what} {long_date(facts.due_on)} ({remaining})")
 
 
 def suggested_rating_sql(milestone, today: date, has_pending_revision):
@@ -84,8 +84,8 @@ def suggested_rating_sql(milestone, today: date, has_pending_revision):
 
 
 def _slip_description(facts: MilestoneFacts) -> str:
-    new = format_date(facts.due_on) if facts.due_on else "a new date"
-    old = f"from {format_date(facts.pending_revision_from)} " if facts.pending_revision_from else ""
+    new = long_date(facts.due_on) if facts.due_on else "a new date"
+    old = f"from {long_date(facts.pending_revision_from)} " if facts.pending_revision_from else ""
     return f"due date moved {old}to {new}, not yet accepted by a programme manager"
 
 
