@@ -161,5 +161,5 @@ def test_the_weekly_digest_arrives_on_monday_with_the_weeks_reminders(plan_tree,
     assert recipients == ["lee.lead@test.example"]
     assert digest["Subject"] == "Your week: Update 1 milestone by Wednesday 30 September"
     text, _ = parts(digest)
-    assert "This week: 1 milestone to update." in text
+    assert "This week: 1 milestone due or overdue." in text
     assert "1.1 Supervision audit completed\r\n  Due Wednesday 30 September 2020" in text

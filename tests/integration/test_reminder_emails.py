@@ -55,7 +55,7 @@ def test_an_owner_reads_the_update_request_first_then_each_milestone_once_with_o
     assert message["Subject"] == "Update 3 milestones by Thursday 10 September — 2 overdue"
     text, html = text_and_html(message)
     summary = text.split("\n")[2].strip()
-    assert summary == ("In this e-mail: the update request for the Improvement Board and 2 milestones to update "
+    assert summary == ("In this e-mail: the update request for the Improvement Board and 2 milestones due or overdue "
                        "(2 overdue).")
     request = text.index("Please update your milestones by Thursday 10 September 2020")
     assert request < text.index("Audit tool agreed") < text.index("Practice standards published")  # oldest first

@@ -157,7 +157,7 @@ def _milestones(notices: list[Notification], today: date) -> Section | None:
              for mid, number, deliverable, due_on in rows]
     dates = [row.due_on for row in rows]
     return Section("Your milestones due or overdue: add a progress update, or record them complete", items,
-                   ask("Update", "milestone", dates, today), _counted("milestone", "update", dates, today))
+                   ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today))
 
 
 def _recommendations(notices: list[Notification], today: date) -> Section | None:
@@ -172,7 +172,7 @@ def _recommendations(notices: list[Notification], today: date) -> Section | None
     dates = [row.due_on for row in rows]
     return Section("Audit recommendations you own: mark each done on My work", items,
                    ask("Complete", "audit recommendation", dates, today),
-                   _counted("audit recommendation", "complete", dates, today))
+                   _counted("audit recommendation", "to complete", dates, today))
 
 
 def _audits(notices: list[Notification], today: date) -> Section | None:
@@ -188,7 +188,7 @@ def _audits(notices: list[Notification], today: date) -> Section | None:
              for audit_id, reference, title, month in rows]
     dates = [month_end(row.month) for row in rows]
     return Section("Case-file audits to write", items, ask("Submit", "case-file audit", dates, today),
-                   _counted("case-file audit", "submit", dates, today))
+                   _counted("case-file audit", "to submit", dates, today))
 
 
 def _escalations(notices: list[Notification], today: date) -> Section | None:
@@ -209,10 +209,12 @@ def _escalations(notices: list[Notification], today: date) -> Section | None:
                    f"Chase {people} about {total}", f"{total} of {people} to chase")
 
 
-def _counted(noun: str, verb: str, dates: list[date], today: date) -> str:
-    """"12 milestones to update (9 overdue)": a section in the one-line summary."""
+def _counted(noun: str, what: str, dates: list[date], today: date) -> str:
+    """"12 milestones due or overdue (9 overdue)", "2 audit recommendations to complete": a section in the one-line
+    summary. Milestones are said as due or overdue, as their section is: the update request's count above them is
+    of those with no update this cycle, a different number."""
     overdue = sum(day < today for day in dates)
-    return f"{plural(len(dates), noun)} to {verb}" + (f" ({overdue} overdue)" if overdue else "")
+    return f"{plural(len(dates), noun)} {what}" + (f" ({overdue} overdue)" if overdue else "")
 
 
 # --- The footer -------------------------------------------------------------------------------------------------
