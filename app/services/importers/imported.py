@@ -10,6 +10,13 @@ from app.services.plans.due_dates import DueDate
 DEFAULT_KEY = [(Rating.RED, "Red", ""), (Rating.AMBER, "Amber", "Yellow"), (Rating.GREEN, "Green", ""),
                (Rating.NOT_RATED, "Not rated", "Not yet started")]
 NOT_RATED_DEFINITION = "No due date yet, or not started"
+NO_IMPROVEMENT_AREA_TEXT = "(No text in the imported plan: only the date was given)"
+
+
+def improvement_area_text(text: str) -> str:
+    """An Area for Improvement's text as stored: the plan's words, or a note when the plan gives only its date (so
+    a second import of the same plan recognises it rather than adding it again)."""
+    return text or NO_IMPROVEMENT_AREA_TEXT
 
 
 def rag_key(definitions: dict[str, str]) -> list[RagKeyEntry]:

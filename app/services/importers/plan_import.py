@@ -24,7 +24,7 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Action, Area, Milestone, Person, PersonKind, Plan
-from app.services.importers.imported import DEFAULT_KEY
+from app.services.importers.imported import DEFAULT_KEY, improvement_area_text
 from app.services.importers.plan_cells import DatedUpdate, NamedPerson, people_in, progress_updates_in, rating_in
 from app.services.importers.plan_docx import ActionDocument, AreaDocument, MilestoneDocument, PlanDocument
 from app.services.importers.plan_links import Linked, LinkProposal, linked, propose
@@ -167,7 +167,8 @@ def _propose_links(result: ImportPreview, source: AreaDocument, area: Area | Non
     unanswered = [code for code in codes if code not in recommendations
                   or recommendations[code].id not in answered.recommendations]
     unanswered += [a.code for a in improvement_areas.values() if a.id not in answered.improvement_areas]
-    new = len({_words(text) for _, text in source.improvement_areas} - set(improvement_areas))
+    new = len({_words(improvement_area_text(text)) for _, text in source.improvement_areas}
+              - set(improvement_areas))
     if proposal := propose(source.number, unanswered, [action.number for action in source.actions], new):
         result.links.append(proposal)
 

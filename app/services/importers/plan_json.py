@@ -96,7 +96,7 @@ class _Loader:
         for index, afi in enumerate(source.get("areas_for_improvement", [])):
             months = sorted({month_start(text) for text in afi["dates_identified"]} - {None})
             area.improvement_areas.append(ImprovementArea(
-                text=afi["text"] or "(No text in the source plan: only the date was given)", position=index,
+                text=imported.improvement_area_text(afi["text"]), position=index,
                 identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
         actions = [self._action(area, action_source, index) for index, action_source in enumerate(source["actions"])]
         recommendations, improvement_areas = link_unanswered(area, actions, Linked())

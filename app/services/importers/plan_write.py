@@ -123,10 +123,11 @@ class _Writer:
                 db.session.add(Recommendation(plan=self.plan, area=area, code=code, text=text, position=index))
         known = {" ".join(afi.text.split()).casefold() for afi in area.improvement_areas}
         for dates, text in source.improvement_areas:
+            text = imported.improvement_area_text(text)
             if " ".join(text.split()).casefold() not in known:
                 months = sorted({month_start(part) for part in _months(dates)} - {None})
                 area.improvement_areas.append(ImprovementArea(
-                    text=text or "(No text in the imported plan: only the date was given)",
+                    text=text,
                     position=len(area.improvement_areas),
                     identifications=[ImprovementAreaIdentification(identified_in=month) for month in months]))
 
