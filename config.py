@@ -72,6 +72,15 @@ class Config:
     # about the plan and anonymised audit figures, and documents about a child (a single audit).
     PROTECTIVE_MARKING = os.environ.get("PROTECTIVE_MARKING", "OFFICIAL")
     PERSONAL_DATA_MARKING = os.environ.get("PERSONAL_DATA_MARKING", "OFFICIAL-SENSITIVE")
+    # Sign-in protection (docs/security.md, "Sign-in protection"): after SIGN_IN_LOCK_AFTER failures for one e-mail
+    # address within SIGN_IN_WINDOW_MINUTES it is locked for SIGN_IN_LOCK_MINUTES; before that each failure after
+    # the first makes the next attempt wait (SIGN_IN_FIRST_DELAY_SECONDS, doubled each time). One client address may
+    # fail SIGN_IN_ADDRESS_LIMIT times within the window.
+    SIGN_IN_LOCK_AFTER = int(os.environ.get("SIGN_IN_LOCK_AFTER", "5"))
+    SIGN_IN_WINDOW_MINUTES = int(os.environ.get("SIGN_IN_WINDOW_MINUTES", "15"))
+    SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
+    SIGN_IN_FIRST_DELAY_SECONDS = int(os.environ.get("SIGN_IN_FIRST_DELAY_SECONDS", "2"))
+    SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
 
 
 class DevelopmentConfig(Config):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.auth import bp
 from app.auth.forms import LoginForm
 from app.clock import now
-from app.services import people
+from app.services import sign_in
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static",
@@ -27,13 +27,15 @@ def require_login():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in with an e-mail address and password; too many failures are answered 429 with how long to wait."""
     form = LoginForm()
     if form.validate_on_submit():
-        person = people.sign_in(form.email.data, form.password.data, now=now())
-        if person:
-            login_user(person)
+        outcome = sign_in.attempt(form.email.data, form.password.data, client=request.remote_addr, now=now())
+        if outcome.person:
+            login_user(outcome.person)
             return redirect(_safe_next(request.args.get("next")))
-        form.password.errors.append("The email address or password is not right")
+        form.password.errors.append(outcome.message)
+        return render_template("auth/login.html", form=form), 429 if outcome.wait else 200
     return render_template("auth/login.html", form=form)
 
 

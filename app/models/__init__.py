@@ -61,9 +61,12 @@ from app.models.plans import (
     RevisionReason,
 )
 from app.models.reports import Report, ReportKind, ReportState
+from app.models.security import AttemptScope, SignInAttempt
 
 __all__ = [
     "ALWAYS_EMAILED",
+    "AttemptScope",
+    "SignInAttempt",
     "EmailPreference",
     "EmailState",
     "Meeting",

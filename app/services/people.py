@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select, update
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -61,17 +61,6 @@ def teams_page(query: ListQuery) -> ListPage:
 
 
 @transaction("This person")
-def sign_in(email: str, password: str, *, now: datetime) -> Person | None:
-    """The person these details sign in, their sign-in recorded; None when the e-mail address or password is not
-    right. A plain UPDATE: signing in is not an edit, so it must not bump the version administrators edit."""
-    person = db.session.scalar(select(Person).where(Person.email == email.strip().lower()))
-    if not (person and person.is_active and person.check_password(password)):
-        return None
-    db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now)
-                       .execution_options(synchronize_session=False))
-    return person
-
-
 @transaction("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
                 organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
