@@ -4,8 +4,14 @@ the same answer and the same time for known and unknown addresses, and counts sh
 
 import os
 import re
+import socket
 import statistics
+import subprocess
+import sys
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
@@ -219,3 +225,41 @@ def test_failures_on_one_worker_lock_the_account_on_the_other(two_workers, clock
     clock.advance(minutes=15)
     with two_workers[0].app_context():
         assert sign_in(first, email, PASSWORD).status_code == 302
+
+
+def test_a_lock_holds_across_two_gunicorn_workers(two_workers, tmp_path):
+    """The real thing: gunicorn with two worker processes on the shared database, attacked over a socket."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "TEST_DATABASE_URL": str(two_workers[0].config["SQLALCHEMY_DATABASE_URI"]),
+                   "SIGN_IN_FIRST_DELAY_SECONDS": "0"}  # the lock alone, without waiting between attempts
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                               "app:create_app('testing')"], env=environment, stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/login"
+        _wait_for(url)
+
+        def post(password: str) -> int:  # a new connection each time, so either worker may answer (no CSRF in testing)
+            body = urllib.parse.urlencode({"email": "olive.owner@test.example", "password": password}).encode()
+            try:
+                with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10) as response:
+                    return response.status
+            except urllib.error.HTTPError as error:
+                return error.code
+
+        assert [post(WRONG) for _ in range(5)] == [200] * 5
+        assert [post(PASSWORD) for _ in range(4)] == [429] * 4
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def _wait_for(url: str) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(url, timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError("gunicorn did not start")
