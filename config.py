@@ -13,6 +13,15 @@ def _env_date(name: str) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
+def _env_int(name: str, default: int = 0) -> int:
+    return int(os.environ.get(name) or default)
+
+
+def _env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    return default if value in (None, "") else value.lower() in ("1", "true", "yes", "on")
+
+
 def _base_url() -> str:
     """BASE_URL, or this machine on the port `make run` serves (PORT, default 5000)."""
     return (os.environ.get("BASE_URL") or f"http://localhost:{os.environ.get('PORT') or '5000'}").rstrip("/")
@@ -43,6 +52,17 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Security headers on every response (app/security_headers.py). HSTS is sent on HTTPS requests only, and only
+    # where HSTS is on (production); FORCE_HTTPS redirects plain HTTP to HTTPS (production, unless turned off).
+    HSTS = False
+    FORCE_HTTPS = False
+    # Behind a reverse proxy, trust this many proxies' X-Forwarded-For / -Proto / -Host / -Port / -Prefix headers
+    # (Werkzeug's ProxyFix). 0, the default, trusts none: set them only when a proxy sets (and overwrites) them.
+    PROXY_FIX_X_FOR = _env_int("PROXY_FIX_X_FOR")
+    PROXY_FIX_X_PROTO = _env_int("PROXY_FIX_X_PROTO")
+    PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST")
+    PROXY_FIX_X_PORT = _env_int("PROXY_FIX_X_PORT")
+    PROXY_FIX_X_PREFIX = _env_int("PROXY_FIX_X_PREFIX")
     # Links in e-mails and the calendar feed start with this address.
     BASE_URL = _base_url()
     # E-mail: "smtp" sends through MAIL_SERVER; "file" writes each message to MAIL_FILE_DIR (development).
@@ -102,6 +122,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    HSTS = True
+    FORCE_HTTPS = _env_flag("FORCE_HTTPS", True)
 
     @classmethod
     def check(cls) -> None:

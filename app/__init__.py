@@ -21,6 +21,7 @@ def create_app(config_name: str | None = None) -> Flask:
     app.config.from_object(config_class)
     configure_templates(app)
     register_extensions(app)
+    register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -57,6 +58,12 @@ def register_extensions(app: Flask) -> None:
     from .auth.loaders import configure_login_manager
 
     configure_login_manager(login_manager)
+
+
+def register_security_headers(app: Flask) -> None:
+    from .security_headers import register
+
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

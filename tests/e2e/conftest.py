@@ -169,11 +169,23 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+def csp_refusals(context) -> list[str]:
+    """What the page's Content-Security-Policy refused (an inline script or style, a resource from elsewhere), as
+    Chromium reports it on the console, for every page the context opens: a list that fills as they load."""
+    refusals: list[str] = []
+    context.on("console", lambda message: refusals.append(f"{message.page.url if message.page else ''}: "
+                                                          f"{message.text}")
+               if "Content Security Policy" in message.text else None)
+    return refusals
+
+
 @pytest.fixture
 def page(request, browser, live_server):
-    """A fresh browser context (no cookies) per test. On failure, a screenshot and the page's HTML are kept."""
+    """A fresh browser context (no cookies) per test. On failure, a screenshot and the page's HTML are kept.
+    Anything the Content-Security-Policy refused fails the test (a GOV.UK component would not work)."""
     context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+    refused = csp_refusals(context)
     page = context.new_page()
     try:
         yield page
@@ -182,6 +194,7 @@ def page(request, browser, live_server):
         if report is not None and report.failed:
             _keep_evidence(page, request.node.name, live_server)
         context.close()
+    assert refused == [], "the Content-Security-Policy refused:\n" + "\n".join(refused)
 
 
 def _keep_evidence(page, name: str, live_server: LiveServer) -> None:

@@ -41,7 +41,7 @@ from app.models import (
 )
 from app.models.plans import RevisionDecision
 from app.services import help as help_guides
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, RESULTS_DIR, ROOT, LiveServer
+from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, RESULTS_DIR, ROOT, LiveServer, csp_refusals
 
 pytestmark = pytest.mark.browser
 
@@ -183,21 +183,32 @@ def sign_in(page: Page, email: str) -> None:
 
 
 def new_page(browser: Browser, live_server: LiveServer) -> Page:
-    """A page in a context of its own, with axe-core loaded into every page it opens (before the page's scripts)."""
+    """A page in a context of its own, with axe-core loaded into every page it opens (before the page's scripts),
+    and what the Content-Security-Policy refuses on it kept in CSP_REFUSALS."""
     context = browser.new_context(base_url=live_server.url, viewport=WIDE, locale="en-GB", timezone_id="Europe/London")
     context.set_default_timeout(DEFAULT_TIMEOUT_MS)
     context.add_init_script(path=str(AXE))
-    return context.new_page()
+    page = context.new_page()
+    CSP_REFUSALS[page] = csp_refusals(context)
+    return page
+
+
+CSP_REFUSALS: dict[Page, list[str]] = {}
 
 
 def check(page: Page) -> dict:
-    """axe-core's violations on the page as it is (rule id -> the elements), and the page's width at 320 px."""
+    """axe-core's violations on the page as it is (rule id -> the elements), with what the Content-Security-Policy
+    refused since the last check, and the page's width at 320 px."""
     results = page.evaluate(AXE_RUN, AXE_OPTIONS)
     page.set_viewport_size(NARROW)
     width = page.evaluate("document.documentElement.scrollWidth")
     page.set_viewport_size(WIDE)
-    return {"violations": {v["id"]: [" ".join(node["target"]) for node in v["nodes"]] for v in results["violations"]},
-            "width": width}
+    violations = {v["id"]: [" ".join(node["target"]) for node in v["nodes"]] for v in results["violations"]}
+    refused = CSP_REFUSALS.get(page, [])
+    if refused:
+        violations["content-security-policy"] = refused[:]
+        refused.clear()
+    return {"violations": violations, "width": width}
 
 
 def open_and_check(page: Page, url: str) -> dict | None:

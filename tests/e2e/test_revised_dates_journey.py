@@ -70,7 +70,7 @@ def test_the_page_fits_the_screen(page: Page, width: int):
     page.get_by_role("button", name="Record decisions").click()  # nothing chosen: the page with its errors
     expect(page.locator(".govuk-error-summary")).to_contain_text("Select the revised dates to decide")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # evaluated by Playwright: not an inline script for the page's policy to refuse
     violations = page.evaluate("async tags => (await axe.run(document, {runOnly: tags})).violations"
                                ".map(v => v.id + ': ' + v.nodes.map(n => n.target).join(' '))", WCAG_AA)
     assert violations == []

@@ -40,7 +40,7 @@ def test_a_qa_lead_allocates_a_round_in_one_step(page: Page):
     expect(page.get_by_role("heading", name="Allocate the round's cases", level=1)).to_be_visible()
     proposal = page.get_by_role("table", name=f"Cases to allocate ({drawn})")
     expect(proposal.get_by_role("combobox")).to_have_count(drawn)
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # evaluated by Playwright: not an inline script for the page's policy to refuse
     checked = check(page)
     assert checked == {"violations": {}, "width": 320}
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
