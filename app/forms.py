@@ -25,6 +25,7 @@ class GovDateField(DateField):
             self.raw_data = None if not valuelist else self.raw_data  # not posted at all: render empty
             return
         parts = [part.strip() for part in valuelist]
+        self.raw_data = [*valuelist, "", ""][:3]  # the widget shows three boxes, whatever number was sent
         if len(parts) != 3 or not all(parts):
             self.data = None
             raise ValueError("Enter the day, month and year, for example 30 9 2026")
