@@ -5,7 +5,6 @@ address."""
 import re
 
 import pytest
-from werkzeug.datastructures import MultiDict
 
 from app.services.numbers import LARGEST_ID
 from tests.integration.test_permissions import WHO, world  # noqa: F401  (world: a record of every kind)
@@ -50,12 +49,3 @@ def test_ids_no_database_holds_are_not_found(app, client, login, world, who):  #
             else:
                 assert response.status_code == 404, f"{endpoint} {method} {address[:60]} as {who}"
 
-
-@pytest.mark.parametrize("parts", [["31", "07"], ["31", "07", "2020", "1"], ["31"]])
-def test_a_date_sent_in_too_few_or_too_many_boxes_is_refused_next_to_it(client, login, plan_tree, parts):
-    login(plan_tree["owner"])
-    response = client.post(f"/milestones/{plan_tree['milestone'].id}/updates/new",
-                           data=MultiDict([*(("written_on", part) for part in parts), ("body", "Audit done")]))
-    assert response.status_code == 200
-    assert "Enter the day, month and year" in response.get_data(as_text=True)
-    assert plan_tree["milestone"].updates == []
