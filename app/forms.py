@@ -20,9 +20,10 @@ class GovDateField(DateField):
         super().__init__(label, format="%d %m %Y", description=description, **kwargs)
 
     def process_formdata(self, valuelist):
+        # not posted at all: render empty; otherwise the widget shows three boxes, whatever number was sent
+        self.raw_data = [*valuelist, "", ""][:3] if valuelist else None
         if not valuelist or not any(part.strip() for part in valuelist):
             self.data = None
-            self.raw_data = None if not valuelist else self.raw_data  # not posted at all: render empty
             return
         parts = [part.strip() for part in valuelist]
         if len(parts) != 3 or not all(parts):

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from flask import Flask, Response, abort, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.routing import IntegerConverter
 
 from app.clock import today
 from app.extensions import db
@@ -12,7 +13,7 @@ from app.models import Rating, Role
 from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import SEARCH_LIMIT, ListQuery
-from app.services.numbers import whole_number
+from app.services.numbers import LARGEST_ID, whole_number
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, written_differently
 from app.services.plans.rag import RATING_WORDS
@@ -142,6 +143,18 @@ def list_url(query: ListQuery, **changes) -> str:
                                      "order": "descending" if query.descending else "ascending"} | changes
     args = {name: value for name, value in args.items() if value not in ("", None) and not (name == "page" and value == 1)}
     return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: ASCII digits only (Werkzeug's own takes any Unicode digit, "١٢"), and no larger
+    than a database id can be, so `/milestones/99999999999999999999` is "Page not found" rather than an error from
+    the database. Registered as the `int` converter by the app factory."""
+
+    regex = r"[0-9]+"
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def get_or_404(model, ident: int):

@@ -13,14 +13,15 @@ meeting would quietly change who is nudged. A past meeting can still be correcte
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Meeting, MeetingKind, Person, ReminderSettings
+from app.models import Meeting, MeetingKind, Person, ReminderSettings, Report
 from app.services import history
 from app.services.errors import DomainError
 from app.services.plans.due_dates import format_date, long_date
 from app.services.transaction import transaction
+from app.services.wording import plural
 from app.services.working_days import add_working_days, next_after, on_or_before, why_not_working
 
 WHAT = "This meeting"
@@ -143,6 +144,10 @@ def delete_meeting(meeting: Meeting, *, version: int | None, actor: Person, now:
     if meeting.held_on < today:
         raise DomainError(f"{meeting.title} on {format_date(meeting.held_on)} has taken place, so it is kept: its "
                           "update deadline is where the next update cycle starts. You can still correct it.")
+    reports = db.session.scalar(select(func.count(Report.id)).where(Report.meeting_id == meeting.id))
+    if reports:
+        raise DomainError(f"{meeting.title} on {format_date(meeting.held_on)} has {plural(reports, 'report')} made "
+                          "for it, so it is kept. You can still correct it.")
     history.record(meeting, "deleted", f"{meeting.title} on {format_date(meeting.held_on)}", None, actor=actor,
                    now=now, action_id=None)
     db.session.delete(meeting)

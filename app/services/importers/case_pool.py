@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select
 
 from app.extensions import db
 from app.models import Person, PoolCase, Team
@@ -39,7 +39,19 @@ class PoolPreview:
         return [row for row in self.rows if row.problems]
 
 
+# the columns kept as written, and the most characters each holds
+KEPT_LENGTHS = {column.name: column.type.length for column in PoolCase.__table__.columns
+                if isinstance(column.type, String) and column.type.length}
+
+
 def preview(text: str) -> PoolPreview:
+    try:
+        return _preview(text)
+    except csv.Error as error:  # a cell too long for the csv module (128 KB), a NUL
+        return PoolPreview([], [f"The cases cannot be read as CSV: {error}"])
+
+
+def _preview(text: str) -> PoolPreview:
     reader = csv.DictReader(io.StringIO(text.strip()))
     headers = [name.strip().lower() for name in reader.fieldnames or []]
     missing = [column for column in ("reference", "team") if column not in headers]
@@ -72,6 +84,9 @@ def _check(line: int, raw: dict, teams: dict, people: dict, existing: set, seen:
             row.problems.append(f"No one called “{values[role]}” is in People ({role.replace('_', ' ')})")
     if values["plan_type"] and values["plan_type"] not in PLAN_TYPES:
         row.problems.append(f"Plan type “{values['plan_type']}” is not one of: {', '.join(sorted(PLAN_TYPES))}")
+    for column, limit in KEPT_LENGTHS.items():
+        if len(values.get(column, "")) > limit:
+            row.problems.append(f"{column.replace('_', ' ').capitalize()} must be {limit} characters or fewer")
     for flag in CASE_FLAGS:
         if values[flag].lower() not in YES | NO:
             row.problems.append(f"{flag.replace('_', ' ').capitalize()} must be yes or no, not “{values[flag]}”")

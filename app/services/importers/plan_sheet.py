@@ -30,10 +30,13 @@ then reports what it reports for a Word plan (due dates that do not exist, names
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from xml.etree.ElementTree import ParseError
 
+from lxml.etree import LxmlError
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils.exceptions import InvalidFileException
@@ -148,6 +151,11 @@ def read_sheet(upload: Upload, *, title: str) -> PlanDocument:
                         progress_update=max(dates).strftime("%B %Y") if dates else "", rag_definitions={}, areas=areas)
 
 
+# what openpyxl raises on a damaged workbook: its own error, the zip's, a part missing, odd values, unreadable XML
+UNREADABLE_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError,
+                       TypeError, OSError, LxmlError, ParseError)
+
+
 # --- Reading the file ------------------------------------------------------------------------------------
 
 
@@ -160,17 +168,19 @@ def _csv_rows(data: bytes) -> Iterator[list]:
 
 
 def _xlsx_rows(data: bytes, filename: str) -> Iterator[tuple]:
+    """The workbook's rows; a workbook whose parts are damaged (found while opening it or reading its rows) is
+    refused with one message."""
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        try:
+            sheet = workbook["Plan"] if "Plan" in workbook.sheetnames else workbook.worksheets[0]
+            sheet.reset_dimensions()  # some programs record the sheet's size wrongly: read every row there is
+            yield from sheet.iter_rows(values_only=True)
+        finally:
+            workbook.close()
+    except UNREADABLE_WORKBOOK as error:
         raise PlanFormatError(f"“{filename}” cannot be read as an Excel workbook: open it in Excel, save it as "
                               "“Excel Workbook (.xlsx)” and try again.") from error
-    try:
-        sheet = workbook["Plan"] if "Plan" in workbook.sheetnames else workbook.worksheets[0]
-        sheet.reset_dimensions()  # some programs record the sheet's size wrongly: read every row there is
-        yield from sheet.iter_rows(values_only=True)
-    finally:
-        workbook.close()
 
 
 def _text(value) -> str:

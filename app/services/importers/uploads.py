@@ -6,7 +6,8 @@ Nothing is written anywhere.
 
 What it refuses:
 
-- no file, an empty file, an extension the importer does not take, a file larger than `max_bytes`;
+- no file, an empty file, an extension the importer does not take, a file larger than `max_bytes`, a name longer
+  than `MAX_NAME_LENGTH` (folders a browser sent and control characters such as a NUL are dropped from the name);
 - a .docx or .xlsx that is not a zip, or is a zip without the part that makes it a Word document
   (word/document.xml) or an Excel workbook (xl/workbook.xml); an Office file saved with a password, which is
   not a zip at all (an OLE "compound file", like an old .doc or .xls), gets its own message;
@@ -17,7 +18,8 @@ What it refuses:
 - an encrypted zip entry;
 - a .csv that is not UTF-8 text (with or without a byte-order mark), which includes UTF-16 "Unicode text".
 
-Routes pass the limit from config: `max_bytes=upload_limit(current_app.config)`.
+Routes pass the limit from config: `max_bytes=upload_limit(current_app.config)`. Evidence, which is kept rather
+than read, passes the same name and Office-file checks (`file_name`, `check_office_file`).
 """
 
 import hashlib
@@ -36,6 +38,7 @@ MAX_UNCOMPRESSED = 100 * MB
 MAX_RATIO = 100
 RATIO_CHECKED_FROM = 1 * MB
 MAX_ENTRIES = 10_000
+MAX_NAME_LENGTH = 100  # a file's name is kept in columns of 200 and 255 characters, with words around it
 READ_CHUNK = 1 * MB
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_FLAG = 0x1
@@ -53,6 +56,10 @@ FORMATS = {
     "docx": _Format("a Word document", "Word Document (.docx)", ".doc", "word/document.xml"),
     "xlsx": _Format("an Excel workbook", "Excel Workbook (.xlsx)", ".xls", "xl/workbook.xml"),
     "csv": _Format("a CSV file", "CSV UTF-8 (Comma delimited) (.csv)", ".txt", None),
+    # taken as evidence only: kept, never read by the service, but checked as carefully
+    "pptx": _Format("a PowerPoint presentation", "PowerPoint Presentation (.pptx)", ".ppt", "ppt/presentation.xml"),
+    "odt": _Format("an OpenDocument text", "ODF Text Document (.odt)", ".doc", "content.xml"),
+    "ods": _Format("an OpenDocument spreadsheet", "ODF Spreadsheet (.ods)", ".xls", "content.xml"),
 }
 
 
@@ -87,7 +94,7 @@ def read_upload(
     unknown = allowed - FORMATS.keys()
     if unknown:
         raise ValueError(f"No upload checks for: {', '.join(sorted(unknown))}")
-    name = _base_name(filename)
+    name = file_name(filename)
     if stream_or_bytes is None or not name:
         raise _refuse("Select a file")
     extension = _extension(name)
@@ -101,7 +108,8 @@ def read_upload(
     if extension == "csv":
         _check_csv(name, data)
     else:
-        _check_office_zip(name, data, FORMATS[extension], max_uncompressed, max_ratio, max_entries)
+        check_office_file(name, data, extension, max_uncompressed=max_uncompressed, max_ratio=max_ratio,
+                          max_entries=max_entries)
     return Upload(filename=name, extension=extension, data=data, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -109,9 +117,16 @@ def _refuse(message: str) -> DomainError:
     return DomainError(message, field="file")
 
 
-def _base_name(filename: str | None) -> str:
-    """The name without any folder a browser sent with it (old browsers send C:\\Users\\…\\plan.docx)."""
-    return (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+def file_name(filename: str | None) -> str:
+    """The name to keep for an uploaded file: without any folder a browser sent with it (old browsers send
+    C:\\Users\\…\\plan.docx, an attacker ../../etc/passwd) and without control characters (a NUL, a line break);
+    raises DomainError(field="file") when it is longer than `MAX_NAME_LENGTH`."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(character for character in base if character.isprintable()).strip()
+    if len(name) > MAX_NAME_LENGTH:
+        raise _refuse(f"The file's name must be {MAX_NAME_LENGTH} characters or fewer. Rename the file and upload "
+                      "it again")
+    return name
 
 
 def _extension(name: str) -> str:
@@ -157,8 +172,11 @@ def _check_csv(name: str, data: bytes) -> None:
         )
 
 
-def _check_office_zip(name: str, data: bytes, fmt: _Format, max_uncompressed: int, max_ratio: float,
-                      max_entries: int) -> None:
+def check_office_file(name: str, data: bytes, extension: str, *, max_uncompressed: int = MAX_UNCOMPRESSED,
+                      max_ratio: float = MAX_RATIO, max_entries: int = MAX_ENTRIES) -> None:
+    """An Office file (.docx, .xlsx, .pptx, .odt, .ods) is a readable zip with its main part, neither a zip bomb nor
+    encrypted; otherwise raise DomainError(field="file") saying so."""
+    fmt = FORMATS[extension]
     if data.startswith(OLE_SIGNATURE):
         raise _refuse(
             f"“{name}” is password-protected, or saved in the older {fmt.older_format} format. Remove any password, "

@@ -1,4 +1,5 @@
-"""Evidence attachments: size and type checked against the file's content, stored outside the database."""
+"""Evidence attachments: size and type checked against the file's content (an Office file as carefully as an
+import: uploads.check_office_file), its name as uploads.file_name keeps it, stored outside the database."""
 
 import uuid
 from datetime import datetime
@@ -8,6 +9,7 @@ from app.extensions import db
 from app.models import Evidence, Milestone, Person
 from app.services import history
 from app.services.errors import DomainError
+from app.services.importers import uploads
 from app.services.transaction import transaction
 
 ZIP, OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,6 +52,8 @@ def check_file(filename: str, content: bytes, max_bytes: int) -> str:
         raise DomainError(f"The file must be smaller than {max_bytes // (1024 * 1024)} MB", field="file")
     if not _content_matches(extension, content):
         raise DomainError(f"The file's content is not a .{extension} file", field="file")
+    if extension in uploads.FORMATS and extension != "csv":
+        uploads.check_office_file(filename, content, extension)
     return CONTENT_TYPES[extension]
 
 
@@ -66,12 +70,13 @@ def _content_matches(extension: str, content: bytes) -> bool:
 @transaction("This milestone")
 def add_evidence(milestone: Milestone, *, filename: str, content: bytes, description: str, folder: str,
                  max_bytes: int, actor: Person, now: datetime) -> Evidence:
+    filename = uploads.file_name(filename)
     content_type = check_file(filename, content, max_bytes)
     stored_name = uuid.uuid4().hex
     path = Path(folder)
     path.mkdir(parents=True, exist_ok=True)
     (path / stored_name).write_bytes(content)
-    evidence = Evidence(milestone=milestone, filename=Path(filename).name, stored_name=stored_name,
+    evidence = Evidence(milestone=milestone, filename=filename, stored_name=stored_name,
                         content_type=content_type, size_bytes=len(content), description=description.strip(),
                         uploaded_by=actor, uploaded_at=now)
     db.session.add(evidence)
