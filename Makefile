@@ -47,7 +47,7 @@ test-fast: install
 lint: install
 	$(BIN)/ruff check .
 
-# Every form and filter fuzzed with 10,000 hypothesis examples (the test suite runs 1,000): never a 500, and refused
+# Every form and filter fuzzed with 10,000 hypothesis examples (the test suite runs the same 300 each time): never a 500, and refused
 # input writes nothing. FUZZ_EXAMPLES=50000 make fuzz runs more.
 FUZZ_EXAMPLES ?= 10000
 fuzz: install

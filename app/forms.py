@@ -6,7 +6,20 @@ from wtforms import DateField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
+from app.services.numbers import whole_number
 from app.services.plans.due_dates import read_date
+
+
+def chosen_id(value) -> int:
+    """A choice of person, team, plan … as sent by a select or checkboxes, read as an id (the `coerce` of those
+    fields). Anything no database id can be ("-1", "²", a number beyond 64 bits) is not a valid choice, said next to
+    the field, rather than an error from the database."""
+    if isinstance(value, int):
+        return value  # a default or a choice's own value
+    number = whole_number(str(value))
+    if number is None:
+        raise ValueError("Not a valid choice")
+    return number
 
 
 class GovDateField(DateField):

@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.forms import VersionedForm
+from app.forms import VersionedForm, chosen_id
 from app.models import PersonKind, Role
 from app.services.errors import DomainError
 from app.services.reminders.admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
@@ -36,9 +36,9 @@ class PersonForm(VersionedForm):
     job_title = StringField("Job title", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
     organisation = StringField("Organisation", widget=GovTextInput(), validators=[Optional(), Length(max=200)],
                                description="For partner agencies, for example the CCG or the police")
-    team_id = SelectField("Team", widget=GovSelect(), coerce=int)
+    team_id = SelectField("Team", widget=GovSelect(), coerce=chosen_id)
     role = SelectField("Role", widget=GovSelect(), choices=[(r.value, r.label) for r in Role])
-    line_manager_id = SelectField("Line manager (optional)", widget=GovSelect(), coerce=int, default=0,
+    line_manager_id = SelectField("Line manager (optional)", widget=GovSelect(), coerce=chosen_id, default=0,
                                   validate_choice=False,  # the service says what is wrong with a choice
                                   description="Told when this person's milestones are overdue long enough to be "
                                               "escalated")
@@ -133,6 +133,6 @@ class ReminderSettingsForm(VersionedForm):
 
 
 class HandoverForm(FlaskForm):
-    receiver_id = SelectField("Who will take over this work?", widget=GovSelect(), coerce=int, default=0,
+    receiver_id = SelectField("Who will take over this work?", widget=GovSelect(), coerce=chosen_id, default=0,
                               validate_choice=False)  # the service says what is wrong with a choice
     submit = SubmitField("Hand over the work", widget=GovSubmitInput())

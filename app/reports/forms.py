@@ -13,6 +13,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, Submit
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from app.forms import chosen_id
 from app.services.reports.plan_report import ALL_FIELDS, DOES_NOT_APPLY, Field
 
 
@@ -31,7 +32,7 @@ class PlanReportForm(FlaskForm):
     """The front block and sections 1–12. Everything is optional here: what is missing shows in the report as a
     placeholder that the checks report, so a draft can be generated at any time."""
 
-    plan_id = SelectField("Plan", widget=GovSelect(), coerce=int, validators=[InputRequired("Select the plan")])
+    plan_id = SelectField("Plan", widget=GovSelect(), coerce=chosen_id, validators=[InputRequired("Select the plan")])
     submit = SubmitField("Generate the report", widget=GovSubmitInput())
 
     @property

@@ -5,7 +5,7 @@ would. No answer is ever a 500, and an input the service refuses (the form shown
 
 Each example starts from the same database: the SQLite database is copied once the world is made and copied
 back before every example (hypothesis runs a test's function-scoped fixtures once for all its examples). CI runs
-`FUZZ_EXAMPLES` examples (1,000 by default); `make fuzz` runs 10,000.
+`FUZZ_EXAMPLES` examples (300 by default, the same ones each run); `make fuzz` runs 10,000 new ones.
 """
 
 import os
@@ -17,21 +17,26 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 from werkzeug.datastructures import MultiDict
 
-from app.models import AuditAccess, Role
+from app.models import AuditAccess, Role, SignInAttempt
 from tests.conftest import PASSWORD
 from tests.integration.served_form import _Forms
 from tests.integration.test_permissions import EXTRA_URLS, LEAD, MATRIX, OWNER, world  # noqa: F401  (world)
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "1000"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+# The suite's run tries the same examples every time (a fixed seed), so it cannot pass on one run and fail on the
+# next; `make fuzz` (FUZZ_EXAMPLES set) draws new ones each run, to find what the fixed ones miss.
+SAME_EXAMPLES_EACH_RUN = "FUZZ_EXAMPLES" not in os.environ
 settings.register_profile("fuzz", max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
+                          derandomize=SAME_EXAMPLES_EACH_RUN,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
 
 # who opens each page: the first of these the permission matrix lets in
 OPENERS = [Role.ADMIN, Role.PROGRAMME_MANAGER, Role.QA_LEAD, Role.AUDITOR, OWNER, LEAD, Role.VIEWER]
 SKIPPED_ACTIONS = {"/logout"}  # signing out is not input to fuzz
-# tables a page writes to by being read: the audit access log
-WRITTEN_BY_READING = {AuditAccess.__tablename__}
+# tables written whatever the answer: the audit access log (reading an audit) and the sign-in attempts (a refused
+# sign-in is counted, by design: app/services/sign_in.py)
+WRITTEN_BY_READING = {AuditAccess.__tablename__, SignInAttempt.__tablename__}
 # pages that keep what was typed even when they refuse it: the audit form saves the draft, then shows what stops its
 # submission (app/audits/routes/audits.py: save)
 KEEPS_WHAT_IS_TYPED = {"/audits/{audit}/edit"}

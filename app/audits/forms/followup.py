@@ -5,9 +5,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTex
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from app.forms import chosen_id
+
 
 class PromoteForm(FlaskForm):
-    area_id = SelectField("Area of the plan", coerce=int, widget=GovSelect())
+    area_id = SelectField("Area of the plan", coerce=chosen_id, widget=GovSelect())
     number = StringField("Action number", widget=GovTextInput(), description="For example, 1.17",
                          validators=[InputRequired("Enter the action number"), Length(max=20)])
     what = TextAreaField("What we are doing", widget=GovTextArea(), validators=[InputRequired("Enter what the action is")])

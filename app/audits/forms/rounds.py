@@ -25,6 +25,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from app.forms import chosen_id
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
@@ -43,7 +44,7 @@ class RoundForm(FlaskForm):
     title = StringField("Title", widget=GovTextInput(), validators=[InputRequired("Enter a title"), Length(max=200)])
     theme = StringField("Theme", widget=GovTextInput(), description="For a themed audit: the process or group, "
                         "for example strategy meetings", validators=[Optional(), Length(max=200)])
-    teams = SelectMultipleField("Teams", coerce=int, widget=GovCheckboxesInput(), validators=[Optional()],
+    teams = SelectMultipleField("Teams", coerce=chosen_id, widget=GovCheckboxesInput(), validators=[Optional()],
                                 description="Leave all unticked to choose from every team")
     plan_types = SelectMultipleField("Plan types", widget=GovCheckboxesInput(), validators=[Optional()],
                                      choices=[(plan, plan) for plan in PLAN_TYPES],
@@ -74,10 +75,10 @@ class RoundForm(FlaskForm):
 class PoolCaseForm(FlaskForm):
     reference = StringField("Case ID number", widget=GovTextInput(),
                             validators=[InputRequired("Enter the case ID number"), Length(max=40)])
-    team_id = SelectField("Team", coerce=int, widget=GovSelect())
+    team_id = SelectField("Team", coerce=chosen_id, widget=GovSelect())
     allocated_worker = StringField("Allocated worker", widget=GovTextInput(), validators=[Optional(), Length(max=200)])
-    team_manager_id = SelectField("Team manager", coerce=int, widget=GovSelect())
-    service_manager_id = SelectField("Service manager", coerce=int, widget=GovSelect())
+    team_manager_id = SelectField("Team manager", coerce=chosen_id, widget=GovSelect())
+    service_manager_id = SelectField("Service manager", coerce=chosen_id, widget=GovSelect())
     plan_type = SelectField("Plan type", widget=GovSelect(), choices=[("", "Not known")] + [(p, p) for p in PLAN_TYPES])
     closed_recently = BooleanField(CASE_FLAGS["closed_recently"], widget=GovCheckboxInput())
     step_up = BooleanField(CASE_FLAGS["step_up"], widget=GovCheckboxInput())
@@ -115,7 +116,7 @@ class RemoveCaseForm(FlaskForm):
 
 class AllocationForm(FlaskForm):
     case_id = IntegerField(validators=[InputRequired()])
-    auditor_id = SelectField("Auditor", coerce=int, widget=GovSelect(),
+    auditor_id = SelectField("Auditor", coerce=chosen_id, widget=GovSelect(),
                              validators=[InputRequired("Choose an auditor")])
     override_reason = TextAreaField("Reason, if the auditor works in the case's own team", widget=GovTextArea(),
                                     validators=[Optional()])
@@ -145,7 +146,7 @@ def proposal_form(rows: list[ProposalRow], case_ids: list[int]) -> ProposalForm:
     for case_id in case_ids:
         row = offered.get(case_id)
         setattr(Form, row_field(case_id), SelectField(
-            f"Auditor for case {row.case.reference}" if row else "Auditor", coerce=int, widget=GovSelect(),
+            f"Auditor for case {row.case.reference}" if row else "Auditor", coerce=chosen_id, widget=GovSelect(),
             validate_choice=False, default=(row.proposed or 0) if row else 0,  # the service refuses a wrong choice
             choices=[(0, "Leave it for now"), *(row.choices if row else [])]))
     return Form()

@@ -5,6 +5,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import NumberRange
 
+from app.forms import chosen_id
 from app.plans.forms.updates import RevisionForm
 from app.services.plans.bulk import ADD_LEAD, DUE, REPLACE_LEADS, RESPONSIBLE, BulkChange
 
@@ -20,7 +21,7 @@ CHANGE_HINTS = {ADD_LEAD: "The person is added to each milestone's leads, keepin
 class PersonChangeForm(FlaskForm):
     """The responsible person, or a lead to add or to replace the leads with: anyone in People."""
 
-    person_id = SelectField("Person", widget=GovSelect(), coerce=int,
+    person_id = SelectField("Person", widget=GovSelect(), coerce=chosen_id,
                             validators=[NumberRange(min=1, message="Select a person")])
     submit = SubmitField("Continue", widget=GovSubmitInput())
 

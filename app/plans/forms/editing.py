@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, Go
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import VersionedForm
+from app.forms import VersionedForm, chosen_id
 from app.models import Action, DeliveryType, ImprovementArea, ImprovementAreaIdentification, Milestone
 from app.plans.forms.due_date import DueDateFieldsMixin
 from app.services.plans.changes import due_phases, due_values
@@ -112,9 +112,9 @@ class ActionForm(VersionedForm):
 class ActionFindingsForm(VersionedForm):
     """Which Ofsted recommendations and Areas for Improvement an action answers."""
 
-    recommendations = SelectMultipleField("Ofsted recommendations this action answers", coerce=int,
+    recommendations = SelectMultipleField("Ofsted recommendations this action answers", coerce=chosen_id,
                                           widget=GovCheckboxesInput(), validators=[Optional()])
-    improvement_areas = SelectMultipleField("Areas for Improvement this action answers", coerce=int,
+    improvement_areas = SelectMultipleField("Areas for Improvement this action answers", coerce=chosen_id,
                                             widget=GovCheckboxesInput(), validators=[Optional()])
 
     def __init__(self, *args, offered: tuple[list, list], **kwargs):
@@ -146,7 +146,7 @@ class MilestoneForm(VersionedForm):
     sub_action = StringField("Sub-action", widget=GovTextInput(), validators=[Optional()])
     deliverable = TextAreaField("Expected milestone or deliverable", widget=GovTextArea(),
                                 validators=[InputRequired("Enter the milestone or deliverable")])
-    responsible_id = SelectField("Responsible person", widget=GovSelect(), coerce=int)
+    responsible_id = SelectField("Responsible person", widget=GovSelect(), coerce=chosen_id)
     leads = TextAreaField("Who will lead this", widget=GovTextArea(), validators=[Optional()],
                           description="One name per line: people, groups or placeholders already in People.")
 

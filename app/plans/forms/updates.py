@@ -14,7 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import GovDateField, VersionedForm
+from app.forms import GovDateField, VersionedForm, chosen_id
 from app.models import DueDateRevision, Milestone, Rating, RevisionReason
 from app.plans.forms.due_date import DueDateFieldsMixin
 from app.services.plans.changes import NONE_CHOSEN
@@ -55,7 +55,7 @@ class DecisionForm(FlaskForm):
 class DecideSeveralForm(FlaskForm):
     """Several revised dates decided together, with one note. A revised date chosen on the page but decided by
     someone else since is not "an invalid choice": the service says which one it is and why it cannot be decided."""
-    revisions = SelectMultipleField("Revised dates", coerce=int, widget=GovCheckboxesInput(), validate_choice=False,
+    revisions = SelectMultipleField("Revised dates", coerce=chosen_id, widget=GovCheckboxesInput(), validate_choice=False,
                                     validators=[InputRequired(NONE_CHOSEN)])
     decision = RadioField("Decision", widget=GovRadioInput(),
                           choices=[("accept", "Accept the selected revised dates"),
