@@ -12,7 +12,7 @@ from app.services.plans.due_dates import read_date
 
 def chosen_id(value) -> int:
     """A choice of person, team, plan … as sent by a select or checkboxes, read as an id (the `coerce` of those
-    fields). Anything no database id can be ("-1", "²", a number beyond 64 bits) is not a valid choice, said next to
+    fields). Anything no database id can be ("-1", "²", a number larger than an id can be) is not a valid choice, said next to
     the field, rather than an error from the database."""
     if isinstance(value, int):
         return value  # a default or a choice's own value

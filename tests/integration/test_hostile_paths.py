@@ -9,7 +9,7 @@ import pytest
 from app.services.numbers import LARGEST_ID
 from tests.integration.test_permissions import WHO, world  # noqa: F401  (world: a record of every kind)
 
-BEYOND = [str(2**63), str(2**64), str(10**30), "9" * 400]
+BEYOND = [str(2**31), str(2**63), str(2**64), str(10**30), "9" * 400]
 NOT_IDS = ["-1", "+1", "%2B1", "1.0", "١", "１"]  # signed, a decimal, Arabic-Indic and full-width digits
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
