@@ -184,12 +184,12 @@ def appendix_rows(data: dict) -> list[list[str]]:
     return rows
 
 
-def floor(rows: list[list[str]]) -> bytes:
+def floor(rows: list[list[str]], headings=plan_report.PLAN_COLUMNS) -> bytes:
     """The same cells with the plainest python-docx: no styles, widths, shading or merged cells. Empty cells are
-    left as they are."""
+    left as they are. The plan appendix's headings unless others are given (the update pack's)."""
     document = docx.Document()
-    table = document.add_table(rows=len(rows) + 1, cols=len(plan_report.PLAN_COLUMNS))
-    for row, values in zip(table.rows, [plan_report.PLAN_COLUMNS, *rows], strict=True):
+    table = document.add_table(rows=len(rows) + 1, cols=len(headings))
+    for row, values in zip(table.rows, [headings, *rows], strict=True):
         for cell, value in zip(row.cells, values, strict=True):
             if value:
                 cell.text = value

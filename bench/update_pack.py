@@ -7,13 +7,11 @@ Run on its own: `python -m bench.update_pack [--scale 1] [--runs 5]` (the bench 
 """
 
 import argparse
-import io
 import json
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime, time
 
-import docx
 from sqlalchemy import event, select
 
 from app.extensions import db
@@ -21,7 +19,7 @@ from app.models import Meeting, Person
 from app.services.plans.queries import Window
 from app.services.reports import update_pack
 from bench.generate import AS_OF, OWNER, create_bench_app, database_path
-from bench.reports import _summary, _timed
+from bench.reports import _summary, _timed, floor
 
 NOW = datetime.combine(AS_OF, time(9))
 FLOOR_RATIO_AIM = 1.3  # update_pack.write against the bare python-docx floor
@@ -38,7 +36,7 @@ def time_update_pack(scale: float, counter_factory: Callable, runs: int) -> dict
         data = gathered[-1][-1]
         written = [_timed(counter, lambda: update_pack.write(data, generated_at=NOW)) for _ in range(runs)]
         rows = _rows(data)
-        floors = [_timed(counter, lambda: floor(rows)) for _ in range(runs)]
+        floors = [_timed(counter, lambda: floor(rows, update_pack.COLUMNS)) for _ in range(runs)]
         db.session.remove()
         db.engine.dispose()
     timings = [_summary("update_pack.gather", gathered, with_queries=True), _summary("update_pack.write", written),
@@ -58,18 +56,6 @@ def _rows(data: dict) -> list[list[str]]:
             rows += [[m["deliverable"], m["role"], m["due"]["as_read"], (m["latest_update"] or {}).get("body", ""),
                       m["rating_word"], m["why"]] for m in action["milestones"]]
     return rows
-
-
-def floor(rows: list[list[str]]) -> bytes:
-    document = docx.Document()
-    table = document.add_table(rows=len(rows) + 1, cols=len(update_pack.COLUMNS))
-    for row, values in zip(table.rows, [update_pack.COLUMNS, *rows], strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            if value:
-                cell.text = value
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 class _Counter:
