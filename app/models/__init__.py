@@ -61,12 +61,14 @@ from app.models.plans import (
     RevisionReason,
 )
 from app.models.reports import Report, ReportKind, ReportState
-from app.models.security import AttemptScope, SignInAttempt
+from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, SignInAttempt
 
 __all__ = [
     "ALWAYS_EMAILED",
     "AttemptScope",
     "SignInAttempt",
+    "SecurityEvent",
+    "SecurityEventKind",
     "EmailPreference",
     "EmailState",
     "Meeting",
