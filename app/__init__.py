@@ -10,7 +10,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from config import BASE_DIR, CONFIGS, ProductionConfig
 
 from .extensions import csrf, db, login_manager, migrate
-from .web import IdConverter
+from .web import CleanRequest, IdConverter
 
 
 def create_app(config_name: str | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(config_name: str | None = None) -> Flask:
         ProductionConfig.check()
     app = Flask(__name__, instance_path=str(BASE_DIR / "instance"), static_folder=None)
     app.config.from_object(config_class)
+    app.request_class = CleanRequest  # no NUL or other control character reaches a page, the database or a document
     app.url_map.converters["int"] = IdConverter  # ids beyond the database's range are "not found" (app/web.py)
     configure_templates(app)
     register_extensions(app)

@@ -1,12 +1,12 @@
 """Form pieces shared by several features."""
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
 from wtforms import DateField, IntegerField, SubmitField
-from wtforms.validators import InputRequired, Optional, StopValidation
+from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
-from app.services.numbers import whole_number
+from app.services.numbers import LARGEST_ID, whole_number
 from app.services.plans.due_dates import read_date
 
 
@@ -55,8 +55,39 @@ class _RequiredDate(InputRequired):
             raise StopValidation(self.message)
 
 
+class WholeNumberField(IntegerField):
+    """A whole number typed in a box (or sent by a page, like a record's version), read by whole_number: digits only,
+    no more than a database integer holds. Anything else gets `invalid` next to the field, never an error from the
+    database; `minimum` and `maximum` are checked with `out_of_range` (both may use {what}, {minimum}, {maximum})."""
+
+    widget = GovTextInput()
+
+    def __init__(self, label: str | None = None, validators=None, *, what: str = "The number", minimum: int = 0,
+                 maximum: int = LARGEST_ID, invalid: str = "{what} must be a whole number, like 7",
+                 out_of_range: str = "{what} must be between {minimum} and {maximum}", **kwargs):
+        words = {"what": what, "minimum": minimum, "maximum": f"{maximum:,}" if maximum > 9999 else maximum}
+        self.invalid, self.out_of_range = invalid.format(**words), out_of_range.format(**words)
+        validators = [*(validators or [Optional()]), NumberRange(minimum, maximum, self.out_of_range)]
+        if "widget" not in kwargs:
+            kwargs.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if text:
+            self.data = whole_number(text)
+            if self.data is None:
+                raise ValueError(self.out_of_range if text.isascii() and text.isdigit() else self.invalid)
+
+
+def version_field() -> WholeNumberField:
+    """The hidden version a form was opened at (VersionedForm), to catch concurrent edits."""
+    return WholeNumberField(widget=HiddenInput(), validators=[Optional()])
+
+
 class VersionedForm(FlaskForm):
     """A form that edits a record: carries the version it was opened at, to catch concurrent edits."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -2,10 +2,12 @@
 
 from collections.abc import Callable
 
-from flask import Flask, Response, abort, flash, g, has_request_context, request, url_for
+from flask import Flask, Request, Response, abort, flash, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.routing import IntegerConverter
+from werkzeug.utils import cached_property
 
 from app.clock import today
 from app.extensions import db
@@ -14,6 +16,7 @@ from app.services import history, permissions
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import SEARCH_LIMIT, ListQuery
 from app.services.numbers import LARGEST_ID, whole_number
+from app.services.plain_text import without_control_characters
 from app.services.plans import queries as plan_queries
 from app.services.plans.due_dates import describe, format_date, written_differently
 from app.services.plans.rag import RATING_WORDS
@@ -155,6 +158,25 @@ class IdConverter(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+class CleanRequest(Request):
+    """Every request's query parameters and form fields without control characters no text may hold (NUL …;
+    services/plain_text.py): whatever is typed or sent, pages, the database and Word documents get text. Registered
+    as the request class by the app factory."""
+
+    @cached_property
+    def args(self) -> MultiDict:
+        return _cleaned(super().args)
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        self.__dict__["form"] = _cleaned(self.__dict__["form"])
+
+
+def _cleaned(fields: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict((without_control_characters(name), without_control_characters(value))
+                              for name, value in fields.items(multi=True))
 
 
 def get_or_404(model, ident: int):

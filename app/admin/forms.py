@@ -10,7 +10,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -19,7 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.forms import VersionedForm, chosen_id
+from app.forms import VersionedForm, WholeNumberField, chosen_id
 from app.models import PersonKind, Role
 from app.services.errors import DomainError
 from app.services.reminders.admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
@@ -60,10 +59,9 @@ class TeamForm(VersionedForm):
                                                                         Length(max=120)])
 
 
-def _days(label: str, description: str) -> IntegerField:
-    return IntegerField(label, widget=GovTextInput(), description=description,
-                        validators=[InputRequired(f"Enter the {label[0].lower() + label[1:]}")],
-                        invalid_value_message="Enter a whole number, for example 7")
+def _days(label: str, description: str) -> WholeNumberField:
+    return WholeNumberField(label, description=description, invalid="Enter a whole number, for example 7",
+                            validators=[InputRequired(f"Enter the {label[0].lower() + label[1:]}")])
 
 
 class ReminderSettingsForm(VersionedForm):

@@ -2,11 +2,10 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
-from wtforms import IntegerField, RadioField, StringField, SubmitField
+from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
-from app.forms import GovDateField, VersionedForm
+from app.forms import GovDateField, VersionedForm, version_field
 from app.models import MeetingKind
 
 
@@ -44,5 +43,5 @@ class MeetingForm(VersionedForm):
 
 
 class DeleteMeetingForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
     submit = SubmitField("Yes, delete this meeting", widget=GovSubmitInput())

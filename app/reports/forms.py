@@ -9,11 +9,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import HiddenInput
 
-from app.forms import chosen_id
+from app.forms import chosen_id, version_field
 from app.services.reports.plan_report import ALL_FIELDS, DOES_NOT_APPLY, Field
 
 
@@ -51,7 +50,7 @@ class AuditReportForm(FlaskForm):
 
 
 class ReleaseForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
     checked_warnings = BooleanField("I have looked at each warning and the report can be released as it is",
                                     widget=GovCheckboxInput())
     submit = SubmitField("Release this report", widget=GovSubmitInput())

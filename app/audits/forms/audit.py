@@ -17,10 +17,10 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
 
-from app.forms import GovDateField, VersionedForm
+from app.forms import GovDateField, VersionedForm, WholeNumberField
 from app.models import Answer, Audit, AuditElement, Grade, PartyKind
 from app.services.audits.work import (
     AuditDraft,
@@ -92,25 +92,6 @@ class AuditDateField(GovDateField):
         if self.data:
             return self.data.strftime("%d %m %Y").split(" ")
         return [None, None, None]
-
-
-class WholeNumberField(IntegerField):
-    widget = GovTextInput()
-
-    def __init__(self, label: str, *, what: str, maximum: int, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "numeric", "spellcheck": "false"})
-        super().__init__(label, validators=[Optional(), NumberRange(0, maximum, f"{what} must be between 0 and "
-                                                                                f"{maximum}")], **kwargs)
-        self.what = what
-
-    def process_formdata(self, valuelist):
-        text = (valuelist[0] if valuelist else "").strip()
-        self.data = None
-        if text:
-            try:
-                self.data = int(text)
-            except ValueError:
-                raise ValueError(f"{self.what} must be a whole number, like 7") from None
 
 
 def _text(label: str, *, what: str | None = None, max_length: int | None = None, description: str = "") -> StringField:

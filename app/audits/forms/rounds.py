@@ -14,7 +14,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -22,10 +21,9 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import HiddenInput
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import chosen_id
+from app.forms import WholeNumberField, chosen_id, version_field
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
@@ -51,11 +49,11 @@ class RoundForm(FlaskForm):
                                      description="Leave all unticked for any plan type")
     flags = SelectMultipleField("Cases must be", widget=GovCheckboxesInput(), validators=[Optional()],
                                 choices=list(CASE_FLAGS.items()))
-    sample_size = IntegerField("Number of cases", widget=GovTextInput(),
-                               validators=[InputRequired("Enter how many cases to choose"),
-                                           NumberRange(min=1, max=500, message="Choose between 1 and 500 cases")])
-    seed = IntegerField("Random seed (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0)],
-                        description="Leave blank for a new random draw. Enter an earlier round's seed to repeat its draw.")
+    sample_size = WholeNumberField("Number of cases", validators=[InputRequired("Enter how many cases to choose")],
+                                   minimum=1, maximum=500, invalid="Enter how many cases as a whole number, like 20",
+                                   out_of_range="Choose between 1 and 500 cases")
+    seed = WholeNumberField("Random seed (optional)", what="The random seed",
+                            description="Leave blank for a new random draw. Enter an earlier round's seed to repeat its draw.")
     submit = SubmitField("Choose cases", widget=GovSubmitInput())
 
     def validate_month(self, field) -> None:
@@ -98,7 +96,7 @@ class PoolCaseForm(FlaskForm):
 class CorrectCaseForm(PoolCaseForm):
     """The case form opened on a case already in the pool, carrying the version it was opened at."""
 
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
     @classmethod
@@ -110,12 +108,12 @@ class CorrectCaseForm(PoolCaseForm):
 
 
 class RemoveCaseForm(FlaskForm):
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field()
     submit = SubmitField("Yes, remove this case", widget=GovSubmitInput())
 
 
 class AllocationForm(FlaskForm):
-    case_id = IntegerField(validators=[InputRequired()])
+    case_id = WholeNumberField(validators=[InputRequired()], minimum=1)
     auditor_id = SelectField("Auditor", coerce=chosen_id, widget=GovSelect(),
                              validators=[InputRequired("Choose an auditor")])
     override_reason = TextAreaField("Reason, if the auditor works in the case's own team", widget=GovTextArea(),
