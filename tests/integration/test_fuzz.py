@@ -5,7 +5,8 @@ would. No answer is ever a 500, and an input the service refuses (the form shown
 
 Each example starts from the same database: the SQLite database is copied once the world is made and copied
 back before every example (hypothesis runs a test's function-scoped fixtures once for all its examples). CI runs
-`FUZZ_EXAMPLES` examples (300 by default, the same ones each run); `make fuzz` runs 10,000 new ones.
+`FUZZ_EXAMPLES` examples (2,000 by default, the same ones each run); `make fuzz` runs 10,000 new ones. The pages are
+dealt into SHARDS tests, each trying its share of the examples, so that parallel test workers share the work.
 """
 
 import os
@@ -22,11 +23,12 @@ from tests.conftest import PASSWORD
 from tests.integration.served_form import _Forms
 from tests.integration.test_permissions import EXTRA_URLS, LEAD, MATRIX, OWNER, world  # noqa: F401  (world)
 
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "300"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "2000"))
+SHARDS = 4
 # The suite's run tries the same examples every time (a fixed seed), so it cannot pass on one run and fail on the
 # next; `make fuzz` (FUZZ_EXAMPLES set) draws new ones each run, to find what the fixed ones miss.
 SAME_EXAMPLES_EACH_RUN = "FUZZ_EXAMPLES" not in os.environ
-settings.register_profile("fuzz", max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
+settings.register_profile("fuzz", max_examples=max(EXAMPLES // SHARDS, 1), deadline=None, database=None, print_blob=True,
                           derandomize=SAME_EXAMPLES_EACH_RUN,
                           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                                  HealthCheck.data_too_large])
@@ -135,12 +137,13 @@ def filled_in(form: dict, data) -> MultiDict:
     return MultiDict(fields)
 
 
+@pytest.mark.parametrize("shard", range(SHARDS))
 @settings(settings.get_profile("fuzz"))
 @given(data=st.data())
-def test_no_form_or_filter_answers_500_and_refused_input_writes_nothing(fuzzing, data):
+def test_no_form_or_filter_answers_500_and_refused_input_writes_nothing(fuzzing, shard, data):
     clients, ids, database = fuzzing
     database.restore()
-    template, who = data.draw(st.sampled_from(PAGES), label="page")
+    template, who = data.draw(st.sampled_from(PAGES[shard::SHARDS]), label="page")
     url = template.format(**ids)
     page = clients[who].get(url)
     assert page.status_code == 200, f"{url} as {who}"
