@@ -67,7 +67,7 @@ class Person(UserMixin, Versioned, db.Model):
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the feed's secret
     # The identity provider's stable id for this person (OIDC_SUBJECT_CLAIM: `sub`, or `oid` for Entra ID), stored at
     # their first single sign-on (app/services/single_sign_on.py)
-    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True)
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     line_manager: Mapped["Person | None"] = relationship(remote_side=[id])

@@ -14,12 +14,12 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("people") as batch_op:
-        batch_op.add_column(sa.Column("sso_subject", sa.String(length=255), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f("uq_people_sso_subject"), ["sso_subject"])
+    # A unique index, not a constraint: no table rebuild on SQLite (the people table is referenced everywhere)
+    op.add_column("people", sa.Column("sso_subject", sa.String(length=255), nullable=True))
+    op.create_index(op.f("ix_people_sso_subject"), "people", ["sso_subject"], unique=True)
 
 
 def downgrade():
+    op.drop_index(op.f("ix_people_sso_subject"), table_name="people")
     with op.batch_alter_table("people") as batch_op:
-        batch_op.drop_constraint(batch_op.f("uq_people_sso_subject"), type_="unique")
         batch_op.drop_column("sso_subject")
