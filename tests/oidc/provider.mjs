@@ -4,8 +4,8 @@
 //                                  (space-separated) in the environment
 //
 // Issuer http://127.0.0.1:PORT, listening on 127.0.0.1 only. One confidential client (client_secret_basic) that must
-// use PKCE (S256), the authorisation code flow only. The people are the synthetic ones in people.json: the login at
-// the provider's own sign-in page is the key (the package's development interactions: any password), and their
+// use PKCE (S256), the authorisation code flow only. The people are the synthetic ones in people.json: the login typed
+// at the provider's own sign-in page is their `sub` (the package's development interactions: any password), and their
 // e-mail, name and groups are put in the ID token, as Entra ID does. Consent is given by the administrator (as a
 // council's tenant does for its own app), so signing in is one page. RP-initiated logout (end_session_endpoint) is on.
 // Prints "listening <issuer>" once it answers.
@@ -15,8 +15,8 @@ import Provider from 'oidc-provider';
 const env = process.env;
 const port = Number(env.PORT);
 const issuer = `http://127.0.0.1:${port}`;
-const people = JSON.parse(readFileSync(new URL('./people.json', import.meta.url)));
-delete people._comment;
+const people = Object.fromEntries(Object.entries(JSON.parse(readFileSync(new URL('./people.json', import.meta.url))))
+  .filter(([login]) => !login.startsWith('_')).map(([, person]) => [person.sub, person])); // by sub, the account id
 const words = (value) => (value || '').split(' ').filter(Boolean);
 
 const configuration = {
