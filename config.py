@@ -101,6 +101,22 @@ class Config:
     SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
     SIGN_IN_FIRST_DELAY_SECONDS = int(os.environ.get("SIGN_IN_FIRST_DELAY_SECONDS", "2"))
     SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
+    # Single sign-on with OpenID Connect (docs/security.md, "Single sign-on"; docs/operations.md). OIDC_ISSUER empty:
+    # single sign-on is off. OIDC_ROLE_GROUPS is a JSON object {"group id or name": "role", ...}, read in order: the
+    # first group the person is in gives the role. OIDC_PROVISION_ROLE empty: people not in People are refused.
+    # PASSWORD_SIGN_IN=false (only when single sign-on is on) leaves passwords to the BREAK_GLASS_EMAILS administrators.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "").rstrip("/")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES", "openid email profile")
+    OIDC_DISPLAY_NAME = os.environ.get("OIDC_DISPLAY_NAME", "Sign in with your council account")
+    OIDC_SUBJECT_CLAIM = os.environ.get("OIDC_SUBJECT_CLAIM", "sub")
+    OIDC_EMAIL_CLAIM = os.environ.get("OIDC_EMAIL_CLAIM", "email")
+    OIDC_GROUPS_CLAIM = os.environ.get("OIDC_GROUPS_CLAIM", "groups")
+    OIDC_ROLE_GROUPS = os.environ.get("OIDC_ROLE_GROUPS", "")
+    OIDC_PROVISION_ROLE = os.environ.get("OIDC_PROVISION_ROLE", "")
+    PASSWORD_SIGN_IN = _env_flag("PASSWORD_SIGN_IN", True)
+    BREAK_GLASS_EMAILS = os.environ.get("BREAK_GLASS_EMAILS", "")
 
 
 class DevelopmentConfig(Config):

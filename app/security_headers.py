@@ -2,6 +2,8 @@
 assets, and Werkzeug's ProxyFix when configured for a deployment behind a reverse proxy (docs/security.md,
 "Headers")."""
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, request
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -42,7 +44,7 @@ def register(app: Flask) -> None:
     configure_proxy_fix(app)
     Talisman(
         app,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy=content_security_policy(app.config["OIDC_ISSUER"]),
         permissions_policy=PERMISSIONS_POLICY,
         referrer_policy=REFERRER_POLICY,
         frame_options="DENY",
@@ -54,6 +56,15 @@ def register(app: Flask) -> None:
         session_cookie_samesite=app.config["SESSION_COOKIE_SAMESITE"],
     )
     app.after_request(forbid_storing)
+
+
+def content_security_policy(oidc_issuer: str) -> dict:
+    """The policy; with single sign-on on, the sign-out form may go on to the identity provider's sign-out page (a
+    form's redirects are held to form-action too)."""
+    if not oidc_issuer:
+        return CONTENT_SECURITY_POLICY
+    issuer = urlsplit(oidc_issuer)
+    return {**CONTENT_SECURITY_POLICY, "form-action": ["'self'", f"{issuer.scheme}://{issuer.netloc}"]}
 
 
 def configure_proxy_fix(app: Flask) -> None:

@@ -5,11 +5,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm
+from app.auth.sso import provider_sign_out_url
 from app.clock import now
 from app.services import sign_in
 
 PUBLIC_ENDPOINTS = {
-    "auth.login", "main.health", "assets.static",
+    "auth.login", "main.health", "assets.static", "auth.sso_start", "auth.sso_callback",
     # calendar programs cannot sign in: the feed's secret token is its key, and an unknown or revoked one gets 404
     "notifications.calendar_feed",
     # what anyone may need before signing in: how accessible the service is, how it uses personal data, who to ask
@@ -48,6 +49,7 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    at_provider = provider_sign_out_url()  # signed in with single sign-on: sign out there too
     logout_user()
     flash("You have signed out.", "success")
-    return redirect(url_for("auth.login"))
+    return redirect(at_provider or url_for("auth.login"))

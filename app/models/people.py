@@ -65,6 +65,9 @@ class Person(UserMixin, Versioned, db.Model):
     email_preference: Mapped[EmailPreference] = mapped_column(enum_type(EmailPreference, "email_preference"),
                                                               default=EmailPreference.EACH)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the feed's secret
+    # The identity provider's stable id for this person (OIDC_SUBJECT_CLAIM: `sub`, or `oid` for Entra ID), stored at
+    # their first single sign-on (app/services/single_sign_on.py)
+    sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     line_manager: Mapped["Person | None"] = relationship(remote_side=[id])
@@ -77,8 +80,8 @@ class Person(UserMixin, Versioned, db.Model):
         return self.kind == PersonKind.INDIVIDUAL
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: only active individuals with a password can sign in
-        return bool(self.active and self.is_individual and self.password_hash)
+    def is_active(self) -> bool:  # Flask-Login: only active individuals with a password or single sign-on can sign in
+        return bool(self.active and self.is_individual and (self.password_hash or self.sso_subject))
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)

@@ -26,6 +26,7 @@ from sqlalchemy import delete, select, update
 
 from app.extensions import db
 from app.models import AttemptScope, Person, SignInAttempt
+from app.services import single_sign_on
 from app.services.transaction import transaction
 from app.services.wording import plural
 
@@ -157,7 +158,7 @@ def _forget(claimed: dict[AttemptScope, int]) -> None:
 def _checked(email: str, password: str) -> Person | None:
     """The person these details sign in, or None; one password hash checked either way."""
     person = db.session.scalar(select(Person).where(Person.email == email)) if email else None
-    if person and person.is_active:
+    if person and person.is_active and single_sign_on.password_sign_in_allowed(person):
         return person if person.check_password(password) else None
     _dummy().check_password(password)  # the same work as for a real person, so the time says nothing
     return None

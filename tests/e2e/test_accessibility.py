@@ -76,6 +76,8 @@ NOT_PAGES = {
     "main.health": "a health check for monitoring, not a page",
     "main.index": "sends people on to My work",
     "auth.login": "sends people who are signed in on; checked signed out by its own test",
+    "auth.sso_start": "sends people to the identity provider (test_single_sign_on_journey.py)",
+    "auth.sso_callback": "back from the identity provider: signs in and sends people on (test_single_sign_on_journey.py)",
     "notifications.open_notice": "marks a notice read and sends its reader on to what it is about",
     "notifications.calendar_feed": "a calendar feed for calendar programs",
     "plans.export_plan": "a download (spreadsheet)",
