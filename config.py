@@ -101,6 +101,14 @@ class Config:
     SIGN_IN_LOCK_MINUTES = int(os.environ.get("SIGN_IN_LOCK_MINUTES", "15"))
     SIGN_IN_FIRST_DELAY_SECONDS = int(os.environ.get("SIGN_IN_FIRST_DELAY_SECONDS", "2"))
     SIGN_IN_ADDRESS_LIMIT = int(os.environ.get("SIGN_IN_ADDRESS_LIMIT", "30"))
+    # Passwords and second factor (docs/security.md, "Passwords and second factor"): how long an e-mailed reset link
+    # and an administrator's set-up link work, how often one person may be e-mailed a reset link, and whether
+    # administrators must use a second factor (always, unless single sign-on is on).
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+    SET_UP_LINK_DAYS = _env_int("SET_UP_LINK_DAYS", 7)
+    PASSWORD_RESET_EMAIL_INTERVAL_MINUTES = _env_int("PASSWORD_RESET_EMAIL_INTERVAL_MINUTES", 5)
+    REQUIRE_SECOND_FACTOR_FOR_ADMINS = _env_flag("REQUIRE_SECOND_FACTOR_FOR_ADMINS", True)
+    SECOND_FACTOR_PENDING_MINUTES = _env_int("SECOND_FACTOR_PENDING_MINUTES", 5)
 
 
 class DevelopmentConfig(Config):
@@ -114,6 +122,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     AS_OF_DATE = None
+    # Tests sign administrators in with a password alone; the second-factor tests turn this on.
+    REQUIRE_SECOND_FACTOR_FOR_ADMINS = False
 
 
 class ProductionConfig(Config):

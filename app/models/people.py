@@ -65,6 +65,11 @@ class Person(UserMixin, Versioned, db.Model):
     email_preference: Mapped[EmailPreference] = mapped_column(enum_type(EmailPreference, "email_preference"),
                                                               default=EmailPreference.EACH)
     calendar_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)  # SHA-256 of the feed's secret
+    # The second factor (app/services/second_factor.py): the authenticator app's secret (base32), on once confirmed;
+    # the last time step a code was accepted for, so a code is never accepted twice
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None]
 
     team: Mapped[Team | None] = relationship(back_populates="members")
     line_manager: Mapped["Person | None"] = relationship(remote_side=[id])
