@@ -1,6 +1,6 @@
 """Before signing in: "Forgotten your password?", and the page an e-mailed link (reset or set-up) opens."""
 
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 
 from app.auth import bp
 from app.auth.forms import ForgottenPasswordForm, NewPasswordForm
@@ -23,18 +23,13 @@ def forgotten_password():
 
 @bp.route("/password/new/<token>", methods=["GET", "POST"])
 def new_password(token: str):
-    """Choose a password with a link: it works once, until it expires."""
+    """Choose a password with a link: it works once, until it expires. (Every page is sent `no-store`, and links
+    to other sites are sent no referrer: app/security_headers.py.)"""
     link, form = password_links.open_link(token, now=now()), NewPasswordForm()
     if link is None:
-        response = make_response(render_template("auth/link_not_working.html",
-                                                 message=password_links.LINK_NOT_WORKING), 404)
-    elif form.validate_on_submit() and applied(form, lambda: password_links.choose_password(
+        return render_template("auth/link_not_working.html", message=password_links.LINK_NOT_WORKING), 404
+    if form.validate_on_submit() and applied(form, lambda: password_links.choose_password(
             token, form.password.data, now=now())):
         flash("Your password is saved. Sign in with it.", "success")
         return redirect(url_for("auth.login"))
-    else:
-        response = make_response(render_template("auth/new_password.html", form=form, link=link,
-                                                 min_length=passwords.MIN_LENGTH))
-    response.headers["Referrer-Policy"] = "no-referrer"  # the address holds the link's secret
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return render_template("auth/new_password.html", form=form, link=link, min_length=passwords.MIN_LENGTH)
