@@ -117,6 +117,14 @@ class Config:
     OIDC_PROVISION_ROLE = os.environ.get("OIDC_PROVISION_ROLE", "")
     PASSWORD_SIGN_IN = _env_flag("PASSWORD_SIGN_IN", True)
     BREAK_GLASS_EMAILS = os.environ.get("BREAK_GLASS_EMAILS", "")
+    # Passwords and second factor (docs/security.md, "Passwords and second factor"): how long an e-mailed reset link
+    # and an administrator's set-up link work, how often one person may be e-mailed a reset link, and whether
+    # administrators must use a second factor (always, unless single sign-on is on).
+    PASSWORD_RESET_MINUTES = _env_int("PASSWORD_RESET_MINUTES", 60)
+    SET_UP_LINK_DAYS = _env_int("SET_UP_LINK_DAYS", 7)
+    PASSWORD_RESET_EMAIL_INTERVAL_MINUTES = _env_int("PASSWORD_RESET_EMAIL_INTERVAL_MINUTES", 5)
+    REQUIRE_SECOND_FACTOR_FOR_ADMINS = _env_flag("REQUIRE_SECOND_FACTOR_FOR_ADMINS", True)
+    SECOND_FACTOR_PENDING_MINUTES = _env_int("SECOND_FACTOR_PENDING_MINUTES", 5)
 
 
 class DevelopmentConfig(Config):
@@ -130,6 +138,8 @@ class TestingConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     AS_OF_DATE = None
+    # Tests sign administrators in with a password alone; the second-factor tests turn this on.
+    REQUIRE_SECOND_FACTOR_FOR_ADMINS = False
 
 
 class ProductionConfig(Config):

@@ -1,7 +1,6 @@
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
-    GovPasswordInput,
     GovRadioInput,
     GovSelect,
     GovSubmitInput,
@@ -10,7 +9,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     EmailField,
-    PasswordField,
     RadioField,
     SelectField,
     StringField,
@@ -41,17 +39,14 @@ class PersonForm(VersionedForm):
                                   validate_choice=False,  # the service says what is wrong with a choice
                                   description="Told when this person's milestones are overdue long enough to be "
                                               "escalated")
-    active = BooleanField("Can sign in", widget=GovCheckboxInput())
-    password = PasswordField("New password", widget=GovPasswordInput(), validators=[Optional(), Length(min=10,
-                             message="The password must be at least 10 characters")],
-                             description="Leave blank to keep the current password")
+    active = BooleanField("Can sign in", widget=GovCheckboxInput(),
+                          description="A new person who can sign in is e-mailed a link to choose their own password")
 
     @property
     def values(self) -> dict:
         """What people_service.save_person takes from the form."""
         return {name: getattr(self, name).data for name in ("name", "kind", "email", "job_title", "organisation",
-                                                             "team_id", "line_manager_id", "role", "active",
-                                                             "password")}
+                                                             "team_id", "line_manager_id", "role", "active")}
 
 
 class TeamForm(VersionedForm):

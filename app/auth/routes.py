@@ -1,9 +1,9 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from app.auth import bp
+from app.auth import bp, second_step
 from app.auth.forms import LoginForm
 from app.auth.sso import provider_sign_out_url
 from app.clock import now
@@ -11,6 +11,8 @@ from app.services import sign_in
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static", "auth.sso_start", "auth.sso_callback",
+    # before signing in: a forgotten password, an e-mailed link, and the second step (app/auth/second_step.py)
+    "auth.forgotten_password", "auth.new_password", "auth.sign_in_code", "auth.sign_in_recovery_code",
     # calendar programs cannot sign in: the feed's secret token is its key, and an unknown or revoked one gets 404
     "notifications.calendar_feed",
     # what anyone may need before signing in: how accessible the service is, how it uses personal data, who to ask
@@ -33,8 +35,7 @@ def login():
     if form.validate_on_submit():
         outcome = sign_in.attempt(form.email.data, form.password.data, client=request.remote_addr, now=now())
         if outcome.person:
-            login_user(outcome.person)
-            return redirect(_safe_next(request.args.get("next")))
+            return second_step.after_password(outcome.person, _safe_next(request.args.get("next")))
         form.password.errors.append(outcome.message)
         return render_template("auth/login.html", form=form), 429 if outcome.wait else 200
     return render_template("auth/login.html", form=form)

@@ -1,10 +1,12 @@
-"""`flask users create`: a person who can sign in."""
+"""`flask users create`: a person who can sign in (the very first administrator, before anyone can send set-up
+links); `flask users set-up-link`: a set-up link printed, for when e-mail is not working yet."""
 
 import click
+from flask import current_app, url_for
 
 from app import clock
 from app.models import Role
-from app.services import people
+from app.services import password_links, passwords, people
 from app.services.errors import DomainError
 
 
@@ -19,13 +21,28 @@ def users_group() -> None:
 @click.option("--role", type=click.Choice([role.value for role in Role]), default=Role.VIEWER.value, show_default=True)
 @click.option("--job-title", default=None)
 @click.option("--team", default=None, help="Team name; created if new.")
-@click.password_option(help="Prompted for when not given.")
+@click.password_option(help=f"Prompted for when not given: at least {passwords.MIN_LENGTH} characters, not a common "
+                            "password, not the person's email address or name.")
 def users_create(name, email, role, job_title, team, password) -> None:
-    if len(password) < 10:
-        raise click.BadParameter("use at least 10 characters", param_hint="--password")
+    message = passwords.problem(password, email=email.strip().lower(), name=name.strip())
+    if message:
+        raise click.BadParameter(message, param_hint="--password")
     try:
         person = people.grant_login(name=name, email=email, role=Role(role), job_title=job_title, team_name=team,
                                     password=password, now=clock.now())
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"{person.name} <{person.email}> can now sign in as {Role(role).label}.")
+
+
+@users_group.command("set-up-link", help="Print a set-up link for a person who can sign in, to give them yourself "
+                                         "(it is not e-mailed). Any earlier set-up link stops working.")
+@click.option("--email", required=True)
+def users_set_up_link(email) -> None:
+    try:
+        token = password_links.set_up_token(email, now=clock.now())
+    except DomainError as error:
+        raise click.ClickException(error.message) from error
+    with current_app.test_request_context():
+        link = current_app.config["BASE_URL"] + url_for("auth.new_password", token=token)
+    click.echo(f"Set-up link (works once, for {current_app.config['SET_UP_LINK_DAYS']} days):\n{link}")

@@ -60,6 +60,9 @@ PAGE_HELP = {
     "audits.findings_page": ("qa-leads", "audit-findings"),
     "notifications.index": ("reminders", "notifications-in-the-service"),
     "notifications.account": ("reminders", "choosing-how-you-get-e-mails"),
+    "auth.change_password": ("owners", "your-password-and-second-factor"),
+    "auth.second_factor_page": ("owners", "your-password-and-second-factor"),
+    "auth.set_up_second_factor": ("owners", "your-password-and-second-factor"),
 }
 
 

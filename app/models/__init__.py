@@ -28,6 +28,7 @@ from app.models.audits import (
     SafeguardingAlert,
     SmartRecommendation,
 )
+from app.models.credentials import PasswordToken, RecoveryCode, TokenPurpose
 from app.models.history import ChangeRecord
 from app.models.meetings import Meeting, MeetingKind
 from app.models.notifications import (
@@ -116,11 +117,13 @@ __all__ = [
     "Milestone",
     "MilestonePhase",
     "MilestoneStatus",
+    "PasswordToken",
     "Person",
     "PersonKind",
     "Plan",
     "ProgressUpdate",
     "RagKeyEntry",
+    "RecoveryCode",
     "Rating",
     "Recommendation",
     "RevisionDecision",
@@ -130,4 +133,5 @@ __all__ = [
     "ReportState",
     "Role",
     "Team",
+    "TokenPurpose",
 ]

@@ -63,8 +63,8 @@ def teams_page(query: ListQuery) -> ListPage:
 @transaction("This person")
 @transaction("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
-                organisation: str | None, team_id: int | None, role: str, active: bool, password: str | None,
-                version: int | None, actor: Person, now: datetime, line_manager_id: int | None) -> None:
+                organisation: str | None, team_id: int | None, role: str, active: bool, version: int | None,
+                actor: Person, now: datetime, line_manager_id: int | None) -> None:
     """Add or change a person. The line manager (told of escalations) must be another individual."""
     name, email, kind = name.strip(), (email or "").strip().lower() or None, PersonKind(kind)
     _unique(Person, Person.name, name, person.id, "name", f"{name} is already in People")
@@ -74,7 +74,7 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     if line_manager_id and (line_manager is None or line_manager.id == person.id or not line_manager.is_individual):
         raise DomainError("Choose another person as line manager: not this person, a group or a placeholder",
                           "line_manager_id")
-    if kind != PersonKind.INDIVIDUAL and (password or active and person.password_hash):
+    if kind != PersonKind.INDIVIDUAL and active and person.password_hash:
         raise DomainError("Only a person can sign in: groups and placeholders cannot have a password", "kind")
     values = {"name": name, "kind": kind, "email": email, "job_title": job_title or None,
               "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
@@ -84,9 +84,6 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
         person.password_hash = None
         history.record(person, "password", None, "removed: groups and placeholders cannot sign in",
                        actor=actor, now=now, action_id=None)
-    if password:
-        person.set_password(password)
-        history.record(person, "password", None, "set by an administrator", actor=actor, now=now, action_id=None)
 
 
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,

@@ -15,24 +15,21 @@ def admin_client(client, login, make_person):
 
 
 def test_admin_adds_a_placeholder_that_cannot_sign_in(admin_client, db):
-    response = admin_client.post("/admin/people/new", data={
-        "name": "Programme Lead to be identified", "kind": "placeholder", "email": "", "team_id": "0",
-        "role": "viewer", "password": "a-long-password"})
-    assert "Only a person can sign in" in response.get_data(as_text=True)
+    assert 'type="password"' not in admin_client.get("/admin/people/new").get_data(as_text=True)  # set-up links
     admin_client.post("/admin/people/new", data={"name": "Programme Lead to be identified", "kind": "placeholder",
                                                  "team_id": "0", "role": "viewer"})
     person = db.session.scalar(select(Person).where(Person.name == "Programme Lead to be identified"))
     assert person.kind == PersonKind.PLACEHOLDER and not person.is_active
 
 
-def test_admin_creates_a_person_with_a_hashed_password(admin_client, db, client):
+def test_admin_creates_a_person_who_chooses_their_own_password(admin_client, db, client):
     admin_client.post("/admin/teams/new", data={"name": "Practice Improvement"})
     admin_client.post("/admin/people/new", data={
         "name": "Nadia Newstarter", "kind": "individual", "email": "Nadia@Council.example", "team_id": "1",
-        "role": "auditor", "active": "y", "password": "a-long-password"})
+        "role": "auditor", "active": "y"})
     person = db.session.scalar(select(Person).where(Person.name == "Nadia Newstarter"))
     assert person.email == "nadia@council.example" and person.team.name == "Practice Improvement"
-    assert person.password_hash and "a-long-password" not in person.password_hash
+    assert person.password_hash is None  # until they use the set-up link e-mailed to them (test_password_links.py)
     duplicate = admin_client.post("/admin/people/new", data={"name": "nadia newstarter", "kind": "individual",
                                                               "team_id": "0", "role": "viewer"})
     assert "already in People" in duplicate.get_data(as_text=True)
@@ -154,10 +151,9 @@ def test_administrators_changes_to_people_are_recorded(admin_client, db, make_pe
     person = make_person("Rita Role")
     admin_client.post(f"/admin/people/{person.id}/edit", data={
         "name": "Rita Role", "kind": "individual", "email": person.email, "team_id": "0", "role": "qa_lead",
-        "active": "y", "password": "a-new-long-password"})
+        "active": "y"})
     page = admin_client.get(f"/admin/people/{person.id}/edit").get_data(as_text=True)
-    assert "Role changed from Action owner or viewer to QA lead" in page and "Password set by an administrator" in page
-    assert "a-new-long-password" not in page
+    assert "Role changed from Action owner or viewer to QA lead" in page
 
 
 def test_rag_key_edits_from_a_stale_page_are_refused(client, login, make_person, plan_tree, db):

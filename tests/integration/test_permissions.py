@@ -123,6 +123,8 @@ MATRIX = {
                                      for role in WHO if role}),
     "admin.people": ("GET", "/admin/people", ADMINS),
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
+    "admin.send_set_up_link": ("POST", "/admin/people/{owner_id}/set-up-link",
+                               {role: 302 if role == Role.ADMIN else 403 for role in WHO if role}),
     "admin.hand_over": ("GET", "/admin/people/{owner_id}/handover", ADMINS),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
@@ -154,6 +156,17 @@ MATRIX = {
     "help.accessibility": ("GET", "/help/accessibility", PUBLIC),
     "help.privacy": ("GET", "/help/privacy", PUBLIC),
     "help.contact": ("GET", "/help/contact", PUBLIC),
+    # before signing in: asking for a reset link; a link's page (only a real, unused, unexpired link opens it); the
+    # second step, which sends anyone back to sign in unless they have just given the right password
+    "auth.forgotten_password": ("GET", "/password/forgotten", PUBLIC),
+    "auth.new_password": ("GET", "/password/new/not-a-real-token", dict.fromkeys(WHO, 404)),
+    "auth.sign_in_code": ("GET", "/login/code", dict.fromkeys(WHO, 302)),
+    "auth.sign_in_recovery_code": ("GET", "/login/recovery-code", dict.fromkeys(WHO, 302)),
+    # a person's own password and second factor (no one here has one yet: the page sends them to set it up)
+    "auth.change_password": ("GET", "/account/password", ANYONE_SIGNED_IN),
+    "auth.second_factor_page": ("GET", "/account/second-factor", {role: 302 for role in WHO if role}),
+    "auth.set_up_second_factor": ("GET", "/account/second-factor/set-up", ANYONE_SIGNED_IN),
+    "auth.remove_second_factor": ("POST", "/account/second-factor/remove", ANYONE_SIGNED_IN),
 }
 EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_area": ("GET", "/areas/new", MANAGERS),

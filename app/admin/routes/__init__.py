@@ -10,4 +10,4 @@ def only_admins():
     return None
 
 
-from app.admin.routes import handover, people, reminders  # noqa: E402,F401
+from app.admin.routes import handover, people, reminders, set_up_links  # noqa: E402,F401

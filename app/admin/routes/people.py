@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.admin import bp
 from app.admin.forms import PersonForm, TeamForm
+from app.admin.routes.set_up_links import save_then_invite
 from app.clock import now
 from app.models import Person, Team
 from app.services import people as people_service
@@ -35,8 +36,9 @@ def edit_person(person_id: int | None = None):
     if request.method == "GET" and person_id:
         form.team_id.data = person.team_id or 0
         form.line_manager_id.data = person.line_manager_id or 0
-    return _edit_page(form, person, person_id, "person", "admin.people", lambda: people_service.save_person(
-        person, **form.values, version=form.version.data, actor=current_user, now=now()))
+    return _edit_page(form, person, person_id, "person", "admin.people", save_then_invite(
+        person, lambda: people_service.save_person(person, **form.values, version=form.version.data,
+                                                   actor=current_user, now=now()), is_new=person_id is None))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -59,7 +61,8 @@ def _edit_page(form, record: Person | Team, record_id: int | None, noun: str, li
     if form.validate_on_submit() and applied(form, save, record if record_id else None):
         flash(f"{record.name} is saved", "success")
         return redirect(url_for(listing))
-    return render_template("_form_page.html", form=form, title=f"Edit {noun}" if record_id else f"Add a {noun}",
+    return render_template("admin/person.html" if noun == "person" else "_form_page.html", form=form, record=record,
+                           title=f"Edit {noun}" if record_id else f"Add a {noun}",
                            cancel_url=url_for(listing), changes=changes_to({noun: [record_id]}) if record_id else None,
                            related_links=[("Hand over this person's work", url_for("admin.hand_over", person_id=record_id))]
                            if noun == "person" and record_id else [])
