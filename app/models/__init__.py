@@ -62,6 +62,7 @@ from app.models.plans import (
 )
 from app.models.reports import Report, ReportKind, ReportState
 from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, SignInAttempt
+from app.models.sessions import SessionEnd, UserSession
 
 __all__ = [
     "ALWAYS_EMAILED",
@@ -69,6 +70,8 @@ __all__ = [
     "SignInAttempt",
     "SecurityEvent",
     "SecurityEventKind",
+    "SessionEnd",
+    "UserSession",
     "EmailPreference",
     "EmailState",
     "Meeting",
