@@ -3,6 +3,13 @@
 everywhere", a role change and a deactivation; the session id changes at sign-in; idle and absolute timeouts on a
 fixed clock; a "remember me" cookie opens nothing. Forms are submitted as the pages serve them."""
 
+import os
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
@@ -10,10 +17,14 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
-from app.models import Role, SecurityEvent, SecurityEventKind, SessionEnd, UserSession
+from app import create_app
+from app.extensions import db as _db
+from app.models import Person, PersonKind, Role, SecurityEvent, SecurityEventKind, SessionEnd, UserSession
 from app.services import sessions
-from tests.conftest import PASSWORD
+from config import TestingConfig
+from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
 from tests.integration.served_form import _Forms, page_form
+from tests.integration.test_sign_in_protection import _wait_for
 
 START = datetime(2020, 7, 31, 9, 0)
 COOKIE = "session"
@@ -250,3 +261,60 @@ def test_only_the_hash_of_the_session_id_is_stored(app, client, olive, clock, db
         token = session["session_id"]
     row = db.session.scalar(select(UserSession))
     assert token not in row.token_hash and len(row.token_hash) == 64 and len(token) >= 40
+
+
+def test_a_sign_out_on_one_gunicorn_worker_holds_on_the_other(tmp_path, monkeypatch):
+    """The real thing: gunicorn with two worker processes on one database file. A cookie copied before sign-out
+    is refused afterwards by every worker (each request on a new connection, so either worker may answer)."""
+    database = f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    monkeypatch.setattr(TestingConfig, "SQLALCHEMY_DATABASE_URI", database)
+    setup = create_app("testing")
+    with setup.app_context():
+        _db.create_all()
+        person = Person(name="Olive Owner", email="olive.owner@test.example", kind=PersonKind.INDIVIDUAL)
+        person.password_hash = FAST_PASSWORD_HASH
+        _db.session.add(person)
+        _db.session.commit()
+        _db.session.remove()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
+                               "app:create_app('testing')"], env={**os.environ, "TEST_DATABASE_URL": database},
+                              stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        _wait_for(f"{url}/login")
+        body = urllib.parse.urlencode({"email": "olive.owner@test.example", "password": PASSWORD}).encode()
+        status, headers = _open(f"{url}/login", "", data=body)
+        assert status == 302
+        cookie = headers["Set-Cookie"].split(";")[0]
+        assert {_status(f"{url}/my-work", cookie) for _ in range(6)} == {200}
+        assert _status(f"{url}/logout", cookie, data=b"") == 302
+        assert {_status(f"{url}/my-work", cookie) for _ in range(6)} == {302}
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _no_redirects():
+    return urllib.request.build_opener(_NoRedirect())
+
+
+def _open(url: str, cookie: str, data: bytes | None = None):
+    """The status and headers of one request on a new connection, redirects not followed."""
+    try:
+        with _no_redirects().open(urllib.request.Request(url, data=data, headers={"Cookie": cookie}),
+                                  timeout=10) as response:
+            return response.status, response.headers
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers
+
+
+def _status(url: str, cookie: str, data: bytes | None = None) -> int:
+    return _open(url, cookie, data)[0]
