@@ -47,8 +47,13 @@ class Config:
     # Audits may hold the child's full name and date of birth; set to "false" to collect neither.
     AUDIT_COLLECT_CHILD_IDENTITY = os.environ.get("AUDIT_COLLECT_CHILD_IDENTITY", "true").lower() != "false"
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
+    # Sessions held on the server (docs/security.md, "Sessions"): signed out after SESSION_IDLE_MINUTES without use
+    # (a warning comes 2 minutes before) and SESSION_ABSOLUTE_HOURS after signing in, whatever happens.
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES") or 30)
+    SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS") or 12)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # No "remember me": the service never sets that cookie, and one sent anyway opens nothing (app.auth.loaders).
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
@@ -146,6 +151,9 @@ class ProductionConfig(Config):
     ENVIRONMENT = "production"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     SESSION_COOKIE_SECURE = True
+    # "__Host-": browsers accept the cookie only if it is Secure, has Path=/ and no Domain, so no other host of
+    # the council's domain and no plain-HTTP page can set or replace it (docs/security.md, "Sessions").
+    SESSION_COOKIE_NAME = os.environ.get("SESSION_COOKIE_NAME", "__Host-session")
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     HSTS = True

@@ -1,13 +1,14 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
 
 from app.auth import bp, second_step
 from app.auth.forms import LoginForm
 from app.auth.sso import provider_sign_out_url
 from app.clock import now
-from app.services import sign_in
+from app.models import SessionEnd
+from app.services import sessions, sign_in
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static", "auth.sso_start", "auth.sso_callback",
@@ -22,7 +23,8 @@ PUBLIC_ENDPOINTS = {
 
 @bp.before_app_request
 def require_login():
-    """Every page needs a signed-in person, except signing in, the health check and the styles."""
+    """Every page needs a signed-in person, except signing in, the health check and the styles. Being signed in is
+    checked against the session held on the server (app.services.sessions), on every request."""
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None
     return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
@@ -50,7 +52,28 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    at_provider = provider_sign_out_url()  # signed in with single sign-on: sign out there too
-    logout_user()
+    at_provider = provider_sign_out_url()  # signed in with single sign-on: sign out there too (before the session ends)
+    sessions.end(SessionEnd.SIGNED_OUT, now=now())
     flash("You have signed out.", "success")
     return redirect(at_provider or url_for("auth.login"))
+
+
+@bp.route("/account/sessions")
+def your_sessions():
+    """Where this person is signed in, with a button to sign out everywhere."""
+    return render_template("auth/sessions.html", person=current_user, rows=sessions.open_sessions(current_user),
+                           is_this_browser=sessions.is_this_browser, own=True)
+
+
+@bp.route("/account/sessions/end", methods=["POST"])
+def sign_out_everywhere():
+    sessions.end_all(current_user, reason=SessionEnd.SIGNED_OUT_EVERYWHERE, now=now())
+    sessions.end(SessionEnd.SIGNED_OUT_EVERYWHERE, now=now())
+    flash("You have signed out everywhere: on this browser and every other browser and device.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/sessions/keep", methods=["POST"])
+def stay_signed_in():
+    """"Stay signed in" on the idle warning (app/static/session-timeout.js): the session was used now."""
+    return jsonify(ends_in=round(sessions.touch(now=now(), limits=sessions.Limits.configured()).total_seconds()))

@@ -9,14 +9,14 @@ has none is sent to set one up before any other page.
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from app.auth import bp
 from app.auth.forms import CodeForm, RecoveryCodeForm
 from app.clock import now
 from app.models import Person
-from app.services import second_factor
+from app.services import second_factor, sessions
 from app.services.people import find_person
 from app.services.wording import plural
 
@@ -29,16 +29,17 @@ SETTING_UP = {"auth.second_factor_page", "auth.set_up_second_factor", "auth.logo
 def after_password(person: Person, target: str) -> Response:
     """The password was right: sign in now, or ask for a code first."""
     if not second_factor.is_on(person):
-        return finish_sign_in(person, target)
+        return finish_sign_in(person, target, method="password")
     until = now() + timedelta(minutes=current_app.config["SECOND_FACTOR_PENDING_MINUTES"])
     session[PENDING] = {"person": person.id, "until": until.timestamp(), "next": target}
     return redirect(url_for("auth.sign_in_code"))
 
 
-def finish_sign_in(person: Person, target: str) -> Response:
-    """The one place a sign-in is completed (the password, and the second factor where there is one, were right)."""
+def finish_sign_in(person: Person, target: str, *, method: str) -> Response:
+    """The one place a password sign-in is completed (the password, and the second factor where there is one, were
+    right): a new session begins (app/services/sessions.py)."""
     session.pop(PENDING, None)
-    login_user(person)
+    sessions.begin(person, method=method, now=now())
     return redirect(target)
 
 
@@ -81,7 +82,7 @@ def _second_step(form, template: str, accepted, wrong: str):
             form.code.errors.append(second_factor.too_many_message(wait))
             return render_template(template, form=form), 429
         if accepted(person, form.code.data, now=now()):
-            return finish_sign_in(person, session[PENDING]["next"])
+            return finish_sign_in(person, session[PENDING]["next"], method="password and second factor")
         form.code.errors.append(wrong)
     return render_template(template, form=form)
 
@@ -89,7 +90,7 @@ def _second_step(form, template: str, accepted, wrong: str):
 @bp.before_app_request
 def require_second_factor():
     """An administrator who must have a second factor and has none sets it up before anything else."""
-    if (current_user.is_authenticated and request.endpoint not in SETTING_UP
+    if (request.endpoint not in SETTING_UP and current_user.is_authenticated  # the styles never look at the session
             and second_factor.must_set_up(current_user)):
         return redirect(url_for("auth.set_up_second_factor"))
     return None

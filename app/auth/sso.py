@@ -7,13 +7,12 @@ redirects to the provider.
 
 from authlib.common.errors import AuthlibBaseError
 from flask import abort, redirect, render_template, request, session, url_for
-from flask_login import login_user
 from joserfc.errors import JoseError
 from requests import RequestException
 
 from app.auth import bp, routes
 from app.clock import now
-from app.services import single_sign_on
+from app.services import sessions, single_sign_on
 from app.services.single_sign_on import RefusedError
 
 NEXT, ID_TOKEN = "sso_next", "sso_id_token"
@@ -71,9 +70,12 @@ def _refused(refusal: RefusedError):
 
 
 def _begin(person):
-    """The one place a single sign-on ends in a session."""
-    login_user(person)
-    return redirect(session.pop(NEXT, None) or url_for("main.my_work"))
+    """The one place a single sign-on ends in a session (app/services/sessions.py). Beginning it empties the Flask
+    session, so where to go next and the ID token (the hint for signing out at the provider) are carried over."""
+    target, id_token = session.pop(NEXT, None) or url_for("main.my_work"), session.pop(ID_TOKEN)
+    sessions.begin(person, method="single sign-on", now=now())
+    session[ID_TOKEN] = id_token
+    return redirect(target)
 
 
 def provider_sign_out_url() -> str | None:

@@ -63,6 +63,7 @@ from app.models.plans import (
 )
 from app.models.reports import Report, ReportKind, ReportState
 from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, SignInAttempt
+from app.models.sessions import SessionEnd, UserSession
 
 __all__ = [
     "ALWAYS_EMAILED",
@@ -70,6 +71,8 @@ __all__ = [
     "SignInAttempt",
     "SecurityEvent",
     "SecurityEventKind",
+    "SessionEnd",
+    "UserSession",
     "EmailPreference",
     "EmailState",
     "Meeting",

@@ -17,8 +17,8 @@ from flask import current_app, render_template, url_for
 from sqlalchemy import select, update
 
 from app.extensions import db
-from app.models import PasswordToken, Person, PersonKind, SecurityEvent, SecurityEventKind, TokenPurpose
-from app.services import passwords, security_events
+from app.models import PasswordToken, Person, PersonKind, SecurityEvent, SecurityEventKind, SessionEnd, TokenPurpose
+from app.services import passwords, security_events, sessions
 from app.services.errors import DomainError
 from app.services.reminders import mailer
 from app.services.transaction import transaction
@@ -155,5 +155,5 @@ def choose_password(token: str, password: str, *, now: datetime) -> Person:
     _void(person, now=now)
     security_events.record(SecurityEventKind.PASSWORD_RESET if link.purpose == TokenPurpose.RESET
                            else SecurityEventKind.PASSWORD_CHANGED, person=person, detail=how)
-    # lead: end every session of the person here (signed out everywhere)
+    sessions.end_all(person, reason=SessionEnd.PASSWORD_CHANGED, now=now)  # signed out everywhere
     return person

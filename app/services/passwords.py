@@ -15,8 +15,8 @@ from datetime import datetime
 from functools import cache
 from pathlib import Path
 
-from app.models import Person, SecurityEventKind
-from app.services import history, security_events
+from app.models import Person, SecurityEventKind, SessionEnd
+from app.services import history, security_events, sessions
 from app.services.errors import DomainError
 from app.services.transaction import transaction
 
@@ -91,4 +91,4 @@ def change_password(person: Person, *, current: str, new: str, now: datetime) ->
         raise DomainError("Choose a new password that is not the same as your current one", "new_password")
     set_password(person, new, how="changed by its owner", actor=person, now=now, field="new_password")
     security_events.record(SecurityEventKind.PASSWORD_CHANGED, person=person)
-    # lead: end the person's other sessions here
+    sessions.end_all(person, reason=SessionEnd.PASSWORD_CHANGED, now=now, keep_current=True)

@@ -6,9 +6,9 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Milestone, Person, PersonKind, Role, Team
+from app.models import Milestone, Person, PersonKind, Role, SecurityEventKind, SessionEnd, Team
 from app.models.plans import milestone_leads
-from app.services import history
+from app.services import history, security_events, sessions
 from app.services.errors import DomainError
 from app.services.listing import ListPage, ListQuery, paged
 from app.services.transaction import transaction
@@ -61,7 +61,6 @@ def teams_page(query: ListQuery) -> ListPage:
 
 
 @transaction("This person")
-@transaction("This person")
 def save_person(person: Person, *, name: str, kind: str, email: str | None, job_title: str | None,
                 organisation: str | None, team_id: int | None, role: str, active: bool, version: int | None,
                 actor: Person, now: datetime, line_manager_id: int | None) -> None:
@@ -79,11 +78,27 @@ def save_person(person: Person, *, name: str, kind: str, email: str | None, job_
     values = {"name": name, "kind": kind, "email": email, "job_title": job_title or None,
               "organisation": organisation or None, "team": db.session.get(Team, team_id) if team_id else None,
               "role": role, "active": active, "line_manager": line_manager}
+    was = (Role(person.role), person.active) if person.id else None
     _save(person, values, version=version, actor=actor, now=now, what="This person")
+    if was:
+        _end_sessions_on_access_change(person, *was, actor=actor, now=now)
     if kind != PersonKind.INDIVIDUAL and person.password_hash:
         person.password_hash = None
         history.record(person, "password", None, "removed: groups and placeholders cannot sign in",
                        actor=actor, now=now, action_id=None)
+
+
+def _end_sessions_on_access_change(person: Person, role: Role, active: bool, *, actor: Person,
+                                   now: datetime) -> None:
+    """A new role or a deactivation takes effect at once: the person's sessions end (docs/security.md, "Sessions"),
+    recorded in the security event log with the administrator who made the change."""
+    if Role(person.role) != role:
+        security_events.record(SecurityEventKind.ROLE_CHANGED, person=person, actor=actor,
+                               detail=f"{role.label} → {Role(person.role).label}")
+        sessions.end_all(person, reason=SessionEnd.ROLE_CHANGED, actor=actor, now=now)
+    if active and not person.active:
+        security_events.record(SecurityEventKind.ACCOUNT_DEACTIVATED, person=person, actor=actor)
+        sessions.end_all(person, reason=SessionEnd.DEACTIVATED, actor=actor, now=now)
 
 
 def grant_login(*, name: str, email: str, role: Role, job_title: str | None, team_name: str | None, password: str,

@@ -59,6 +59,9 @@ MATRIX = {
     # single sign-on is off here (tests/integration/test_single_sign_on.py signs in with a real provider)
     "auth.sso_start": ("GET", "/sso/start", dict.fromkeys(WHO, 404)),
     "auth.sso_callback": ("GET", "/sso/callback", dict.fromkeys(WHO, 404)),
+    "auth.your_sessions": ("GET", "/account/sessions", ANYONE_SIGNED_IN),
+    "auth.stay_signed_in": ("POST", "/account/sessions/keep", ANYONE_SIGNED_IN),
+    "auth.sign_out_everywhere": ("POST", "/account/sessions/end", {role: 302 for role in WHO if role}),
     "main.index": ("GET", "/", {role: 302 for role in WHO if role}),
     "main.my_work": ("GET", "/my-work", ANYONE_SIGNED_IN),
     "plans.overview": ("GET", "/plan", ANYONE_SIGNED_IN),
@@ -126,6 +129,9 @@ MATRIX = {
     "admin.send_set_up_link": ("POST", "/admin/people/{owner_id}/set-up-link",
                                {role: 302 if role == Role.ADMIN else 403 for role in WHO if role}),
     "admin.hand_over": ("GET", "/admin/people/{owner_id}/handover", ADMINS),
+    "admin.person_sessions": ("GET", "/admin/people/{owner_id}/sessions", ADMINS),
+    "admin.end_person_sessions": ("POST", "/admin/people/{owner_id}/sessions/end",
+                                  {role: 302 if role == Role.ADMIN else 403 for role in WHO if role}),
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
     "admin.reminders": ("GET", "/admin/reminders", ADMINS),
@@ -168,6 +174,7 @@ MATRIX = {
     "auth.set_up_second_factor": ("GET", "/account/second-factor/set-up", ANYONE_SIGNED_IN),
     "auth.remove_second_factor": ("POST", "/account/second-factor/remove", ANYONE_SIGNED_IN),
 }
+SIGNING_OUT = {"auth.logout", "auth.sign_out_everywhere"}  # sign in again after these
 EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
     "plans.edit_area": ("GET", "/areas/new", MANAGERS),
     "plans.edit_recommendation": ("GET", "/areas/{area}/recommendations/new", MANAGERS),
@@ -275,7 +282,7 @@ def test_permission_matrix(client, login, world, who):
             assert response.status_code == 302 and "/login" in response.location, f"{endpoint} {url} open to visitors"
         else:
             assert response.status_code == expected[who], f"{endpoint} {method} {url} as {who}"
-        if endpoint == "auth.logout" and who is not None:
+        if endpoint in SIGNING_OUT and who is not None:
             login(people[who])
 
 

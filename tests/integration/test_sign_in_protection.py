@@ -44,6 +44,7 @@ class Clock:
 def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr("app.auth.routes.now", clock)
+    monkeypatch.setattr("app.auth.loaders.now", clock)  # the session check, on the same clock as the sign-in
     return clock
 
 

@@ -9,9 +9,11 @@ from app.admin import bp
 from app.admin.forms import PersonForm, TeamForm
 from app.admin.routes.set_up_links import save_then_invite
 from app.clock import now
-from app.models import Person, Team
+from app.models import Person, SessionEnd, Team
 from app.services import people as people_service
+from app.services import sessions
 from app.services.history import changes_to
+from app.services.wording import plural
 from app.web import applied, get_or_404, list_query
 
 
@@ -64,5 +66,23 @@ def _edit_page(form, record: Person | Team, record_id: int | None, noun: str, li
     return render_template("admin/person.html" if noun == "person" else "_form_page.html", form=form, record=record,
                            title=f"Edit {noun}" if record_id else f"Add a {noun}",
                            cancel_url=url_for(listing), changes=changes_to({noun: [record_id]}) if record_id else None,
-                           related_links=[("Hand over this person's work", url_for("admin.hand_over", person_id=record_id))]
+                           related_links=[("Hand over this person's work", url_for("admin.hand_over", person_id=record_id)),
+                                          ("Where this person is signed in", url_for("admin.person_sessions",
+                                                                                     person_id=record_id))]
                            if noun == "person" and record_id else [])
+
+
+@bp.route("/people/<int:person_id>/sessions")
+def person_sessions(person_id: int):
+    """Where a person is signed in, with a button to sign them out everywhere (docs/security.md, "Sessions")."""
+    person = get_or_404(Person, person_id)
+    return render_template("auth/sessions.html", person=person, rows=sessions.open_sessions(person),
+                           is_this_browser=sessions.is_this_browser, own=False)
+
+
+@bp.route("/people/<int:person_id>/sessions/end", methods=["POST"])
+def end_person_sessions(person_id: int):
+    person = get_or_404(Person, person_id)
+    ended = sessions.end_all(person, reason=SessionEnd.ENDED_BY_ADMINISTRATOR, actor=current_user, now=now())
+    flash(f"{person.name} is signed out everywhere ({plural(ended, 'session')} ended)", "success")
+    return redirect(url_for("admin.person_sessions", person_id=person.id))
