@@ -1,8 +1,21 @@
 """What every page shares: template filters (dates, RAG tags), the navigation, and the route helpers."""
 
+import logging
 from collections.abc import Callable
 
-from flask import Flask, Request, Response, abort, flash, g, has_request_context, request, url_for
+from flask import (
+    Flask,
+    Request,
+    Response,
+    abort,
+    after_this_request,
+    copy_current_request_context,
+    flash,
+    g,
+    has_request_context,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup, escape
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
@@ -22,6 +35,8 @@ from app.services.plans.due_dates import describe, format_date, written_differen
 from app.services.plans.rag import RATING_WORDS
 from app.services.reminders import notifications
 from app.services.wording import agrees, in_code_order, plural
+
+log = logging.getLogger(__name__)
 
 RAG_TAG_CLASSES = {
     Rating.RED: "govuk-tag--red",
@@ -177,6 +192,24 @@ class CleanRequest(Request):
 def _cleaned(fields: MultiDict) -> ImmutableMultiDict:
     return ImmutableMultiDict((without_control_characters(name), without_control_characters(value))
                               for name, value in fields.items(multi=True))
+
+
+def after_the_response(work: Callable[[], object]) -> None:
+    """Do `work` once this request's response has been sent, in a copy of its context: for work whose time must not
+    show in the answer (asking for a password reset takes longer for a known address, which e-mails a link, than for
+    an unknown one). A failure is logged; the answer has gone."""
+    in_context = copy_current_request_context(work)
+
+    def run() -> None:
+        try:
+            in_context()
+        except Exception:
+            log.exception("Work done after a response failed")
+
+    @after_this_request
+    def when_sent(response: Response) -> Response:
+        response.call_on_close(run)
+        return response
 
 
 def get_or_404(model, ident: int):

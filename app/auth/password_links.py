@@ -7,15 +7,17 @@ from app.auth.forms import ForgottenPasswordForm, NewPasswordForm
 from app.clock import now
 from app.models import TokenPurpose
 from app.services import password_links, passwords
-from app.web import applied
+from app.web import after_the_response, applied
 
 
 @bp.route("/password/forgotten", methods=["GET", "POST"])
 def forgotten_password():
-    """The same answer whether or not the address is known."""
+    """The same answer, in the same time, whether or not the address is known: the link is made and e-mailed once
+    the answer has been sent."""
     form = ForgottenPasswordForm()
     if form.validate_on_submit():
-        password_links.request_reset(form.email.data, now=now())
+        email, asked_at = form.email.data, now()
+        after_the_response(lambda: password_links.request_reset(email, now=asked_at))
         return render_template("auth/link_sent.html", email=form.email.data,
                                minutes=int(password_links.lifetime(TokenPurpose.RESET).total_seconds() // 60))
     return render_template("auth/forgotten_password.html", form=form)

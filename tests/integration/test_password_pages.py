@@ -1,6 +1,14 @@
 """Passwords through HTTP as a browser sends them: changing your own, resetting a forgotten one with an e-mailed
 link, and an administrator's set-up link instead of a typed password."""
 
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 
 import pytest
@@ -11,6 +19,7 @@ from app.models import Person, Role, SecurityEvent, SecurityEventKind
 from tests.conftest import PASSWORD
 from tests.integration.password_mail import link_in, messages_to
 from tests.integration.served_form import submission
+from tests.integration.test_sign_in_protection import _wait_for, two_workers  # noqa: F401  (two_workers)
 
 NEW = "plum tree in the orchard"
 
@@ -47,8 +56,11 @@ def test_changing_your_password_needs_the_current_one_and_the_rules(app, client,
 
 
 def _ask_for_reset(client, email: str):
+    """Ask as a browser does; the link is made once the answer has been sent, as a web server closes it."""
     page = client.get("/password/forgotten").get_data(as_text=True)
-    return client.post("/password/forgotten", data=submission(page, "submit", email=email))
+    answer = client.post("/password/forgotten", data=submission(page, "submit", email=email))
+    answer.close()
+    return answer
 
 
 def test_the_sign_in_page_offers_a_reset(client):
@@ -156,3 +168,40 @@ def test_a_set_up_link_can_be_printed_for_someone_without_email(app, make_person
 def test_bad_reset_requests_get_a_message(client, email):
     response = _ask_for_reset(client, email)
     assert response.status_code == 200 and "govuk-error-summary" in response.get_data(as_text=True)
+
+
+def test_asking_for_a_reset_takes_the_same_time_for_known_and_unknown_addresses(two_workers, tmp_path):
+    """Over HTTP from gunicorn, as an attacker measures it: the known address's link is made and e-mailed after the
+    answer has been sent, so the answer takes no longer (and the e-mails do arrive)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    mail = tmp_path / "mail"
+    environment = {**os.environ, "TEST_DATABASE_URL": str(two_workers[0].config["SQLALCHEMY_DATABASE_URI"]),
+                   "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(mail), "PASSWORD_RESET_EMAIL_INTERVAL_MINUTES": "0"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
+                               "app:create_app('testing')"], env=environment, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/password/forgotten"
+
+    def timed(email: str) -> float:
+        body = urllib.parse.urlencode({"email": email}).encode()
+        start = time.perf_counter()
+        with urllib.request.urlopen(urllib.request.Request(url, data=body), timeout=10) as response:
+            assert response.status == 200
+            response.read()
+        return (time.perf_counter() - start) * 1000
+
+    try:
+        _wait_for(url)
+        times = {"olive.owner@test.example": [], "no.one@test.example": []}
+        for turn in range(20):  # in turns, each first every other time, so a busy moment slows both alike
+            for email, taken in sorted(times.items(), reverse=turn % 2 == 1):
+                taken.append(timed(email))
+                time.sleep(0.1)  # each answer timed alone: the worker has e-mailed the link before the next one
+        known, unknown = (statistics.median(taken) for taken in times.values())
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    print(f"median reset request: known {known:.1f} ms, unknown {unknown:.1f} ms, ratio {known / unknown:.2f}")
+    assert max(known, unknown) / min(known, unknown) < 1.5
+    assert len(list(mail.glob("*.eml"))) == 20
