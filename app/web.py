@@ -108,6 +108,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(describe, "describe_due")
     app.add_template_global(written_differently, "written_differently")
     app.add_template_global(permissions.manages_plan, "manages_plan")
+    app.add_template_global(permissions.sees_audit_contents, "sees_audit_contents")
     app.add_template_global(rating_label, "rating_label")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(list_url, "list_url")

@@ -6,7 +6,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.decorators import programme_manager_required, qa_lead_required
+from app.auth.decorators import audit_report_managers_required, programme_manager_required
 from app.clock import now, today
 from app.models import Meeting, Plan, Report, ReportKind, ReportState
 from app.reports import bp
@@ -62,7 +62,7 @@ def _plan_report_form(meeting: Meeting, plans: list[Plan]) -> PlanReportForm:
 
 
 @bp.route("/audits", methods=["GET", "POST"])
-@qa_lead_required
+@audit_report_managers_required
 def audits():
     """Generate the monthly audit report for a month's rounds."""
     form = AuditReportForm()

@@ -31,7 +31,7 @@ from app.models import (
 from app.models.plans import milestone_leads
 from tests.integration.served_form import page_form
 
-ADMIN, AUDITOR = "admin@council.example", "auditor@council.example"
+ADMIN, AUDITOR, QA_LEAD = "admin@council.example", "auditor@council.example", "qa.lead@council.example"
 
 # Pages that change a record already there: (rule, who opens it, how to find the record's id).
 EDIT_PAGES = {
@@ -49,7 +49,7 @@ EDIT_PAGES = {
     "/admin/teams/<int:team_id>/edit": (ADMIN, lambda: select(func.min(Team.id))),
     "/admin/reminders": (ADMIN, None),
     "/account/notifications": (ADMIN, None),
-    "/audits/pool/<int:case_id>": (ADMIN, lambda: select(func.min(PoolCase.id))),
+    "/audits/pool/<int:case_id>": (QA_LEAD, lambda: select(func.min(PoolCase.id))),
     "/audits/<int:audit_id>/edit": (AUDITOR, lambda: select(func.min(Audit.id)).join(Audit.auditor).where(
         Person.email == AUDITOR, Audit.state == AuditState.IN_PROGRESS)),
 }
