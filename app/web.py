@@ -9,8 +9,8 @@ from werkzeug.routing import IntegerConverter
 
 from app.clock import today
 from app.extensions import db
-from app.models import Rating, Role
-from app.services import history, permissions
+from app.models import Rating, Role, SecurityEventKind
+from app.services import history, permissions, security_events
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import SEARCH_LIMIT, ListQuery
 from app.services.numbers import LARGEST_ID, whole_number
@@ -60,7 +60,8 @@ def navigation() -> list[dict]:
     return links
 
 
-ADMIN_PAGES = [("admin.people", "People"), ("admin.teams", "Teams"), ("admin.reminders", "Reminders")]
+ADMIN_PAGES = [("admin.people", "People"), ("admin.teams", "Teams"), ("admin.reminders", "Reminders"),
+               ("admin.security_events", "Security events")]
 
 
 def admin_navigation() -> list[dict]:
@@ -87,12 +88,20 @@ def notifications_link(*, active: bool) -> dict:
     return {"href": url_for("notifications.index"), "html": html, "active": active}
 
 
-def download(content: bytes, content_type: str, filename: str) -> Response:
-    """A file to save, never cached by the browser or a proxy."""
+def download(content: bytes, content_type: str, filename: str, *, exported: str | None) -> Response:
+    """A file to save, never cached by the browser or a proxy. `exported` says what data leaves the service in it
+    ("Plan report, 31 July 2020"), recorded in the security event log; None only for a file holding no data."""
+    if exported:
+        record_export(exported)
     response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def record_export(what: str) -> None:
+    """Data leaving the service as a file, in the security event log against the person downloading it."""
+    security_events.record(SecurityEventKind.EXPORTED, person=current_user, detail=what)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -12,6 +12,7 @@ from app.models import Meeting, Plan, Report, ReportKind, ReportState
 from app.reports import bp
 from app.reports.forms import AuditReportForm, PlanReportForm, ReleaseForm
 from app.services import permissions
+from app.services.plans.due_dates import long_date
 from app.services.reports import queries, snapshots
 from app.services.reports.plan_report import FRONT_BLOCK, SECTIONS
 from app.web import applied, download, get_or_404, list_query
@@ -108,4 +109,5 @@ def show(report_id: int):
 def document(report_id: int):
     """The .docx exactly as it was generated (the same bytes every time)."""
     report = _readable(report_id)
-    return download(snapshots.document_of(report), DOCX, report.filename)
+    return download(snapshots.document_of(report), DOCX, report.filename,
+                    exported=f"{report.title}, {long_date(report.as_at)} (Word)")

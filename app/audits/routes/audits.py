@@ -84,7 +84,8 @@ def download_audit(audit_id: int):
         return redirect(url_for("audits.audit", audit_id=audit.id))
     content = audit_record.export(audit, current_user, now=now(), today=today(),
                                   include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-    return download(content, DOCX, audit_record.filename(audit))
+    return download(content, DOCX, audit_record.filename(audit),
+                    exported=f"Audit of case {audit.case.reference} (Word)")
 
 
 # --- Doing an audit -----------------------------------------------------------------------------
