@@ -126,6 +126,11 @@ MATRIX = {
     "admin.teams": ("GET", "/admin/teams", ADMINS),
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
     "admin.reminders": ("GET", "/admin/reminders", ADMINS),
+    "admin.security_events": ("GET", "/admin/security-events", ADMINS),
+    "admin.lift_lock": ("POST", "/admin/people/{owner_id}/lift-lock", {k: 302 if v == 200 else v
+                                                                       for k, v in ADMINS.items()}),
+    "audits.access_log": ("GET", "/audits/access-log", QA_LEADS),
+    "audits.audit_access": ("GET", "/audits/{audit}/access", QA_LEADS),
     "admin.retry_reminders": ("POST", "/admin/reminders/retry", {k: 302 if v == 200 else v for k, v in ADMINS.items()}),
     "meetings.index": ("GET", "/meetings", ANYONE_SIGNED_IN),
     "meetings.edit": ("GET", "/meetings/{meeting}/edit", MANAGERS),
