@@ -29,10 +29,21 @@ from app.forms import chosen_id
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
-from app.services.numbers import whole_number
+from app.services.numbers import LARGEST_ID, whole_number
 from app.services.plans.due_dates import read_month
 
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
+
+
+class BoundedIntegerField(IntegerField):
+    """A whole number no larger than an integer column holds: a huge one is refused at its field, never an overflow
+    in the range check (found by the fuzz test)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > LARGEST_ID:
+            self.data = None
+            raise ValueError(f"Enter a number no larger than {LARGEST_ID:,}")
 
 
 class RoundForm(FlaskForm):
@@ -51,10 +62,11 @@ class RoundForm(FlaskForm):
                                      description="Leave all unticked for any plan type")
     flags = SelectMultipleField("Cases must be", widget=GovCheckboxesInput(), validators=[Optional()],
                                 choices=list(CASE_FLAGS.items()))
-    sample_size = IntegerField("Number of cases", widget=GovTextInput(),
+    sample_size = BoundedIntegerField("Number of cases", widget=GovTextInput(),
                                validators=[InputRequired("Enter how many cases to choose"),
                                            NumberRange(min=1, max=500, message="Choose between 1 and 500 cases")])
-    seed = IntegerField("Random seed (optional)", widget=GovTextInput(), validators=[Optional(), NumberRange(min=0)],
+    seed = BoundedIntegerField("Random seed (optional)", widget=GovTextInput(),
+                               validators=[Optional(), NumberRange(min=0)],
                         description="Leave blank for a new random draw. Enter an earlier round's seed to repeat its draw.")
     submit = SubmitField("Choose cases", widget=GovSubmitInput())
 
