@@ -46,6 +46,8 @@ class Config:
     STALE_UPDATE_DAYS = int(os.environ.get("STALE_UPDATE_DAYS", "30"))
     # Audits may hold the child's full name and date of birth; set to "false" to collect neither.
     AUDIT_COLLECT_CHILD_IDENTITY = os.environ.get("AUDIT_COLLECT_CHILD_IDENTITY", "true").lower() != "false"
+    # Days after an audit's completion that the child's name and date of birth are kept; empty or 0: kept for good.
+    AUDIT_IDENTITY_RETENTION_DAYS = int(os.environ.get("AUDIT_IDENTITY_RETENTION_DAYS") or "0")
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
     # Sessions held on the server (docs/security.md, "Sessions"): signed out after SESSION_IDLE_MINUTES without use
     # (a warning comes 2 minutes before) and SESSION_ABSOLUTE_HOURS after signing in, whatever happens.

@@ -24,8 +24,8 @@ from werkzeug.utils import cached_property
 
 from app.clock import today
 from app.extensions import db
-from app.models import Rating, Role
-from app.services import history, permissions
+from app.models import Rating, Role, SecurityEventKind
+from app.services import history, permissions, security_events
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import SEARCH_LIMIT, ListQuery
 from app.services.numbers import LARGEST_ID, whole_number
@@ -78,7 +78,8 @@ def navigation() -> list[dict]:
     return links
 
 
-ADMIN_PAGES = [("admin.people", "People"), ("admin.teams", "Teams"), ("admin.reminders", "Reminders")]
+ADMIN_PAGES = [("admin.people", "People"), ("admin.teams", "Teams"), ("admin.reminders", "Reminders"),
+               ("admin.security_events", "Security events")]
 
 
 def admin_navigation() -> list[dict]:
@@ -105,12 +106,20 @@ def notifications_link(*, active: bool) -> dict:
     return {"href": url_for("notifications.index"), "html": html, "active": active}
 
 
-def download(content: bytes, content_type: str, filename: str) -> Response:
-    """A file to save, never cached by the browser or a proxy."""
+def download(content: bytes, content_type: str, filename: str, *, exported: str | None) -> Response:
+    """A file to save, never cached by the browser or a proxy. `exported` says what data leaves the service in it
+    ("Plan report, 31 July 2020"), recorded in the security event log; None only for a file holding no data."""
+    if exported:
+        record_export(exported)
     response = Response(content, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+def record_export(what: str) -> None:
+    """Data leaving the service as a file, in the security event log against the person downloading it."""
+    security_events.record(SecurityEventKind.EXPORTED, person=current_user, detail=what)
 
 
 def register_template_helpers(app: Flask) -> None:
@@ -126,6 +135,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(describe, "describe_due")
     app.add_template_global(written_differently, "written_differently")
     app.add_template_global(permissions.manages_plan, "manages_plan")
+    app.add_template_global(permissions.sees_audit_contents, "sees_audit_contents")
     app.add_template_global(rating_label, "rating_label")
     app.add_template_global(unread_notifications, "unread_notifications")
     app.add_template_global(list_url, "list_url")

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from app.models import Role
+from app.services.permissions import AUDIT_CONTENT_ROLES
 
 
 def roles_required(*roles: Role):
@@ -23,4 +24,5 @@ def roles_required(*roles: Role):
 
 programme_manager_required = roles_required(Role.ADMIN, Role.PROGRAMME_MANAGER)
 admin_required = roles_required(Role.ADMIN)
-qa_lead_required = roles_required(Role.QA_LEAD, Role.ADMIN)
+qa_lead_required = roles_required(*AUDIT_CONTENT_ROLES)  # audit contents: not administrators (least privilege)
+audit_report_managers_required = roles_required(Role.QA_LEAD, Role.ADMIN)  # the monthly reports: aggregated figures

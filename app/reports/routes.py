@@ -6,12 +6,13 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.auth.decorators import programme_manager_required, qa_lead_required
+from app.auth.decorators import audit_report_managers_required, programme_manager_required
 from app.clock import now, today
 from app.models import Meeting, Plan, Report, ReportKind, ReportState
 from app.reports import bp
 from app.reports.forms import AuditReportForm, PlanReportForm, ReleaseForm
 from app.services import permissions
+from app.services.plans.due_dates import long_date
 from app.services.reports import queries, snapshots
 from app.services.reports.plan_report import FRONT_BLOCK, SECTIONS
 from app.web import applied, download, get_or_404, list_query
@@ -62,7 +63,7 @@ def _plan_report_form(meeting: Meeting, plans: list[Plan]) -> PlanReportForm:
 
 
 @bp.route("/audits", methods=["GET", "POST"])
-@qa_lead_required
+@audit_report_managers_required
 def audits():
     """Generate the monthly audit report for a month's rounds."""
     form = AuditReportForm()
@@ -108,4 +109,5 @@ def show(report_id: int):
 def document(report_id: int):
     """The .docx exactly as it was generated (the same bytes every time)."""
     report = _readable(report_id)
-    return download(snapshots.document_of(report), DOCX, report.filename)
+    return download(snapshots.document_of(report), DOCX, report.filename,
+                    exported=f"{report.title}, {long_date(report.as_at)} (Word)")

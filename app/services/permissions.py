@@ -1,4 +1,5 @@
-"""Who may do what to the plan. Each rule is written once here and used by routes and templates."""
+"""Who may do what to the plan, and who sees audits' contents. Each rule is written once here and used by routes,
+services and templates."""
 
 from sqlalchemy import and_, false, or_
 
@@ -23,6 +24,19 @@ def may_update(person: Person, milestone: Milestone) -> bool:
 
 def may_decide_revisions(person: Person) -> bool:
     return manages_plan(person)
+
+
+# Least privilege (docs/security.md, "Least privilege"): the contents of audits about children (single audits, the case
+# pool, rounds and their allocation, moderation, single-audit exports, the audit access log) are for QA leads, and for
+# the people involved in one audit (its auditor, moderator and the case's managers, in services/audits/work.py).
+# Administrators manage accounts; they see audit contents only if also a QA lead, and roles are single-valued, so an
+# administrator who also moderates has two accounts. Aggregated figures and released audit reports are unchanged.
+AUDIT_CONTENT_ROLES = (Role.QA_LEAD,)
+
+
+def sees_audit_contents(person: Person) -> bool:
+    """Every audit's contents, the case pool, rounds and moderation: QA leads (not administrators as such)."""
+    return person.has_role(*AUDIT_CONTENT_ROLES)
 
 
 AUDIT_REPORT_READERS = (Role.ADMIN, Role.QA_LEAD, Role.PROGRAMME_MANAGER, Role.VIEWER)

@@ -5,11 +5,18 @@ longer (a progressive delay: none after the first failure, then 2, 4, 8 seconds 
 within 15 minutes the account is locked for 15 minutes, refused even with the right password. Per client address:
 after 30 failures within 15 minutes, every attempt from it waits until the oldest drops out of the window. A refused
 attempt is answered with how long to wait and nothing more: it is never checked, never counted, and never
-extends a lock. A successful sign-in clears the account's failures.
+extends a lock. A successful sign-in clears the account's failures; an administrator may lift a lock early (lift_lock).
+
+The security event log (docs/security.md, "Security event log") gets one SIGN_IN_FAILED row for each checked
+failure (the person when the address is known; for an unknown address no person and the detail "unknown e-mail
+address", never the text typed, and never anything about the password) and one LOCKED_OUT row for the failure that
+starts a lock (once per lock). An attempt refused unchecked while the account or address waits is not recorded:
+it is never checked, so a flood of them (27 of the security review's 30 guesses in 4 s) adds nothing to the log
+beyond the failures and the one lock that caused the wait. Signing in is recorded where sessions begin.
 
 Known and unknown e-mail addresses cost the same: each attempt checks one password hash (an unknown address, or a
 person who cannot sign in, is checked against a dummy hash made the way passwords are), and both write and read the
-same rows. The failure message never says which part was wrong.
+same rows (the event log's rows included). The failure message never says which part was wrong.
 
 The counts are rows in the database (app.models.security), so every web worker and host sees the same ones.
 """
@@ -25,8 +32,8 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from app.extensions import db
-from app.models import AttemptScope, Person, SignInAttempt
-from app.services import single_sign_on
+from app.models import AttemptScope, Person, SecurityEventKind, SignInAttempt
+from app.services import security_events, single_sign_on
 from app.services.transaction import transaction
 from app.services.wording import plural
 
@@ -113,17 +120,34 @@ def attempt(email: str, password: str, *, client: str | None, now: datetime, lim
     email = email.strip().lower()
     keys = {AttemptScope.ACCOUNT: _key(email), AttemptScope.ADDRESS: _key(client or "unknown")}
     claimed = _claim(keys, now=now, limits=limits)
-    wait = max(account_wait(_failures(keys, AttemptScope.ACCOUNT, claimed, now - limits.look_back), now=now,
-                            limits=limits),
+    earlier = _failures(keys, AttemptScope.ACCOUNT, claimed, now - limits.look_back)
+    wait = max(account_wait(earlier, now=now, limits=limits),
                address_wait(_failures(keys, AttemptScope.ADDRESS, claimed, now - limits.window), now=now,
                             limits=limits))
     if wait:
         _forget(claimed)
         return Outcome(wait=wait)
-    person = _checked(email, password)
-    if person:
-        _signed_in(person, keys[AttemptScope.ACCOUNT], claimed, now=now)
-    return Outcome(person=person)
+    found, right = _checked(email, password)
+    if right:
+        _signed_in(found, keys[AttemptScope.ACCOUNT], claimed, now=now)
+        return Outcome(person=found)
+    _failed(found, locks=locks(earlier, now=now, limits=limits))
+    return Outcome()
+
+
+def locks(earlier: list[datetime], *, now: datetime, limits: Limits) -> bool:
+    """Whether a failure now, after these earlier ones, starts a lock (so a lock is recorded once)."""
+    _, locked_until = _since_last_lock(sorted([*earlier, now]), limits)
+    return locked_until == now + limits.lock_for
+
+
+@transaction("This sign-in")
+def _failed(person: Person | None, *, locks: bool) -> None:
+    """Record the failure (and the lock it starts): the same rows for a known and an unknown address."""
+    detail = "" if person else "unknown e-mail address"
+    security_events.record(SecurityEventKind.SIGN_IN_FAILED, person=person, detail=detail)
+    if locks:
+        security_events.record(SecurityEventKind.LOCKED_OUT, person=person, detail=detail)
 
 
 def _key(value: str) -> str:
@@ -155,13 +179,14 @@ def _forget(claimed: dict[AttemptScope, int]) -> None:
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.id.in_(claimed.values())))
 
 
-def _checked(email: str, password: str) -> Person | None:
-    """The person these details sign in, or None; one password hash checked either way."""
+def _checked(email: str, password: str) -> tuple[Person | None, bool]:
+    """The person with this address (None: unknown), and whether the password signs them in; one password hash
+    checked either way."""
     person = db.session.scalar(select(Person).where(Person.email == email)) if email else None
     if person and person.is_active and single_sign_on.password_sign_in_allowed(person):
-        return person if person.check_password(password) else None
+        return person, person.check_password(password)
     _dummy().check_password(password)  # the same work as for a real person, so the time says nothing
-    return None
+    return person, False
 
 
 @cache
@@ -181,3 +206,25 @@ def _signed_in(person: Person, account_key: str, claimed: dict[AttemptScope, int
         | SignInAttempt.id.in_(claimed.values())))
     db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now)
                        .execution_options(synchronize_session=False))
+
+
+def is_locked(person: Person, *, now: datetime, limits: Limits | None = None) -> bool:
+    """Whether the person's account is locked now (for the administrator's "Lift the sign-in lock")."""
+    limits = limits or Limits.configured()
+    failures = list(db.session.scalars(select(SignInAttempt.at).where(
+        SignInAttempt.scope == AttemptScope.ACCOUNT, SignInAttempt.key == _account_key(person),
+        SignInAttempt.at >= now - limits.look_back)))
+    _, locked_until = _since_last_lock(sorted(failures), limits)
+    return bool(locked_until and now < locked_until)
+
+
+@transaction("This sign-in lock")
+def lift_lock(person: Person, *, actor: Person) -> None:
+    """Clear the account's failures, so the person may sign in at once (their client address keeps its count)."""
+    db.session.execute(delete(SignInAttempt).where(
+        SignInAttempt.scope == AttemptScope.ACCOUNT, SignInAttempt.key == _account_key(person)))
+    security_events.record(SecurityEventKind.LOCK_LIFTED, person=person, actor=actor)
+
+
+def _account_key(person: Person) -> str:
+    return _key((person.email or "").strip().lower())

@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 from markupsafe import escape
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.models import Answer, AuditAccess, AuditState, Grade, Role, SafeguardingAlert
 from app.services.audits import work as audit_work
@@ -347,10 +347,14 @@ def test_a_qa_lead_can_view_but_not_edit(client, login, setting):
     assert client.post(form_url(setting), data=partial_post(audit)).status_code == 403
 
 
-def test_the_cases_managers_and_admins_can_view(client, login, setting, make_person):
-    for person in (setting["team_manager"], setting["service_manager"], make_person("Ada Admin", Role.ADMIN)):
+def test_the_cases_managers_can_view_but_an_administrator_cannot(client, login, setting, make_person, db):
+    for person in (setting["team_manager"], setting["service_manager"]):
         login(person)
         assert client.get(view_url(setting)).status_code == 200
+    login(make_person("Ada Admin", Role.ADMIN))  # least privilege: an administrator as such sees no audit contents
+    assert client.get(view_url(setting)).status_code == 403
+    assert client.get(view_url(setting) + "/audit.docx").status_code == 403
+    assert db.session.scalar(select(func.count(AuditAccess.id)).where(AuditAccess.kind == "view")) == 2
 
 
 def test_each_view_is_logged(client, login, setting, db):

@@ -31,7 +31,7 @@ from app.models import (
 from app.models.plans import milestone_leads
 from tests.integration.served_form import page_form
 
-ADMIN, AUDITOR = "admin@council.example", "auditor@council.example"
+ADMIN, AUDITOR, QA_LEAD = "admin@council.example", "auditor@council.example", "qa.lead@council.example"
 
 # Pages that change a record already there: (rule, who opens it, how to find the record's id).
 EDIT_PAGES = {
@@ -49,7 +49,7 @@ EDIT_PAGES = {
     "/admin/teams/<int:team_id>/edit": (ADMIN, lambda: select(func.min(Team.id))),
     "/admin/reminders": (ADMIN, None),
     "/account/notifications": (ADMIN, None),
-    "/audits/pool/<int:case_id>": (ADMIN, lambda: select(func.min(PoolCase.id))),
+    "/audits/pool/<int:case_id>": (QA_LEAD, lambda: select(func.min(PoolCase.id))),
     "/audits/<int:audit_id>/edit": (AUDITOR, lambda: select(func.min(Audit.id)).join(Audit.auditor).where(
         Person.email == AUDITOR, Audit.state == AuditState.IN_PROGRESS)),
 }
@@ -82,6 +82,10 @@ OTHER_FORM_PAGES = {
     "/audits/learning-points/<int:point_id>/promote": "makes a learning point a plan action",
     "/reports/meetings/<int:meeting_id>": "generates a meeting's report",
     "/reports/audits": "generates a monthly audit report", "/reports/<int:report_id>": "releases a report",
+    "/login/code": "the second step of signing in", "/login/recovery-code": "signs in with a recovery code",
+    "/account/password": "changes your own password (tested in test_password_pages)",
+    "/password/forgotten": "asks for a reset link", "/password/new/<token>": "chooses a password with a link",
+    "/account/second-factor/set-up": "sets up a second factor (tested in test_second_factor)",
 }
 
 

@@ -32,7 +32,7 @@ def test_plain_whole_numbers_are_read():
 ])
 @pytest.mark.parametrize("number", HOSTILE)
 def test_lists_and_filters_ignore_hostile_numbers(client, login, make_person, plan_tree, address, number):
-    login(make_person("Ada Admin", Role.ADMIN))
+    login(make_person("Quinn QA", Role.QA_LEAD) if address.startswith("/audits/pool") else make_person("Ada Admin", Role.ADMIN))
     response = client.get(address.format(n=number))
     assert response.status_code == 200, f"{address.format(n=number)[:80]} answered {response.status_code}"
 

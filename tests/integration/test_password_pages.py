@@ -170,7 +170,7 @@ def test_bad_reset_requests_get_a_message(client, email):
     assert response.status_code == 200 and "govuk-error-summary" in response.get_data(as_text=True)
 
 
-def test_asking_for_a_reset_takes_the_same_time_for_known_and_unknown_addresses(two_workers, tmp_path):
+def test_asking_for_a_reset_takes_the_same_time_for_known_and_unknown_addresses(two_workers, tmp_path):  # noqa: F811
     """Over HTTP from gunicorn, as an attacker measures it: the known address's link is made and e-mailed after the
     answer has been sent, so the answer takes no longer (and the e-mails do arrive)."""
     with socket.socket() as probe:

@@ -1,4 +1,4 @@
-"""Administrators' pages: people (including groups and placeholders), teams, and the reminders."""
+"""Administrators' pages: people (including groups and placeholders), teams, the reminders and the security events."""
 
 from app.admin import bp
 from app.auth.decorators import admin_required
@@ -10,4 +10,4 @@ def only_admins():
     return None
 
 
-from app.admin.routes import handover, people, reminders, set_up_links  # noqa: E402,F401
+from app.admin.routes import handover, people, reminders, security, set_up_links  # noqa: E402,F401

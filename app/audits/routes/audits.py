@@ -18,6 +18,7 @@ from app.clock import now, today
 from app.models import Audit, AuditState
 from app.services import people
 from app.services.audits import queries as audit_queries
+from app.services.audits import retention
 from app.services.audits import work as audit_work
 from app.services.audits.queries import load_audit
 from app.services.audits.work import open_learning_points
@@ -64,6 +65,7 @@ def audit(audit_id: int):
     grades = {entry.element_id: entry for entry in audit.element_grades}
     return render_template("audits/audit_view.html", **page_context(audit), answers=answers, grades=grades,
                            alerts=audit_queries.alert_deliveries(audit), may_download=completed(audit),
+                           identity_cleared_at=retention.cleared_at(audit),
                            title=f"Audit of case {audit.case.reference}")
 
 
@@ -84,7 +86,8 @@ def download_audit(audit_id: int):
         return redirect(url_for("audits.audit", audit_id=audit.id))
     content = audit_record.export(audit, current_user, now=now(), today=today(),
                                   include_identity=current_app.config["AUDIT_COLLECT_CHILD_IDENTITY"])
-    return download(content, DOCX, audit_record.filename(audit))
+    return download(content, DOCX, audit_record.filename(audit),
+                    exported=f"Audit of case {audit.case.reference} (Word)")
 
 
 # --- Doing an audit -----------------------------------------------------------------------------

@@ -110,7 +110,8 @@ def export_audits(file_format: str):
         abort(404)
     table = exports.audits_table(exported_by=current_user, now=now())
     content, content_type = exports.write(table, file_format)
-    return download(content, content_type, f"case-file-audits-{today():%Y-%m-%d}.{file_format}")
+    return download(content, content_type, f"case-file-audits-{today():%Y-%m-%d}.{file_format}",
+                    exported=f"Case-file audits ({file_format.upper()}), {plural(len(table.rows), 'row')}")
 
 
 @bp.route("/findings")

@@ -44,7 +44,8 @@ def _keep(form: PlanUploadForm) -> str:
 @bp.route("/plan/import/template.xlsx")
 @programme_manager_required
 def import_template():
-    return download(plan_sheet.template_xlsx(), exports.FORMATS["xlsx"][1], "improvement-plan-template.xlsx")
+    return download(plan_sheet.template_xlsx(), exports.FORMATS["xlsx"][1], "improvement-plan-template.xlsx",
+                    exported=None)  # an empty template: no data leaves
 
 
 def _waiting(sha256: str) -> WaitingImport | None:

@@ -20,6 +20,7 @@ from app.services.plans.queries import (
     milestone_list,
     milestone_sorts,
 )
+from app.services.wording import plural
 from app.web import download, get_or_404, list_query
 
 
@@ -63,8 +64,10 @@ def export_plan(file_format: str):
     if file_format not in exports.FORMATS:
         abort(404)
     plan = current_plan()
-    content, content_type = exports.write(exports.plan_table(plan, window()), file_format)
-    return download(content, content_type, f"improvement-plan-{today():%Y-%m-%d}.{file_format}")
+    table = exports.plan_table(plan, window())
+    content, content_type = exports.write(table, file_format)
+    return download(content, content_type, f"improvement-plan-{today():%Y-%m-%d}.{file_format}",
+                    exported=f"Improvement plan spreadsheet ({file_format.upper()}), {plural(len(table.rows), 'row')}")
 
 
 @bp.route("/areas/<int:area_id>")

@@ -24,7 +24,7 @@ from app.services.plans import evidence as evidence_service
 from app.services.plans import queries as plan_queries
 from app.services.plans.queries import milestone_row
 from app.services.reminders.wording import plural
-from app.web import applied, get_or_404
+from app.web import applied, get_or_404, record_export
 
 REVISED_FOR_APPROVAL = ("Your revised date is recorded. It shows as Red (slipped) until a programme manager "
                         "accepts it")
@@ -180,4 +180,5 @@ def download_evidence(evidence_id: int):
     path = evidence_service.evidence_path(item, current_app.config["UPLOAD_FOLDER"])
     if not path.is_file():
         abort(404)
+    record_export(f"Evidence file {item.filename}")
     return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.filename)

@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Audit, AuditRound, AuditState, Grade, Moderation, ModerationGrade, Person, Role
-from app.services import history
+from app.models import Audit, AuditRound, AuditState, Grade, Moderation, ModerationGrade, Person
+from app.services import history, permissions
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.transaction import transaction
@@ -28,7 +28,7 @@ def unmoderated_submissions(audit_round: AuditRound) -> list[Audit]:
 def choose_sample(audit_round: AuditRound, *, share: float | None, audit_ids: list[int] | None, seed: int | None,
                   moderator: Person, actor: Person, now: datetime) -> list[Moderation]:
     """Pick submitted audits to moderate: a random share of them (at least one), or the ones chosen."""
-    if not actor.has_role(Role.QA_LEAD, Role.ADMIN):
+    if not permissions.sees_audit_contents(actor):
         raise NotAllowedError("Only a QA lead chooses audits to moderate")
     candidates = unmoderated_submissions(audit_round)
     if audit_ids:
@@ -56,7 +56,7 @@ def choose_sample_for_qa_lead(audit_round: AuditRound, *, moderator: Person | No
                               audit_ids: list[int] | None, seed: int | None, actor: Person,
                               now: datetime) -> list[Moderation]:
     """choose_sample() for the moderator picked on the round page, who must be one of the QA leads."""
-    if moderator is None or not moderator.has_role(Role.QA_LEAD, Role.ADMIN):
+    if moderator is None or not permissions.sees_audit_contents(moderator):
         raise DomainError("Choose a moderator from the QA leads")
     return choose_sample(audit_round, share=share, audit_ids=audit_ids, seed=seed, moderator=moderator, actor=actor,
                          now=now)

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import Audit, AuditRound, AuditState, Person, PoolCase, Role, RoundKind, RoundSelection
-from app.services import history, people
+from app.services import history, people, permissions
 from app.services.audits import allocation
 from app.services.audits import tallies as audit_tallies
 from app.services.audits.allocation import own_team
@@ -105,7 +105,7 @@ def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *,
         if not reason:
             raise DomainError(f"{auditor.name} works in {case.team.name}, the team that holds case {case.reference}. "
                               "Choose another auditor, or record why this is necessary", field="auditor_id")
-        if not actor.has_role(Role.QA_LEAD, Role.ADMIN):
+        if not permissions.sees_audit_contents(actor):
             raise DomainError("Only a QA lead can allocate a case to an auditor from its own team", field="auditor_id")
     tool = current_tool()
     if tool is None:

@@ -30,7 +30,7 @@ from app.models import (
     SmartRecommendation,
 )
 from app.models.audits import GRADE_ORDER
-from app.services import history
+from app.services import history, permissions
 from app.services.audits import rounds as audit_rounds
 from app.services.errors import DomainError, NotAllowedError
 from app.services.reminders import sweep as reminder_sweep
@@ -103,8 +103,10 @@ class AuditDraft:
 
 
 def may_view(person: Person, audit: Audit) -> bool:
-    """The auditor, QA leads (and admins), and the case's team and service managers."""
-    return (person.has_role(Role.QA_LEAD, Role.ADMIN) or person.id == audit.auditor_id
+    """The auditor, QA leads, the moderator, and the case's team and service managers (not administrators as such:
+    permissions.sees_audit_contents)."""
+    return (permissions.sees_audit_contents(person) or person.id == audit.auditor_id
+            or (audit.moderation is not None and person.id == audit.moderation.moderator_id)
             or person.id in {audit.case.team_manager_id, audit.case.service_manager_id})
 
 
@@ -314,7 +316,7 @@ def overall_grade_warning(element_grades: list[Grade | None], overall: Grade | N
 
 
 def may_close_recommendation(person: Person, recommendation: SmartRecommendation) -> bool:
-    return (person.has_role(Role.QA_LEAD, Role.ADMIN) or person.id == recommendation.owner_id
+    return (permissions.sees_audit_contents(person) or person.id == recommendation.owner_id
             or person.id == db.session.scalar(select(Audit.auditor_id).where(Audit.id == recommendation.audit_id)))
 
 
