@@ -48,6 +48,8 @@ class Config:
     AUDIT_COLLECT_CHILD_IDENTITY = os.environ.get("AUDIT_COLLECT_CHILD_IDENTITY", "true").lower() != "false"
     # Days after an audit's completion that the child's name and date of birth are kept; empty or 0: kept for good.
     AUDIT_IDENTITY_RETENTION_DAYS = int(os.environ.get("AUDIT_IDENTITY_RETENTION_DAYS") or "0")
+    # Security events and ended sessions (client addresses, browsers) are deleted this many days after they happened.
+    SECURITY_LOG_RETENTION_DAYS = _env_int("SECURITY_LOG_RETENTION_DAYS", 400)
     DUE_SOON_DAYS = int(os.environ.get("DUE_SOON_DAYS", "14"))
     # Sessions held on the server (docs/security.md, "Sessions"): signed out after SESSION_IDLE_MINUTES without use
     # (a warning comes 2 minutes before) and SESSION_ABSOLUTE_HOURS after signing in, whatever happens.

@@ -18,6 +18,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 
 from app.clock import as_of_now
+from app.services import security_events
 from app.services.audits import retention
 from app.services.reminders import jobs as reminder_jobs
 
@@ -30,6 +31,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(_in_app(app, _sweep), IntervalTrigger(minutes=SWEEP_MINUTES), id="send-due",
                       name="Reminder sweep and delivery", next_run_time=datetime.now())
     scheduler.add_job(_in_app(app, _deliver), IntervalTrigger(minutes=1), id="deliver", name="Outbox delivery")
+    scheduler.add_job(_in_app(app, _forget_old_security_events), IntervalTrigger(days=1), id="security-log-retention",
+                      name="Security log retention", next_run_time=datetime.now())
     if app.config["AUDIT_IDENTITY_RETENTION_DAYS"]:
         scheduler.add_job(_in_app(app, _clear_identities), IntervalTrigger(days=1), id="clear-identities",
                           name="Child's identity retention", next_run_time=datetime.now())
@@ -58,6 +61,12 @@ def _sweep() -> None:
 
 def _deliver() -> None:
     reminder_jobs.deliver_waiting(as_of_now())
+
+
+def _forget_old_security_events() -> None:
+    days = current_app.config["SECURITY_LOG_RETENTION_DAYS"]
+    forgotten = security_events.forget_older_than(days, now=as_of_now())
+    log.info("Security log retention: deleted %d events and ended sessions older than %d days", forgotten, days)
 
 
 def _clear_identities() -> None:

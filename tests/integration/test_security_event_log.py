@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import delete, select
 
-from app.models import Person, Role, SecurityEvent, SecurityEventKind
+from app.models import Person, Role, SecurityEvent, SecurityEventKind, SessionEnd, UserSession
 from app.services import security_events
 from tests.conftest import PASSWORD
 from tests.integration.served_form import page_form
@@ -200,3 +200,23 @@ def test_nothing_a_visitor_types_in_a_filter_is_stored(client, login, admin, db)
     client.get("/admin/security-events?person=x&from=bad")
     assert db.session.query(SecurityEvent).count() == before
     assert db.session.query(Person).count() == 1
+
+
+def test_events_and_ended_sessions_are_kept_for_the_retention_period_then_deleted(db, olive):
+    def event(at: datetime) -> None:
+        db.session.add(SecurityEvent(kind=SecurityEventKind.SIGN_IN_FAILED, at=at, person_id=olive.id, detail=""))
+
+    def session_row(token: str, *, started: datetime, ended: datetime | None) -> None:
+        db.session.add(UserSession(token_hash=token * 64, person_id=olive.id, started_at=started, last_seen_at=started,
+                                   ended_at=ended, end_reason=SessionEnd.SIGNED_OUT if ended else None))
+
+    now = datetime(2021, 9, 4, 3, 0)
+    event(datetime(2020, 7, 30, 12, 0))  # 400 days and 15 hours before
+    event(datetime(2020, 7, 31, 12, 0))  # 399 days and 15 hours before: kept
+    session_row("a", started=datetime(2020, 7, 1), ended=datetime(2020, 7, 1, 9))  # ended long ago
+    session_row("b", started=datetime(2020, 7, 1), ended=None)  # still open (the timeouts end it on its next use)
+    session_row("c", started=datetime(2021, 9, 1), ended=datetime(2021, 9, 1, 9))
+    db.session.commit()
+    assert security_events.forget_older_than(400, now=now) == 2
+    assert [row.at for row in db.session.scalars(select(SecurityEvent))] == [datetime(2020, 7, 31, 12, 0)]
+    assert sorted(row.token_hash[0] for row in db.session.scalars(select(UserSession))) == ["b", "c"]
