@@ -20,7 +20,7 @@ from werkzeug.datastructures import MultiDict
 from app import create_app
 from app.extensions import db as _db
 from app.models import Person, PersonKind, Role, SecurityEvent, SecurityEventKind, SessionEnd, UserSession
-from app.services import sessions
+from app.services import password_links, sessions
 from config import TestingConfig
 from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
 from tests.integration.served_form import _Forms, page_form
@@ -319,3 +319,25 @@ def _open(url: str, cookie: str, data: bytes | None = None):
 
 def _status(url: str, cookie: str, data: bytes | None = None) -> int:
     return _open(url, cookie, data)[0]
+
+
+def test_a_password_change_signs_out_every_other_session_and_keeps_this_one(app, client, olive, clock, csrf, db):
+    phone = sign_in(app.test_client(), olive)
+    thief = stolen(app, sign_in(app.test_client(), olive))
+    sign_in(client, olive)
+    answer = post_served(client, "/account/password", "", current_password=PASSWORD,
+                         new_password="plum tree in the orchard")
+    assert answer.status_code == 302
+    assert client.get("/my-work").status_code == 200  # where the password was changed
+    assert refused(phone.get("/my-work")) and refused(thief.get("/my-work"))
+    assert events(db, SecurityEventKind.SESSIONS_ENDED)[0].detail == "Password changed: 2 sessions ended"
+
+
+def test_a_password_reset_with_an_e_mailed_link_signs_out_everywhere(app, client, olive, clock, csrf, monkeypatch):
+    monkeypatch.setattr("app.auth.password_links.now", clock)
+    thief = stolen(app, sign_in(app.test_client(), olive))
+    with app.test_request_context():
+        token = password_links.set_up_token(olive.email, now=START)
+    answer = post_served(client, f"/password/new/{token}", "", password="plum tree in the orchard")
+    assert answer.status_code == 302
+    assert refused(thief.get("/my-work"))
