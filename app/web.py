@@ -25,7 +25,7 @@ from werkzeug.utils import cached_property
 from app.clock import today
 from app.extensions import db
 from app.models import Rating, Role, SecurityEventKind
-from app.services import history, permissions, security_events
+from app.services import history, permissions, security_events, sessions
 from app.services.errors import ConflictError, DomainError
 from app.services.listing import SEARCH_LIMIT, ListQuery
 from app.services.numbers import LARGEST_ID, whole_number
@@ -126,6 +126,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(lambda value: value.strftime("%d/%m/%Y %H:%M") if value else "", "datetime")
     app.add_template_filter(rag_tag, "rag_tag")
+    app.add_template_filter(sessions.browser_named, "browser")  # "Chrome 131 on Windows", from a User-Agent
     app.add_template_filter(plural, "plural")  # {{ count|plural("audit") }}: "1 audit", "2 audits"
     app.add_template_filter(lambda items, attribute: in_code_order(items, lambda item: getattr(item, attribute)),
                             "in_code_order")  # {{ recs|in_code_order("code") }}: R1, R2, R10

@@ -22,6 +22,7 @@ from flask import session as cookie
 from flask_login import login_user, logout_user
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from ua_parser import parse as parse_user_agent
 
 from app.extensions import db
 from app.models import Person, SecurityEventKind, SessionEnd, UserSession
@@ -220,3 +221,16 @@ def _cookie_hash() -> str | None:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def browser_named(user_agent: str) -> str:
+    """The browser and system a session was started from, as a person names them ("Chrome 131 on Windows",
+    "Mobile Safari 17 on iOS"), read from its User-Agent by ua-parser; the text as sent when it says nothing known."""
+    if not user_agent:
+        return "Unknown browser"
+    parsed = parse_user_agent(user_agent)
+    if parsed.user_agent is None or parsed.user_agent.family == "Other":
+        return user_agent
+    browser = " ".join(part for part in (parsed.user_agent.family, parsed.user_agent.major) if part)
+    system = parsed.os.family if parsed.os and parsed.os.family != "Other" else None
+    return f"{browser} on {system}" if system else browser

@@ -2,8 +2,10 @@
 
 from datetime import datetime, timedelta
 
+import pytest
+
 from app.models import SessionEnd
-from app.services.sessions import Limits, expired, time_left, timed_out_message
+from app.services.sessions import Limits, browser_named, expired, time_left, timed_out_message
 
 SIGNED_IN = datetime(2020, 7, 31, 9, 0)
 LIMITS = Limits()  # 30 minutes idle, 12 hours in all
@@ -40,3 +42,17 @@ def test_the_sign_in_page_says_why():
     assert timed_out_message(SessionEnd.TOO_OLD, LIMITS) == (
         "You were signed out because you had been signed in for 12 hours. Sign in again.")
     assert "for 6 seconds" in timed_out_message(SessionEnd.IDLE, Limits(idle=timedelta(seconds=6)))
+
+
+@pytest.mark.parametrize(("sent", "shown"), [
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+     "Chrome 131 on Windows"),
+    ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 "
+     "Mobile/15E148 Safari/604.1", "Mobile Safari 17 on iOS"),
+    ("Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0", "Firefox 133 on Windows"),
+    ("curl/8.5.0", "curl 8"),
+    ("something no one knows", "something no one knows"),
+    ("", "Unknown browser"),
+])
+def test_the_browser_a_session_came_from_is_named_as_a_person_would(sent, shown):
+    assert browser_named(sent) == shown
