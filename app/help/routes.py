@@ -46,6 +46,7 @@ PAGE_HELP = {
     "admin.edit_team": ("programme-managers", "teams"),
     "admin.reminders": ("reminders", "administrators-can-change-the-timings"),
     "admin.security_events": ("programme-managers", "security-events"),
+    "admin.person_sessions": ("programme-managers", "security-events"),
     "audits.access_log": ("qa-leads", "who-has-opened-an-audit"),
     "audits.audit_access": ("qa-leads", "who-has-opened-an-audit"),
     "audits.index": ("auditors", "finding-your-audits"),
@@ -64,6 +65,7 @@ PAGE_HELP = {
     "notifications.index": ("reminders", "notifications-in-the-service"),
     "notifications.account": ("reminders", "choosing-how-you-get-e-mails"),
     "auth.change_password": ("owners", "your-password-and-second-factor"),
+    "auth.your_sessions": ("owners", "where-you-are-signed-in"),
     "auth.second_factor_page": ("owners", "your-password-and-second-factor"),
     "auth.set_up_second_factor": ("owners", "your-password-and-second-factor"),
 }
