@@ -39,9 +39,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The tests run in parallel, one worker per core (pytest-xdist; a file's tests stay on one worker, which keeps its
+# browser or OpenID provider); `make test PARALLEL=` runs them one at a time.
+PARALLEL ?= -n auto --dist loadfile
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(PARALLEL) $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser" -q

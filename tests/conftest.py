@@ -1,6 +1,7 @@
 """Shared fixtures: the app on a clean database (SQLite in memory, or PostgreSQL via TEST_DATABASE_URL),
 a client, sign-in helpers and small factories for people and plans."""
 
+import os
 import socket
 from datetime import date, datetime
 from email import message_from_bytes, policy
@@ -9,7 +10,8 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import make_url
 from werkzeug.security import generate_password_hash
 
 from app import create_app
@@ -27,11 +29,33 @@ from app.models import (
     Rating,
     Role,
 )
+from config import TestingConfig
 
 PASSWORD = "correct-horse-battery"
 FAST_PASSWORD_HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")  # tests only: quick to check
 NOW = datetime(2020, 7, 31, 12, 0)
 TODAY = date(2020, 7, 31)
+
+
+def pytest_configure(config):
+    """Tests run in parallel workers (pytest-xdist): on PostgreSQL each worker gets a database of its own
+    (tracker_test_gw0, tracker_test_gw1 …, made on first use), so no worker drops another's tables. SQLite databases
+    are each test's own already."""
+    url, worker = os.environ.get("TEST_DATABASE_URL"), getattr(config, "workerinput", {}).get("workerid")
+    if url and worker and make_url(url).get_backend_name() == "postgresql":
+        own = _database_of_its_own(url, worker)
+        os.environ["TEST_DATABASE_URL"] = TestingConfig.SQLALCHEMY_DATABASE_URI = own
+
+
+def _database_of_its_own(url: str, worker: str) -> str:
+    shared = make_url(url)
+    own = shared.set(database=f"{shared.database}_{worker}")
+    engine = create_engine(shared, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}):
+            connection.execute(text(f'CREATE DATABASE "{own.database}"'))
+    engine.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 @pytest.fixture

@@ -137,9 +137,24 @@ def remove(person: Person, password: str, *, now: datetime) -> None:
     """Turn the second factor off (to set up a new one, for example on a new phone): the password is needed."""
     if not person.check_password(password):
         raise DomainError("Your password is not right", "password")
+    _turn_off(person)
+    security_events.record(SecurityEventKind.SECOND_FACTOR_REMOVED, person=person)
+
+
+@transaction("This person's second factor")
+def remove_for(person: Person, *, actor: Person) -> None:
+    """An administrator turns off someone's second factor, when they have lost their phone and their recovery codes:
+    they sign in with their password alone and set up a new one (an administrator must, before anything else)."""
+    if not is_on(person):
+        raise DomainError(f"{person.name} has no second factor to remove")
+    _turn_off(person)
+    security_events.record(SecurityEventKind.SECOND_FACTOR_REMOVED, person=person, actor=actor,
+                           detail="By an administrator")
+
+
+def _turn_off(person: Person) -> None:
     person.totp_secret = person.totp_confirmed_at = person.totp_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.person_id == person.id))
-    security_events.record(SecurityEventKind.SECOND_FACTOR_REMOVED, person=person)
 
 
 def _code_accepted(person: Person, code: str, *, now: datetime) -> bool:

@@ -130,6 +130,8 @@ MATRIX = {
     "admin.edit_person": ("GET", "/admin/people/{owner_id}/edit", ADMINS),
     "admin.send_set_up_link": ("POST", "/admin/people/{owner_id}/set-up-link",
                                {role: 302 if role == Role.ADMIN else 403 for role in WHO if role}),
+    "admin.remove_second_factor": ("POST", "/admin/people/{owner_id}/second-factor/remove",
+                                   {role: 302 if role == Role.ADMIN else 403 for role in WHO if role}),
     "admin.hand_over": ("GET", "/admin/people/{owner_id}/handover", ADMINS),
     "admin.person_sessions": ("GET", "/admin/people/{owner_id}/sessions", ADMINS),
     "admin.end_person_sessions": ("POST", "/admin/people/{owner_id}/sessions/end",

@@ -117,3 +117,23 @@ def test_administrators_are_not_asked_when_single_sign_on_is_on(app, client, log
     app.config.update(REQUIRE_SECOND_FACTOR_FOR_ADMINS=True, OIDC_ISSUER="https://login.example/")
     login(make_person("Ada Admin", Role.ADMIN))
     assert client.get("/admin/people").status_code == 200
+
+
+def test_an_administrator_removes_the_second_factor_of_someone_who_lost_their_phone(app, client, login, olive,
+                                                                                     make_person, db):
+    login(olive)
+    _set_up(client)
+    admin = make_person("Ada Admin", Role.ADMIN)
+    administrator = app.test_client()
+    administrator.post("/login", data={"email": admin.email, "password": PASSWORD})
+    page = administrator.get(f"/admin/people/{olive.id}/edit").get_data(as_text=True)
+    assert "Olive Owner has a second factor, set up on" in page
+    removal = submission(page, "remove")
+    answer = administrator.post(f"/admin/people/{olive.id}/second-factor/remove", data=removal)
+    assert "second factor is removed" in administrator.get(answer.location).get_data(as_text=True)
+    assert _password_step(client, olive).location == "/my-work"  # the password alone, until a new one is set up
+    removed = db.session.scalars(select(SecurityEvent).where(
+        SecurityEvent.kind == SecurityEventKind.SECOND_FACTOR_REMOVED)).one()
+    assert (removed.person_id, removed.actor_id) == (olive.id, admin.id)
+    again = administrator.post(f"/admin/people/{olive.id}/second-factor/remove", data=removal)
+    assert "has no second factor to remove" in administrator.get(again.location).get_data(as_text=True)

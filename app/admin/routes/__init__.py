@@ -10,4 +10,4 @@ def only_admins():
     return None
 
 
-from app.admin.routes import handover, people, reminders, security, set_up_links  # noqa: E402,F401
+from app.admin.routes import handover, people, reminders, second_factors, security, set_up_links  # noqa: E402,F401
