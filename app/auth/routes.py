@@ -61,7 +61,7 @@ def logout():
 @bp.route("/account/sessions")
 def your_sessions():
     """Where this person is signed in, with a button to sign out everywhere."""
-    return render_template("auth/sessions.html", person=current_user, rows=sessions.open_sessions(current_user),
+    return render_template("auth/sessions.html", person=current_user, rows=sessions.open_sessions(current_user, now=now()),
                            is_this_browser=sessions.is_this_browser, own=True)
 
 

@@ -168,11 +168,13 @@ def touch(*, now: datetime, limits: Limits) -> timedelta:
     return time_left(row.started_at, now, now=now, limits=limits)
 
 
-def open_sessions(person: Person) -> list[UserSession]:
-    """A person's sessions that have not ended (some may have timed out unseen), the latest first."""
-    return list(db.session.scalars(select(UserSession).where(UserSession.person_id == person.id,
-                                                             UserSession.ended_at.is_(None))
-                                   .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
+def open_sessions(person: Person, *, now: datetime, limits: Limits | None = None) -> list[UserSession]:
+    """A person's sessions that still sign them in (not ended, not timed out unseen), the latest first."""
+    limits = limits or Limits.configured()
+    return list(db.session.scalars(select(UserSession).where(
+        UserSession.person_id == person.id, UserSession.ended_at.is_(None),
+        UserSession.last_seen_at > now - limits.idle, UserSession.started_at > now - limits.absolute)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())))
 
 
 def is_this_browser(row: UserSession) -> bool:

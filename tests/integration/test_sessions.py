@@ -341,3 +341,11 @@ def test_a_password_reset_with_an_e_mailed_link_signs_out_everywhere(app, client
     answer = post_served(client, f"/password/new/{token}", "", password="plum tree in the orchard")
     assert answer.status_code == 302
     assert refused(thief.get("/my-work"))
+
+
+def test_where_you_are_signed_in_leaves_out_sessions_that_timed_out_unseen(app, client, olive, clock, csrf):
+    sign_in(app.test_client(), olive)  # a browser left alone: it times out without anyone seeing it
+    clock.advance(minutes=31)
+    sign_in(client, olive)
+    page = client.get("/account/sessions").get_data(as_text=True)
+    assert "signed in on 1 browser or device" in page and page.count('data-label="Signed in"') == 1

@@ -76,7 +76,7 @@ def _edit_page(form, record: Person | Team, record_id: int | None, noun: str, li
 def person_sessions(person_id: int):
     """Where a person is signed in, with a button to sign them out everywhere (docs/security.md, "Sessions")."""
     person = get_or_404(Person, person_id)
-    return render_template("auth/sessions.html", person=person, rows=sessions.open_sessions(person),
+    return render_template("auth/sessions.html", person=person, rows=sessions.open_sessions(person, now=now()),
                            is_this_browser=sessions.is_this_browser, own=False)
 
 
