@@ -17,7 +17,6 @@ with the SQL statements of gather, at both scales.
 
 import gc
 import io
-import shutil
 import statistics
 import tempfile
 from collections.abc import Callable
@@ -49,7 +48,7 @@ from app.services.plans.due_dates import DueDate
 from app.services.plans.queries import Window
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports import audit_report, checks, plan_data, plan_report, snapshots
-from bench.generate import AS_OF, AUDIT_MONTHS, create_bench_app, database_path
+from bench.generate import AS_OF, AUDIT_MONTHS, BenchDatabase, create_bench_app
 from bench.word_import import _empty_app, plan_docx
 
 TARGET_MS = 3000  # each report generated end to end
@@ -198,13 +197,11 @@ def floor(rows: list[list[str]], headings=plan_report.PLAN_COLUMNS) -> bytes:
     return buffer.getvalue()
 
 
-def time_audit_report(scale: float, counter_factory: Callable, runs: int) -> dict:
-    """The monthly audit report for the last month of rounds, on a copy of this scale's bench file."""
+def time_audit_report(scale: float, counter_factory: Callable, runs: int, backend: str = "sqlite") -> dict:
+    """The monthly audit report for the last month of rounds, on a copy of this scale's bench data."""
     runs = max(1, runs // 3)
-    with tempfile.TemporaryDirectory() as folder:
-        copy = Path(folder) / "audit-report.sqlite"
-        shutil.copyfile(database_path(scale), copy)
-        app = create_bench_app(copy)
+    with BenchDatabase(scale, backend).scratch_copy() as url:
+        app = create_bench_app(url)
         with app.app_context():
             counter = counter_factory()
             gathered = [_timed(counter, lambda: audit_report.gather(AUDIT_MONTH, AS_OF)) for _ in range(runs)]

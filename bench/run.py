@@ -12,6 +12,7 @@ table and writes bench/results/latest.json.
 import argparse
 import json
 import math
+import os
 import platform
 import sqlite3
 import statistics
@@ -51,6 +52,7 @@ from bench.word_import import TARGET_MS as IMPORT_TARGET_MS
 from bench.word_import import time_import
 
 TARGET_MEDIAN_MS = 150  # the plan pages
+BACKEND_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 SCALES = (1.0, 0.1)
 FINDINGS_URL = f"/audits/findings?from={AUDIT_MONTHS[0]:%m/%Y}&to={AUDIT_MONTHS[-1]:%m/%Y}"
 PAGES = (  # name, who, address ({audit_id}: the Bench Auditor's audit in progress), median target in ms
@@ -94,12 +96,15 @@ class QueryCounter:
 
 def main() -> None:
     args = parse_args()
-    scales = [bench_scale(scale, args) for scale in SCALES]
+    by_backend = {backend: [bench_scale(scale, args, backend) for scale in args.scales] for backend in backends()}
     imports = time_import(args.runs)
     plan_report = time_plan_report(args.runs, lambda: QueryCounter(db.engine))
-    checks = check_targets(scales) | {
+    checks = {f"{BACKEND_NAMES[backend]}: {check}": passed for backend, scales in by_backend.items()
+              for check, passed in (check_targets(scales) | data_report_checks(scales)).items()}
+    checks |= {
         f"Word plan import (1,000 milestones) under {IMPORT_TARGET_MS} ms": imports[0]["median_ms"] < IMPORT_TARGET_MS,
-    } | report_checks(scales, plan_report)
+    } | plan_report_checks(plan_report)
+    scales = [scale for scales in by_backend.values() for scale in scales]  # the table's columns
     print_report(scales, checks, imports, plan_report)
     write_json(scales, checks, args, imports, plan_report)
     if args.strict and not all(checks.values()):
@@ -112,11 +117,18 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests per page first (default 2)")
     parser.add_argument("--regenerate", action="store_true", help="rebuild the bench databases")
     parser.add_argument("--strict", action="store_true", help="exit with status 1 when a target is missed")
+    parser.add_argument("--scales", type=lambda text: tuple(float(part) for part in text.split(",")), default=SCALES,
+                        help="the data sizes, largest first (default 1,0.1; 0.1 alone for a quick try)")
     return parser.parse_args()
 
 
-def bench_scale(scale: float, args: argparse.Namespace) -> dict:
-    app, generation_seconds = bench_app(scale, args.regenerate)
+def backends() -> tuple[str, ...]:
+    """SQLite always; PostgreSQL too when BENCH_POSTGRES_URL names a server (bench/README.md)."""
+    return ("sqlite", "postgresql") if os.environ.get("BENCH_POSTGRES_URL") else ("sqlite",)
+
+
+def bench_scale(scale: float, args: argparse.Namespace, backend: str = "sqlite") -> dict:
+    app, generation_seconds = bench_app(scale, args.regenerate, backend)
     with app.app_context():  # requests must run outside this context, so each gets a fresh session
         counter = QueryCounter(db.engine)
         audit_id = db.session.scalar(select(Audit.id).join(PoolCase, Audit.case_id == PoolCase.id)
@@ -124,10 +136,10 @@ def bench_scale(scale: float, args: argparse.Namespace) -> dict:
     clients = {login: signed_in_client(app, login) for login in {login for _, login, *_ in PAGES}}
     pages = [time_page(clients[login], counter, name, url.format(audit_id=audit_id), target, args)
              for name, login, url, target in PAGES]
-    sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs)
-    audit_report = time_audit_report(scale, lambda: QueryCounter(db.engine), args.runs)
-    pack = time_update_pack(scale, lambda: QueryCounter(db.engine), max(1, args.runs // 3))
-    return {"scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
+    sweeps = time_sweeps(scale, lambda: QueryCounter(db.engine), args.runs, backend)
+    audit_report = time_audit_report(scale, lambda: QueryCounter(db.engine), args.runs, backend)
+    pack = time_update_pack(scale, lambda: QueryCounter(db.engine), max(1, args.runs // 3), backend)
+    return {"backend": backend, "scale": scale, "data": expected_data(scale), "generation_seconds": generation_seconds,
             "pages": [asdict(page) for page in pages], "sweeps": sweeps, "audit_report": audit_report,
             "update_pack": pack}
 
@@ -185,13 +197,18 @@ def check_targets(scales: list[dict]) -> dict[str, bool]:
     }
 
 
-def report_checks(scales: list[dict], plan_report: dict) -> dict[str, bool]:
-    big, little = scales[0]["audit_report"]["timings"], scales[-1]["audit_report"]["timings"]
+def plan_report_checks(plan_report: dict) -> dict[str, bool]:
     return {
         f"plan progress report (1,000 milestones) under {REPORT_TARGET_MS} ms":
             plan_report["timings"][0]["median_ms"] < REPORT_TARGET_MS,
         f"plan report write under {FLOOR_RATIO_AIM:g}x the bare python-docx floor":
             plan_report["write_over_floor"] < FLOOR_RATIO_AIM,
+    }
+
+
+def data_report_checks(scales: list[dict]) -> dict[str, bool]:
+    big, little = scales[0]["audit_report"]["timings"], scales[-1]["audit_report"]["timings"]
+    return {
         f"monthly audit report under {REPORT_TARGET_MS} ms on the full-size data": big[0]["median_ms"] < REPORT_TARGET_MS,
         "monthly audit report query counts the same on large and small data": all(
             b["queries"] == s["queries"] for b, s in zip(big, little, strict=True)),
@@ -204,7 +221,7 @@ def report_checks(scales: list[dict], plan_report: dict) -> dict[str, bool]:
 
 def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict], plan_report: dict) -> None:
     width = max(len(name) for name, *_ in PAGES)
-    headings = "".join(f" | {'scale ' + format(s['scale'], 'g'):^35}" for s in scales)
+    headings = "".join(f" | {label(s):^35}" for s in scales)
     print(f"\n{'Page':<{width}} | target{headings}")
     print(f"{'':<{width}} |     ms" + " | median ms  p90 ms  cpu ms  queries" * len(scales))
     for index, (name, *_, target) in enumerate(PAGES):
@@ -212,6 +229,7 @@ def print_report(scales: list[dict], checks: dict[str, bool], imports: list[dict
         print(f"{name:<{width}} | {target:>6}{cells}")
     if any(page["query_counts_varied"] for s in scales for page in s["pages"]):
         print("* the number of queries differed between runs; the largest is shown")
+    print_side_by_side(scales, width)
     print(f"\n{'Reminder sweep':<{width}} | target" + " | median ms  runs  queries  notices" * len(scales))
     for index, kind in enumerate(("first of the day", "repeat (nothing new)")):
         cells = "".join(f" | {s['sweeps'][index]['median_ms']:>9.1f} {s['sweeps'][index]['runs']:>5} "
@@ -259,6 +277,23 @@ def print_update_pack(scales: list[dict]) -> None:
         print(f"{timing['kind']:<{width}} | " + "".join(_report_cells(s["update_pack"]["timings"][index]) for s in scales))
     ratios = ", ".join(f"{s['update_pack']['write_over_floor']:.2f}x" for s in scales)
     print(f"  update_pack.write / floor: {ratios} (aim under {PACK_FLOOR_RATIO_AIM:g}x)")
+
+
+def print_side_by_side(scales: list[dict], width: int) -> None:
+    """Each page on PostgreSQL beside SQLite, on the largest data: medians, their ratio and the queries."""
+    largest = {s["backend"]: s for s in scales if s["scale"] == scales[0]["scale"]}
+    if len(largest) < 2:
+        return
+    sqlite, postgresql = largest["sqlite"]["pages"], largest["postgresql"]["pages"]
+    print(f"\n{'Page, scale ' + format(scales[0]['scale'], 'g'):<{width}} | SQLite ms | PostgreSQL ms | ratio | queries")
+    for lite, pg in zip(sqlite, postgresql, strict=True):
+        print(f"{lite['page']:<{width}} | {lite['median_ms']:>9.1f} | {pg['median_ms']:>13.1f} | "
+              f"{pg['median_ms'] / lite['median_ms']:>4.2f}x | {lite['queries']:>3} / {pg['queries']:<3}")
+
+
+def label(scale: dict) -> str:
+    """A column's heading: "SQLite, scale 1", "PostgreSQL, scale 0.1"."""
+    return f"{BACKEND_NAMES[scale['backend']]}, scale {scale['scale']:g}"
 
 
 def _report_cells(timing: dict) -> str:

@@ -6,12 +6,9 @@ whose update deadline is 5 working days after the bench's "today" is added to th
 also asked to update.
 """
 
-import shutil
 import statistics
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from time import perf_counter
 
 from sqlalchemy import func, select
@@ -20,7 +17,7 @@ from app.extensions import db
 from app.models import Meeting, MeetingKind, Notification
 from app.services.reminders import sweep as reminder_sweep
 from app.services.working_days import add_working_days
-from bench.generate import AS_OF, create_bench_app, database_path
+from bench.generate import AS_OF, BenchDatabase, create_bench_app
 
 SWEEP_AT = datetime.combine(AS_OF, time(7))
 TARGET_MS = 2000
@@ -35,11 +32,11 @@ class SweepTiming:
     notices: int  # written by the first sweep; 0 for a repeat
 
 
-def time_sweeps(scale: float, counter_factory, runs: int) -> list[dict]:
+def time_sweeps(scale: float, counter_factory, runs: int, backend: str = "sqlite") -> list[dict]:
     first, repeat = [], []
-    with tempfile.TemporaryDirectory() as folder:
-        for copy in range(max(1, runs // 3)):  # a first sweep needs a fresh copy each time
-            app = _app_on_copy(scale, Path(folder))
+    for copy in range(max(1, runs // 3)):  # a first sweep needs a fresh copy each time
+        with BenchDatabase(scale, backend).scratch_copy() as url:
+            app = _app_on(url)
             with app.app_context():
                 first.append(_timed(counter_factory))
                 if copy == 0:
@@ -49,10 +46,8 @@ def time_sweeps(scale: float, counter_factory, runs: int) -> list[dict]:
     return [asdict(_summary("first", first)), asdict(_summary("repeat", repeat))]
 
 
-def _app_on_copy(scale: float, folder: Path):
-    copy = folder / "sweep.sqlite"
-    shutil.copyfile(database_path(scale), copy)
-    app = create_bench_app(copy)
+def _app_on(url: str):
+    app = create_bench_app(url)
     with app.app_context():
         db.session.add(Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=AS_OF + timedelta(days=21),
                                update_deadline=add_working_days(AS_OF, 5),

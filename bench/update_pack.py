@@ -18,15 +18,15 @@ from app.extensions import db
 from app.models import Meeting, Person
 from app.services.plans.queries import Window
 from app.services.reports import update_pack
-from bench.generate import AS_OF, OWNER, create_bench_app, database_path
+from bench.generate import AS_OF, OWNER, BenchDatabase, create_bench_app
 from bench.reports import _summary, _timed, floor
 
 NOW = datetime.combine(AS_OF, time(9))
 FLOOR_RATIO_AIM = 1.3  # update_pack.write against the bare python-docx floor
 
 
-def time_update_pack(scale: float, counter_factory: Callable, runs: int) -> dict:
-    app = create_bench_app(database_path(scale))
+def time_update_pack(scale: float, counter_factory: Callable, runs: int, backend: str = "sqlite") -> dict:
+    app = create_bench_app(BenchDatabase(scale, backend).url)
     with app.app_context():
         counter = counter_factory()
         owner = db.session.scalar(select(Person).where(Person.email == OWNER.email))
