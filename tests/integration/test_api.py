@@ -1,8 +1,7 @@
 """The read API (/api/v1) as a BI tool uses it: bearer tokens, role limits, paging, updated_since, the OpenAPI
 document, and every route of the API in its own matrix (tests/integration/test_permissions.py leaves /api/ here)."""
 
-from datetime import datetime, timedelta
-
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
