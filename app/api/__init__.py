@@ -2,6 +2,8 @@
 generated from the code by flask-smorest (decision 0014). Bearer tokens, not browser sessions: no cookies, no CSRF,
 never sent to the sign-in page; rate-limited per token by Flask-Limiter."""
 
+import os
+
 from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_smorest import Api, Blueprint
@@ -39,8 +41,8 @@ class ApiOnly(Api):
 
 
 def register(app: Flask) -> None:
-    for name, value in SETTINGS.items():
-        app.config.setdefault(name, value)
+    for name, value in SETTINGS.items():  # the rate limits may be set in the environment (docs/operations.md)
+        app.config.setdefault(name, os.environ.get(name, value) if name.startswith("API_RATE") else value)
     app.config.setdefault("API_SPEC_OPTIONS", API_SPEC_OPTIONS)
     from . import routes  # noqa: F401  (the resources, on bp)
 
