@@ -91,6 +91,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(help_bp)
+    from .api import register as register_api
+
+    register_api(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

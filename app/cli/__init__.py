@@ -1,9 +1,10 @@
 """Flask commands, one module per command group: `flask demo load`, `flask users create`,
 `flask audits load-tool|recount`, `flask reminders send-due`, `flask scheduler run`, `flask plans import|template`,
-`flask reports plan|audit-month|audit|update-pack`."""
+`flask reports plan|audit-month|audit|update-pack`, `flask api-tokens create|list|revoke`."""
 
 from flask import Flask
 
+from .api_tokens import api_tokens_group
 from .audits import audits_group
 from .demo import demo_group
 from .plans import plans_group
@@ -21,3 +22,4 @@ def register(app: Flask) -> None:
     app.cli.add_command(scheduler_group)
     app.cli.add_command(plans_group)
     app.cli.add_command(reports_group)
+    app.cli.add_command(api_tokens_group)

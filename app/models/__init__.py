@@ -1,5 +1,6 @@
 """All models, imported here so that SQLAlchemy and Alembic know every table."""
 
+from app.models.api import ApiToken
 from app.models.audits import (
     Answer,
     Audit,
@@ -66,6 +67,7 @@ from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, 
 from app.models.sessions import SessionEnd, UserSession
 
 __all__ = [
+    "ApiToken",
     "ALWAYS_EMAILED",
     "AttemptScope",
     "SignInAttempt",

@@ -154,7 +154,7 @@ def get_pages() -> dict[str, list[str]]:
     """Every GET rule of the URL map that is a page: endpoint -> rules."""
     pages: dict[str, list[str]] = {}
     for rule in create_app("testing").url_map.iter_rules():
-        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES:
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES and not rule.rule.startswith("/api/"):  # JSON
             pages.setdefault(rule.endpoint, []).append(rule.rule)
     return pages
 

@@ -1,0 +1,65 @@
+"""The read API for BI tools (/api/v1, docs/api.md): read-only JSON described by OpenAPI 3.1 at /api/v1/openapi.json,
+generated from the code by flask-smorest (decision 0014). Bearer tokens, not browser sessions: no cookies, no CSRF,
+never sent to the sign-in page; rate-limited per token by Flask-Limiter."""
+
+import os
+
+from flask import Flask, current_app, request
+from flask_limiter import Limiter
+from flask_smorest import Api, Blueprint
+
+from app.extensions import csrf
+from app.services.api_tokens import token_hash
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Read-only data for BI tools such as Power BI.")
+BLUEPRINTS = {"api", "api-docs"}  # the resources, and the OpenAPI document (app/auth/routes.py lets both through)
+
+SETTINGS = {
+    "API_TITLE": "Improvement Tracker read API",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "API_RATE_LIMIT": "600 per minute",  # per token (docs/api.md, "Rate limits")
+    "API_RATE_LIMIT_STORAGE": "memory://",  # each worker counts alone; a shared store (redis://…) for one count
+}
+
+API_SPEC_OPTIONS = {
+    "info": {"description": "Read-only data of the improvement plan and aggregated audit findings, for BI tools. "
+                            "See docs/api.md for tokens, paging, updated_since and a Power BI recipe."},
+    "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    "security": [{"bearer": []}],
+}
+
+
+class ApiOnly(Api):
+    """flask-smorest's Api without its app-wide JSON error handler: the service's pages keep their HTML error pages;
+    the API's JSON errors are the blueprint's own (app/api/routes.py)."""
+
+    def _register_error_handlers(self):
+        pass
+
+
+def register(app: Flask) -> None:
+    for name, value in SETTINGS.items():  # the rate limits may be set in the environment (docs/operations.md)
+        app.config.setdefault(name, os.environ.get(name, value) if name.startswith("API_RATE") else value)
+    app.config.setdefault("API_SPEC_OPTIONS", API_SPEC_OPTIONS)
+    from . import routes  # noqa: F401  (the resources, on bp)
+
+    csrf.exempt(bp)
+    limiter = Limiter(key_func=_caller, storage_uri=app.config["API_RATE_LIMIT_STORAGE"], headers_enabled=True)
+    limiter.init_app(app)
+    limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
+    ApiOnly(app).register_blueprint(bp)
+
+
+def presented_token() -> str | None:
+    """The bearer token in the Authorization header, if any."""
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    return token.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _caller() -> str:
+    """Who a rate limit counts: the token presented (as its hash), or else the address."""
+    token = presented_token()
+    return "token:" + token_hash(token) if token else "address:" + (request.remote_addr or "unknown")
