@@ -35,9 +35,13 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'improvement-tracker.sqlite'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Where files (evidence, plans waiting for an import's confirm) are kept: "database", the only choice today, so
+    # every web host serves every file and a database backup holds them all (app/services/storage.py, decision 0015).
+    FILE_STORAGE = os.environ.get("FILE_STORAGE", "database")
+    # Only read by the migration that moved files into the database: where evidence files were kept before.
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "evidence"))
-    # Word plans uploaded for import wait here between the preview and the confirm (shared by every web worker).
-    IMPORT_FOLDER = os.environ.get("IMPORT_FOLDER", str(INSTANCE_DIR / "imports"))
+    # The scheduler on PostgreSQL: a second one waits this many seconds between tries to take over (decision 0015).
+    SCHEDULER_STANDBY_SECONDS = float(os.environ.get("SCHEDULER_STANDBY_SECONDS") or 5)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "10")) * 1024 * 1024
     # Fix "today" for demonstrations and training ("the plan as at 31 July 2020"). Never defaulted here: `make run`

@@ -8,22 +8,65 @@ APScheduler 3.x BlockingScheduler, with three jobs, each in the app's context:
   clear-identities`), daily and once at start, when that is set.
 The jobs are safe to run twice, or from two processes: each notice is created and sent once. Missed runs are
 coalesced into one (misfire_grace_time), and a sweep catches up with what is still relevant.
+
+Two hosts may each run a scheduler (decision 0015). On PostgreSQL the one that starts first takes a session-level
+advisory lock (`pg_try_advisory_lock(SCHEDULER_LOCK_KEY)`) on a connection it holds for its whole life, and runs the
+jobs; the other stands by, trying again every SCHEDULER_STANDBY_SECONDS, and takes over when the first dies (its
+connection closes, so PostgreSQL releases the lock). If the lock's connection is lost (the database restarted), the
+scheduler stops with an error, for systemd to start it again to wait its turn. On SQLite there is one host by
+definition (the database is a file on it): no lock.
 """
 
 import logging
+import time
+from collections.abc import Callable
 from datetime import datetime
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
+from sqlalchemy import Connection, text
 
 from app.clock import as_of_now
+from app.extensions import db
 from app.services import security_events
 from app.services.audits import retention
 from app.services.reminders import jobs as reminder_jobs
 
 SWEEP_MINUTES = 30
+SCHEDULER_LOCK_KEY = 7_318_462_105  # fixed: every scheduler of this service asks for the same advisory lock
 log = logging.getLogger(__name__)
+
+
+def take_the_lock(app: Flask, *, say: Callable[[str], None] = log.info) -> Connection | None:
+    """On PostgreSQL, wait until this process holds the scheduler's advisory lock and return the connection holding
+    it (keep it open: closing it lets another scheduler take over). On SQLite, None at once."""
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return None
+    connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    standing_by = False
+    while not connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": SCHEDULER_LOCK_KEY}):
+        if not standing_by:
+            say("Another scheduler is running the jobs: standing by, to take over if it stops.")
+            standing_by = True
+        time.sleep(app.config["SCHEDULER_STANDBY_SECONDS"])
+    if standing_by:
+        say("The other scheduler has stopped: this one runs the jobs now.")
+    return connection
+
+
+def still_holding(connection: Connection, scheduler: BlockingScheduler) -> Callable[[], None]:
+    """A job that stops the scheduler when the connection holding its lock has gone."""
+    def check() -> None:
+        try:
+            connection.scalar(text("SELECT 1"))
+        except Exception:
+            log.error("The scheduler's lock on the database was lost: stopping, so that only one scheduler runs")
+            scheduler.shutdown(wait=False)
+
+    return check
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

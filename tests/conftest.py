@@ -63,7 +63,6 @@ def app(tmp_path):
     app = create_app("testing")
     app.config["AS_OF_DATE"] = TODAY
     app.config["MAIL_FILE_DIR"] = str(tmp_path / "mail")  # e-mail goes to files unless a test starts a server
-    app.config["IMPORT_FOLDER"] = str(tmp_path / "imports")  # uploaded plans waiting for a confirm
     # Tests hold one app context for their whole run, which Flask reuses for every request; in service each
     # request has its own. Start each request with an empty `g`, as in service: first, before the sign-in check reads
     # the person signed in (Flask-Login keeps them in `g`), so that a session ended since the last request counts.

@@ -1,6 +1,8 @@
-"""`flask scheduler run`: the one process that runs the scheduled jobs."""
+"""`flask scheduler run`: the one process that runs the scheduled jobs (on PostgreSQL, a second one on another host
+stands by and takes over if the first stops: app/scheduler.py)."""
 
 import click
+from apscheduler.triggers.interval import IntervalTrigger
 from flask import current_app
 
 
@@ -11,11 +13,24 @@ def scheduler_group() -> None:
 
 @scheduler_group.command("run", help="Run the reminder jobs until stopped (one such process per service).")
 def scheduler_run() -> None:
-    from app.scheduler import build_scheduler
+    from app.scheduler import build_scheduler, still_holding, take_the_lock
 
-    scheduler = build_scheduler(current_app._get_current_object())
-    click.echo("Scheduler running: reminder sweep every 30 minutes, outbox delivery every minute. Ctrl+C stops it.")
+    app = current_app._get_current_object()
     try:
-        scheduler.start()
+        lock = take_the_lock(app, say=lambda words: click.echo(words, err=True))
+    except KeyboardInterrupt:
+        return
+    scheduler = build_scheduler(app)
+    if lock is not None:
+        scheduler.add_job(still_holding(lock, scheduler), IntervalTrigger(seconds=30), id="lock", name="Scheduler lock")
+    click.echo("Scheduler running: reminder sweep every 30 minutes, outbox delivery every minute. Ctrl+C stops it.",
+               err=True)
+    try:
+        scheduler.start()  # returns only when the lock check stops it
     except (KeyboardInterrupt, SystemExit):
         scheduler.shutdown(wait=False)
+        return
+    finally:
+        if lock is not None:
+            lock.close()
+    raise click.ClickException("The scheduler's lock on the database was lost; start it again to wait its turn.")

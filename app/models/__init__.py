@@ -30,6 +30,7 @@ from app.models.audits import (
     SmartRecommendation,
 )
 from app.models.credentials import PasswordToken, RecoveryCode, TokenPurpose
+from app.models.files import FileKind, StoredFile
 from app.models.history import ChangeRecord
 from app.models.meetings import Meeting, MeetingKind
 from app.models.notifications import (
@@ -117,6 +118,8 @@ __all__ = [
     "DueDateRevision",
     "DueKind",
     "Evidence",
+    "FileKind",
+    "StoredFile",
     "ImprovementArea",
     "ImprovementAreaIdentification",
     "Milestone",

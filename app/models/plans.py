@@ -382,7 +382,7 @@ class Evidence(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"), index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    stored_name: Mapped[str] = mapped_column(String(64), ForeignKey("stored_files.key"), unique=True)  # its file
     content_type: Mapped[str] = mapped_column(String(100))
     size_bytes: Mapped[int]
     description: Mapped[str] = mapped_column(Text, default="")

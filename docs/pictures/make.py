@@ -45,8 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         os.environ.update(DATABASE_URL=f"sqlite:///{work / 'demo.sqlite'}", AS_OF_DATE="2020-07-31",
-                          MAIL_FILE_DIR=str(work / "mail"), UPLOAD_FOLDER=str(work / "evidence"),
-                          IMPORT_FOLDER=str(work / "imports"))
+                          MAIL_FILE_DIR=str(work / "mail"))
         written = write_documents(work)
         pdfs = to_pdf(written, work)
         for name, pdf in pdfs.items():

@@ -60,8 +60,7 @@ def _server_env(database_url: str, upload_folder: Path) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items()
            if name not in {"FLASK_DEBUG", "FLASK_RUN_PORT", "FLASK_RUN_HOST", "TEST_DATABASE_URL"}}
     env.update(FLASK_APP="wsgi.py", FLASK_CONFIG="development", DATABASE_URL=database_url, AS_OF_DATE=AS_OF_DATE,
-               SECRET_KEY="e2e-tests-only", UPLOAD_FOLDER=str(upload_folder),
-               IMPORT_FOLDER=str(upload_folder.parent / "imports"), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
+               SECRET_KEY="e2e-tests-only", UPLOAD_FOLDER=str(upload_folder), LOG_LEVEL="WARNING", PYTHONUNBUFFERED="1",
                # the demo administrator signs in with a password alone, so the journeys reach the admin pages;
                # the second factor has its own journey (test_second_factor_journey.py) and integration tests
                REQUIRE_SECOND_FACTOR_FOR_ADMINS="false")

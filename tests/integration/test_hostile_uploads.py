@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db as _db
-from app.models import ChangeRecord, Evidence, Plan, PoolCase, Role
+from app.models import ChangeRecord, Evidence, Plan, PoolCase, Role, StoredFile
 
 MB = 1024 * 1024
 
@@ -82,8 +82,10 @@ def counts() -> dict:
             for model in (Plan, Evidence, PoolCase, ChangeRecord)}
 
 
-def files_in(*folders: str) -> list[Path]:
-    return [path for folder in folders if Path(folder).exists() for path in Path(folder).rglob("*")]
+def files_in(*folders: str) -> list[str]:
+    """Every file kept: in the service's file storage, or (it never should be) written to a folder."""
+    on_disk = [str(path) for folder in folders if Path(folder).exists() for path in Path(folder).rglob("*")]
+    return on_disk + list(_db.session.scalars(select(StoredFile.key)))
 
 
 def error_next_to(response, field: str) -> str:
@@ -96,8 +98,8 @@ def error_next_to(response, field: str) -> str:
 
 @pytest.fixture
 def folders(app, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path / "evidence")
-    return app.config["UPLOAD_FOLDER"], app.config["IMPORT_FOLDER"]
+    app.config["UPLOAD_FOLDER"] = str(tmp_path / "evidence")  # read by nothing now: files are in the database
+    return (app.config["UPLOAD_FOLDER"],)
 
 
 def post_file(client, url: str, filename: str, data: bytes, **fields):

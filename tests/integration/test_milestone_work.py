@@ -160,7 +160,6 @@ def test_concurrent_edit_is_refused_with_a_clear_message(owner_client, plan_tree
 def test_evidence_type_is_checked_against_content(app, owner_client, plan_tree, tmp_path):
     from io import BytesIO
 
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
     milestone = plan_tree["milestone"]
     fake = owner_client.post(f"/milestones/{milestone.id}/evidence/new",
                              data={"file": (BytesIO(b"MZ\x90 not a pdf"), "report.pdf"), "description": "x"},

@@ -78,7 +78,6 @@ def test_two_first_updates_from_pages_opened_together_are_both_saved(app, db, pl
 
 
 def test_two_people_uploading_evidence_at_once_both_keep_it(app, db, plan_tree, not_started, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
     url = f"/milestones/{not_started.id}/evidence/new"
     olive, lee = signed_in(app, plan_tree["owner"]), signed_in(app, plan_tree["lead"])
     forms = {olive: opened(olive, url), lee: opened(lee, url)}

@@ -10,6 +10,7 @@ from app.models import (
     DueKind,
     EmailState,
     Evidence,
+    FileKind,
     ImprovementArea,
     LearningPoint,
     Meeting,
@@ -30,6 +31,7 @@ from app.models import (
     SubjectType,
     Team,
 )
+from app.services import storage
 from app.services.audits import rounds as audit_rounds
 from app.services.audits.rounds import SelectionCriteria
 from app.services.audits.tool import load_tool
@@ -197,11 +199,12 @@ EXTRA_URLS = {  # second URL rules of the same endpoints (the "new" forms)
 
 @pytest.fixture
 def world(app, db, plan_tree, make_person, tmp_path):
-    app.config["UPLOAD_FOLDER"] = str(tmp_path)
     pending_import = pending.keep(read_upload(FIXTURE.read_bytes(), filename=FIXTURE.name, allowed={"docx"},
-                                              max_bytes=upload_limit(app.config)), app.config["IMPORT_FOLDER"], now=NOW)
+                                              max_bytes=upload_limit(app.config)),
+                                  now=datetime.now())  # the pages read the real time
     milestone = plan_tree["milestone"]
-    (tmp_path / "stored-evidence").write_bytes(b"%PDF-1.4 test")
+    storage.put(b"%PDF-1.4 test", kind=FileKind.EVIDENCE, key="stored-evidence", filename="minutes.pdf",
+                content_type="application/pdf", now=NOW)
     evidence = Evidence(milestone=milestone, filename="minutes.pdf", stored_name="stored-evidence",
                         content_type="application/pdf", size_bytes=13, uploaded_at=NOW)
     revision = DueDateRevision(milestone=milestone, old_kind=DueKind.DATE, new_kind=DueKind.DATE, new_raw="31/12/2020",

@@ -5,14 +5,14 @@ and admins may import."""
 import hashlib
 import io
 import re
-from pathlib import Path
 
 import docx
 import pytest
 from sqlalchemy import func, select
 
 from app import demo
-from app.models import Milestone, Person, Plan, ProgressUpdate, Role
+from app.models import FileKind, Milestone, Person, Plan, ProgressUpdate, Role, StoredFile
+from app.services import storage
 from tests.conftest import NOW
 from tests.integration.test_plan_import_preview import FIXTURE, edited, row_containing
 
@@ -22,6 +22,12 @@ FIXTURE_SHA = hashlib.sha256(FIXTURE_BYTES).hexdigest()
 
 def total(db, model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def waiting_files(db) -> dict[str, bytes]:
+    """The plans waiting for a confirm, in the service's file storage: {key: bytes}."""
+    rows = db.session.scalars(select(StoredFile).where(StoredFile.kind == FileKind.PENDING_IMPORT))
+    return {row.key: storage.get(row) for row in rows}
 
 
 def upload(client, data: bytes = FIXTURE_BYTES, filename: str = "improvement-plan-2020-07.docx"):
@@ -43,8 +49,7 @@ def manager(make_person, login):
 def test_upload_preview_confirm_into_an_empty_service(app, client, db, manager):
     response = upload(client)
     assert response.status_code == 302 and response.location == f"/plan/import/{FIXTURE_SHA}"
-    kept = Path(app.config["IMPORT_FOLDER"])
-    assert (kept / f"{FIXTURE_SHA}.upload").read_bytes() == FIXTURE_BYTES
+    assert waiting_files(db) == {FIXTURE_SHA: FIXTURE_BYTES}
     assert total(db, Plan) == 0  # checked and kept, nothing imported
 
     page = client.get(response.location)
@@ -63,7 +68,7 @@ def test_upload_preview_confirm_into_an_empty_service(app, client, db, manager):
     assert total(db, Plan) == 1 and total(db, Milestone) == 176
     signature = db.session.scalar(select(ProgressUpdate.signed_as).limit(1))
     assert signature == "Imported from improvement-plan-2020-07.docx (uploaded by Pat Manager)"
-    assert not list(kept.iterdir())  # the waiting file is gone once imported
+    assert waiting_files(db) == {}  # the waiting file is gone once imported
 
     again = client.post(response.location)  # the confirm posted twice (a double click, the back button)
     assert again.status_code == 404 and "upload the plan again" in text(again)
@@ -77,7 +82,7 @@ def test_a_file_that_is_not_a_word_document_is_refused_next_to_the_field(app, cl
     message = "“plan.docx” is not a Word document"
     assert 'class="govuk-error-summary' in html and 'href="#file"' in html  # the summary links to the field
     assert re.search(r'id="file-error"[^>]*>.*?' + message, html, re.DOTALL)  # and the message is next to it
-    assert not Path(app.config["IMPORT_FOLDER"]).exists() or not list(Path(app.config["IMPORT_FOLDER"]).iterdir())
+    assert waiting_files(db) == {}
     assert total(db, Plan) == 0
 
 
@@ -148,7 +153,7 @@ def test_viewers_may_not_import(app, client, db, make_person, login):
     assert upload(client).status_code == 403
     assert client.get(f"/plan/import/{FIXTURE_SHA}").status_code == 403
     assert client.post(f"/plan/import/{FIXTURE_SHA}").status_code == 403
-    assert not Path(app.config["IMPORT_FOLDER"]).exists()
+    assert waiting_files(db) == {}
     assert total(db, Plan) == 0
 
 

@@ -2,7 +2,7 @@
 confirm.
 
 Nothing is written to the plan until the confirm. Between the preview and the confirm the uploaded file waits
-in the import folder under its SHA-256 (services/importers/plan_upload.py).
+in the service's file storage under its SHA-256 (services/importers/plan_upload.py).
 """
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -21,10 +21,6 @@ NOT_OFFERED = ("Tick only the names listed on this page: the people in the servi
                "Check the page again, then confirm")
 
 
-def _folder() -> str:
-    return current_app.config["IMPORT_FOLDER"]
-
-
 @bp.route("/plan/import", methods=["GET", "POST"])
 @programme_manager_required
 def import_plan():
@@ -37,7 +33,7 @@ def import_plan():
 def _keep(form: PlanUploadForm) -> str:
     """Check the uploaded plan and keep it for the preview; its key."""
     stream, filename = form.chosen_file
-    return plan_upload.keep_upload(stream, filename=filename, title=form.title.data, folder=_folder(),
+    return plan_upload.keep_upload(stream, filename=filename, title=form.title.data,
                                    max_bytes=uploads.upload_limit(current_app.config), now=now())
 
 
@@ -52,7 +48,7 @@ def _waiting(sha256: str) -> WaitingImport | None:
     """The upload waiting under this key (an address that cannot be a key is a plain 404)."""
     if not pending.is_key(sha256):
         abort(404)
-    return plan_upload.waiting(sha256, _folder())
+    return plan_upload.waiting(sha256, now=now())
 
 
 def _gone():
@@ -88,7 +84,7 @@ def confirm_import(sha256: str):
         _explain_names_no_longer_offered(form)
         return _render_preview(waiting, form)
     if not applied(None, lambda: done.append(plan_upload.confirm(
-            waiting, same_people=set(form.same.data or []), actor=current_user, now=now(), folder=_folder()))):
+            waiting, same_people=set(form.same.data or []), actor=current_user, now=now()))):
         return _render_preview(waiting.previewed_again(), form)
     flash(f"Imported: {done[0].count('milestones', 'create')} new milestones, "
           f"{done[0].count('milestones', 'change')} changed", "success")

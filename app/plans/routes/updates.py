@@ -18,7 +18,7 @@ from app.plans.forms.updates import (
     RevisionForm,
     UpdateForm,
 )
-from app.services import permissions
+from app.services import permissions, storage
 from app.services.plans import changes as plan_changes
 from app.services.plans import evidence as evidence_service
 from app.services.plans import queries as plan_queries
@@ -166,8 +166,7 @@ def add_evidence(milestone_id: int):
     form = EvidenceForm()
     if form.validate_on_submit() and applied(form, lambda: evidence_service.add_evidence(
             milestone, filename=form.file.data.filename, content=form.file.data.read(),
-            description=form.description.data or "", folder=config["UPLOAD_FOLDER"],
-            max_bytes=config["EVIDENCE_MAX_BYTES"], actor=current_user, now=now())):
+            description=form.description.data or "", max_bytes=config["EVIDENCE_MAX_BYTES"], actor=current_user, now=now())):
         return to_milestone(milestone, "The evidence has been uploaded")
     return render_template("plans/evidence.html", form=form, milestone=milestone, title="Upload evidence",
                            allowed=evidence_service.ALLOWED_EXTENSIONS,
@@ -177,8 +176,9 @@ def add_evidence(milestone_id: int):
 @bp.route("/evidence/<int:evidence_id>")
 def download_evidence(evidence_id: int):
     item = get_or_404(Evidence, evidence_id)
-    path = evidence_service.evidence_path(item, current_app.config["UPLOAD_FOLDER"])
-    if not path.is_file():
+    kept = evidence_service.evidence_file(item)
+    if kept is None:
         abort(404)
     record_export(f"Evidence file {item.filename}")
-    return send_file(path, mimetype=item.content_type, as_attachment=True, download_name=item.filename)
+    return send_file(storage.reader(kept), mimetype=item.content_type, as_attachment=True,
+                     download_name=item.filename, conditional=False, etag=False)

@@ -1,12 +1,11 @@
 """A plan brought in through the pages: upload and check, the dry run of the file kept waiting, confirm.
 
 Nothing is written to the plan until the confirm. Between the preview and the confirm the uploaded file waits in
-the import folder under its SHA-256 (pending.py).
+the service's file storage (the database by default) under its SHA-256 (pending.py).
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from typing import BinaryIO
 
 from app.models import Person
@@ -17,8 +16,7 @@ from app.services.importers.plan_docx import PlanDocument
 from app.services.importers.plan_import import ImportPreview
 
 
-def keep_upload(stream: BinaryIO | None, *, filename: str, title: str | None, folder: str | Path, max_bytes: int,
-                now: datetime) -> str:
+def keep_upload(stream: BinaryIO | None, *, filename: str, title: str | None, max_bytes: int, now: datetime) -> str:
     """Check an uploaded plan and keep it for the preview; return its key. A file that is not a plan is refused
     before it is kept: a format problem is the file's, a missing title the title's."""
     try:
@@ -26,7 +24,7 @@ def keep_upload(stream: BinaryIO | None, *, filename: str, title: str | None, fo
         plan_files.read_document(upload, title=title)
     except DomainError as error:
         raise DomainError(error.message, field="title" if error.field == "title" else "file") from error
-    return pending.keep(upload, folder, now=now, title=(title or "").strip())
+    return pending.keep(upload, now=now, title=(title or "").strip())
 
 
 @dataclass(frozen=True)
@@ -43,22 +41,21 @@ class WaitingImport:
         return replace(self, result=plan_import.preview(self.document))
 
 
-def waiting(sha256: str, folder: str | Path) -> WaitingImport | None:
+def waiting(sha256: str, *, now: datetime) -> WaitingImport | None:
     """The upload waiting under this key with its plan and dry run, or None when nothing waits under it. The file
     passed its checks when it was uploaded, so a failure to read it now is the service's fault."""
-    kept = pending.load(sha256, folder)
+    kept = pending.load(sha256, now=now)
     if kept is None:
         return None
     document = plan_files.read_document(kept.as_upload(), title=kept.title)
     return WaitingImport(kept, document, plan_import.preview(document))
 
 
-def confirm(waiting_import: WaitingImport, *, same_people: set[str], actor: Person, now: datetime,
-            folder: str | Path) -> ImportPreview:
+def confirm(waiting_import: WaitingImport, *, same_people: set[str], actor: Person, now: datetime) -> ImportPreview:
     """Import the waiting file (all of it or nothing: the import is its own transaction, committed before the
     file is let go). Returns what was done."""
     kept = waiting_import.kept
     done = plan_write.import_plan(waiting_import.document, same_people=same_people, actor=actor, now=now,
                                   source_name=f"{kept.filename} (uploaded by {actor.name})")
-    pending.discard(kept.sha256, folder)
+    pending.discard(kept.sha256)
     return done

@@ -1,13 +1,13 @@
 """Evidence attachments: size and type checked against the file's content (an Office file as carefully as an
-import: uploads.check_office_file), its name as uploads.file_name keeps it, stored outside the database."""
+import: uploads.check_office_file), its name as uploads.file_name keeps it, its bytes kept by services/storage.py
+(in the database by default: decision 0015)."""
 
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 from app.extensions import db
-from app.models import Evidence, Milestone, Person
-from app.services import history
+from app.models import Evidence, FileKind, Milestone, Person, StoredFile
+from app.services import history, storage
 from app.services.errors import DomainError
 from app.services.importers import uploads
 from app.services.transaction import transaction
@@ -68,15 +68,12 @@ def _content_matches(extension: str, content: bytes) -> bool:
 
 
 @transaction("This milestone")
-def add_evidence(milestone: Milestone, *, filename: str, content: bytes, description: str, folder: str,
-                 max_bytes: int, actor: Person, now: datetime) -> Evidence:
+def add_evidence(milestone: Milestone, *, filename: str, content: bytes, description: str, max_bytes: int,
+                 actor: Person, now: datetime) -> Evidence:
     filename = uploads.file_name(filename)
     content_type = check_file(filename, content, max_bytes)
-    stored_name = uuid.uuid4().hex
-    path = Path(folder)
-    path.mkdir(parents=True, exist_ok=True)
-    (path / stored_name).write_bytes(content)
-    evidence = Evidence(milestone=milestone, filename=filename, stored_name=stored_name,
+    kept = storage.put(content, kind=FileKind.EVIDENCE, filename=filename, content_type=content_type, now=now)
+    evidence = Evidence(milestone=milestone, filename=filename, stored_name=kept.key,
                         content_type=content_type, size_bytes=len(content), description=description.strip(),
                         uploaded_by=actor, uploaded_at=now)
     db.session.add(evidence)
@@ -85,5 +82,7 @@ def add_evidence(milestone: Milestone, *, filename: str, content: bytes, descrip
     return evidence
 
 
-def evidence_path(evidence: Evidence, folder: str) -> Path:
-    return Path(folder) / evidence.stored_name
+def evidence_file(evidence: Evidence) -> StoredFile | None:
+    """The evidence's file, or None when its bytes are not there (missing from the disk when it was migrated)."""
+    kept = storage.find(evidence.stored_name)
+    return kept if kept is not None and storage.held(kept) else None
