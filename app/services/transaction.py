@@ -7,6 +7,11 @@ On success the change is committed. On any error it is rolled back and the error
 commits or rolls back: it turns a DomainError into the message next to its field (app.web.applied). SQLAlchemy's
 stale-version error (someone else saved first), raised at any flush, becomes ConflictError("This milestone …").
 A service called by another runs inside the caller's transaction: only the outermost one commits.
+
+The commit keeps what the session holds (no expire on commit): the route then builds its answer (the redirect, the
+"saved" message) from the records as they were written, without reading them again. A read after the commit could
+fail (the database gone a moment later) and turn a change that is saved into an error page, and a person who then
+retries would save it twice. The next request reads everything afresh: each request has its own session.
 """
 
 from functools import wraps
@@ -31,7 +36,7 @@ def transaction(what: str = "This record"):
             try:
                 result = change(*args, **kwargs)
                 if outermost:
-                    db.session.commit()
+                    _commit_keeping_what_is_held()
                 return result
             except StaleDataError as error:
                 if outermost:
@@ -47,3 +52,12 @@ def transaction(what: str = "This record"):
         return run
 
     return decorator
+
+
+def _commit_keeping_what_is_held() -> None:
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
