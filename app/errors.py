@@ -17,6 +17,9 @@ PROBLEM = 500
 
 
 def register(app: Flask) -> None:
+    from app import form_posts  # a copy of a saved form post is answered like the first (AlreadySaved)
+
+    form_posts.register(app)
     for code, title in ((403, "You do not have access to this page"), (404, "Page not found"),
                         (413, "The file is too large")):
         app.register_error_handler(code, _handler(code, title))

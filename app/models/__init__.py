@@ -64,6 +64,7 @@ from app.models.plans import (
 from app.models.reports import Report, ReportKind, ReportState
 from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, SignInAttempt
 from app.models.sessions import SessionEnd, UserSession
+from app.models.submissions import FormSubmission
 
 __all__ = [
     "ALWAYS_EMAILED",
@@ -73,6 +74,7 @@ __all__ = [
     "SecurityEventKind",
     "SessionEnd",
     "UserSession",
+    "FormSubmission",
     "EmailPreference",
     "EmailState",
     "Meeting",
