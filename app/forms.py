@@ -98,9 +98,16 @@ class SubmissionIdField(HiddenField):
 
 
 class SubmittedOnce(FlaskForm):
-    """A form whose post changes something: saved once, however often it is sent (a retry, a double click)."""
+    """A form whose post changes something: saved once, however often it is sent (a retry, a double click). Its
+    buttons also ignore a second click within a second (GOV.UK Frontend's "prevent double click")."""
 
     submission_id = SubmissionIdField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field.widget, GovSubmitInput):
+                field.render_kw = {**(field.render_kw or {}), "data-prevent-double-click": "true"}
 
 
 def version_field() -> WholeNumberField:
