@@ -89,6 +89,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "Improvement Tracker <no-reply@council.example>")
     MAIL_TIMEOUT_SECONDS = int(os.environ.get("MAIL_TIMEOUT_SECONDS", "20"))
+    # A sender that stopped mid-delivery leaves its claimed notices; another run sends them again after this many
+    # minutes (never less than six MAIL_TIMEOUT_SECONDS: app/services/reminders/outbox.py says why).
+    OUTBOX_CLAIM_MINUTES = float(os.environ.get("OUTBOX_CLAIM_MINUTES") or 2)
     # Who runs the service and how to reach them: shown on the contact page, the accessibility statement and the
     # privacy notice. The defaults are EXAMPLES for development (reserved .example addresses, an Ofcom drama
     # number): set every one of them for a live service (docs/operations.md).

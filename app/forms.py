@@ -2,10 +2,11 @@
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSubmitInput, GovTextInput
-from wtforms import DateField, IntegerField, SubmitField
+from wtforms import DateField, HiddenField, IntegerField, SubmitField
 from wtforms.validators import InputRequired, NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
+from app.services import submissions
 from app.services.numbers import LARGEST_ID, whole_number
 from app.services.plans.due_dates import read_date
 
@@ -81,12 +82,40 @@ class WholeNumberField(IntegerField):
                 raise ValueError(self.out_of_range if text.isascii() and text.isdigit() else self.invalid)
 
 
+class SubmissionIdField(HiddenField):
+    """The form page's own random id (app.services.submissions): a new one each time the page is served, the one
+    sent back when the form is shown again with its errors, and a new one again once it has been saved."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default=submissions.new_id, **kwargs)
+
+    def _value(self) -> str:
+        from app.form_posts import just_saved  # the web side: whether this request saved it
+
+        if not submissions.usable(self.data) or just_saved(self.data):
+            self.data = submissions.new_id()
+        return self.data
+
+
+class SubmittedOnce(FlaskForm):
+    """A form whose post changes something: saved once, however often it is sent (a retry, a double click). Its
+    buttons also ignore a second click within a second (GOV.UK Frontend's "prevent double click")."""
+
+    submission_id = SubmissionIdField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field.widget, GovSubmitInput):
+                field.render_kw = {**(field.render_kw or {}), "data-prevent-double-click": "true"}
+
+
 def version_field() -> WholeNumberField:
     """The hidden version a form was opened at (VersionedForm), to catch concurrent edits."""
     return WholeNumberField(widget=HiddenInput(), validators=[Optional()])
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(SubmittedOnce):
     """A form that edits a record: carries the version it was opened at, to catch concurrent edits."""
 
     version = version_field()

@@ -24,6 +24,7 @@ from werkzeug.utils import cached_property
 
 from app.clock import today
 from app.extensions import db
+from app.form_posts import run_once
 from app.models import Rating, Role, SecurityEventKind
 from app.services import history, permissions, security_events, sessions
 from app.services.errors import ConflictError, DomainError
@@ -229,9 +230,10 @@ def get_or_404(model, ident: int):
 
 def applied(form, change: Callable[[], object], record=None) -> bool:
     """Run a service's change. If the service refuses (a DomainError, already rolled back by the service), show why
-    next to its field, or at the top of the page, keeping everything typed, and answer False."""
+    next to its field, or at the top of the page, keeping everything typed, and answer False. A form's change is
+    run once per submission: a copy of a saved post is answered like the first (app.form_posts)."""
     try:
-        change()
+        run_once(form, change)
     except DomainError as error:
         show_error(form, error, record)
         return False

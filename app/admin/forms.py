@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -16,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Email, InputRequired, Length, Optional, ValidationError
 
-from app.forms import VersionedForm, WholeNumberField, chosen_id
+from app.forms import SubmittedOnce, VersionedForm, WholeNumberField, chosen_id
 from app.models import PersonKind, Role
 from app.services.errors import DomainError
 from app.services.reminders.admin import HIGHEST, LOWEST, NUMBER_FIELDS, order_problems, read_offsets
@@ -125,7 +124,7 @@ class ReminderSettingsForm(VersionedForm):
         return not self.errors
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(SubmittedOnce):
     receiver_id = SelectField("Who will take over this work?", widget=GovSelect(), coerce=chosen_id, default=0,
                               validate_choice=False)  # the service says what is wrong with a choice
     submit = SubmitField("Hand over the work", widget=GovSubmitInput())

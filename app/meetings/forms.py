@@ -1,11 +1,10 @@
 """The meeting form: its kind, title, date and update deadline."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import GovDateField, VersionedForm, version_field
+from app.forms import GovDateField, SubmittedOnce, VersionedForm, version_field
 from app.models import MeetingKind
 
 
@@ -42,6 +41,6 @@ class MeetingForm(VersionedForm):
             "example, 1 4 2026")
 
 
-class DeleteMeetingForm(FlaskForm):
+class DeleteMeetingForm(SubmittedOnce):
     version = version_field()
     submit = SubmitField("Yes, delete this meeting", widget=GovSubmitInput())

@@ -66,6 +66,7 @@ from app.models.plans import (
 from app.models.reports import Report, ReportKind, ReportState
 from app.models.security import AttemptScope, SecurityEvent, SecurityEventKind, SignInAttempt
 from app.models.sessions import SessionEnd, UserSession
+from app.models.submissions import FormSubmission
 
 __all__ = [
     "ApiToken",
@@ -76,6 +77,7 @@ __all__ = [
     "SecurityEventKind",
     "SessionEnd",
     "UserSession",
+    "FormSubmission",
     "EmailPreference",
     "EmailState",
     "Meeting",

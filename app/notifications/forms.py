@@ -1,14 +1,14 @@
 """A person's notices, their choice of e-mails and their calendar link. Every form carries a CSRF token."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
 from wtforms.validators import InputRequired
 
+from app.forms import SubmittedOnce
 from app.models import EmailPreference
 
 
-class EmailPreferenceForm(FlaskForm):
+class EmailPreferenceForm(SubmittedOnce):
     email_preference = RadioField(
         "How do you want to get e-mails about your reminders?", widget=GovRadioInput(),
         choices=[(preference.value, preference.label) for preference in EmailPreference],
@@ -17,14 +17,14 @@ class EmailPreferenceForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class MarkAllReadForm(FlaskForm):
+class MarkAllReadForm(SubmittedOnce):
     mark_all_read = SubmitField("Mark all as read", widget=GovSubmitInput())
 
 
 # Each button has its own name, so that the buttons sharing the account page have their own ids.
-class CreateCalendarLinkForm(FlaskForm):
+class CreateCalendarLinkForm(SubmittedOnce):
     create_link = SubmitField("Create a calendar link", widget=GovSubmitInput())
 
 
-class RevokeCalendarLinkForm(FlaskForm):
+class RevokeCalendarLinkForm(SubmittedOnce):
     revoke_link = SubmitField("Revoke the calendar link", widget=GovSubmitInput())

@@ -1,7 +1,6 @@
 """Report forms: what a programme manager fills in once per plan report, generating a monthly audit report, and
 releasing a report."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovSelect,
@@ -12,7 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
-from app.forms import chosen_id, version_field
+from app.forms import SubmittedOnce, chosen_id, version_field
 from app.services.reports.plan_report import ALL_FIELDS, DOES_NOT_APPLY, Field
 
 
@@ -27,7 +26,7 @@ def _field(field: Field):
     return StringField(field.label, widget=GovTextInput(), description=hint, validators=[Optional(), Length(max=300)])
 
 
-class PlanReportForm(FlaskForm):
+class PlanReportForm(SubmittedOnce):
     """The front block and sections 1–12. Everything is optional here: what is missing shows in the report as a
     placeholder that the checks report, so a draft can be generated at any time."""
 
@@ -43,13 +42,13 @@ for _each in ALL_FIELDS:
     setattr(PlanReportForm, _each.key, _field(_each))
 
 
-class AuditReportForm(FlaskForm):
+class AuditReportForm(SubmittedOnce):
     month = SelectField("Month of the audit round", widget=GovSelect(),
                         validators=[InputRequired("Select the month")])
     submit = SubmitField("Generate the report", widget=GovSubmitInput())
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(SubmittedOnce):
     version = version_field()
     checked_warnings = BooleanField("I have looked at each warning and the report can be released as it is",
                                     widget=GovCheckboxInput())

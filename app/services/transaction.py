@@ -7,6 +7,11 @@ On success the change is committed. On any error it is rolled back and the error
 commits or rolls back: it turns a DomainError into the message next to its field (app.web.applied). SQLAlchemy's
 stale-version error (someone else saved first), raised at any flush, becomes ConflictError("This milestone …").
 A service called by another runs inside the caller's transaction: only the outermost one commits.
+
+The commit expires what the session holds (SQLAlchemy's default), so whatever is read next is read as stored. A
+route therefore builds its answer (the redirect, the "saved" message) from what it read before the change, never
+from the records after it: a read after the commit could fail (the database gone a moment later) and turn a change
+that is saved into an error page (docs/architecture.md, "No read after a commit").
 """
 
 from functools import wraps
@@ -17,6 +22,17 @@ from app.extensions import db
 from app.services.errors import ConflictError
 
 _DEPTH = "transaction_depth"
+_BEFORE_COMMIT = "before_commit"
+
+
+def before_commit(work) -> None:
+    """Do `work` just before the outermost transaction commits (and not at all if it fails): how something is saved
+    in the same transaction as a change it did not make (app.services.submissions)."""
+    db.session.info.setdefault(_BEFORE_COMMIT, []).append(work)
+
+
+def drop_before_commit() -> None:
+    db.session.info.pop(_BEFORE_COMMIT, None)
 
 
 def transaction(what: str = "This record"):
@@ -31,7 +47,7 @@ def transaction(what: str = "This record"):
             try:
                 result = change(*args, **kwargs)
                 if outermost:
-                    db.session.commit()
+                    _commit()
                 return result
             except StaleDataError as error:
                 if outermost:
@@ -43,7 +59,15 @@ def transaction(what: str = "This record"):
                 raise
             finally:
                 info[_DEPTH] -= 1
+                if outermost:
+                    info.pop(_BEFORE_COMMIT, None)
 
         return run
 
     return decorator
+
+
+def _commit() -> None:
+    for work in db.session.info.pop(_BEFORE_COMMIT, []):
+        work()
+    db.session.commit()

@@ -127,7 +127,7 @@ def shown(client, url: str) -> dict:
     page = client.get(url)
     assert page.status_code == 200, f"{url} answered {page.status_code}"
     fields = page_form(page.get_data(as_text=True), url)
-    return {name: fields.getlist(name) for name in fields if name not in ("csrf_token", "version")}, fields
+    return {name: fields.getlist(name) for name in fields if name not in ("csrf_token", "version", "submission_id")}, fields
 
 
 def changes(db) -> int:

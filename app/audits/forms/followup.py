@@ -1,14 +1,13 @@
 """After an audit: a learning point made an action of the plan."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.forms import chosen_id
+from app.forms import SubmittedOnce, chosen_id
 
 
-class PromoteForm(FlaskForm):
+class PromoteForm(SubmittedOnce):
     area_id = SelectField("Area of the plan", coerce=chosen_id, widget=GovSelect())
     number = StringField("Action number", widget=GovTextInput(), description="For example, 1.17",
                          validators=[InputRequired("Enter the action number"), Length(max=20)])

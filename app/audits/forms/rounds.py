@@ -2,7 +2,6 @@
 
 from datetime import date, timedelta
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -23,7 +22,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import WholeNumberField, chosen_id, version_field
+from app.forms import SubmittedOnce, WholeNumberField, chosen_id, version_field
 from app.models import RoundKind
 from app.services.audits.findings import FindingsFilter
 from app.services.audits.rounds import CASE_FLAGS, ProposalRow, SelectionCriteria, row_field
@@ -33,7 +32,7 @@ from app.services.plans.due_dates import read_month
 PLAN_TYPES = ["Child in Need", "Child Protection", "Child in Care", "Pathway Plan", "No current Plan", "Closed"]
 
 
-class RoundForm(FlaskForm):
+class RoundForm(SubmittedOnce):
     kind = RadioField("Type of audit", widget=GovRadioInput(), default=RoundKind.ROUTINE.value,
                       choices=[(RoundKind.ROUTINE.value, "Monthly routine audit"), (RoundKind.THEMED.value, "Themed audit")],
                       validators=[InputRequired("Select the type of audit")])
@@ -70,7 +69,7 @@ class RoundForm(FlaskForm):
                 "sample_size": self.sample_size.data, "seed": self.seed.data}
 
 
-class PoolCaseForm(FlaskForm):
+class PoolCaseForm(SubmittedOnce):
     reference = StringField("Case ID number", widget=GovTextInput(),
                             validators=[InputRequired("Enter the case ID number"), Length(max=40)])
     team_id = SelectField("Team", coerce=chosen_id, widget=GovSelect())
@@ -107,12 +106,12 @@ class CorrectCaseForm(PoolCaseForm):
                          "team_manager_id": case.team_manager_id or 0, "service_manager_id": case.service_manager_id or 0})
 
 
-class RemoveCaseForm(FlaskForm):
+class RemoveCaseForm(SubmittedOnce):
     version = version_field()
     submit = SubmitField("Yes, remove this case", widget=GovSubmitInput())
 
 
-class AllocationForm(FlaskForm):
+class AllocationForm(SubmittedOnce):
     case_id = WholeNumberField(validators=[InputRequired()], minimum=1)
     auditor_id = SelectField("Auditor", coerce=chosen_id, widget=GovSelect(),
                              validators=[InputRequired("Choose an auditor")])
@@ -121,7 +120,7 @@ class AllocationForm(FlaskForm):
     submit = SubmitField("Allocate", widget=GovSubmitInput())
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(SubmittedOnce):
     """A round's proposed allocations, one select a case, confirmed once. Built for the cases the page offers."""
 
     submit = SubmitField("Allocate these cases", widget=GovSubmitInput())
@@ -150,7 +149,7 @@ def proposal_form(rows: list[ProposalRow], case_ids: list[int]) -> ProposalForm:
     return Form()
 
 
-class PoolImportForm(FlaskForm):
+class PoolImportForm(SubmittedOnce):
     csv_text = TextAreaField("Cases as CSV", widget=GovTextArea(),
                              description="Columns: reference, team, allocated_worker, team_manager, service_manager, "
                                          "plan_type, closed_recently, step_up, neglect, under_two, domestic_abuse. "

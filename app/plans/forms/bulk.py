@@ -1,11 +1,10 @@
 """Forms for changing several milestones at once: a person (responsible or lead), or a revised due date."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
 from wtforms import SelectField, SubmitField
 from wtforms.validators import NumberRange
 
-from app.forms import chosen_id
+from app.forms import SubmittedOnce, chosen_id
 from app.plans.forms.updates import RevisionForm
 from app.services.plans.bulk import ADD_LEAD, DUE, REPLACE_LEADS, RESPONSIBLE, BulkChange
 
@@ -18,7 +17,7 @@ CHANGE_HINTS = {ADD_LEAD: "The person is added to each milestone's leads, keepin
                 DUE: "Recorded as a revised date for each milestone, with your reason."}
 
 
-class PersonChangeForm(FlaskForm):
+class PersonChangeForm(SubmittedOnce):
     """The responsible person, or a lead to add or to replace the leads with: anyone in People."""
 
     person_id = SelectField("Person", widget=GovSelect(), coerce=chosen_id,

@@ -2,14 +2,15 @@
 
 from typing import BinaryIO
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextInput
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import Length
 
+from app.forms import SubmittedOnce
 
-class PlanUploadForm(FlaskForm):
+
+class PlanUploadForm(SubmittedOnce):
     file = FileField("Upload the plan", widget=GovFileInput(),
                      description="A Word document (.docx) laid out like the council's improvement plan, or a "
                                  "spreadsheet (.xlsx or .csv): the plan's own download, or the template")
@@ -25,7 +26,7 @@ class PlanUploadForm(FlaskForm):
         return (file.stream, file.filename) if file else (None, "")
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(SubmittedOnce):
     """The near matches ticked as the person the service already knows (choices: the names as written)."""
 
     same = SelectMultipleField("Names that are probably people the service knows", choices=[], validate_choice=True)

@@ -1,7 +1,6 @@
 """Forms for what owners do: updates, completion, revised dates, ratings and evidence; and the decision on a
 revised date."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -14,14 +13,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from app.forms import GovDateField, VersionedForm, chosen_id
+from app.forms import GovDateField, SubmittedOnce, VersionedForm, chosen_id
 from app.models import DueDateRevision, Milestone, Rating, RevisionReason
 from app.plans.forms.due_date import DueDateFieldsMixin
 from app.services.plans.changes import NONE_CHOSEN
 from app.web import rating_label
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(SubmittedOnce):
     written_on = GovDateField("Date of the update", required="Enter the date of the update")
     body = TextAreaField("Progress update", widget=GovTextArea(),
                          description="What has happened since the last update, and what happens next.",
@@ -43,7 +42,7 @@ class RevisionForm(DueDateFieldsMixin, VersionedForm):
     submit = SubmitField("Propose revised date", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SubmittedOnce):
     decision = RadioField("Decision", widget=GovRadioInput(),
                           choices=[("accept", "Accept the revised date"), ("reject", "Reject it: the old date stands")],
                           validators=[InputRequired("Select accept or reject")])
@@ -52,7 +51,7 @@ class DecisionForm(FlaskForm):
     submit = SubmitField("Record decision", widget=GovSubmitInput())
 
 
-class DecideSeveralForm(FlaskForm):
+class DecideSeveralForm(SubmittedOnce):
     """Several revised dates decided together, with one note. A revised date chosen on the page but decided by
     someone else since is not "an invalid choice": the service says which one it is and why it cannot be decided."""
     revisions = SelectMultipleField("Revised dates", coerce=chosen_id, widget=GovCheckboxesInput(), validate_choice=False,
@@ -95,7 +94,7 @@ class RatingForm(VersionedForm):
         return None if self.rating.data == "suggested" else Rating(self.rating.data)
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(SubmittedOnce):
     file = FileField("Upload a file", widget=GovFileInput())
     description = StringField("Description", widget=GovTextInput(), validators=[Optional(), Length(max=500)])
     submit = SubmitField("Upload evidence", widget=GovSubmitInput())

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from app.auth.decorators import programme_manager_required
 from app.clock import now
+from app.form_posts import id_of
 from app.models import Action, Area, ImprovementArea, Milestone, Recommendation
 from app.plans import bp
 from app.plans.forms.editing import (
@@ -149,7 +150,7 @@ def edit_milestone(action_id: int | None = None, milestone_id: int | None = None
     if _shown(milestone_id):
         form.show(milestone)
     if form.validate_on_submit() and _saved(form, milestone, form.values(), "This milestone"):
-        return _done("The milestone is saved", "plans.milestone", milestone_id=milestone.id)
+        return _done("The milestone is saved", "plans.milestone", milestone_id=id_of(milestone))
     return _render(form, "Edit milestone" if milestone_id else f"Add a milestone to action {action.number}",
                    url_for("plans.milestone", milestone_id=milestone_id) if milestone_id
                    else url_for("plans.action", action_id=action_id))

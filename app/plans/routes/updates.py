@@ -3,10 +3,11 @@ managers' decisions on revised dates."""
 
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from app.clock import now, today, window
+from app.form_posts import id_of
 from app.models import DueDateRevision, Evidence, Milestone
 from app.plans import bp
 from app.plans.forms.updates import (
@@ -34,12 +35,13 @@ def milestone_for_update(milestone_id: int) -> Milestone:
     milestone = get_or_404(Milestone, milestone_id)
     if not permissions.may_update(current_user, milestone):
         abort(403)
+    g.named = f"{milestone.action.number} {truncate(milestone.deliverable)}"  # for done(), read before the change
     return milestone
 
 
 def to_milestone(milestone: Milestone, message: str):
     flash(message, "success")
-    return redirect(url_for("plans.milestone", milestone_id=milestone.id))
+    return redirect(url_for("plans.milestone", milestone_id=id_of(milestone)))
 
 
 def back_to_my_work() -> str | None:
@@ -52,11 +54,12 @@ def back_to_my_work() -> str | None:
 
 
 def done(milestone: Milestone, message: str):
-    """Back to My work, naming the milestone, when the form was opened there; otherwise to the milestone."""
+    """Back to My work, naming the milestone, when the form was opened there; otherwise to the milestone. Nothing
+    is read after the change is saved (docs/architecture.md, "No read after a commit")."""
     my_work = back_to_my_work()
     if my_work is None:
         return to_milestone(milestone, message)
-    flash(f"{message}: {milestone.action.number} {truncate(milestone.deliverable)}", "success")
+    flash(f"{message}: {g.named}", "success")
     return redirect(my_work)
 
 

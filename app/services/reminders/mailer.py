@@ -2,8 +2,13 @@
 
 Messages are built with the standard library's email package (plain text with an HTML alternative) and sent with
 smtplib, with a timeout, so that a relay that does not answer fails the attempt instead of hanging the sender.
+
+A message about notices carries a Message-ID made from the notices' ids (notices_message_id), not a random one: a
+message sent again after a sender died before recording it as sent has the same Message-ID, so a mail server or
+mail client can drop the copy (docs/operations.md, "E-mail").
 """
 
+import hashlib
 import smtplib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,6 +17,7 @@ from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 
@@ -30,6 +36,7 @@ class Email:
     text: str
     html: str
     attachments: tuple[Attachment, ...] = ()
+    message_id: str | None = None  # None: a new, random one (a message about no notices, like a password link)
 
 
 class MailError(Exception):
@@ -42,13 +49,33 @@ def build(email: Email, now: datetime) -> EmailMessage:
     message["To"] = email.to
     message["Subject"] = email.subject
     message["Date"] = format_datetime(now.astimezone())
-    message["Message-ID"] = make_msgid(domain="improvement-tracker")
+    message["Message-ID"] = email.message_id or make_msgid(domain=_domain())
     message.set_content(email.text)
     message.add_alternative(email.html, subtype="html")
     for attachment in email.attachments:
         maintype, subtype = attachment.content_type.split("/", 1)
         message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
+
+
+IDS_IN_FULL = 8  # more notices than this: the first and last id and a digest of them all, to keep the id short
+
+
+def notices_message_id(notice_ids: list[int]) -> str:
+    """The Message-ID of the message about these notices: the same whenever the same notices are sent,
+    <notices-12-13-14.improvement-tracker@tracker.council.example>."""
+    ids = sorted(notice_ids)
+    if len(ids) <= IDS_IN_FULL:
+        local = "-".join(map(str, ids))
+    else:
+        digest = hashlib.sha256(",".join(map(str, ids)).encode()).hexdigest()[:16]
+        local = f"{ids[0]}-to-{ids[-1]}-{len(ids)}-{digest}"
+    return f"<notices-{local}.improvement-tracker@{_domain()}>"
+
+
+def _domain() -> str:
+    """The host of BASE_URL, the address this service is reached at (so the ids are this service's own)."""
+    return urlsplit(current_app.config["BASE_URL"]).hostname or "improvement-tracker"
 
 
 @contextmanager

@@ -6,12 +6,24 @@ commit), so two senders running at once never send the same notice twice. It the
 and marks them sent. If the mail server cannot be reached, or refuses a message, the notices go back to waiting,
 with the error kept and the next attempt put off (1, 2, 4 … minutes, at most 6 hours). Nothing is lost: a notice
 leaves the outbox only when sent, or when it is no longer true (skipped: the milestone was completed meanwhile).
-A sender that dies after claiming leaves its claims to be taken up again after 15 minutes.
+
+A sender that dies after claiming leaves its claims to be taken up again after OUTBOX_CLAIM_MINUTES (2 by default):
+the next run sends exactly those notices again, as one message with the same Message-ID (mailer.notices_message_id),
+so that whatever the dead sender may already have handed over can be dropped as a copy downstream. A live sender
+is never overtaken: each claim is stamped with the moment it is made (the run's `now` plus the time the run has
+taken, so a long run's late claims are not born old), renewed once the message is composed, just before it is
+handed over, and the renewal checks the claim is still this sender's. From then on handing one message over is
+bounded by the mail timeout: smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at
+most MAIL_TIMEOUT_SECONDS, so five steps; claim_timeout() is never less than six of them (2 minutes at the default
+20 seconds), so a claim is only taken back from a sender that has stopped.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from time import monotonic
 
+from flask import current_app
 from sqlalchemy import and_, exists, not_, or_, select, update
 
 from app.extensions import db
@@ -31,7 +43,7 @@ from app.models import (
 from app.services.reminders import compose, mailer
 from app.services.reminders.mailer import MailError
 
-CLAIM_TIMEOUT = timedelta(minutes=15)
+SMTP_STEPS_PER_MESSAGE = 6  # MAIL, RCPT, DATA, the content, its answer (five), and one to spare
 LONGEST_WAIT = timedelta(hours=6)
 
 
@@ -49,36 +61,59 @@ def retry_wait(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** (attempts - 1)), LONGEST_WAIT)
 
 
-def deliver(now: datetime) -> DeliveryResult:
+def claim_timeout() -> timedelta:
+    """How long a claim stands before another sender may take it back (the module's note says why this is safe)."""
+    configured = timedelta(minutes=current_app.config["OUTBOX_CLAIM_MINUTES"])
+    return max(configured, timedelta(seconds=SMTP_STEPS_PER_MESSAGE * current_app.config["MAIL_TIMEOUT_SECONDS"]))
+
+
+def run_clock(now: datetime) -> Callable[[], datetime]:
+    """The time as this run goes on: its `now` plus the time taken since it started."""
+    started = monotonic()
+    return lambda: now + timedelta(seconds=monotonic() - started)
+
+
+def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> DeliveryResult:
     """Send what is waiting. Never raises for a mail failure: it is recorded. Only the scheduler's jobs call it: a web
-    request writes notices to the outbox and leaves sending them to the one-minute delivery job."""
-    _take_back_stale_claims(now)
+    request writes notices to the outbox and leaves sending them to the one-minute delivery job. `clock` says the
+    time as the run goes on (tests pass a fixed one); claims are stamped with it."""
+    clock = clock or run_clock(now)
     result = DeliveryResult(skipped=_skip_what_is_no_longer_true(now))
     db.session.commit()  # delivery commits as it goes (see the module's note): first, what no one will be sent
-    waiting = _waiting_recipients(now)
+    waiting = _waiting_recipients(now, clock)
     if not waiting:
         return result
     try:
         with mailer.connection(now) as send:
             for recipient_id in waiting:
-                _deliver_to(recipient_id, send, now, result)
+                _deliver_to(recipient_id, send, now, clock, result)
     except MailError as error:  # the server could not be reached: whatever was not claimed waits for the next run
         result.error = str(error)
         result.failed += _postpone(_waiting_ids(now, waiting), str(error), now)
     return result
 
 
-def _deliver_to(recipient_id: int, send, now: datetime, result: DeliveryResult) -> None:
-    claimed = _claim(recipient_id, now)
+def _deliver_to(recipient_id: int, send, now: datetime, clock, result: DeliveryResult) -> None:
+    """The recipient's abandoned message again if a dead sender left one (the same notices), then what waits."""
+    _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result)
+    _send(_claim(recipient_id, _waiting_condition(now), clock), send, now, clock, result)
+
+
+def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult) -> None:
+    claimed = claim.notices
     if not claimed:
-        return  # another sender took them
+        return  # nothing of theirs waits, or another sender took it
+    ids = [notice.id for notice in claimed]
+    email = replace(compose.message(claimed, now), message_id=mailer.notices_message_id(ids))
+    if not _renew(ids, claim.at, clock):
+        return  # composing took so long that another sender took them back: it sends them
     try:
-        send(compose.message(claimed, now))
+        send(email)
     except MailError as error:
         result.error = str(error)
-        result.failed += _postpone([notice.id for notice in claimed], str(error), now)
+        result.failed += _postpone(ids, str(error), now)
         return
-    db.session.execute(update(Notification).where(Notification.id.in_([notice.id for notice in claimed]))
+    db.session.execute(update(Notification).where(Notification.id.in_(ids))
                        .values(email_state=EmailState.SENT, sent_at=now, last_error=None, claimed_at=None))
     db.session.commit()  # sent: recorded at once, so that no later failure can send it again
     result.sent += len(claimed)
@@ -90,8 +125,14 @@ def _waiting_condition(now: datetime):
                 or_(Notification.next_attempt_at.is_(None), Notification.next_attempt_at <= now))
 
 
-def _waiting_recipients(now: datetime) -> list[int]:
-    return sorted(db.session.scalars(select(Notification.recipient_id).where(_waiting_condition(now)).distinct()))
+def _abandoned_condition(at: datetime):
+    """Claimed by a sender that has stopped: claimed longer ago than any live sender holds a claim."""
+    return and_(Notification.email_state == EmailState.SENDING, Notification.claimed_at < at - claim_timeout())
+
+
+def _waiting_recipients(now: datetime, clock) -> list[int]:
+    condition = or_(_waiting_condition(now), _abandoned_condition(clock()))
+    return sorted(db.session.scalars(select(Notification.recipient_id).where(condition).distinct()))
 
 
 def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
@@ -99,15 +140,33 @@ def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
                                                                  Notification.recipient_id.in_(recipient_ids))))
 
 
-def _claim(recipient_id: int, now: datetime) -> list[Notification]:
+@dataclass
+class _Claim:
+    notices: list[Notification]
+    at: datetime  # the claim's stamp: whoever renews it must still find this one
+
+
+def _claim(recipient_id: int, condition, clock) -> _Claim:
+    at = clock()
     claimed_ids = db.session.scalars(
-        update(Notification).where(Notification.recipient_id == recipient_id, _waiting_condition(now))
-        .values(email_state=EmailState.SENDING, claimed_at=now).returning(Notification.id)).all()
+        update(Notification).where(Notification.recipient_id == recipient_id, condition)
+        .values(email_state=EmailState.SENDING, claimed_at=at).returning(Notification.id)).all()
     db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
     if not claimed_ids:
-        return []
-    return list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
-                                   .order_by(Notification.id)))
+        return _Claim([], at)
+    return _Claim(list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
+                                          .order_by(Notification.id))), at)
+
+
+def _renew(ids: list[int], stamped: datetime, clock) -> bool:
+    """Stamp the claim again just before handing the message over; False if any of it is no longer ours (taken
+    back after the claim timeout, and perhaps claimed by another sender since)."""
+    renewed = db.session.execute(
+        update(Notification).where(Notification.id.in_(ids), Notification.email_state == EmailState.SENDING,
+                                   Notification.claimed_at == stamped)
+        .values(claimed_at=clock()).execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    return renewed == len(ids)
 
 
 def _postpone(notice_ids: list[int], error: str, now: datetime) -> int:
@@ -122,12 +181,6 @@ def _postpone(notice_ids: list[int], error: str, now: datetime) -> int:
     db.session.execute(update(Notification), rows)  # ORM bulk UPDATE by primary key: one statement for all
     db.session.commit()  # back to waiting at once, whatever happens to the rest of the run
     return len(rows)
-
-
-def _take_back_stale_claims(now: datetime) -> None:
-    db.session.execute(update(Notification).where(Notification.email_state == EmailState.SENDING,
-                                                  Notification.claimed_at < now - CLAIM_TIMEOUT)
-                       .values(email_state=EmailState.PENDING, claimed_at=None))
 
 
 def _skip_what_is_no_longer_true(now: datetime) -> int:

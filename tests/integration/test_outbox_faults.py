@@ -1,0 +1,123 @@
+"""A scheduler killed mid-delivery (issue 18, "It must show"): every notice is delivered by the next runs, within a few
+minutes, and a message sent again carries the same Message-ID, so the copy can be dropped downstream. A live slow
+sender is never overtaken. Through a real SMTP server on loopback (aiosmtpd)."""
+
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from unittest.mock import patch
+
+import pytest
+from sqlalchemy import select
+
+from app.models import EmailState, Notification
+from app.services.reminders import jobs as reminder_jobs
+from app.services.reminders import mailer, outbox, sweep
+
+SEPT_10 = datetime.combine(date(2020, 9, 10), time(7))  # the sweep writes a reminder for the owner and the lead
+
+
+class Killed(BaseException):
+    """The scheduler's process ends here (kill -9): nothing after this line of the sender runs."""
+
+
+def killed_after_handing_over(messages: int):
+    """A mail connection whose sender dies just after the server accepted its `messages`-th message, before the
+    sender could record it as sent."""
+    real = mailer.connection
+
+    @contextmanager
+    def connection(now):
+        with real(now) as send:
+            handed = []
+
+            def send_then_die(email):
+                send(email)
+                handed.append(email)
+                if len(handed) == messages:
+                    raise Killed
+
+            yield send_then_die
+
+    return patch.object(outbox.mailer, "connection", connection)
+
+
+def states(db) -> set[EmailState]:
+    db.session.expire_all()
+    return {notice.email_state for notice in db.session.scalars(select(Notification))}
+
+
+def killed_mid_delivery(db) -> None:
+    with killed_after_handing_over(1), pytest.raises(Killed):
+        reminder_jobs.send_due(SEPT_10)
+    db.session.rollback()  # the process has gone: a new one starts with nothing in hand
+
+
+def test_a_killed_scheduler_s_message_is_sent_again_with_the_same_message_id(plan_tree, smtp_server, db):
+    killed_mid_delivery(db)
+    first = smtp_server.inbox.messages[0][1]
+    assert len(smtp_server.inbox.messages) == 1 and states(db) == {EmailState.SENDING, EmailState.PENDING}
+    assert first["Message-ID"].startswith("<notices-") and first["Message-ID"].endswith("@localhost>")
+
+    reminder_jobs.deliver_waiting(SEPT_10 + timedelta(minutes=1))  # the next minute: the other person's message
+    assert len(smtp_server.inbox.messages) == 2 and states(db) == {EmailState.SENDING, EmailState.SENT}
+
+    reminder_jobs.deliver_waiting(SEPT_10 + timedelta(minutes=2, seconds=1))  # the claim abandoned 2 minutes ago
+    assert states(db) == {EmailState.SENT}
+    messages = [message for _, message in smtp_server.inbox.messages]
+    assert len(messages) == 3
+    assert [m["Message-ID"] for m in messages].count(first["Message-ID"]) == 2  # the copy: the same id
+    assert messages[2]["Subject"] == first["Subject"] and messages[2]["To"] == first["To"]
+    assert len({m["Message-ID"] for m in messages}) == 2  # two people, two messages, each with its own id
+
+
+def test_killed_five_times_every_notice_is_delivered_within_five_minutes_of_the_restart(plan_tree, smtp_server, db):
+    killed_mid_delivery(db)
+    at = SEPT_10
+    for _ in range(4):  # killed again whenever it has handed a message over, each minute
+        at += timedelta(seconds=61)
+        with killed_after_handing_over(1):
+            try:
+                reminder_jobs.deliver_waiting(at)
+            except Killed:
+                db.session.rollback()
+    restarted = at
+    while states(db) != {EmailState.SENT} and at <= restarted + timedelta(minutes=5):
+        at += timedelta(minutes=1)  # the restarted scheduler's one-minute job
+        reminder_jobs.deliver_waiting(at)
+    assert states(db) == {EmailState.SENT}
+    assert len(smtp_server.inbox.messages) > 2  # some were sent again
+    by_recipient = {}
+    for recipients, message in smtp_server.inbox.messages:
+        by_recipient.setdefault(recipients[0], set()).add(message["Message-ID"])
+    assert set(by_recipient) == {"olive.owner@test.example", "lee.lead@test.example"}
+    assert all(len(ids) == 1 for ids in by_recipient.values())  # every copy of a message has its one id
+
+
+def test_a_claim_is_not_taken_back_from_a_sender_still_within_the_timeout(plan_tree, smtp_server, db):
+    killed_mid_delivery(db)
+    reminder_jobs.deliver_waiting(SEPT_10 + timedelta(minutes=1, seconds=59))
+    assert len(smtp_server.inbox.messages) == 2  # the abandoned message waits for its full 2 minutes
+
+
+def test_the_claim_timeout_is_configurable_but_never_shorter_than_handing_one_message_over(app):
+    app.config.update(OUTBOX_CLAIM_MINUTES=2, MAIL_TIMEOUT_SECONDS=20)
+    assert outbox.claim_timeout() == timedelta(minutes=2)
+    app.config.update(OUTBOX_CLAIM_MINUTES=1, MAIL_TIMEOUT_SECONDS=30)
+    assert outbox.claim_timeout() == timedelta(minutes=3)  # six 30-second steps
+
+
+def test_a_sender_overtaken_while_composing_does_not_send(plan_tree, smtp_server, db):
+    """Composing a message (its update pack) took longer than the claim timeout, and another sender took the claim
+    back meanwhile: the slow sender's renewal finds the claim is no longer its own, and it leaves the message."""
+    sweep.sweep(SEPT_10)
+    db.session.commit()
+    original = outbox._renew
+
+    def overtaken(ids, stamped, clock):
+        db.session.execute(Notification.__table__.update().where(Notification.id.in_(ids))
+                           .values(claimed_at=SEPT_10 + timedelta(minutes=2, seconds=30)))  # another sender's claim
+        return original(ids, stamped, clock)
+
+    with patch.object(outbox, "_renew", overtaken):
+        result = outbox.deliver(SEPT_10, clock=lambda: SEPT_10)
+    assert result.messages == 0 and smtp_server.inbox.messages == []
