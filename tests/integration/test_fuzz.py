@@ -11,7 +11,6 @@ dealt into SHARDS tests, each trying its share of the examples, so that parallel
 
 import os
 import sqlite3
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -85,23 +84,19 @@ def forms_in(html: str) -> list[dict]:
 
 
 class Database:
-    """The in-memory SQLite database copied once and copied back before each example; with it the plan files waiting
-    for their import to be confirmed (a confirm uses its file up)."""
+    """The in-memory SQLite database (files included: they are stored in it) copied once and copied back before
+    each example."""
 
-    def __init__(self, db, imports: str):
-        self.db, self.imports = db, Path(imports)
+    def __init__(self, db):
+        self.db = db
         self.live = db.engine.raw_connection().driver_connection
         self.copy = sqlite3.connect(":memory:")
         self.live.backup(self.copy)
-        self.imports_copy = {path: path.read_bytes() for path in self.imports.rglob("*") if path.is_file()}
 
     def restore(self):
         self.db.session.rollback()
         self.copy.backup(self.live)
         self.db.session.expire_all()  # the objects the session holds are read again from the copy
-        for path, content in self.imports_copy.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content)
 
     def rows(self) -> dict[str, int]:
         tables = [table for table in self.db.metadata.sorted_tables if table.name not in WRITTEN_BY_READING]
@@ -120,7 +115,7 @@ def fuzzing(app, db, world):  # noqa: F811
         clients[who] = app.test_client()
         response = clients[who].post("/login", data={"email": people[who].email, "password": PASSWORD})
         assert response.status_code == 302
-    yield clients, ids, Database(db, app.config["IMPORT_FOLDER"])
+    yield clients, ids, Database(db)
 
 
 def refused(response) -> bool:

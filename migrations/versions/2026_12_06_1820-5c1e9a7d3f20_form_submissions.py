@@ -1,14 +1,14 @@
 """Form posts already acted on: a retried or double-clicked post is answered with the first one's redirect
 
 Revision ID: 5c1e9a7d3f20
-Revises: 3b8d2f6e1c47
+Revises: 9c4e2a7f5b13
 Create Date: 2026-12-07 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "5c1e9a7d3f20"
-down_revision = "3b8d2f6e1c47"
+down_revision = "9c4e2a7f5b13"
 branch_labels = None
 depends_on = None
 
