@@ -65,6 +65,16 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Operations (docs/operations.md, "Health checks", "Logs", "Metrics"; decision 0013). LOG_FORMAT: "text" or
+    # "json" (one object a line). TRUST_REQUEST_ID: take X-Request-ID from the proxy (only when it sets or overwrites
+    # it); otherwise each request gets an id of its own. METRICS_TOKEN empty: /metrics is not there (404).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+    TRUST_REQUEST_ID = _env_flag("TRUST_REQUEST_ID", False)
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # /health/ready wants a scheduler run within this many minutes: twice the sweep's 30 (app/scheduler.py). Set
+    # SCHEDULER_EXPECTED=false where no scheduler is meant to run (then readiness leaves the scheduler out).
+    SCHEDULER_EXPECTED = _env_flag("SCHEDULER_EXPECTED", True)
+    SCHEDULER_SEEN_MINUTES = _env_int("SCHEDULER_SEEN_MINUTES", 60)
     # Security headers on every response (app/security_headers.py). HSTS is sent on HTTPS requests only, and only
     # where HSTS is on (production); FORCE_HTTPS redirects plain HTTP to HTTPS (production, unless turned off).
     HSTS = False

@@ -1,6 +1,5 @@
 """Improvement Tracker: the application factory."""
 
-import logging
 import os
 
 from flask import Flask
@@ -23,12 +22,13 @@ def create_app(config_name: str | None = None) -> Flask:
     app.request_class = CleanRequest  # no NUL or other control character reaches a page, the database or a document
     app.url_map.converters["int"] = IdConverter  # ids beyond the database's range are "not found" (app/web.py)
     configure_templates(app)
+    configure_logging(app)
     register_extensions(app)
+    register_observability(app)  # first of the request hooks: the request id is there for everything after it
     register_security_headers(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
-    configure_logging(app)
     return app
 
 
@@ -61,6 +61,12 @@ def register_extensions(app: Flask) -> None:
     from .auth.loaders import configure_login_manager
 
     configure_login_manager(login_manager)
+
+
+def register_observability(app: Flask) -> None:
+    from .observability import register
+
+    register(app)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -109,4 +115,6 @@ def register_cli(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from .observability import configure_logging as configure
+
+    configure(app)

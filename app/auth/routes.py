@@ -13,6 +13,8 @@ from app.services import sessions, sign_in
 
 PUBLIC_ENDPOINTS = {
     "auth.login", "main.health", "assets.static", "auth.sso_start", "auth.sso_callback",
+    # monitoring: readiness shows no data; the metrics need their own token (METRICS_TOKEN, app/main/routes.py)
+    "main.ready", "main.metrics_page",
     # before signing in: a forgotten password, an e-mailed link, and the second step (app/auth/second_step.py)
     "auth.forgotten_password", "auth.new_password", "auth.sign_in_code", "auth.sign_in_recovery_code",
     # calendar programs cannot sign in: the feed's secret token is its key, and an unknown or revoked one gets 404

@@ -1,7 +1,10 @@
-from flask import jsonify, redirect, render_template, request, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.clock import window
+from app import metrics
+from app.clock import as_of_now, window
 from app.main import bp
 from app.services import health as health_service
 from app.services import my_work as work_service
@@ -10,8 +13,29 @@ from app.services import permissions
 
 @bp.route("/health")
 def health():
-    health_service.check_database()
+    """Liveness: the process answers. Reads nothing, the database included (decision 0013)."""
     return jsonify(status="ok")
+
+
+@bp.route("/health/ready")
+def ready():
+    """Readiness: the database answers, its schema is current, and the scheduler ran lately. 503 when any fails."""
+    config = current_app.config
+    within = timedelta(minutes=config["SCHEDULER_SEEN_MINUTES"]) if config["SCHEDULER_EXPECTED"] else None
+    readiness = health_service.readiness(as_of_now(), scheduler_within=within)
+    return jsonify(readiness.as_json()), 200 if readiness.ready else 503
+
+
+@bp.route("/metrics")
+def metrics_page():
+    """Prometheus metrics, for a bearer of METRICS_TOKEN; not there at all (404) when no token is set."""
+    token = current_app.config["METRICS_TOKEN"]
+    if not token:
+        abort(404)
+    if not metrics.bearer_matches(request.headers.get("Authorization", ""), token):
+        return "A metrics token is needed\n", 401, {"WWW-Authenticate": 'Bearer realm="metrics"'}
+    body, content_type = metrics.exposition(lambda: health_service.outbox_and_scheduler(as_of_now()))
+    return body, 200, {"Content-Type": content_type}
 
 
 @bp.route("/")

@@ -74,6 +74,8 @@ NARROW, WIDE = {"width": 320, "height": 800}, {"width": 1280, "height": 800}
 NOT_PAGES = {
     "assets.static": "files the pages use (styles, scripts, images)",
     "main.health": "a health check for monitoring, not a page",
+    "main.ready": "a readiness check for load balancers and monitoring (JSON), not a page",
+    "main.metrics_page": "metrics for Prometheus (text), not a page",
     "main.index": "sends people on to My work",
     "auth.login": "sends people who are signed in on; checked signed out by its own test",
     "auth.sso_start": "sends people to the identity provider (test_single_sign_on_journey.py)",

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from docx.document import Document as WordDocument
 
+from app.metrics import timed_report
 from app.models import (
     Answer,
     Audit,
@@ -90,6 +91,7 @@ def export(audit: Audit, person: Person, *, now: datetime, include_identity: boo
     return content
 
 
+@timed_report("audit")
 def write_audit(audit: Audit, *, generated_at: datetime, include_identity: bool = True,
                 today: date | None = None) -> bytes:
     """The audit as a .docx. include_identity False leaves out the child's name and date of birth even where the

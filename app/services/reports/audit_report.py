@@ -20,6 +20,7 @@ from docx.shared import Pt
 from sqlalchemy import case, func, or_, select
 
 from app.extensions import db
+from app.metrics import timed_report
 from app.models import (
     Answer,
     Audit,
@@ -319,6 +320,7 @@ def _totals(result: Findings, moderated: int, overall_changed: int, themes: int)
 
 # --- The document -------------------------------------------------------------------------------------------------
 
+@timed_report("audit_month")
 def write(data: dict, *, title: str, generated_at: datetime) -> bytes:
     """The report as a .docx: the title, a few lines saying what it covers and how to read it, then the nine
     numbered sections. Every page's header says the date the figures are as at."""

@@ -14,6 +14,7 @@ from docx.document import Document as WordDocument
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from app.metrics import timed_report
 from app.models import Rating, RevisionDecision
 from app.services.plans.due_dates import long_date
 from app.services.plans.rag import RATING_WORDS
@@ -101,6 +102,7 @@ SUMMARY_WIDTHS = [4.0, 1.9, 0.95, 1.35, 1.25, 1.1, 1.6, 1.4, 2.05, 1.4]
 SUMMARY_HEADING_POINTS = 8
 
 
+@timed_report("plan")
 def write(data: dict, details: dict, *, title: str, generated_at: datetime) -> bytes:
     document = word.new_document(title, generated_at=generated_at,
                                  marking=word.protective_marking(), dated=long_date(data["as_at"]))

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
+from app.metrics import timed_report
 from app.models import (
     Action,
     Area,
@@ -191,6 +192,7 @@ def _iso(day: date | None) -> str | None:
 # --- The document -------------------------------------------------------------------------------
 
 
+@timed_report("update_pack")
 def write(data: dict, *, generated_at: datetime) -> bytes:
     """The update pack as a .docx: what is asked and by when, then on landscape pages a table for each part (overdue,
     due soon, later), one row per milestone under a heading row for its action; the milestone is the link to add
