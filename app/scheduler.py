@@ -20,7 +20,7 @@ definition (the database is a file on it): no lock.
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.interval import IntervalTrigger
@@ -29,7 +29,7 @@ from sqlalchemy import Connection, text
 
 from app.clock import as_of_now
 from app.extensions import db
-from app.services import security_events
+from app.services import security_events, submissions
 from app.services.audits import retention
 from app.services.reminders import jobs as reminder_jobs
 
@@ -74,6 +74,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     scheduler.add_job(_in_app(app, _sweep), IntervalTrigger(minutes=SWEEP_MINUTES), id="send-due",
                       name="Reminder sweep and delivery", next_run_time=datetime.now())
     scheduler.add_job(_in_app(app, _deliver), IntervalTrigger(minutes=1), id="deliver", name="Outbox delivery")
+    scheduler.add_job(_in_app(app, _forget_old_form_posts), IntervalTrigger(days=1), id="forget-form-posts",
+                      name="Saved form posts older than a day")
     scheduler.add_job(_in_app(app, _forget_old_security_events), IntervalTrigger(days=1), id="security-log-retention",
                       name="Security log retention", next_run_time=datetime.now())
     if app.config["AUDIT_IDENTITY_RETENTION_DAYS"]:
@@ -104,6 +106,12 @@ def _sweep() -> None:
 
 def _deliver() -> None:
     reminder_jobs.deliver_waiting(as_of_now())
+
+
+def _forget_old_form_posts() -> None:
+    """A form posted twice comes within seconds or minutes: a day's submission ids are more than enough."""
+    forgotten = submissions.forget_older_than(as_of_now() - timedelta(days=1))
+    log.info("Deleted %d saved form posts older than a day", forgotten)
 
 
 def _forget_old_security_events() -> None:

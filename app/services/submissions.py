@@ -78,6 +78,7 @@ def note_answer(submitted: str, answer: str) -> None:
 
 
 @transaction("The saved forms")
+@transaction("The saved form posts")
 def forget_older_than(cutoff: datetime) -> int:
     """Copies come within seconds (a double click) or minutes (a retry): a day's ids are more than enough."""
     return db.session.execute(FormSubmission.__table__.delete().where(FormSubmission.created_at < cutoff)).rowcount

@@ -2,12 +2,14 @@
 submission id; a second post of the same page, a retry after a lost answer or a double click, saves nothing and is
 answered with the first post's redirect and "This was already saved". Forms are posted as the page serves them."""
 
+from datetime import datetime
 from io import BytesIO
 from unittest.mock import patch
 
 from sqlalchemy import func, select
 
-from app.models import Action, AuditRecord, Evidence, Milestone, ProgressUpdate, Role
+from app.models import Action, AuditRecord, Evidence, FormSubmission, Milestone, ProgressUpdate, Role
+from app.scheduler import build_scheduler
 from app.services import submissions
 from tests.integration.audit_setting import allocated_audit
 from tests.integration.served_form import page_form
@@ -117,3 +119,13 @@ def test_two_posts_of_one_form_at_the_same_moment_store_once(plan_tree, login, c
         second = client.post(address, data=form)
     assert len(looked) == 2 and second.status_code == 302 and second.location == first.location
     assert count(db, ProgressUpdate) == 1
+
+
+def test_saved_form_posts_are_forgotten_after_a_day(app, db):
+    db.session.add_all([FormSubmission(key="a" * 64, created_at=datetime(2020, 7, 30, 11, 0)),
+                        FormSubmission(key="b" * 64, created_at=datetime(2020, 7, 31, 9, 0))])
+    db.session.commit()
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    with patch("app.scheduler.as_of_now", return_value=datetime(2020, 7, 31, 12, 0)):
+        jobs["forget-form-posts"].func()
+    assert [row.key[0] for row in db.session.scalars(select(FormSubmission))] == ["b"]
