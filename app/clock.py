@@ -1,5 +1,6 @@
-"""The one place the service reads the time. Services never call it: they take `today`/`now` as arguments, and the
-routes, commands and scheduler pass these in.
+"""The one place the service reads the time. Services take `today`/`now` as arguments, and the routes, commands and
+scheduler pass these in; the one exception is the security event log, which stamps its own rows
+(services/security_events.record). Tests fix it with the `clock` fixture (tests/conftest.py).
 
 AS_OF_DATE runs the service as at a fixed date (demos, training): `today()` is that date, and the scheduled jobs
 decide what is due on it (`as_of_now()`). What people do is still stamped with the real time (`now()`).

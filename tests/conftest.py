@@ -3,7 +3,7 @@ a client, sign-in helpers and small factories for people and plans."""
 
 import os
 import socket
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -104,6 +104,33 @@ class SmtpServer:
         if self.controller:
             self.controller.stop()
             self.controller = None
+
+
+class Clock:
+    """The service's clock (app.clock), fixed at `at` until a test moves it on."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **interval) -> None:
+        self.at += timedelta(**interval)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Every reading of the time through app.clock (now, as_of_now) answers the clock, from 31/07/2020 09:00."""
+    fixed = Clock(datetime(2020, 7, 31, 9, 0))
+
+    class Fixed(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return fixed.at
+
+    monkeypatch.setattr("app.clock.datetime", Fixed)
+    return fixed
 
 
 @pytest.fixture

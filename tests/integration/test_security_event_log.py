@@ -8,20 +8,12 @@ from sqlalchemy import delete, select
 
 from app.models import Person, Role, SecurityEvent, SecurityEventKind, SessionEnd, UserSession
 from app.services import security_events
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Clock
 from tests.integration.served_form import page_form
-from tests.integration.test_sign_in_protection import Clock, sign_in
+from tests.integration.test_sign_in_protection import sign_in
 
 WRONG = "not-the-password"
 UNKNOWN = "no.one@test.example"
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("app.auth.routes.now", clock)
-    monkeypatch.setattr("app.services.security_events.now", clock)
-    return clock
 
 
 @pytest.fixture
@@ -121,15 +113,13 @@ def test_the_empty_template_is_not_an_export(client, db, login, make_person):
 
 
 @pytest.fixture
-def logged(db, olive, admin, app, monkeypatch, login):
+def logged(db, olive, admin, app, clock, login):
     """The administrator signed in, and only these events: on three days from two addresses, recorded as the
     service records them."""
     login(admin)
     db.session.execute(delete(SecurityEvent))  # the sign-in's own, if sessions record one
     db.session.commit()
-    clock = Clock()
     clock.at = datetime(2020, 7, 1, 9, 0)
-    monkeypatch.setattr("app.services.security_events.now", clock)
     with app.test_request_context(environ_base={"REMOTE_ADDR": "192.0.2.10"}):
         for _ in range(3):
             security_events.record(SecurityEventKind.SIGN_IN_FAILED, person=olive)

@@ -30,26 +30,6 @@ START = datetime(2020, 7, 31, 9, 0)
 COOKIE = "session"
 
 
-class Clock:
-    def __init__(self):
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **interval) -> None:
-        self.at += timedelta(**interval)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    for module in ("app.auth.routes", "app.auth.second_step", "app.auth.loaders", "app.admin.routes.people",
-                   "app.services.security_events"):
-        monkeypatch.setattr(f"{module}.now", clock)
-    return clock
-
-
 @pytest.fixture
 def csrf(app):
     app.config["WTF_CSRF_ENABLED"] = True
@@ -333,8 +313,7 @@ def test_a_password_change_signs_out_every_other_session_and_keeps_this_one(app,
     assert events(db, SecurityEventKind.SESSIONS_ENDED)[0].detail == "Password changed: 2 sessions ended"
 
 
-def test_a_password_reset_with_an_e_mailed_link_signs_out_everywhere(app, client, olive, clock, csrf, monkeypatch):
-    monkeypatch.setattr("app.auth.password_links.now", clock)
+def test_a_password_reset_with_an_e_mailed_link_signs_out_everywhere(app, client, olive, clock, csrf):
     thief = stolen(app, sign_in(app.test_client(), olive))
     with app.test_request_context():
         token = password_links.set_up_token(olive.email, now=START)

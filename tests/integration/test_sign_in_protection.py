@@ -12,7 +12,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -20,32 +20,13 @@ from app import create_app
 from app.extensions import db as _db
 from app.models import AttemptScope, Person, PersonKind, Role, SignInAttempt
 from config import TestingConfig
-from tests.conftest import FAST_PASSWORD_HASH, PASSWORD
+from tests.conftest import FAST_PASSWORD_HASH, PASSWORD, Clock
 from tests.integration.served_form import page_form
 
 START = datetime(2020, 7, 31, 9, 0)
 WRONG = "not-the-password"
 UNKNOWN = "no.one@test.example"
 NOT_RIGHT = "The email address or password is not right"
-
-
-class Clock:
-    def __init__(self):
-        self.at = START
-
-    def __call__(self) -> datetime:
-        return self.at
-
-    def advance(self, **interval) -> None:
-        self.at += timedelta(**interval)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr("app.auth.routes.now", clock)
-    monkeypatch.setattr("app.auth.loaders.now", clock)  # the session check, on the same clock as the sign-in
-    return clock
 
 
 @pytest.fixture
