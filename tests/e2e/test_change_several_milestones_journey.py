@@ -67,6 +67,7 @@ def test_each_step_fits_the_screen(page: Page, width: int):
     page.goto("/plan/milestones?sort=due")
     fits(page, width, "list")
     page.get_by_role("button", name="Change all").click()
+    expect(page.get_by_role("heading", name="What do you want to change?", level=1)).to_be_visible()
     fits(page, width, "what")
     page.get_by_label("The due date").check()
     page.get_by_role("button", name="Continue").click()
