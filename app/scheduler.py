@@ -1,9 +1,10 @@
 """The one process that owns the scheduled jobs: `flask scheduler run` starts it. Web workers never do.
 
-APScheduler 3.x BlockingScheduler, with three jobs, each in the app's context:
+APScheduler 3.x BlockingScheduler, with these jobs, each in the app's context:
 - the reminder sweep and delivery (`flask reminders send-due`), every SWEEP_MINUTES minutes and once at start;
 - delivery of what is waiting, every minute: safeguarding alerts (which web requests only write to the outbox, so
   that a page never waits on the mail server), notices written between sweeps, and retries;
+- the milestones' facts (overdue, stale, the suggested rating) for the new day, just after midnight and once at start;
 - clearing the child's identity from audits older than AUDIT_IDENTITY_RETENTION_DAYS (`flask audits
   clear-identities`), daily and once at start, when that is set.
 The jobs are safe to run twice, or from two processes: each notice is created and sent once. Missed runs are
@@ -23,14 +24,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from sqlalchemy import Connection, text
 
+from app import clock
 from app.clock import as_of_now
 from app.extensions import db
 from app.services import security_events, submissions
 from app.services.audits import retention
+from app.services.plans import facts as milestone_facts
 from app.services.reminders import jobs as reminder_jobs
 
 SWEEP_MINUTES = 30
@@ -78,6 +82,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       name="Saved form posts older than a day")
     scheduler.add_job(_in_app(app, _forget_old_security_events), IntervalTrigger(days=1), id="security-log-retention",
                       name="Security log retention", next_run_time=datetime.now())
+    scheduler.add_job(_in_app(app, _facts_for_the_new_day), CronTrigger(hour=0, minute=0, second=30),
+                      id="milestone-facts", name="Milestone facts for the new day", next_run_time=datetime.now())
     if app.config["AUDIT_IDENTITY_RETENTION_DAYS"]:
         scheduler.add_job(_in_app(app, _clear_identities), IntervalTrigger(days=1), id="clear-identities",
                           name="Child's identity retention", next_run_time=datetime.now())
@@ -106,6 +112,12 @@ def _sweep() -> None:
 
 def _deliver() -> None:
     reminder_jobs.deliver_waiting(as_of_now())
+
+
+def _facts_for_the_new_day() -> None:
+    """Overdue, stale and the suggested rating depend on the date: work them out for the new day before anyone asks
+    (the first page of the day would otherwise do it)."""
+    milestone_facts.current(clock.window())
 
 
 def _forget_old_form_posts() -> None:

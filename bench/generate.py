@@ -77,7 +77,9 @@ from app.models.audits import GRADE_ORDER
 from app.models.plans import milestone_leads
 from app.services.audits import tallies as audit_tallies
 from app.services.audits.tool import load_tool
+from app.services.plans import facts as milestone_facts
 from app.services.plans.due_dates import format_date
+from app.services.plans.facts import Window
 from config import TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -270,6 +272,7 @@ def generate(scale: float) -> float:
     flask_migrate.upgrade()
     Generator(scale).write()
     audit_tallies.recount_all()  # the audits were written in bulk, so count the findings' totals once at the end
+    milestone_facts.work_out_all(Window.configured(AS_OF))  # and the milestones' facts
     _continue_id_sequences()
     db.session.commit()
     return perf_counter() - started

@@ -29,6 +29,8 @@ from app.models import (
     Rating,
     Role,
 )
+from app.services.plans import facts as milestone_facts
+from app.services.plans.facts import Window
 from config import TestingConfig
 
 PASSWORD = "correct-horse-battery"
@@ -70,6 +72,8 @@ def app(tmp_path):
     with app.app_context():
         _db.drop_all()
         _db.create_all()
+        milestone_facts.work_out_all(Window.configured(TODAY))  # as in service after the first page: kept up to date
+        _db.session.commit()
         yield app
         _db.session.remove()
         _db.drop_all()

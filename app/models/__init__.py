@@ -30,6 +30,7 @@ from app.models.audits import (
     SmartRecommendation,
 )
 from app.models.credentials import PasswordToken, RecoveryCode, TokenPurpose
+from app.models.facts import ActionTally, FactsDate, MilestoneFacts
 from app.models.files import FileKind, StoredFile
 from app.models.history import ChangeRecord
 from app.models.meetings import Meeting, MeetingKind
@@ -69,6 +70,9 @@ from app.models.sessions import SessionEnd, UserSession
 from app.models.submissions import FormSubmission
 
 __all__ = [
+    "ActionTally",
+    "FactsDate",
+    "MilestoneFacts",
     "ApiToken",
     "ALWAYS_EMAILED",
     "AttemptScope",

@@ -1,7 +1,6 @@
 """The migrations build exactly the schema the models describe."""
 
 import os
-from datetime import date, datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -10,7 +9,7 @@ from flask_migrate import downgrade, upgrade
 
 from app import create_app
 from app.extensions import db
-from app.models import Action, Area, Milestone, Plan, ProgressUpdate
+from app.models import Action, Milestone, ProgressUpdate
 
 
 @pytest.fixture
@@ -46,22 +45,23 @@ def test_downgrade_to_empty_and_back(empty_app):
 
 def test_text_already_stored_from_an_imported_plan_is_cleaned_as_new_imports_are(empty_app):
     upgrade(revision="5b1c0e7d2a94")  # before the text was cleaned where it is read
-    with db.engine.begin() as connection:  # as SQL: a Person today has columns added after this revision
-        connection.exec_driver_sql("INSERT INTO people (id, name, kind, email, role, active, email_preference, version) "
-                                   "VALUES (1, 'Olive Owner', 'individual', 'olive.owner@test.example', 'viewer', "
-                                   "true, 'each', 1)")
-    plan = Plan(title="Plan")
-    action = Action(area=Area(plan=plan, number="1.0", title="Oversight", position=0), number="1.1",
-                    what="<p>Improve supervision</p>", position=0)
-    milestone = Milestone(action=action, deliverable="Audit", due_raw="<p>Phase 1 30/09/20</p> <p>Phase 2 30/10/20</p>")
-    imported = ProgressUpdate(milestone=milestone, written_on=date(2020, 7, 20), signed_as="Imported",
-                              body="Update 20 July 2020\n• Panel met", created_at=datetime(2020, 7, 31))
-    typed = ProgressUpdate(milestone=milestone, written_on=date(2020, 7, 20), signed_as="Olive Owner", author_id=1,
-                           body="Update 20 July 2020\nAs I wrote it", created_at=datetime(2020, 7, 31))
-    db.session.add_all([plan, milestone, imported, typed])
-    db.session.commit()
+    with db.engine.begin() as connection:  # as SQL: the tables as they were at that revision
+        run = connection.exec_driver_sql
+        run("INSERT INTO people (id, name, kind, email, role, active, email_preference, version) "
+            "VALUES (1, 'Olive Owner', 'individual', 'olive.owner@test.example', 'viewer', true, 'each', 1)")
+        run("INSERT INTO plans (id, title, version) VALUES (1, 'Plan', 1)")
+        run("INSERT INTO areas (id, plan_id, number, title, summary, position, version) "
+            "VALUES (1, 1, '1.0', 'Oversight', '', 0, 1)")
+        run("INSERT INTO actions (id, area_id, number, what, how, delivery_type, position, version) "
+            "VALUES (1, 1, '1.1', '<p>Improve supervision</p>', '', 'not_stated', 0, 1)")
+        run("INSERT INTO milestones (id, action_id, position, deliverable, status, due_kind, due_raw, due_note, version) "
+            "VALUES (1, 1, 0, 'Audit', 'not_started', 'tbd', '<p>Phase 1 30/09/20</p> <p>Phase 2 30/10/20</p>', '', 1)")
+        run("INSERT INTO progress_updates (id, milestone_id, written_on, signed_as, author_id, body, created_at) VALUES "
+            "(1, 1, '2020-07-20', 'Imported', NULL, 'Update 20 July 2020\n• Panel met', '2020-07-31 00:00:00'), "
+            "(2, 1, '2020-07-20', 'Olive Owner', 1, 'Update 20 July 2020\nAs I wrote it', '2020-07-31 00:00:00')")
     upgrade()
-    db.session.expire_all()
+    milestone, action = db.session.get(Milestone, 1), db.session.get(Action, 1)
+    imported, typed = db.session.get(ProgressUpdate, 1), db.session.get(ProgressUpdate, 2)
     assert (milestone.due_raw, action.what) == ("Phase 1 30/09/20\nPhase 2 30/10/20", "Improve supervision")
     assert imported.body == "• Panel met"  # the date is shown beside it, once
     assert typed.body == "Update 20 July 2020\nAs I wrote it"  # what a person signed is theirs

@@ -191,7 +191,8 @@ def test_the_command_dry_run_lists_and_writes_nothing_then_sends(plan, app, db):
 def test_the_scheduler_has_its_jobs_and_each_runs_in_the_app(plan, app, db):
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"send-due", "deliver", "security-log-retention", "forget-form-posts"}  # and identity retention,
+    assert set(jobs) == {"send-due", "deliver", "security-log-retention", "forget-form-posts",
+                         "milestone-facts"}  # and identity retention,
     # when set
     assert jobs["deliver"].trigger.interval.total_seconds() == 60
     assert jobs["security-log-retention"].trigger.interval.days == 1

@@ -37,7 +37,15 @@ from app.models import (
 )
 from app.models.plans import action_improvement_areas, action_recommendations
 from app.services.plans.due_dates import long_date
-from app.services.plans.queries import Facts, PlanFilters, PlanOverview, Window, counts_by, plan_overview
+from app.services.plans.queries import (
+    PlanFilters,
+    PlanOverview,
+    Window,
+    counts_by_action,
+    milestones_with_facts,
+    plan_overview,
+    stored_facts,
+)
 from app.services.wording import in_code_order
 
 MOST_SLIPPED = 5
@@ -189,8 +197,8 @@ def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:
     if report is None:
         return SinceReport(None)
     then, since = _frozen(report), SinceReport(report)
-    now = (select(Milestone.id, type_coerce(Facts(window).rating, String), Milestone.status == MilestoneStatus.COMPLETE)
-           .join(Action, Milestone.action_id == Action.id).where(in_plan))
+    now = (milestones_with_facts().add_columns(Milestone.id, type_coerce(stored_facts(window).rating, String),
+                                               Milestone.status == MilestoneStatus.COMPLETE).where(in_plan))
     for milestone_id, rating, complete in db.session.execute(now):
         rating_then, complete_then = then.get(milestone_id, (None, False))  # added since: neither better nor worse
         since.completed += bool(complete) and not complete_then
@@ -242,7 +250,7 @@ def _coverage(plan: Plan, in_plan, window: Window) -> tuple[list[Finding], list[
         select(literal("a"), action_improvement_areas.c.improvement_area_id, action_improvement_areas.c.action_id),
     ).subquery()
     answering = select(links.c.action_id)
-    ratings = counts_by(window, [in_plan, Milestone.action_id.in_(answering)], key=Milestone.action_id)
+    ratings = counts_by_action(window, select(Action.id).where(in_plan, Action.id.in_(answering)))
     actions = {aid: Answer(aid, number, what, ratings[aid].rating if aid in ratings else Rating.NOT_RATED)
                for aid, number, what in db.session.execute(
                    select(Action.id, Action.number, Action.what).where(in_plan, Action.id.in_(answering))

@@ -4,13 +4,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import and_, case, exists, func, or_, select, union
 from sqlalchemy.orm import aliased, selectinload
 
 from app.extensions import db
 from app.models import (
     Action,
+    ActionTally,
     Area,
     Audit,
     ChangeRecord,
@@ -19,9 +19,9 @@ from app.models import (
     ImprovementArea,
     LearningPoint,
     Milestone,
+    MilestoneFacts,
     MilestoneStatus,
     Person,
-    PersonKind,
     Plan,
     ProgressUpdate,
     RagKeyEntry,
@@ -32,29 +32,10 @@ from app.models import (
 from app.models.plans import milestone_leads
 from app.services.history import changes_to
 from app.services.listing import ListPage, ListQuery, paged
+from app.services.plans import facts as milestone_facts
 from app.services.plans import rag
+from app.services.plans.facts import RATING_COUNTS, TALLIED, Window, counted
 from app.services.wording import in_code_order
-
-
-@dataclass(frozen=True)
-class Window:
-    today: date
-    due_soon_days: int = 14
-    stale_after_days: int = 30
-
-    @classmethod
-    def configured(cls, today: date) -> "Window":
-        """The window the service is configured with (DUE_SOON_DAYS, STALE_UPDATE_DAYS), as at today."""
-        config = current_app.config
-        return cls(today, due_soon_days=config["DUE_SOON_DAYS"], stale_after_days=config["STALE_UPDATE_DAYS"])
-
-    @property
-    def soon_end(self) -> date:
-        return self.today + timedelta(days=self.due_soon_days)
-
-    @property
-    def stale_before(self) -> date:
-        return self.today - timedelta(days=self.stale_after_days)
 
 
 @dataclass
@@ -85,48 +66,43 @@ OWNER = aliased(Person, name="owner")
 
 
 class Facts:
-    """Each milestone's facts as SQL expressions (correlated to Milestone), so that pages can count, filter
-    and rate thousands of milestones in the database and fetch only the rows they show."""
+    """Each milestone's facts as columns (of milestone_facts, kept up to date by facts.py), joined by milestones_with_facts(),
+    so that pages count, filter and sort thousands of milestones in the database and fetch only the rows they show.
+    Made by stored_facts(), which first makes the stored facts true for the window's day."""
 
     def __init__(self, window: Window):
-        pending = DueDateRevision.decision == RevisionDecision.PROPOSED
-        of_milestone = DueDateRevision.milestone_id == Milestone.id
-        open_work = Milestone.status != MilestoneStatus.COMPLETE
         self.latest_on = Milestone.latest_update_on
-        self.pending_from = select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery()
-        self.has_pending = exists().where(of_milestone, pending)
-        self.slipped = exists().where(of_milestone)
-        self.unassigned = or_(Milestone.responsible_id.is_(None),
-                              Milestone.responsible_id.not_in(select(Person.id).where(Person.kind == PersonKind.INDIVIDUAL)),
-                              _placeholder_lead())
-        self.rating = func.coalesce(Milestone.rag_set, rag.suggested_rating_sql(Milestone, window.today, self.has_pending))
-        self.overdue = and_(open_work, Milestone.due_on < window.today)
-        self.due_soon = and_(open_work, Milestone.due_on.between(window.today, window.soon_end))
-        self.stale = and_(open_work, or_(self.latest_on.is_(None), self.latest_on < window.stale_before))
+        self.pending_from = MilestoneFacts.pending_from
+        self.has_pending = MilestoneFacts.awaiting
+        self.slipped = MilestoneFacts.slipped
+        self.unassigned = MilestoneFacts.unassigned
+        self.rating = MilestoneFacts.rating
+        self.overdue = MilestoneFacts.overdue
+        self.stale = MilestoneFacts.stale
+        self.due_soon = and_(Milestone.status != MilestoneStatus.COMPLETE,
+                             Milestone.due_on.between(window.today, window.soon_end))
 
 
-def _placeholder_lead():
-    """Led by a placeholder ("tbd"): a list worked out once per query, not once per milestone."""
-    led_by_placeholder = (select(milestone_leads.c.milestone_id)
-                          .join(Person, Person.id == milestone_leads.c.person_id)
-                          .where(Person.kind == PersonKind.PLACEHOLDER))
-    return Milestone.id.in_(led_by_placeholder)
+def stored_facts(window: Window) -> Facts:
+    milestone_facts.current(window)
+    return Facts(window)
 
 
-def _milestones():
-    """Milestones joined to their action, ready for Facts and filters."""
-    return select().select_from(Milestone).join(Action, Milestone.action_id == Action.id)
+def milestones_with_facts():
+    """Milestones joined to their action and their facts, ready for Facts and filters."""
+    return (select().select_from(Milestone).join(Action, Milestone.action_id == Action.id)
+            .join(MilestoneFacts, MilestoneFacts.milestone_id == Milestone.id))
 
 
 def milestone_rows(window: Window, *conditions, limit: int | None = None) -> list[MilestoneRow]:
     """The milestones matching the SQL conditions, with their facts and ratings, in one query."""
-    facts = Facts(window)
+    facts = stored_facts(window)
     order = (Action.area_id, Action.position, Milestone.position, Milestone.id)
     if limit is not None:  # pick the rows first, so their facts are worked out only for the rows shown
-        chosen = _milestones().add_columns(Milestone.id).where(*conditions).order_by(*order).limit(limit)
+        chosen = milestones_with_facts().add_columns(Milestone.id).where(*conditions).order_by(*order).limit(limit)
         conditions = (Milestone.id.in_(chosen.scalar_subquery()),)
     query = (
-        _milestones()
+        milestones_with_facts()
         .outerjoin(OWNER, Milestone.responsible_id == OWNER.id)
         .add_columns(
             Milestone.id, Milestone.action_id, Action.number, Action.area_id, Milestone.deliverable, OWNER.name,
@@ -244,8 +220,8 @@ def milestone_sorts(window: Window) -> dict[str, tuple]:
 def milestone_list(plan: Plan, filters: PlanFilters, window: Window, query: ListQuery) -> ListPage:
     """One page of the plan's milestones matching the filters, sorted (the sorts of `milestone_sorts`): a count
     and the page's ids (listing.paged), then the rows' facts for those ids only. Three queries, whatever the size."""
-    conditions = filters.sql_conditions(plan.id, window, Facts(window))
-    chosen = (_milestones().outerjoin(OWNER, Milestone.responsible_id == OWNER.id).add_columns(Milestone.id)
+    conditions = filters.sql_conditions(plan.id, window, stored_facts(window))
+    chosen = (milestones_with_facts().outerjoin(OWNER, Milestone.responsible_id == OWNER.id).add_columns(Milestone.id)
               .where(*conditions))
     listing = paged(chosen, query, sorts=milestone_sorts(window))
     rows = {row.id: row for row in milestone_rows(window, Milestone.id.in_(listing.items))}
@@ -293,45 +269,48 @@ class PlanOverview:
 
 
 def plan_overview(plan: Plan, filters: PlanFilters, window: Window) -> PlanOverview:
-    """Counts per area of the milestones matching the filters, made in the database."""
-    conditions = filters.sql_conditions(plan.id, window, Facts(window))
-    counts = counts_by(window, conditions)
+    """Counts per area of the milestones matching the filters: added up from the actions' tallies when no filter
+    but an area is chosen, otherwise counted from the matching milestones' stored facts."""
+    facts = stored_facts(window)
+    if filters.active and filters != PlanFilters(area_id=filters.area_id):
+        counts = _counted(filters.sql_conditions(plan.id, window, facts))
+    else:
+        counts = _added_up(ActionTally.area_id, _areas_of(plan.id, filters.area_id))
     summaries = [counts.get(area.id) or AreaSummary(area) for area in plan.areas]
     for summary, area in zip(summaries, plan.areas, strict=True):
         summary.area = area
     return PlanOverview(plan, summaries)
 
 
-def counts_by(window: Window, conditions: list, key=Action.area_id) -> dict[int, AreaSummary]:
-    """The counts of the milestones matching the conditions, by area (or by another key, e.g. Milestone.action_id),
-    in one query."""
-    facts = Facts(window)
-    per_milestone = (
-        _milestones()
-        .add_columns(key.label("area_id"), facts.rating.label("rating"),
-                     *(flag.label(name) for name, flag in _flags(facts).items()))
-        .where(*conditions)
-        .cte("per_milestone")
-        .prefix_with("MATERIALIZED")  # each milestone's facts worked out once, then counted
-    )
-    query = (
-        select(per_milestone.c.area_id, per_milestone.c.rating, func.count(),
-               *(func.sum(case((per_milestone.c[name], 1), else_=0)) for name in _flags(facts)))
-        .group_by(per_milestone.c.area_id, per_milestone.c.rating)
-    )
-    summaries: dict[int, AreaSummary] = {}
-    for area_id, rating, count, overdue, slipped, unassigned, stale in db.session.execute(query):
-        summary = summaries.get(area_id) or summaries.setdefault(area_id, AreaSummary(None))
-        summary.ratings[Rating(rating)] += count
-        summary.milestones += count
-        summary.overdue, summary.slipped = summary.overdue + overdue, summary.slipped + slipped
-        summary.unassigned, summary.stale = summary.unassigned + unassigned, summary.stale + stale
-    return summaries
+def _areas_of(plan_id: int, area_id: int | None):
+    in_plan = ActionTally.area_id.in_(select(Area.id).where(Area.plan_id == plan_id))
+    return and_(in_plan, ActionTally.area_id == area_id) if area_id else in_plan
 
 
-def _flags(facts: Facts) -> dict:
-    return {"overdue": facts.overdue, "slipped": facts.slipped, "unassigned": facts.unassigned,
-            "stale": facts.stale}
+def counts_by_action(window: Window, action_ids) -> dict[int, AreaSummary]:
+    """The counts of each action's milestones (those of `action_ids`, a list or a select), from their tallies."""
+    milestone_facts.current(window)
+    return _added_up(ActionTally.action_id, ActionTally.action_id.in_(action_ids))
+
+
+def _added_up(key, chosen) -> dict[int, AreaSummary]:
+    """The tallies of the chosen actions added up by `key` (the area, or the action itself). One query."""
+    query = (select(key, *(func.sum(getattr(ActionTally, column)) for column in TALLIED))
+             .where(chosen).group_by(key))
+    return {row[0]: _summary(dict(zip(TALLIED, row[1:], strict=True))) for row in db.session.execute(query)}
+
+
+def _summary(counts: dict[str, int]) -> "AreaSummary":
+    return AreaSummary(None, ratings=Counter({rating: counts[name] for name, rating in RATING_COUNTS.items()
+                                              if counts[name]}),
+                       overdue=counts["overdue"], slipped=counts["slipped"], unassigned=counts["unassigned"],
+                       stale=counts["stale"], milestones=counts["milestones"])
+
+
+def _counted(conditions: list) -> dict[int, AreaSummary]:
+    """The counts by area of the milestones matching the conditions, from their stored facts. One query."""
+    query = milestones_with_facts().add_columns(Action.area_id, *counted()).where(*conditions).group_by(Action.area_id)
+    return {row[0]: _summary(dict(zip(TALLIED, row[1:], strict=True))) for row in db.session.execute(query)}
 
 
 def my_milestones(person: Person, window: Window) -> list[MilestoneRow]:

@@ -9,8 +9,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case
-
 from app.models.plans import RATING_SEVERITY, DueKind, MilestoneStatus, Rating
 from app.services.plans.due_dates import days_between, long_date
 from app.services.wording import plural
@@ -65,22 +63,6 @@ def suggest(facts: MilestoneFacts, today: date) -> RagResult:
         return RagResult(Rating.NOT_RATED, f"not started yet ({what} {long_date(facts.due_on)})")
     remaining = "today" if overdue_days == 0 else f"in {plural(-overdue_days, 'day')}"
     return RagResult(Rating.AMBER, f"on track, {what} {long_date(facts.due_on)} ({remaining})")
-
-
-def suggested_rating_sql(milestone, today: date, has_pending_revision):
-    """The same rules as suggest(), as a SQL expression, so pages can count and filter ratings in the database.
-
-    tests/integration/test_rag_sql.py checks that both give the same rating for every combination of facts.
-    """
-    return case(
-        (milestone.status == MilestoneStatus.COMPLETE, Rating.GREEN.value),
-        (has_pending_revision, Rating.RED.value),
-        (milestone.due_problem.is_not(None), Rating.NOT_RATED.value),
-        (milestone.due_on.is_(None), Rating.NOT_RATED.value),
-        (milestone.due_on < today, Rating.RED.value),
-        (milestone.status == MilestoneStatus.NOT_STARTED, Rating.NOT_RATED.value),
-        else_=Rating.AMBER.value,
-    )
 
 
 def _slip_description(facts: MilestoneFacts) -> str:

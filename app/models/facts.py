@@ -1,0 +1,58 @@
+"""Each milestone's facts and each action's counts of them, kept up to date as the plan changes
+(services/plans/facts.py), so that the plan's pages count, filter and sort thousands of milestones without
+working out every milestone's facts on every visit (decision 0016)."""
+
+from datetime import date
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.base import enum_type
+from app.models.plans import Rating
+
+
+class MilestoneFacts(db.Model):
+    """A milestone's facts as at the date in FactsDate: the rating people see (a person's, or the suggestion) and the
+    flags the pages count and filter on. Written only by services/plans/facts.py."""
+
+    __tablename__ = "milestone_facts"
+
+    milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id", ondelete="CASCADE"), primary_key=True)
+    action_id: Mapped[int] = mapped_column(Integer, index=True)  # counted under this action (kept when it moves)
+    rating: Mapped[Rating] = mapped_column(enum_type(Rating, "facts_rating"), index=True)
+    overdue: Mapped[bool] = mapped_column(Boolean)
+    stale: Mapped[bool] = mapped_column(Boolean)
+    slipped: Mapped[bool] = mapped_column(Boolean)  # a revised date is on record
+    awaiting: Mapped[bool] = mapped_column(Boolean)  # a revised date awaits a programme manager's decision
+    pending_from: Mapped[date | None] = mapped_column(Date)  # the old date of the revision awaiting a decision
+    unassigned: Mapped[bool] = mapped_column(Boolean)
+
+
+class ActionTally(db.Model):
+    """How many of an action's milestones have each rating and each flag: the plan overview adds these up by area."""
+
+    __tablename__ = "action_tallies"
+
+    action_id: Mapped[int] = mapped_column(ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(Integer, index=True)
+    milestones: Mapped[int] = mapped_column(Integer, default=0)
+    red: Mapped[int] = mapped_column(Integer, default=0)
+    amber: Mapped[int] = mapped_column(Integer, default=0)
+    green: Mapped[int] = mapped_column(Integer, default=0)
+    not_rated: Mapped[int] = mapped_column(Integer, default=0)
+    overdue: Mapped[int] = mapped_column(Integer, default=0)
+    slipped: Mapped[int] = mapped_column(Integer, default=0)
+    unassigned: Mapped[int] = mapped_column(Integer, default=0)
+    stale: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FactsDate(db.Model):
+    """The one row saying which day the stored facts are true on, and the stale-update window they used. No row (or
+    no date) means the facts have never been worked out: the first read works them all out."""
+
+    __tablename__ = "milestone_facts_date"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of: Mapped[date | None] = mapped_column(Date)
+    stale_after_days: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,294 @@
+"""Each milestone's facts kept up to date as the plan changes, and each action's counts of them (decision 0016).
+
+A milestone's facts are the rating people see (the one a person set, otherwise the suggestion of rag.suggest),
+overdue, stale, slipped (a revised date on record), awaiting a decision on a revised date, and unassigned. They are
+worked out here only, in Python, from the same rules the pages use to explain a rating, and stored in
+`milestone_facts`; `action_tallies` holds how many of each action's milestones have each. The plan overview adds up
+the tallies of its actions, and the filters and sorts read the stored facts, so no page works out every milestone's
+facts on every visit.
+
+When they are worked out again:
+- a change to a milestone, its revised dates or updates, its leads, or a person's kind is noted when it is flushed,
+  and the milestones it touches are worked out again before the transaction commits (or before the next read of
+  facts in the same transaction, whichever comes first), then their actions are counted again;
+- the day changes (a fact such as overdue depends on the date): the first read on a new day, or the daily job, works
+  out again the milestones whose facts the two dates can tell apart — due between them, or last updated around the
+  stale limit — and nothing else;
+- never worked out, or the stale-update window changed: all of them.
+
+An action's counts are counted again from its milestones' facts while its row is locked, as the audit findings'
+running totals are (services/audits/tallies.py): they cannot drift from the facts, and two changes to one action
+count one after the other.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import chain
+
+from flask import current_app
+from sqlalchemy import case, delete, event, exists, func, insert, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.extensions import db
+from app.models import (
+    Action,
+    ActionTally,
+    DueDateRevision,
+    FactsDate,
+    Milestone,
+    MilestoneFacts,
+    MilestoneStatus,
+    Person,
+    PersonKind,
+    ProgressUpdate,
+    Rating,
+    RevisionDecision,
+)
+from app.models.plans import milestone_leads
+from app.services.plans import rag
+
+TOUCHED = "milestone_facts.touched"  # session.info: the milestones changed since their facts were last worked out
+PEOPLE = "milestone_facts.people"  # people whose kind changed (their milestones may now count as unassigned)
+ACTIONS = "milestone_facts.actions"  # actions to count again (a milestone of theirs deleted, or the action moved)
+WROTE = "milestone_facts.wrote"  # this transaction has written something
+THE_ROW = 1  # FactsDate's one row
+
+
+@dataclass(frozen=True)
+class Window:
+    today: date
+    due_soon_days: int = 14
+    stale_after_days: int = 30
+
+    @classmethod
+    def configured(cls, today: date) -> "Window":
+        """The window the service is configured with (DUE_SOON_DAYS, STALE_UPDATE_DAYS), as at today."""
+        config = current_app.config
+        return cls(today, due_soon_days=config["DUE_SOON_DAYS"], stale_after_days=config["STALE_UPDATE_DAYS"])
+
+    @property
+    def soon_end(self) -> date:
+        return self.today + timedelta(days=self.due_soon_days)
+
+    @property
+    def stale_before(self) -> date:
+        return self.today - timedelta(days=self.stale_after_days)
+
+
+# --- The rules: one milestone's facts --------------------------------------------------------------
+
+
+def facts_of(inputs, window: Window) -> dict:
+    """A milestone's facts as at window.today, from the row `_inputs` reads."""
+    open_work = inputs.status != MilestoneStatus.COMPLETE
+    suggested = rag.suggest(rag.MilestoneFacts(
+        status=inputs.status, due_kind=inputs.due_kind, due_on=inputs.due_on, due_problem=inputs.due_problem,
+        completed_on=inputs.completed_on, pending_revision_from=inputs.pending_from,
+        has_pending_revision=bool(inputs.awaiting)), window.today)
+    return {
+        "milestone_id": inputs.id, "action_id": inputs.action_id,
+        "rating": rag.effective(suggested.rating, inputs.rag_set),
+        "overdue": open_work and inputs.due_on is not None and inputs.due_on < window.today,
+        "stale": open_work and (inputs.latest_update_on is None or inputs.latest_update_on < window.stale_before),
+        "slipped": bool(inputs.slipped), "awaiting": bool(inputs.awaiting), "pending_from": inputs.pending_from,
+        "unassigned": bool(inputs.unassigned),
+    }
+
+
+def _inputs():
+    """What a milestone's facts are worked out from: its own columns, its revised dates, and who it is assigned to."""
+    of_milestone = DueDateRevision.milestone_id == Milestone.id
+    pending = DueDateRevision.decision == RevisionDecision.PROPOSED
+    individuals = select(Person.id).where(Person.kind == PersonKind.INDIVIDUAL)
+    led_by_placeholder = (select(milestone_leads.c.milestone_id).join(Person, Person.id == milestone_leads.c.person_id)
+                          .where(Person.kind == PersonKind.PLACEHOLDER))
+    return select(
+        Milestone.id, Milestone.action_id, Milestone.status, Milestone.due_kind, Milestone.due_on,
+        Milestone.due_problem, Milestone.completed_on, Milestone.rag_set, Milestone.latest_update_on,
+        exists().where(of_milestone, pending).label("awaiting"),
+        select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery().label("pending_from"),
+        exists().where(of_milestone).label("slipped"),
+        or_(Milestone.responsible_id.is_(None), Milestone.responsible_id.not_in(individuals),
+            Milestone.id.in_(led_by_placeholder)).label("unassigned"),
+    )
+
+
+# --- Reading: facts true for a day ------------------------------------------------------------------
+
+
+def current(window: Window) -> None:
+    """Make the stored facts true for window.today, with this transaction's changes in them."""
+    session = db.session
+    session.flush()
+    if _stored(session) != (window.today, window.stale_after_days):
+        _in_own_transaction(lambda own: _bring_up_to(own, window))
+    _work_out_touched(session)
+
+
+def _stored(session: Session, shared_lock: bool = False) -> tuple[date | None, int] | None:
+    """The day the stored facts are true on and their stale window (None: no row yet)."""
+    query = select(FactsDate.as_of, FactsDate.stale_after_days).where(FactsDate.id == THE_ROW)
+    stored = session.execute(query.with_for_update(read=True) if shared_lock else query).first()
+    return tuple(stored) if stored else None
+
+
+def _in_own_transaction(work) -> None:
+    """Work out facts in a transaction of their own, committed at once, so that the next visitor finds them; in this
+    one if it has written already (its changes are in the facts, and it commits them together)."""
+    if db.session.info.get(WROTE):
+        work(db.session)
+        return
+    with Session(db.engine) as own:
+        work(own)
+        own.commit()
+
+
+def _bring_up_to(session: Session, window: Window) -> None:
+    """The facts of another day, or with another stale window. The row is written first, which holds it (PostgreSQL)
+    or the database (SQLite) until the commit: when two visitors arrive together, one works and the other then
+    finds it done."""
+    session.execute(update(FactsDate).where(FactsDate.id == THE_ROW).values(id=FactsDate.id))
+    stored = _stored(session)
+    if stored == (window.today, window.stale_after_days):
+        return
+    if stored is None or stored[0] is None or stored[1] != window.stale_after_days:
+        _work_out_all(session, window)
+        return
+    session.execute(update(FactsDate).where(FactsDate.id == THE_ROW).values(as_of=window.today))
+    _work_out(session, _told_apart(stored[0], window), window)
+
+
+def _work_out_all(session: Session, window: Window) -> None:
+    session.execute(delete(FactsDate))
+    session.execute(insert(FactsDate).values(id=THE_ROW, as_of=window.today,
+                                             stale_after_days=window.stale_after_days))
+    session.execute(delete(MilestoneFacts))
+    _store(session, session.execute(_inputs()), window)
+    _count(session, None)
+
+
+def _told_apart(was: date, window: Window):
+    """The milestones whose overdue, stale or suggested rating may differ between two days: due between them, or
+    last updated between the stale limits of the two days (a day either side, to be sure)."""
+    first, last = sorted((was, window.today))
+    day, stale = timedelta(days=1), timedelta(days=window.stale_after_days)
+    return or_(Milestone.due_on.between(first - day, last + day),
+               Milestone.latest_update_on.between(first - stale - day, last - stale + day))
+
+
+# --- Writing: facts of the milestones a transaction touched ----------------------------------------
+
+
+def _work_out_touched(session: Session) -> None:
+    touched, people, actions = (session.info.pop(key, set()) for key in (TOUCHED, PEOPLE, ACTIONS))
+    if not (touched or people or actions):
+        return
+    stored = _stored(session, shared_lock=True)  # shared: another day's work waits for this, and this for it
+    if stored is None or stored[0] is None:
+        return  # never worked out: the first read works out every milestone
+    window = Window(stored[0], stale_after_days=stored[1])
+    assigned_to = select(milestone_leads.c.milestone_id).where(milestone_leads.c.person_id.in_(people))
+    _work_out(session, or_(Milestone.id.in_(touched), Milestone.responsible_id.in_(people),
+                           Milestone.id.in_(assigned_to)), window, actions)
+
+
+def _work_out(session: Session, which, window: Window, actions: set[int] = frozenset()) -> None:
+    """Work out again the facts of the milestones matching `which`, and count their actions again (those they were
+    counted under, and those they are in now)."""
+    chosen = select(Milestone.id).where(which)
+    counted_under = set(session.scalars(select(MilestoneFacts.action_id)
+                                        .where(MilestoneFacts.milestone_id.in_(chosen))))
+    session.execute(delete(MilestoneFacts).where(MilestoneFacts.milestone_id.in_(chosen)))
+    now_in = _store(session, session.execute(_inputs().where(which)), window)
+    _count(session, counted_under | now_in | set(actions))
+
+
+def _store(session: Session, inputs, window: Window) -> set[int]:
+    """Store the facts of the milestones read; return the actions they are in."""
+    rows = [facts_of(row, window) for row in inputs]
+    if rows:
+        session.execute(insert(MilestoneFacts), rows)
+    return {row["action_id"] for row in rows}
+
+
+def _count(session: Session, action_ids: set[int] | None) -> None:
+    """Count the actions' milestones' facts again (None: every action)."""
+    if action_ids is not None and not action_ids:
+        return
+    chosen = [] if action_ids is None else [Action.id.in_(sorted(action_ids))]
+    session.execute(select(Action.id).where(*chosen).order_by(Action.id).with_for_update())
+    session.execute(delete(ActionTally).where(*([] if action_ids is None else
+                                                [ActionTally.action_id.in_(sorted(action_ids))])))
+    session.execute(insert(ActionTally).from_select(["action_id", "area_id", *TALLIED], _tallies(chosen)))
+
+
+RATING_COUNTS = {"red": Rating.RED, "amber": Rating.AMBER, "green": Rating.GREEN, "not_rated": Rating.NOT_RATED}
+FLAG_COUNTS = ("overdue", "slipped", "unassigned", "stale")
+TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS)  # ActionTally's counts
+
+
+def counted():
+    """The counts of TALLIED, in its order, over the milestone_facts rows of a query."""
+    def how_many(condition):
+        return func.sum(case((condition, 1), else_=0))
+
+    return [func.count(), *(how_many(MilestoneFacts.rating == rating) for rating in RATING_COUNTS.values()),
+            *(how_many(getattr(MilestoneFacts, flag)) for flag in FLAG_COUNTS)]
+
+
+def _tallies(chosen: list):
+    return (select(Action.id, Action.area_id, *counted())
+            .join(MilestoneFacts, MilestoneFacts.action_id == Action.id).where(*chosen).group_by(Action.id))
+
+
+def work_out_all(window: Window) -> None:
+    """Work out every milestone's facts again (after data is loaded around the service: a restore, the bench)."""
+    _work_out_all(db.session, window)
+
+
+# --- Noting what a flush changed -------------------------------------------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _note_changes(session: Session, flush_context) -> None:
+    changed = list(chain(session.new, session.dirty, session.deleted))
+    if changed:
+        session.info[WROTE] = True
+    for thing in changed:
+        _note(session, thing)
+
+
+def _note(session: Session, thing) -> None:
+    if isinstance(thing, Milestone):
+        session.info.setdefault(TOUCHED, set()).add(thing.id)
+        if thing in session.deleted:
+            session.info.setdefault(ACTIONS, set()).add(thing.action_id)
+    elif isinstance(thing, DueDateRevision | ProgressUpdate):
+        session.info.setdefault(TOUCHED, set()).add(thing.milestone_id)
+    elif isinstance(thing, Person) and _changed(thing, "kind"):
+        session.info.setdefault(PEOPLE, set()).add(thing.id)
+    elif isinstance(thing, Action) and _changed(thing, "area_id"):
+        session.info.setdefault(ACTIONS, set()).add(thing.id)
+
+
+def _changed(thing, attribute: str) -> bool:
+    return db.inspect(thing).attrs[attribute].history.has_changes()
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statements(execute_state) -> None:
+    if not execute_state.is_select:
+        execute_state.session.info[WROTE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    session.flush()
+    _work_out_touched(session)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session: Session, transaction) -> None:
+    if transaction.parent is None:
+        for key in (TOUCHED, PEOPLE, ACTIONS, WROTE):
+            session.info.pop(key, None)
