@@ -438,3 +438,60 @@ class AuditGradeTally(db.Model):
     element_id: Mapped[int | None] = mapped_column(ForeignKey("audit_elements.id"))
     grade: Mapped[Grade] = mapped_column(enum_type(Grade, "tally_grade"))
     audits: Mapped[int]
+
+
+class AuditCountTally(db.Model):
+    """How many audits one round allocated to cases of one team, and how many of them are completed."""
+
+    __tablename__ = "audit_count_tallies"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    allocated: Mapped[int]
+    completed: Mapped[int]
+
+
+class AuditModerationTally(db.Model):
+    """Of the element grades moderated in one round's completed audits of one team, how many were changed: for one
+    element (auditor_id None), or for one auditor's audits (element_id None)."""
+
+    __tablename__ = "audit_moderation_tallies"
+    __table_args__ = (Index("ix_audit_moderation_tallies_round_team", "round_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    element_id: Mapped[int | None] = mapped_column(ForeignKey("audit_elements.id"))
+    auditor_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    changed: Mapped[int]
+    moderated: Mapped[int]
+
+
+class AuditRecommendationTally(db.Model):
+    """How many SMART recommendations of one round's completed audits of one team are still open, by due date."""
+
+    __tablename__ = "audit_recommendation_tallies"
+    __table_args__ = (Index("ix_audit_recommendation_tallies_round_team", "round_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    due_on: Mapped[date | None] = mapped_column(Date)
+    open: Mapped[int]
+
+
+class AuditLearningTally(db.Model):
+    """One learning theme (the points' words, ignoring case and spaces at the ends) in one round's completed audits
+    of one team: how many audits raised it, the newest point not yet made a plan action, and the action one became."""
+
+    __tablename__ = "audit_learning_tallies"
+    __table_args__ = (Index("ix_audit_learning_tallies_round_team", "round_id", "team_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("audit_rounds.id"))
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    theme: Mapped[str] = mapped_column(Text)  # lower-cased and trimmed: what the points are grouped by
+    text: Mapped[str] = mapped_column(Text)  # trimmed, as written (the first in sort order)
+    audits: Mapped[int]
+    open_point_id: Mapped[int | None] = mapped_column(Integer)  # the newest point not yet an action
+    action_id: Mapped[int | None] = mapped_column(Integer)  # the plan action one of its points became

@@ -1,8 +1,9 @@
 """Audit findings for a period, team and type of audit, counted in the database and reported as n/N and %.
 
 The grade that counts is the one that stands: the moderator's where an audit was moderated, otherwise the
-auditor's. Changes made in moderation are reported separately, per element and per auditor. Grades and answers
-are read from the running totals kept per round and team (app.services.audits.tallies); the rest from the audits.
+auditor's. Changes made in moderation are reported separately, per element and per auditor. Every figure is read
+from the running totals kept per round and team (app.services.audits.tallies), never from the audits one by one, so
+the page costs the same however many audits there are.
 """
 
 from collections import defaultdict
@@ -13,23 +14,20 @@ from sqlalchemy import case, func, select
 
 from app.extensions import db
 from app.models import (
-    Audit,
+    AuditCountTally,
     AuditElement,
     AuditGradeTally,
+    AuditLearningTally,
+    AuditModerationTally,
+    AuditRecommendationTally,
     AuditRound,
     AuditStandard,
     AuditStandardTally,
     Grade,
-    LearningPoint,
-    Moderation,
-    ModerationGrade,
     Person,
     PoolCase,
-    RecommendationStatus,
     RoundKind,
-    SmartRecommendation,
 )
-from app.services.audits.tallies import DONE
 from app.services.wording import code_order, in_code_order
 
 
@@ -82,14 +80,6 @@ class Findings:
         return Share(self.completed, self.allocated)
 
 
-def _within(query, filters: FindingsFilter, *, done: bool = True):
-    """The query, which has Audit among its tables, narrowed to the audits of the rounds, teams and type chosen:
-    only the completed ones unless done is False."""
-    query = (query.join(AuditRound, Audit.round_id == AuditRound.id).join(PoolCase, Audit.case_id == PoolCase.id)
-             .where(*filters.conditions()))
-    return query.where(Audit.state.in_(DONE)) if done else query
-
-
 def findings(filters: FindingsFilter, today: date) -> Findings:
     result = Findings()
     result.allocated, result.completed = _completion(filters)
@@ -105,10 +95,10 @@ def findings(filters: FindingsFilter, today: date) -> Findings:
 
 
 def _completion(filters: FindingsFilter) -> tuple[int, int]:
-    completed = func.sum(case((Audit.state.in_(DONE), 1), else_=0))
-    allocated, done = db.session.execute(_within(select(func.count(), completed).select_from(Audit), filters,
-                                                 done=False)).one()
-    return allocated, done or 0
+    query = _tallies(AuditCountTally, filters).add_columns(func.sum(AuditCountTally.allocated),
+                                                           func.sum(AuditCountTally.completed))
+    allocated, done = db.session.execute(query).one()
+    return int(allocated or 0), int(done or 0)  # a sum is numeric on PostgreSQL
 
 
 def _shares(counts: dict) -> dict[Grade, Share]:
@@ -172,41 +162,43 @@ def by_month(filters: FindingsFilter) -> list[tuple[date, Share]]:
 
 
 def _moderation_changes(filters: FindingsFilter) -> tuple[list, list]:
-    """Element grades changed in moderation, out of those moderated: by element and by auditor."""
-    changed = func.sum(case((ModerationGrade.grade != ModerationGrade.original_grade, 1), else_=0))
-    query = _within(select(AuditElement.number, Person.name, changed, func.count()).select_from(ModerationGrade)
-                    .join(Moderation, ModerationGrade.moderation_id == Moderation.id)
-                    .join(Audit, Moderation.audit_id == Audit.id).join(Person, Audit.auditor_id == Person.id)
-                    .join(AuditElement, ModerationGrade.element_id == AuditElement.id), filters)
-    by_element: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    by_auditor: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for number, name, n, total in db.session.execute(query.group_by(AuditElement.number, Person.name)):
-        for tally in (by_element[number], by_auditor[name]):
-            tally[0] += n
-            tally[1] += total
-    return ([(number, Share(*by_element[number])) for number in in_code_order(by_element)],
-            [(name, Share(*by_auditor[name])) for name in sorted(by_auditor)])
+    """Element grades changed in moderation, out of those moderated: by element and by auditor (a tally row counts
+    one or the other)."""
+    query = (_tallies(AuditModerationTally, filters)
+             .outerjoin(AuditElement, AuditModerationTally.element_id == AuditElement.id)
+             .outerjoin(Person, AuditModerationTally.auditor_id == Person.id)
+             .add_columns(AuditElement.number, Person.name, func.sum(AuditModerationTally.changed),
+                          func.sum(AuditModerationTally.moderated))
+             .group_by(AuditElement.number, Person.name))
+    by_element: dict[str, Share] = {}
+    by_auditor: dict[str, Share] = {}
+    for number, name, n, total in db.session.execute(query):
+        share = Share(int(n), int(total))  # a sum is numeric on PostgreSQL
+        if number is None:
+            by_auditor[name] = share
+        else:
+            by_element[number] = share
+    return ([(number, by_element[number]) for number in in_code_order(by_element)],
+            [(name, by_auditor[name]) for name in sorted(by_auditor)])
 
 
 def _recommendations(filters: FindingsFilter, today: date) -> tuple[int, int]:
-    overdue = func.sum(case((SmartRecommendation.due_on < today, 1), else_=0))
-    query = _within(select(func.count(), overdue).select_from(SmartRecommendation)
-                    .join(Audit, SmartRecommendation.audit_id == Audit.id), filters)
-    open_count, overdue_count = db.session.execute(
-        query.where(SmartRecommendation.status == RecommendationStatus.OPEN)).one()
-    return open_count, overdue_count or 0
+    overdue = func.sum(case((AuditRecommendationTally.due_on < today, AuditRecommendationTally.open), else_=0))
+    query = _tallies(AuditRecommendationTally, filters).add_columns(func.sum(AuditRecommendationTally.open), overdue)
+    open_count, overdue_count = db.session.execute(query).one()
+    return int(open_count or 0), int(overdue_count or 0)
 
 
 def _learning_themes(filters: FindingsFilter, limit: int = 20) -> list:
     """Learning points with the same words (ignoring case and spaces at the ends) as one theme: how many audits
     raised it and when last, the newest point still to be made a plan action, and the action if one was made."""
-    words = func.lower(func.trim(LearningPoint.text))
-    audits, latest = func.count(func.distinct(LearningPoint.audit_id)), func.max(AuditRound.month)
-    newest_open = func.max(case((LearningPoint.action_id.is_(None), LearningPoint.id)))
-    query = (_within(select(func.min(func.trim(LearningPoint.text)), audits, latest, newest_open,
-                            func.max(LearningPoint.action_id)).join(Audit, LearningPoint.audit_id == Audit.id), filters)
-             .where(words != "").group_by(words).order_by(audits.desc(), latest.desc(), words).limit(limit))
-    return [LearningTheme(*row) for row in db.session.execute(query)]
+    theme = AuditLearningTally.theme
+    audits, latest = func.sum(AuditLearningTally.audits), func.max(AuditRound.month)
+    query = (_tallies(AuditLearningTally, filters)
+             .add_columns(func.min(AuditLearningTally.text), audits, latest, func.max(AuditLearningTally.open_point_id),
+                          func.max(AuditLearningTally.action_id))
+             .group_by(theme).order_by(audits.desc(), latest.desc(), theme).limit(limit))
+    return [LearningTheme(text, int(count), *rest) for text, count, *rest in db.session.execute(query)]
 
 
 @dataclass(frozen=True)

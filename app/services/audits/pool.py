@@ -14,6 +14,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 from app.extensions import db
 from app.models import Audit, AuditRound, Person, PoolCase, RoundSelection, Team
 from app.services import history
+from app.services.audits import tallies as audit_tallies
 from app.services.audits.rounds import CASE_FLAGS
 from app.services.errors import DomainError
 from app.services.listing import ListPage, ListQuery, paged
@@ -74,8 +75,11 @@ def correct_case(case: PoolCase, values: dict, *, version: int | None, actor: Pe
         "team_manager": _person(values["team_manager_id"]), "service_manager": _person(values["service_manager_id"]),
         "plan_type": values["plan_type"] or "", **{flag: bool(values[flag]) for flag in CASE_FLAGS},
     }
+    team_before = case.team_id
     with db.session.no_autoflush:  # reading the managers must not save the reference on its own (one version step)
         history.change(case, corrected, actor=actor, now=now, action_id=None)
+    if team.id != team_before:  # its audits now count for the other team
+        audit_tallies.recount_case_teams(case, team_before, team.id)
     return case
 
 

@@ -115,6 +115,7 @@ def allocate(audit_round: AuditRound, case: PoolCase, auditor: Person | None, *,
                   allocation_override_reason=reason if own_team(auditor, case) else None)
     db.session.add(audit)
     db.session.flush()
+    audit_tallies.recount_for(audit, allocated_only=True)
     history.record(audit, "allocated", None, auditor.name + (f" (own team: {reason})" if audit.allocation_override_reason
                                                               else ""), actor=actor, now=now, action_id=None)
     return audit

@@ -32,6 +32,7 @@ from app.models import (
 from app.models.audits import GRADE_ORDER
 from app.services import history, permissions
 from app.services.audits import rounds as audit_rounds
+from app.services.audits import tallies as audit_tallies
 from app.services.errors import DomainError, NotAllowedError
 from app.services.reminders import sweep as reminder_sweep
 from app.services.reminders.wording import safeguarding_notice
@@ -333,6 +334,7 @@ def close_recommendation(recommendation: SmartRecommendation, *, done: bool, on:
     history.record(audit, f"recommendation {recommendation.position + 1}", recommendation.status.value,
                    f"{status.value} on {on.isoformat()}", actor=actor, now=now, action_id=None)
     recommendation.status, recommendation.done_on = status, on if done else None
+    audit_tallies.recount_if_done(audit)
 
 
 @transaction("This learning point")
@@ -353,6 +355,7 @@ def promote_learning_point(point: LearningPoint, *, area: Area, number: str, wha
     db.session.add(action)
     db.session.flush()
     point.action_id = action.id
+    audit_tallies.recount_if_done(db.session.get(Audit, point.audit_id))
     history.record(action, "created", None, f"from a learning point of a case-file audit (learning point {point.id})",
                    actor=actor, now=now, action_id=action.id)
     return action
