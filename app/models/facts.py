@@ -1,6 +1,6 @@
 """Each milestone's facts and each action's counts of them, kept up to date as the plan changes
 (services/plans/facts.py), so that the plan's pages count, filter and sort thousands of milestones without
-working out every milestone's facts on every visit (decision 0016)."""
+working out every milestone's facts on every visit (decision 0017)."""
 
 from datetime import date
 

@@ -1,4 +1,4 @@
-"""Each milestone's facts kept up to date as the plan changes, and each action's counts of them (decision 0016).
+"""Each milestone's facts kept up to date as the plan changes, and each action's counts of them (decision 0017).
 
 A milestone's facts are the rating people see (the one a person set, otherwise the suggestion of rag.suggest),
 overdue, stale, slipped (a revised date on record), awaiting a decision on a revised date, and unassigned. They are

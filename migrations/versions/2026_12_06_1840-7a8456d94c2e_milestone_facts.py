@@ -1,15 +1,15 @@
-"""Each milestone's facts and each action's counts of them, kept up to date (decision 0016). The tables start empty:
+"""Each milestone's facts and each action's counts of them, kept up to date (decision 0017). The tables start empty:
 the first page that reads facts works them all out (services/plans/facts.py).
 
 Revision ID: 7a8456d94c2e
-Revises: 5c1e9a7d3f20
+Revises: 7f3a2c9e5d11
 Create Date: 2026-12-06 12:31:28
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "7a8456d94c2e"
-down_revision = "5c1e9a7d3f20"
+down_revision = "7f3a2c9e5d11"
 branch_labels = None
 depends_on = None
 
