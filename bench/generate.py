@@ -275,7 +275,17 @@ def generate(scale: float) -> float:
     milestone_facts.work_out_all(Window.configured(AS_OF))  # and the milestones' facts
     _continue_id_sequences()
     db.session.commit()
+    _analyse()
     return perf_counter() - started
+
+
+def _analyse() -> None:
+    """On PostgreSQL, gather the planner's statistics now, as autovacuum would soon after a bulk load: without them
+    the planner guesses how many milestones match a filter, and the first runs would measure its guesses."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect() as connection:
+            connection.execute(text("ANALYZE"))
+            connection.commit()
 
 
 def _continue_id_sequences() -> None:

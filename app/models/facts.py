@@ -27,6 +27,9 @@ class MilestoneFacts(db.Model):
     awaiting: Mapped[bool] = mapped_column(Boolean)  # a revised date awaits a programme manager's decision
     pending_from: Mapped[date | None] = mapped_column(Date)  # the old date of the revision awaiting a decision
     unassigned: Mapped[bool] = mapped_column(Boolean)
+    first_due_on: Mapped[date | None] = mapped_column(Date)  # the first revision's old date: None if not recorded
+    days_later: Mapped[int] = mapped_column(Integer, index=True)  # due now minus first planned (0 if earlier/unknown)
+    revised_passed: Mapped[bool] = mapped_column(Boolean)  # its date in force is a revised one, gone by, not complete
 
 
 class ActionTally(db.Model):
@@ -45,6 +48,10 @@ class ActionTally(db.Model):
     slipped: Mapped[int] = mapped_column(Integer, default=0)
     unassigned: Mapped[int] = mapped_column(Integer, default=0)
     stale: Mapped[int] = mapped_column(Integer, default=0)
+    later: Mapped[int] = mapped_column(Integer, default=0)  # re-dated to a later date than first planned
+    days: Mapped[int] = mapped_column(Integer, default=0)  # days later than first planned, in all
+    passed: Mapped[int] = mapped_column(Integer, default=0)  # revised dates gone by without completion
+    unknown: Mapped[int] = mapped_column(Integer, default=0)  # re-dated with no first date on record
 
 
 class FactsDate(db.Model):

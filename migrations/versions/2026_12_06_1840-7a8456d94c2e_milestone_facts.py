@@ -14,7 +14,8 @@ branch_labels = None
 depends_on = None
 
 RATINGS = ("RED", "AMBER", "GREEN", "NOT_RATED")
-COUNTS = ("milestones", "red", "amber", "green", "not_rated", "overdue", "slipped", "unassigned", "stale")
+COUNTS = ("milestones", "red", "amber", "green", "not_rated", "overdue", "slipped", "unassigned", "stale", "later", "days",
+          "passed", "unknown")
 
 
 def upgrade():
@@ -47,12 +48,16 @@ def upgrade():
         sa.Column("awaiting", sa.Boolean(), nullable=False),
         sa.Column("pending_from", sa.Date(), nullable=True),
         sa.Column("unassigned", sa.Boolean(), nullable=False),
+        sa.Column("first_due_on", sa.Date(), nullable=True),
+        sa.Column("days_later", sa.Integer(), nullable=False),
+        sa.Column("revised_passed", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["milestone_id"], ["milestones.id"],
                                 name=op.f("fk_milestone_facts_milestone_id_milestones"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("milestone_id", name=op.f("pk_milestone_facts")),
     )
     op.create_index(op.f("ix_milestone_facts_action_id"), "milestone_facts", ["action_id"])
     op.create_index(op.f("ix_milestone_facts_rating"), "milestone_facts", ["rating"])
+    op.create_index(op.f("ix_milestone_facts_days_later"), "milestone_facts", ["days_later"])
 
 
 def downgrade():

@@ -30,7 +30,7 @@ from tests.conftest import NOW, TODAY
 DUE_DATES = [None, TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=1)]
 UPDATED = [None, TODAY - timedelta(days=31), TODAY - timedelta(days=30)]
 PROBLEMS = [None, "31/09/20 is not a calendar date"]
-REVISIONS = [None, RevisionDecision.PROPOSED, RevisionDecision.ACCEPTED]
+REVISIONS = [None, RevisionDecision.PROPOSED, RevisionDecision.ACCEPTED, RevisionDecision.REJECTED]
 SET_RATINGS = [None, Rating.GREEN]
 
 
@@ -43,6 +43,8 @@ def expected_facts(milestone: Milestone, today: date) -> dict:
         pending_revision_from=min(filter(None, waiting), default=None), has_pending_revision=bool(waiting)), today)
     open_work = milestone.status != MilestoneStatus.COMPLETE
     people = [milestone.responsible, *milestone.leads]
+    first = min(milestone.revisions, key=lambda revision: revision.id).old_on if milestone.revisions else None
+    moved = any(revision.decision != RevisionDecision.REJECTED for revision in milestone.revisions)
     return {
         "rating": rag.effective(suggested.rating, milestone.rag_set),
         "overdue": open_work and milestone.due_on is not None and milestone.due_on < today,
@@ -51,12 +53,15 @@ def expected_facts(milestone: Milestone, today: date) -> dict:
         "slipped": bool(milestone.revisions), "awaiting": bool(waiting),
         "unassigned": milestone.responsible is None or milestone.responsible.kind != PersonKind.INDIVIDUAL
         or any(person.kind == PersonKind.PLACEHOLDER for person in people if person),
+        "first_due_on": first, "days_later": max((milestone.due_on - first).days, 0) if first and milestone.due_on else 0,
+        "revised_passed": moved and open_work and milestone.due_on is not None and milestone.due_on < today,
     }
 
 
 def stored_facts(db) -> dict[int, dict]:
-    return {row.milestone_id: {"rating": row.rating, "overdue": row.overdue, "stale": row.stale,
-                               "slipped": row.slipped, "awaiting": row.awaiting, "unassigned": row.unassigned}
+    names = ("rating", "overdue", "stale", "slipped", "awaiting", "unassigned", "first_due_on", "days_later",
+             "revised_passed")
+    return {row.milestone_id: {name: getattr(row, name) for name in names}
             for row in db.session.scalars(select(MilestoneFacts))}
 
 
@@ -74,6 +79,10 @@ def assert_facts_hold(db, plan, today: date) -> None:
         assert summary.ratings == Counter(facts["rating"] for facts in mine)
         assert (summary.milestones, summary.overdue, summary.stale, summary.slipped, summary.unassigned) == (
             len(mine), *(sum(facts[flag] for facts in mine) for flag in ("overdue", "stale", "slipped", "unassigned")))
+        assert (summary.later, summary.days, summary.passed, summary.unknown) == (
+            sum(facts["days_later"] > 0 for facts in mine), sum(facts["days_later"] for facts in mine),
+            sum(facts["revised_passed"] for facts in mine),
+            sum(facts["slipped"] and facts["first_due_on"] is None for facts in mine))
     counted = plan_overview(plan, PlanFilters(search="e"), window)  # a filter: counted from the facts, not tallies
     assert [s.ratings for s in counted.areas] == [s.ratings for s in overview.areas]
     assert {row.id: row.rating for row in milestone_rows(window)} == {mid: f["rating"] for mid, f in expected.items()}
@@ -91,7 +100,7 @@ def every_combination(db, action) -> None:
         if revision:
             db.session.add(DueDateRevision(milestone=milestone, new_kind=DueKind.DATE, reason=RevisionReason.OTHER,
                                            reason_text="x", proposed_at=NOW, decision=revision,
-                                           old_on=TODAY - timedelta(days=9)))
+                                           old_on=None if problem else TODAY - timedelta(days=9)))
     db.session.commit()
 
 

@@ -1,6 +1,6 @@
-"""The plan dashboard's own figures, beside the counts per area (queries.plan_overview): days slipped from the
-revision ledger, what changed since the last released progress report, and which actions answer each Ofsted
-recommendation and Area for Improvement. Ten queries, whatever the plan's size (thirteen once a report is released).
+"""The plan dashboard's own figures, beside the counts per area (queries.plan_overview, which also adds up the days
+slipped): the most slipped milestones, what changed since the last released progress report, and which actions
+answer each Ofsted recommendation and Area for Improvement. A fixed number of queries, whatever the plan's size.
 
 How revised dates count (decision 0010, part B): a milestone is re-dated when it has a revised date on record; its
 days slipped are its due date as the plan says it now minus its original date (the first revision's old date), when
@@ -8,15 +8,13 @@ the date moved later (an imported "Revised …" date has no original on record: 
 awaiting a decision already moves the date (the service applies it at once and rates the milestone Red until it is
 accepted), so it counts, marked as awaiting a decision; a rejected revision put the old date back, so it adds
 nothing. A revised date has passed when the date in force came from a revision that was not rejected, is before
-today, and the milestone is not complete.
+today, and the milestone is not complete. These facts are worked out per milestone in facts.py and stored.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, exists, func, literal, select, type_coerce, union_all
-from sqlalchemy.orm import aliased
+from sqlalchemy import String, func, literal, select, type_coerce, union_all
 
 from app.extensions import db
 from app.models import (
@@ -25,6 +23,7 @@ from app.models import (
     DueDateRevision,
     ImprovementArea,
     Milestone,
+    MilestoneFacts,
     MilestoneStatus,
     Plan,
     ProgressUpdate,
@@ -33,11 +32,11 @@ from app.models import (
     Report,
     ReportKind,
     ReportState,
-    RevisionDecision,
 )
 from app.models.plans import action_improvement_areas, action_recommendations
 from app.services.plans.due_dates import long_date
 from app.services.plans.queries import (
+    AreaSummary,
     PlanFilters,
     PlanOverview,
     Window,
@@ -56,27 +55,20 @@ BETTER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2}  # 
 class Slip:
     """A re-dated milestone: one with a revised date on record."""
     milestone_id: int
-    area_id: int
     action_number: str
     deliverable: str
     original_on: date | None  # the first revision's old date: None when it was not recorded (an imported "Revised …")
     due_on: date | None
     awaiting_decision: bool
     past: bool  # its date in force is a revised one, has gone by, and the milestone is not complete
-
-    @property
-    def days(self) -> int:
-        """Days later than first planned (0 when it moved earlier, or either date is not known)."""
-        if self.original_on is None or self.due_on is None:
-            return 0
-        return max((self.due_on - self.original_on).days, 0)
+    days: int  # later than first planned (0 when it moved earlier, or either date is not known)
 
     @property
     def dates_in_words(self) -> tuple[str, str]:
         return long_date(self.original_on), long_date(self.due_on)
 
 
-@dataclass
+@dataclass(frozen=True)
 class AreaSlippage:
     milestones: int = 0  # re-dated
     later: int = 0  # due later than first planned
@@ -84,12 +76,9 @@ class AreaSlippage:
     past: int = 0
     unknown: int = 0  # the first date was not recorded
 
-    def add(self, slip: Slip) -> None:
-        self.milestones += 1
-        self.later += slip.days > 0
-        self.days += slip.days
-        self.past += slip.past
-        self.unknown += slip.original_on is None
+    @classmethod
+    def of(cls, summary: AreaSummary) -> "AreaSlippage":
+        return cls(summary.slipped, summary.later, summary.days, summary.passed, summary.unknown)
 
 
 @dataclass
@@ -124,17 +113,10 @@ class Finding:
 @dataclass
 class Dashboard:
     overview: PlanOverview
-    slips: list[Slip]
+    most_slipped: list[Slip]
     since: SinceReport
     recommendations: list[Finding]
     improvement_areas: list[Finding]
-
-    @property
-    def slippage_by_area(self) -> dict[int, AreaSlippage]:
-        by_area: dict[int, AreaSlippage] = defaultdict(AreaSlippage)
-        for slip in self.slips:
-            by_area[slip.area_id].add(slip)
-        return by_area
 
     @property
     def any_linked(self) -> bool:
@@ -142,48 +124,31 @@ class Dashboard:
         return any(finding.answers for finding in (*self.recommendations, *self.improvement_areas))
 
     def slippage_of(self, area_id: int) -> AreaSlippage:
-        return self.slippage_by_area.get(area_id) or AreaSlippage()
+        return next((AreaSlippage.of(summary) for summary in self.overview.areas if summary.area.id == area_id),
+                    AreaSlippage())
 
     @property
     def slippage_total(self) -> AreaSlippage:
-        total = AreaSlippage()
-        for slip in self.slips:
-            total.add(slip)
-        return total
-
-    @property
-    def most_slipped(self) -> list[Slip]:
-        later = [slip for slip in self.slips if slip.days]
-        return sorted(later, key=lambda slip: (-slip.days, slip.milestone_id))[:MOST_SLIPPED]
+        return AreaSlippage.of(self.overview.totals)
 
 
 def dashboard(plan: Plan, window: Window) -> Dashboard:
     in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
     recommendations, improvement_areas = _coverage(plan, in_plan, window)
     return Dashboard(overview=plan_overview(plan, PlanFilters(), window),
-                     slips=slips(in_plan, window.today), since=since_report(plan, in_plan, window),
+                     most_slipped=most_slipped(in_plan, window), since=since_report(plan, in_plan, window),
                      recommendations=recommendations, improvement_areas=improvement_areas)
 
 
-def slips(in_plan, today: date) -> list[Slip]:
-    """The re-dated milestones, with their first planned and current dates. One query."""
-    first = (select(DueDateRevision.milestone_id, func.min(DueDateRevision.id).label("id"))
-             .group_by(DueDateRevision.milestone_id).subquery())
-    original = aliased(DueDateRevision, name="original")
-    of_milestone = DueDateRevision.milestone_id == Milestone.id
-    pending = exists().where(of_milestone, DueDateRevision.decision == RevisionDecision.PROPOSED)
-    moved = exists().where(of_milestone, DueDateRevision.decision != RevisionDecision.REJECTED)
-    query = (select(Milestone.id, Action.area_id, Action.number, Milestone.deliverable, original.old_on,
-                    Milestone.due_on, pending, moved, Milestone.status)
-             .select_from(first)  # from the few milestones with a revision, not from every milestone
-             .join(original, original.id == first.c.id)
-             .join(Milestone, Milestone.id == first.c.milestone_id)
-             .join(Action, Milestone.action_id == Action.id)
-             .where(in_plan))
-    return [Slip(mid, area_id, number, deliverable, original_on, due_on, bool(waiting),
-                 past=bool(moved) and due_on is not None and due_on < today and status != MilestoneStatus.COMPLETE)
-            for mid, area_id, number, deliverable, original_on, due_on, waiting, moved, status
-            in db.session.execute(query)]
+def most_slipped(in_plan, window: Window) -> list[Slip]:
+    """The milestones due furthest beyond their first planned date (at most MOST_SLIPPED). One query."""
+    facts = stored_facts(window)
+    query = (milestones_with_facts()
+             .add_columns(Milestone.id, Action.number, Milestone.deliverable, MilestoneFacts.first_due_on,
+                          Milestone.due_on, facts.has_pending, MilestoneFacts.revised_passed, MilestoneFacts.days_later)
+             .where(in_plan, MilestoneFacts.days_later > 0)
+             .order_by(MilestoneFacts.days_later.desc(), Milestone.id).limit(MOST_SLIPPED))
+    return [Slip(*row) for row in db.session.execute(query)]
 
 
 def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:

@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from itertools import chain
 
 from flask import current_app
-from sqlalchemy import case, delete, event, exists, func, insert, or_, select, update
+from sqlalchemy import and_, case, delete, event, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -91,8 +91,18 @@ def facts_of(inputs, window: Window) -> dict:
         "overdue": open_work and inputs.due_on is not None and inputs.due_on < window.today,
         "stale": open_work and (inputs.latest_update_on is None or inputs.latest_update_on < window.stale_before),
         "slipped": bool(inputs.slipped), "awaiting": bool(inputs.awaiting), "pending_from": inputs.pending_from,
-        "unassigned": bool(inputs.unassigned),
+        "unassigned": bool(inputs.unassigned), "first_due_on": inputs.first_due_on,
+        "days_later": _days_later(inputs.first_due_on, inputs.due_on),
+        "revised_passed": bool(inputs.moved) and open_work and inputs.due_on is not None
+        and inputs.due_on < window.today,
     }
+
+
+def _days_later(first_due_on: date | None, due_on: date | None) -> int:
+    """Days later than first planned (decision 0010, part B): 0 when it moved earlier, or either date is not known."""
+    if first_due_on is None or due_on is None:
+        return 0
+    return max((due_on - first_due_on).days, 0)
 
 
 def _inputs():
@@ -108,6 +118,9 @@ def _inputs():
         exists().where(of_milestone, pending).label("awaiting"),
         select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery().label("pending_from"),
         exists().where(of_milestone).label("slipped"),
+        select(DueDateRevision.old_on).where(of_milestone).order_by(DueDateRevision.id).limit(1)
+        .scalar_subquery().label("first_due_on"),
+        exists().where(of_milestone, DueDateRevision.decision != RevisionDecision.REJECTED).label("moved"),
         or_(Milestone.responsible_id.is_(None), Milestone.responsible_id.not_in(individuals),
             Milestone.id.in_(led_by_placeholder)).label("unassigned"),
     )
@@ -224,7 +237,8 @@ def _count(session: Session, action_ids: set[int] | None) -> None:
 
 RATING_COUNTS = {"red": Rating.RED, "amber": Rating.AMBER, "green": Rating.GREEN, "not_rated": Rating.NOT_RATED}
 FLAG_COUNTS = ("overdue", "slipped", "unassigned", "stale")
-TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS)  # ActionTally's counts
+SLIP_COUNTS = ("later", "days", "passed", "unknown")
+TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS, *SLIP_COUNTS)  # ActionTally's counts
 
 
 def counted():
@@ -233,7 +247,10 @@ def counted():
         return func.sum(case((condition, 1), else_=0))
 
     return [func.count(), *(how_many(MilestoneFacts.rating == rating) for rating in RATING_COUNTS.values()),
-            *(how_many(getattr(MilestoneFacts, flag)) for flag in FLAG_COUNTS)]
+            *(how_many(getattr(MilestoneFacts, flag)) for flag in FLAG_COUNTS),
+            how_many(MilestoneFacts.days_later > 0), func.sum(MilestoneFacts.days_later),
+            how_many(MilestoneFacts.revised_passed),
+            how_many(and_(MilestoneFacts.slipped, MilestoneFacts.first_due_on.is_(None)))]
 
 
 def _tallies(chosen: list):

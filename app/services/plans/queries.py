@@ -234,13 +234,18 @@ def milestone_list(plan: Plan, filters: PlanFilters, window: Window, query: List
 
 @dataclass
 class AreaSummary:
+    """How many of an area's milestones (or the plan's, or an action's) have each rating and each fact."""
     area: Area | None
     ratings: Counter = field(default_factory=Counter)
     overdue: int = 0
-    slipped: int = 0
+    slipped: int = 0  # re-dated: a revised date on record
     unassigned: int = 0
     stale: int = 0
     milestones: int = 0
+    later: int = 0  # re-dated to later than first planned
+    days: int = 0  # days later than first planned, in all
+    passed: int = 0  # revised dates gone by without the milestone being completed
+    unknown: int = 0  # re-dated with no first date on record
 
     @property
     def rating(self) -> Rating:
@@ -248,11 +253,9 @@ class AreaSummary:
 
     def add(self, other: "AreaSummary") -> None:
         self.ratings.update(other.ratings)
-        self.overdue += other.overdue
-        self.slipped += other.slipped
-        self.unassigned += other.unassigned
-        self.stale += other.stale
-        self.milestones += other.milestones
+        for name in TALLIED:
+            if name not in RATING_COUNTS:
+                setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass
@@ -301,10 +304,8 @@ def _added_up(key, chosen) -> dict[int, AreaSummary]:
 
 
 def _summary(counts: dict[str, int]) -> "AreaSummary":
-    return AreaSummary(None, ratings=Counter({rating: counts[name] for name, rating in RATING_COUNTS.items()
-                                              if counts[name]}),
-                       overdue=counts["overdue"], slipped=counts["slipped"], unassigned=counts["unassigned"],
-                       stale=counts["stale"], milestones=counts["milestones"])
+    ratings = Counter({rating: counts[name] for name, rating in RATING_COUNTS.items() if counts[name]})
+    return AreaSummary(None, ratings=ratings, **{name: counts[name] or 0 for name in TALLIED if name not in RATING_COUNTS})
 
 
 def _counted(conditions: list) -> dict[int, AreaSummary]:
