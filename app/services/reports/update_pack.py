@@ -15,12 +15,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.opc.constants import RELATIONSHIP_TYPE
-from docx.oxml.ns import qn
-from docx.table import _Cell
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from docx.shared import Cm
 from flask import current_app
 from sqlalchemy import false, func, select, true, union_all
 from sqlalchemy.orm import aliased
@@ -336,23 +338,85 @@ def _what_to_do(data: dict) -> list[str]:
 
 
 def _part_table(report: WordDocument, part: dict) -> None:
-    """One heading row per action (its number and words, across the table), then a row per milestone."""
-    rows, kinds = [], []
+    """The part's table (made by document.table: its header row repeated on every page, its widths), then one
+    heading row per action (its number and words, across the table, shaded, kept with the row after it) and a row
+    per milestone, written as XML text and parsed at once: making each element in Python was most of a pack's time.
+    The rows are what document.table, spanning_row, rag_cell and link would write (tests/integration/
+    test_update_pack_base.py compares them)."""
+    table = document.table(report, COLUMNS, [], widths_cm=WIDTHS_CM)
+    rows = _Rows(report)
     for action in part["actions"]:
-        rows.append([f"{action['number']} {action['what']}".strip(), *[""] * (len(COLUMNS) - 1)])
-        kinds.append(action)
+        rows.action(f"{action['number']} {action['what']}".strip())
         for milestone in action["milestones"]:
-            rows.append(_cells(milestone))
-            kinds.append(milestone)
-    table = document.table(report, COLUMNS, rows, widths_cm=WIDTHS_CM)
-    for row, what in zip(document.body_rows(table), kinds, strict=True):
-        if "milestones" in what:
-            document.spanning_row(table, row, fill=ACTION_FILL)
-        else:
-            cells = document.cells_of(row)
-            document.rag_cell(_Cell(cells[RAG_COLUMN], table), Rating(what["rating"]),
-                              "(set by a person)" if what["rating_was_set"] else "")
-            document.link(report, cells[MILESTONE_COLUMN], what["deliverable"], what["update_link"])
+            rows.milestone(milestone)
+    table._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w', 'r')}>{''.join(rows.xml)}</w:tbl>"))
+
+
+class _Rows:
+    """Table rows as WordprocessingML text, in the pack's column widths and the base document's Table Text style."""
+
+    def __init__(self, report: WordDocument):
+        self.report, self.xml = report, []
+        self.style = report.styles[document.TABLE_TEXT].style_id
+        self.twips = [int(Cm(width).twips) for width in WIDTHS_CM]
+
+    def action(self, text: str) -> None:
+        shading = _shading(ACTION_FILL)
+        self.xml.append(f'<w:tr>{_CANT_SPLIT}<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{sum(self.twips)}"/>'
+                        f'<w:gridSpan w:val="{len(COLUMNS)}"/>{shading}</w:tcPr>'
+                        f'{self._paragraph(_runs(text, bold=True) if text else "", keep_next=True)}</w:tc></w:tr>')
+
+    def milestone(self, milestone: dict) -> None:
+        rating = Rating(milestone["rating"])
+        rag = _runs(RATING_WORDS[rating], bold=True) + (
+            _runs("\n(set by a person)") if milestone["rating_was_set"] else "")
+        _, role, when, latest, _, why = _cells(milestone)
+        cells = [self._link(milestone["deliverable"], milestone["update_link"]), *map(_runs, (role, when, latest)),
+                 rag, _runs(why)]
+        self.xml.append(f"<w:tr>{_CANT_SPLIT}" + "".join(
+            self._cell(number, content, document.RAG_FILL[rating] if number == RAG_COLUMN else None)
+            for number, content in enumerate(cells)) + "</w:tr>")
+
+    def _cell(self, number: int, content: str, fill: str | None) -> str:
+        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{self.twips[number]}"/>{_shading(fill) if fill else ""}'
+                f"</w:tcPr>{self._paragraph(content)}</w:tc>")
+
+    def _paragraph(self, content: str, *, keep_next: bool = False) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/>{"<w:keepNext/>" if keep_next else ""}</w:pPr>{content}</w:p>'
+
+    def _link(self, text: str, url: str) -> str:
+        """The milestone's words as a link to its update page (document.link's runs: underlined, link colour)."""
+        rel_id = f"rIdPack{len(self.report.part.rels) + 1}"
+        self.report.part.rels.add_relationship(RELATIONSHIP_TYPE.HYPERLINK, url, rel_id, is_external=True)
+        style = f'<w:rPr><w:color w:val="{document.LINK_COLOUR}"/><w:u w:val="single"/></w:rPr>'
+        runs = "".join(f'<w:r>{style}{"<w:br/>" if number else ""}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+                       for number, line in enumerate(text.splitlines() or [""]))
+        return f'<w:hyperlink r:id="{rel_id}">{runs}</w:hyperlink>'
+
+
+_CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
+
+
+def _shading(fill: str) -> str:
+    return f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+
+
+def _runs(text: str, *, bold: bool = False) -> str:
+    """A run saying the text, as document's _fill_run writes it: each line break a w:br, each tab a w:tab; nothing
+    for no text."""
+    if not text:
+        return ""
+    parts = []
+    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
+        if number:
+            parts.append("<w:br/>")
+        for position, piece in enumerate(line.split("\t")):
+            if position:
+                parts.append("<w:tab/>")
+            if piece:
+                space = ' xml:space="preserve"' if piece[0].isspace() or piece[-1].isspace() else ""
+                parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
+    return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}{"".join(parts)}</w:r>'
 
 
 def _cells(milestone: dict) -> list[str]:
