@@ -262,16 +262,19 @@ def pack_base() -> bytes:
         for rel_id, rel in list(package_part.rels.items()):
             if rel.reltype in UNUSED_PARTS:
                 package_part.rels.pop(rel_id)
-    _keep_styles(base.styles.element, PACK_STYLES)
+    numbered = {style.get(_VAL) for style in base.part.numbering_part.element.iter(qn("w:pStyle"))}
+    _keep_styles(base.styles.element, PACK_STYLES, numbered)
     return document.to_bytes(base)
 
 
-def _keep_styles(styles, names: tuple[str, ...]) -> None:
-    """Remove every style but the named ones, the defaults and the styles they refer to; and the latent styles
-    (Word's list of its built-in styles' settings, which it knows without it)."""
+def _keep_styles(styles, names: tuple[str, ...], ids: set[str]) -> None:
+    """Remove every style but the named ones, those with the given ids (the list styles the numbering names), the
+    defaults and the styles they refer to; and the latent styles (Word's list of its built-in styles' settings,
+    which it knows without it)."""
     by_id = {style.get(_STYLE_ID): style for style in styles.iter(_STYLE)}
-    wanted = [style.get(_STYLE_ID) for style in by_id.values()
-              if style.get(qn("w:default")) == "1" or style.find(_NAME).get(_VAL) in _names_in_file(names)]
+    wanted = [style_id for style_id, style in by_id.items()
+              if style.get(qn("w:default")) == "1" or style_id in ids
+              or style.find(_NAME).get(_VAL) in _names_in_file(names)]
     kept: set[str] = set()
     while wanted:
         style_id = wanted.pop()
