@@ -12,7 +12,7 @@ from sqlalchemy.orm import undefer
 
 from app.extensions import db
 from app.models import EmailState, Meeting, NoticeKind, Notification, Person, Report, SubjectType
-from app.services.plans.queries import Window
+from app.services.plans.queries import MilestoneRow, Window, my_milestones
 from app.services.reminders import letter as letters
 from app.services.reminders.mailer import Attachment, Email
 from app.services.reports import update_pack
@@ -32,16 +32,24 @@ class UpdatePacks:
         self.by_meeting: dict[int, update_pack.Gathered] = {}
 
     def data(self, person: Person, meeting: Meeting) -> dict:
-        if meeting.id not in self.by_meeting:
-            self.by_meeting[meeting.id] = update_pack.gather_all(self._asked(meeting), meeting, self.window)
-        gathered = self.by_meeting[meeting.id]
+        gathered = self._gathered(meeting)
         return gathered.pack_of(person) if person.id in gathered.roles else update_pack.gather(person, meeting,
                                                                                               self.window)
 
+    def milestones(self, person: Person, meeting: Meeting) -> list[MilestoneRow]:
+        """The person's open milestones, as their pack about the meeting lists them (the letter counts them)."""
+        gathered = self._gathered(meeting)
+        return gathered.rows_of(person) if person.id in gathered.roles else my_milestones(person, self.window)
+
+    def _gathered(self, meeting: Meeting) -> update_pack.Gathered:
+        if meeting.id not in self.by_meeting:
+            self.by_meeting[meeting.id] = update_pack.gather_all(self._asked(meeting), meeting, self.window)
+        return self.by_meeting[meeting.id]
+
     def _asked(self, meeting: Meeting) -> list[Person]:
-        """The run's recipients with an update request about the meeting waiting to be sent."""
+        """The run's recipients with an update request (or a nudge) about the meeting waiting to be sent."""
         asked = (select(Notification.recipient_id)
-                 .where(Notification.kind == NoticeKind.UPDATE_REQUEST, Notification.subject_id == meeting.id,
+                 .where(Notification.kind.in_(letters.MEETING_KINDS), Notification.subject_id == meeting.id,
                         Notification.email_state.in_(WAITING), Notification.recipient_id.in_(self.recipient_ids)))
         return list(db.session.scalars(select(Person).where(Person.id.in_(asked))))
 
@@ -52,13 +60,14 @@ def message(notices: list[Notification], now: datetime, packs: UpdatePacks | Non
     run's, whose data is gathered for all its recipients at once)."""
     recipient = db.session.get(Person, notices[0].recipient_id)
     items = _items(notices)
-    letter = letters.write(recipient, items, today=now.date(), digest=_is_digest(notices))
+    packs = packs or UpdatePacks([recipient.id], now)
+    letter = letters.write(recipient, items, today=now.date(), digest=_is_digest(notices), milestones=packs.milestones)
     context = {"recipient": recipient, "letter": letter, "base_url": current_app.config["BASE_URL"],
                "service_name": current_app.config["SERVICE_NAME"]}
     return Email(to=recipient.email, subject=letter.subject, text=render_template("emails/notices.txt", **context),
                  html=render_template("emails/notices.html", **context),
                  attachments=(*_reports(items),
-                                           *_update_packs(recipient, items, packs or UpdatePacks([recipient.id], now))))
+                                           *_update_packs(recipient, items, packs)))
 
 
 def _reports(items: list[Notification]) -> list[Attachment]:

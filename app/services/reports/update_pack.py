@@ -86,9 +86,13 @@ class Gathered:
     def __post_init__(self):
         self.position = {milestone_id: number for number, milestone_id in enumerate(self.rows)}
 
-    def pack_of(self, person: Person) -> dict:
+    def rows_of(self, person: Person) -> list[plan_queries.MilestoneRow]:
+        """The person's open milestones, in plan order, as plan_queries.my_milestones gives them."""
         roles_of = self.roles.get(person.id, {})
-        mine = [self.rows[mid] for mid in sorted(roles_of.keys() & self.rows.keys(), key=self.position.get)]
+        return [self.rows[mid] for mid in sorted(roles_of.keys() & self.rows.keys(), key=self.position.get)]
+
+    def pack_of(self, person: Person) -> dict:
+        roles_of, mine = self.roles.get(person.id, {}), self.rows_of(person)
         base_url = current_app.config["BASE_URL"]
         milestones = [_milestone(row, roles_of[row.id], self.details[row.id], self.updates.get(row.id),
                                  self.revisions.get(row.id), base_url) for row in mine]
