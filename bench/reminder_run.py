@@ -21,7 +21,7 @@ import subprocess
 import sys
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
 from aiosmtpd.controller import Controller
 
@@ -71,6 +71,7 @@ def time_reminder_run(scale: float, backend: str = "sqlite", keep: str | None = 
     packs = figures["packs"]
     return {"backend": backend, "scale": scale, **figures,
             "ms_per_pack": round(figures["pack_ms"] / packs, 2) if packs else None,
+            "cpu_ms_per_pack": round(figures["pack_cpu_ms"] / packs, 2) if packs else None,
             "emails": len(sizes.sizes), "emails_with_pack": len(sizes.with_pack),
             "median_kib": _kib(statistics.median(sizes.with_pack or sizes.sizes or [0])),
             "median_kib_all": _kib(statistics.median(sizes.sizes or [0])),
@@ -107,32 +108,35 @@ def _child(url: str, port: int) -> None:
         pack_clock = _PackClock(update_pack)
         statements = [0]
         event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
-        started = perf_counter()
+        started, cpu_started = perf_counter(), process_time()
         result = jobs.send_due(RUN_AT)
-        seconds = perf_counter() - started
+        seconds, cpu_seconds = perf_counter() - started, process_time() - cpu_started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # Linux: KiB
-    print(json.dumps({"seconds": round(seconds, 2), "packs": pack_clock.packs, "pack_ms": round(pack_clock.ms, 1),
+    print(json.dumps({"seconds": round(seconds, 2), "cpu_seconds": round(cpu_seconds, 2), "packs": pack_clock.packs,
+                      "pack_ms": round(pack_clock.ms, 1), "pack_cpu_ms": round(pack_clock.cpu_ms, 1),
                       "notices": result.sweep.created_total + result.sweep.digests,
                       "messages": result.delivery.messages, "failed": result.delivery.failed,
                       "queries": statements[0], "peak_mib": round(peak_kib / 1024, 1)}))
 
 
 class _PackClock:
-    """Times update_pack's work (gathering and writing), wherever the reminder run calls it from."""
+    """Times update_pack's work (gathering and writing), wherever the reminder run calls it from: wall time, and the
+    process's CPU time (which leaves out waiting for a CPU on a busy machine)."""
 
     def __init__(self, module):
-        self.packs, self.ms = 0, 0.0
+        self.packs, self.ms, self.cpu_ms = 0, 0.0, 0.0
         for name in ("gather", "gather_all", "write"):
             if hasattr(module, name):
                 setattr(module, name, self._timed(getattr(module, name), counts=name == "write"))
 
     def _timed(self, function, *, counts: bool):
         def timed(*args, **kwargs):
-            started = perf_counter()
+            started, cpu_started = perf_counter(), process_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 self.ms += (perf_counter() - started) * 1000
+                self.cpu_ms += (process_time() - cpu_started) * 1000
                 self.packs += counts
         return timed
 
@@ -152,12 +156,19 @@ def checks(run: dict) -> dict[str, bool]:
 def print_runs(runs: list[dict]) -> None:
     print(f"\nReminder run with update packs (targets: {TARGET_SECONDS} s, {TARGET_MS_PER_PACK} ms per pack, "
           f"{TARGET_MEDIAN_KIB} KiB median e-mail, {TARGET_PEAK_MIB} MiB peak)")
-    print(f"  {'database, scale':<20} {'run s':>6} {'packs':>6} {'ms/pack':>8} {'e-mails':>8} {'median KiB':>11} "
-          f"{'max KiB':>8} {'queries':>8} {'peak MiB':>9}")
+    print(f"  {'database, scale':<20} {'run s':>6} {'cpu s':>6} {'packs':>6} {'ms/pack':>8} {'cpu ms':>7} {'e-mails':>8} "
+          f"{'median KiB':>11} {'max KiB':>8} {'queries':>8} {'peak MiB':>9}")
     for run in runs:
-        print(f"  {run['backend'] + ', ' + format(run['scale'], 'g'):<20} {run['seconds']:>6.2f} {run['packs']:>6} "
-              f"{run['ms_per_pack'] or 0:>8.2f} {run['emails']:>8} {run['median_kib']:>11.1f} {run['max_kib']:>8.1f} "
+        print(f"  {run['backend'] + ', ' + format(run['scale'], 'g'):<20} {run['seconds']:>6.2f} "
+              f"{run['cpu_seconds']:>6.2f} {run['packs']:>6} {run['ms_per_pack'] or 0:>8.2f} "
+              f"{run['cpu_ms_per_pack'] or 0:>7.2f} {run['emails']:>8} "
+              f"{run['median_kib']:>11.1f} {run['max_kib']:>8.1f} "
               f"{run['queries']:>8} {run['peak_mib']:>9.1f}")
+
+
+def time_reminder_runs(scale: float, backends: tuple[str, ...]) -> list[dict]:
+    """The run on each database (bench/run.py: `make bench`), at one scale."""
+    return [time_reminder_run(scale, backend) for backend in backends]
 
 
 def main() -> None:

@@ -6,29 +6,21 @@ pack queries do not grow with the number of recipients; and the e-mail's HTML pa
 import io
 import re
 import zipfile
-from datetime import date, datetime, time
+from datetime import date
 
 from docx import Document
 from docx.oxml.ns import qn
 from docx.table import _Cell
 from lxml import etree
 
-from app.models import Action, Meeting, MeetingKind, Milestone, MilestoneStatus, Rating
+from app.models import Action, Milestone, MilestoneStatus, Rating
 from app.services.plans.queries import Window
 from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import document, update_pack
 from tests.conftest import QueryCounter
+from tests.integration.test_reminder_emails import SEPT_3, board_before_its_update_deadline
 
-SEPT_3 = datetime.combine(date(2020, 9, 3), time(7))  # 5 working days before the board's update deadline
 WINDOW = Window(today=date(2020, 9, 3))
-
-
-def board(db) -> Meeting:
-    meeting = Meeting(kind=MeetingKind.BOARD, title="Improvement Board", held_on=date(2020, 9, 30),
-                      update_deadline=date(2020, 9, 10), report_deadline=date(2020, 9, 17))
-    db.session.add(meeting)
-    db.session.commit()
-    return meeting
 
 
 def owned(db, action: Action, deliverable: str, owner, due_on: date, leads=()) -> Milestone:
@@ -53,7 +45,7 @@ def packs_sent(server) -> dict[str, bytes]:
 
 
 def test_two_owners_in_one_run_each_get_their_own_milestones_and_no_one_elses(plan_tree, smtp_server, db, make_person):
-    board(db)
+    board_before_its_update_deadline(db)
     olive, lee, action = plan_tree["owner"], plan_tree["lead"], plan_tree["action"]
     rita = make_person("Rita Responsible")
     owned(db, action, "Olive's audit tool agreed", olive, date(2020, 8, 3))
@@ -74,7 +66,7 @@ def test_two_owners_in_one_run_each_get_their_own_milestones_and_no_one_elses(pl
 
 
 def test_a_pack_reopens_has_only_what_it_uses_and_every_style_it_names(plan_tree, db):
-    meeting = board(db)
+    meeting = board_before_its_update_deadline(db)
     docx = update_pack.write(update_pack.gather(plan_tree["owner"], meeting, WINDOW), generated_at=SEPT_3)
     Document(io.BytesIO(docx))  # python-docx reads it back
     with zipfile.ZipFile(io.BytesIO(docx)) as package:
@@ -144,7 +136,7 @@ def _canonical(report) -> bytes:
 
 
 def test_the_packs_of_a_run_are_read_in_the_same_queries_for_one_owner_or_three(plan_tree, db, make_person):
-    meeting, action = board(db), plan_tree["action"]
+    meeting, action = board_before_its_update_deadline(db), plan_tree["action"]
     people = [plan_tree["owner"], plan_tree["lead"], make_person("Rita Responsible")]
     for number, person in enumerate(people):
         owned(db, action, f"Milestone {number}", person, date(2020, 9, 1 + number))
@@ -158,7 +150,7 @@ def test_the_packs_of_a_run_are_read_in_the_same_queries_for_one_owner_or_three(
 
 
 def test_the_html_part_says_everything_the_text_part_says(plan_tree, smtp_server, db):
-    board(db)
+    board_before_its_update_deadline(db)
     olive, action = plan_tree["owner"], plan_tree["action"]
     owned(db, action, "Audit tool agreed & published", olive, date(2020, 8, 3))
     reminder_jobs.send_due(SEPT_3)
