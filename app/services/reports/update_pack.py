@@ -11,6 +11,7 @@ Ratings, overdue and due-soon flags come from app.services.plans.queries, the sa
 """
 
 import io
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -413,17 +414,17 @@ def _runs(text: str, *, bold: bool = False) -> str:
     for no text."""
     if not text:
         return ""
-    parts = []
-    for number, line in enumerate(text.replace("\r\n", "\n").replace("\r", "\n").split("\n")):
-        if number:
-            parts.append("<w:br/>")
-        for position, piece in enumerate(line.split("\t")):
-            if position:
-                parts.append("<w:tab/>")
-            if piece:
-                space = ' xml:space="preserve"' if piece[0].isspace() or piece[-1].isspace() else ""
-                parts.append(f"<w:t{space}>{escape(piece)}</w:t>")
-    return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}{"".join(parts)}</w:r>'
+    parts = "".join(_BREAKS.get(piece) or _text(piece) for piece in _BREAK.split(text) if piece)
+    return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}{parts}</w:r>'
+
+
+_BREAK = re.compile("(\r\n|\r|\n|\t)")
+_BREAKS = {"\r\n": "<w:br/>", "\r": "<w:br/>", "\n": "<w:br/>", "\t": "<w:tab/>"}
+
+
+def _text(piece: str) -> str:
+    space = ' xml:space="preserve"' if piece[0].isspace() or piece[-1].isspace() else ""
+    return f"<w:t{space}>{escape(piece)}</w:t>"
 
 
 def _cells(milestone: dict) -> list[str]:
