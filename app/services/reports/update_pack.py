@@ -249,8 +249,8 @@ def _iso(day: date | None) -> str | None:
 # linked to or followed by, and the defaults), and the parts Word needs. Dropped: the other styles, Word's copy of
 # the styles with effects, the thumbnail, the custom XML and the web settings, which a pack never uses and which
 # were four fifths of every pack e-mailed.
-PACK_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", document.TABLE_TEXT, "Table Grid", "Header",
-               "Footer")
+TABLE_STYLE = "Table Grid"  # document.table's, as every report's tables
+PACK_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", document.TABLE_TEXT, TABLE_STYLE, "Header", "Footer")
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"  # Word 2010's
 UNUSED_PARTS = (STYLES_WITH_EFFECTS, RELATIONSHIP_TYPE.WEB_SETTINGS, RELATIONSHIP_TYPE.CUSTOM_XML,
                 RELATIONSHIP_TYPE.THUMBNAIL)
@@ -346,18 +346,22 @@ def _what_to_do(data: dict) -> list[str]:
 
 
 def _part_table(report: WordDocument, part: dict) -> None:
-    """The part's table (made by document.table: its header row repeated on every page, its widths), then one
-    heading row per action (its number and words, across the table, shaded, kept with the row after it) and a row
-    per milestone, written as XML text and parsed at once: making each element in Python was most of a pack's time.
-    The rows are what document.table, spanning_row, rag_cell and link would write (tests/integration/
-    test_update_pack_base.py compares them)."""
-    table = document.table(report, COLUMNS, [], widths_cm=WIDTHS_CM)
+    """The part's table: its header row (repeated on every page), then one heading row per action (its number and
+    words, across the table, shaded, kept with the row after it) and a row per milestone. Written as XML text and
+    parsed at once, as python-docx's add_table does its empty table: making each element in Python was most of a
+    pack's time. The table is what document.table, spanning_row, rag_cell and link write for every other report (no
+    row split across pages, the widths on the grid and on each cell); tests/integration/test_update_pack_base.py
+    compares the two. A heading comes before each table, so two tables never touch."""
     rows = _Rows(report)
     for action in part["actions"]:
         rows.action(f"{action['number']} {action['what']}".strip())
         for milestone in action["milestones"]:
             rows.milestone(milestone)
-    table._tbl.extend(parse_xml(f"<w:tbl {nsdecls('w', 'r')}>{''.join(rows.xml)}</w:tbl>"))
+    grid = "".join(f'<w:gridCol w:w="{twips}"/>' for twips in rows.twips)
+    table = parse_xml(f'<w:tbl {nsdecls("w", "r")}><w:tblPr><w:tblStyle w:val="{rows.table_style}"/>'
+                      f'<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>{_TABLE_LOOK}</w:tblPr>'
+                      f'<w:tblGrid>{grid}</w:tblGrid>{rows.header()}{"".join(rows.xml)}</w:tbl>')
+    report.element.body.sectPr.addprevious(table)  # the body's last section's properties come last
 
 
 class _Rows:
@@ -366,7 +370,15 @@ class _Rows:
     def __init__(self, report: WordDocument):
         self.report, self.xml = report, []
         self.style = report.styles[document.TABLE_TEXT].style_id
+        self.table_style = report.styles[TABLE_STYLE].style_id
         self.twips = [int(Cm(width).twips) for width in WIDTHS_CM]
+
+    def header(self) -> str:
+        shading = _shading(document.HEADER_FILL)
+        return ('<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>' + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/>{shading}</w:tcPr>'
+            f'{self._paragraph(_runs(heading, bold=True), keep_next=True)}</w:tc>'
+            for heading, twips in zip(COLUMNS, self.twips, strict=True)) + "</w:tr>")
 
     def action(self, text: str) -> None:
         shading = _shading(ACTION_FILL)
@@ -403,6 +415,8 @@ class _Rows:
 
 
 _CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
+_TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+               'w:noVBand="1" w:val="04A0"/>')  # python-docx's new table's
 
 
 def _shading(fill: str) -> str:
