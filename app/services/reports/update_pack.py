@@ -60,6 +60,7 @@ MILESTONE_COLUMN, RAG_COLUMN = 0, COLUMNS.index("RAG")
 ACTION_FILL = "F3F2F1"  # the action's heading row: light grey, so the milestones under it stand out
 UPDATE_EXCERPT = 200  # characters of the latest update: enough to recall it; the service has the whole text
 RATING_SETTER = aliased(Person, name="rating_setter")
+OPEN = aliased(Milestone, name="open_milestone")
 
 
 # --- The data -----------------------------------------------------------------------------------
@@ -108,8 +109,9 @@ def gather_all(people: list[Person], meeting: Meeting | None, window: plan_queri
     meeting's deadline) however many people and milestones: a reminder run's packs cost the same few queries for
     one recipient or five hundred."""
     roles = _roles([person.id for person in people])
-    chosen = select(roles.c.milestone_id).scalar_subquery()
-    rows = plan_queries.milestone_rows(window, Milestone.id.in_(chosen), Milestone.status != MilestoneStatus.COMPLETE)
+    chosen = (select(OPEN.id).where(OPEN.id.in_(select(roles.c.milestone_id)), OPEN.status != MilestoneStatus.COMPLETE)
+              .scalar_subquery())  # their open milestones (an alias: not correlated to the queries' Milestone)
+    rows = plan_queries.milestone_rows(window, Milestone.id.in_(chosen))
     responsible: dict[int, dict[int, bool]] = defaultdict(dict)
     for milestone_id, person_id, is_responsible in db.session.execute(select(roles)):
         responsible[person_id][milestone_id] = responsible[person_id].get(milestone_id, False) or is_responsible
