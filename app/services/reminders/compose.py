@@ -21,10 +21,10 @@ WAITING = (EmailState.PENDING, EmailState.SENDING, EmailState.HELD)  # not yet s
 
 
 class UpdatePacks:
-    """The update packs of one delivery run. The first pack about a meeting gathers the data of every pack about it
-    that the run will send (each recipient waiting for an update request about it) in the same few queries; each
-    pack's data is then made from them, and the pack written, as its message is composed. A recipient not foreseen (a notice that
-    arrived during the run) has theirs gathered alone."""
+    """The update packs of one delivery run. The first pack about a meeting reads the data of every pack about it
+    that the run will send (each recipient waiting for an update request or nudge about it) in the same few
+    queries; each pack's data is made from them, and the pack written, as its message is composed. A recipient not
+    foreseen (a notice that arrived during the run) has theirs read alone."""
 
     def __init__(self, recipient_ids: list[int], now: datetime):
         self.recipient_ids, self.now = recipient_ids, now
@@ -66,8 +66,7 @@ def message(notices: list[Notification], now: datetime, packs: UpdatePacks | Non
                "service_name": current_app.config["SERVICE_NAME"]}
     return Email(to=recipient.email, subject=letter.subject, text=render_template("emails/notices.txt", **context),
                  html=render_template("emails/notices.html", **context),
-                 attachments=(*_reports(items),
-                                           *_update_packs(recipient, items, packs)))
+                 attachments=(*_reports(items), *_update_packs(recipient, items, packs)))
 
 
 def _reports(items: list[Notification]) -> list[Attachment]:
