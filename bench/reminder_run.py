@@ -4,12 +4,13 @@ bench's "today", so that every owner of open milestones is asked to update and s
 people at scale 1).
 
 The job runs in a child process, as the scheduler would, and sends through a real SMTP server on loopback (aiosmtpd)
-run by this process, which keeps only each message's size. Reported: the whole run's time, the delivery's time,
-the time spent making packs (gather and write) per pack, the e-mails' sizes (median and largest, the .docx
-attachment included, as sent), the SQL statements of the run and of the delivery, and the child's peak memory
-(ru_maxrss: its peak resident set, the figure the issue's 300 MiB aim is about).
+run by this process, which keeps only each message's size. Reported: the whole run's wall and CPU time, the time
+spent making packs (gathering and writing) per pack, in wall and CPU time, the e-mails' sizes (the median of those
+with a pack and the largest of all, the .docx attachment included, as sent), the SQL statements of the run, and the
+child's peak memory (ru_maxrss: its peak resident set, the figure the issue's 300 MiB aim is about), with the same
+just before the run (the app loaded: most of the peak).
 
-Run on its own: `python -m bench.reminder_run [--scale 1] [--backend sqlite|postgresql]`.
+Run on its own: `python -m bench.reminder_run [--scale 1] [--backend sqlite|postgresql] [--keep mail.eml]`.
 """
 
 import argparse
@@ -108,6 +109,7 @@ def _child(url: str, port: int) -> None:
         pack_clock = _PackClock(update_pack)
         statements = [0]
         event.listen(db.engine, "before_cursor_execute", lambda *_: statements.__setitem__(0, statements[0] + 1))
+        before_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # the app loaded, before the run
         started, cpu_started = perf_counter(), process_time()
         result = jobs.send_due(RUN_AT)
         seconds, cpu_seconds = perf_counter() - started, process_time() - cpu_started
@@ -116,7 +118,8 @@ def _child(url: str, port: int) -> None:
                       "pack_ms": round(pack_clock.ms, 1), "pack_cpu_ms": round(pack_clock.cpu_ms, 1),
                       "notices": result.sweep.created_total + result.sweep.digests,
                       "messages": result.delivery.messages, "failed": result.delivery.failed,
-                      "queries": statements[0], "peak_mib": round(peak_kib / 1024, 1)}))
+                      "queries": statements[0], "peak_mib": round(peak_kib / 1024, 1),
+                      "before_run_mib": round(before_kib / 1024, 1)}))
 
 
 class _PackClock:
@@ -157,13 +160,13 @@ def print_runs(runs: list[dict]) -> None:
     print(f"\nReminder run with update packs (targets: {TARGET_SECONDS} s, {TARGET_MS_PER_PACK} ms per pack, "
           f"{TARGET_MEDIAN_KIB} KiB median e-mail, {TARGET_PEAK_MIB} MiB peak)")
     print(f"  {'database, scale':<20} {'run s':>6} {'cpu s':>6} {'packs':>6} {'ms/pack':>8} {'cpu ms':>7} {'e-mails':>8} "
-          f"{'median KiB':>11} {'max KiB':>8} {'queries':>8} {'peak MiB':>9}")
+          f"{'median KiB':>11} {'max KiB':>8} {'queries':>8} {'peak MiB':>9} {'(before the run)':>16}")
     for run in runs:
         print(f"  {run['backend'] + ', ' + format(run['scale'], 'g'):<20} {run['seconds']:>6.2f} "
               f"{run['cpu_seconds']:>6.2f} {run['packs']:>6} {run['ms_per_pack'] or 0:>8.2f} "
               f"{run['cpu_ms_per_pack'] or 0:>7.2f} {run['emails']:>8} "
               f"{run['median_kib']:>11.1f} {run['max_kib']:>8.1f} "
-              f"{run['queries']:>8} {run['peak_mib']:>9.1f}")
+              f"{run['queries']:>8} {run['peak_mib']:>9.1f} {run['before_run_mib']:>16.1f}")
 
 
 def time_reminder_runs(scale: float, backends: tuple[str, ...]) -> list[dict]:
