@@ -42,6 +42,9 @@ from bench.generate import (
     bench_app,
     expected_data,
 )
+from bench.reminder_run import checks as reminder_run_checks
+from bench.reminder_run import print_runs as print_reminder_runs
+from bench.reminder_run import time_reminder_runs
 from bench.reports import FLOOR_RATIO_AIM, time_audit_report, time_plan_report
 from bench.reports import TARGET_MS as REPORT_TARGET_MS
 from bench.sweep import TARGET_MS as SWEEP_TARGET_MS
@@ -99,14 +102,17 @@ def main() -> None:
     by_backend = {backend: [bench_scale(scale, args, backend) for scale in args.scales] for backend in backends()}
     imports = time_import(args.runs)
     plan_report = time_plan_report(args.runs, lambda: QueryCounter(db.engine))
+    reminder_runs = time_reminder_runs(args.scales[0], backends())  # the largest data: 480 packs at scale 1
     checks = {f"{BACKEND_NAMES[backend]}: {check}": passed for backend, scales in by_backend.items()
               for check, passed in (check_targets(scales) | data_report_checks(scales)).items()}
     checks |= {
         f"Word plan import (1,000 milestones) under {IMPORT_TARGET_MS} ms": imports[0]["median_ms"] < IMPORT_TARGET_MS,
     } | plan_report_checks(plan_report)
+    checks |= {check: passed for run in reminder_runs for check, passed in reminder_run_checks(run).items()}
     scales = [scale for scales in by_backend.values() for scale in scales]  # the table's columns
+    print_reminder_runs(reminder_runs)
     print_report(scales, checks, imports, plan_report)
-    write_json(scales, checks, args, imports, plan_report)
+    write_json(scales, checks, args, imports, plan_report, reminder_runs)
     if args.strict and not all(checks.values()):
         raise SystemExit(1)
 
@@ -310,7 +316,7 @@ def _cells(page: dict) -> str:
 
 
 def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Namespace, imports: list[dict],
-               plan_report: dict) -> None:
+               plan_report: dict, reminder_runs: list[dict]) -> None:
     report = {
         "measured_at": datetime.now().isoformat(timespec="seconds"),
         "as_of_date": AS_OF.isoformat(),
@@ -323,6 +329,7 @@ def write_json(scales: list[dict], checks: dict[str, bool], args: argparse.Names
         "scales": scales,
         "word_import": imports,
         "plan_report": plan_report,
+        "reminder_runs": reminder_runs,
     }
     path = RESULTS_DIR / "latest.json"
     path.write_text(json.dumps(report, indent=2) + "\n")

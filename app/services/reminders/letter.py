@@ -9,6 +9,7 @@ number of notices); the words are app.services.reminders.wording's. The footer g
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,7 +28,7 @@ from app.models import (
     PoolCase,
     SmartRecommendation,
 )
-from app.services.plans.queries import Window, my_milestones
+from app.services.plans.queries import MilestoneRow
 from app.services.reminders import sweep
 from app.services.reminders.rules import month_end
 from app.services.reminders.wording import ask, meeting_words, short, update_ask, when_due
@@ -75,11 +76,15 @@ class Letter:
     offers_choice: bool = False  # the reminder choices apply to something in it
 
 
-def write(recipient: Person, notices: list[Notification], *, today: date, digest: bool) -> Letter:
+def write(recipient: Person, notices: list[Notification], *, today: date, digest: bool,
+          milestones: Callable[[Person, Meeting], list[MilestoneRow]]) -> Letter:
+    """The letter for these notices. `milestones(person, meeting)`: the reader's open milestones for an update
+    request about the meeting, as their update pack lists them (compose.UpdatePacks: read for all the run's
+    recipients at once)."""
     by_kind: dict[str, list[Notification]] = defaultdict(list)
     for notice in notices:
         by_kind[_group(notice)].append(notice)
-    requests = [*_safeguarding(by_kind["safeguarding"]), *_meeting_requests(recipient, by_kind["meeting"], today),
+    requests = [*_safeguarding(by_kind["safeguarding"]), *_meeting_requests(recipient, by_kind["meeting"], milestones),
                 *_reports(by_kind["report"])]
     mine = _milestones(by_kind["milestone"], today)
     others = [section for section in (_recommendations(by_kind["recommendation"], today),
@@ -118,14 +123,12 @@ def _safeguarding(notices: list[Notification]) -> list[Request]:
             for notice in notices]
 
 
-def _meeting_requests(recipient: Person, notices: list[Notification], today: date) -> list[Request]:
+def _meeting_requests(recipient: Person, notices: list[Notification], milestones) -> list[Request]:
     """The request to update before a meeting, with the reader's counts as they are when it is sent."""
-    if not notices:
-        return []
-    rows = my_milestones(recipient, Window.configured(today))
     requests = []
     for notice in notices:
         meeting = db.session.get(Meeting, notice.subject_id)
+        rows = milestones(recipient, meeting)
         last_cycle = sweep.cycle_start(meeting)
         stale = [row for row in rows if row.latest_update_on is None or row.latest_update_on < last_cycle]
         asked = rows if notice.kind == NoticeKind.UPDATE_REQUEST else stale  # a nudge: those still without one

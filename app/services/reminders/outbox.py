@@ -83,28 +83,30 @@ def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> De
     waiting = _waiting_recipients(now, clock)
     if not waiting:
         return result
+    packs = compose.UpdatePacks(waiting, now)  # every recipient's pack data in a few queries, when first needed
     try:
         with mailer.connection(now) as send:
             for recipient_id in waiting:
-                _deliver_to(recipient_id, send, now, clock, result)
+                _deliver_to(recipient_id, send, now, clock, result, packs)
     except MailError as error:  # the server could not be reached: whatever was not claimed waits for the next run
         result.error = str(error)
         result.failed += _postpone(_waiting_ids(now, waiting), str(error), now)
     return result
 
 
-def _deliver_to(recipient_id: int, send, now: datetime, clock, result: DeliveryResult) -> None:
+def _deliver_to(recipient_id: int, send, now: datetime, clock, result: DeliveryResult,
+                packs: compose.UpdatePacks) -> None:
     """The recipient's abandoned message again if a dead sender left one (the same notices), then what waits."""
-    _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result)
-    _send(_claim(recipient_id, _waiting_condition(now), clock), send, now, clock, result)
+    _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result, packs)
+    _send(_claim(recipient_id, _waiting_condition(now), clock), send, now, clock, result, packs)
 
 
-def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult) -> None:
+def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, packs: compose.UpdatePacks) -> None:
     claimed = claim.notices
     if not claimed:
         return  # nothing of theirs waits, or another sender took it
     ids = [notice.id for notice in claimed]
-    email = replace(compose.message(claimed, now), message_id=mailer.notices_message_id(ids))
+    email = replace(compose.message(claimed, now, packs), message_id=mailer.notices_message_id(ids))
     if not _renew(ids, claim.at, clock):
         return  # composing took so long that another sender took them back: it sends them
     try:

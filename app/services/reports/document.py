@@ -61,11 +61,13 @@ def _clark_name(tag: str) -> tuple[str, dict[str, str]]:
     return parsed.clark_name, parsed.nsmap
 
 
-def new_document(title: str, *, generated_at: datetime, dated: str, marking: str, handling: str = "") -> WordDocument:
+def new_document(title: str, *, generated_at: datetime, dated: str, marking: str, handling: str = "",
+                 base: WordDocument | None = None) -> WordDocument:
     """An empty report on the base document's styles, its properties saying what it is and when it was made, and
     every page headed with its protective marking (and any handling instruction after it), title and date (`dated`,
-    in words: the date its figures are as at, or the meeting's) and footed with "Page x of y" and the marking."""
-    document = Document(str(BASE_DOCUMENT))
+    in words: the date its figures are as at, or the meeting's) and footed with "Page x of y" and the marking.
+    `base`: a fresh copy of a document made from the base document (the update packs' lean one), instead of it."""
+    document = base if base is not None else Document(str(BASE_DOCUMENT))
     properties = document.core_properties
     properties.title = title
     properties.author = "Improvement Tracker"

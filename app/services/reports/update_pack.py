@@ -4,16 +4,28 @@ Overdue milestones first, then those due soon, then the rest, each part grouped 
 action's words once, in a heading row); the milestone's words are the link to its update page.
 
 gather() reads the data in a fixed number of queries (however many milestones the person has) into plain,
-JSON-serialisable values (dates as ISO strings); write() turns them into the .docx. Ratings, overdue and due-soon
-flags come from app.services.plans.queries, the same rules as the plan pages and My work.
+JSON-serialisable values (dates as ISO strings); gather_all() does so for many people in the same few queries (the
+reminder run gathers every recipient's pack at once); write() turns them into the .docx, on a lean copy of the
+reports' base document (pack_base(): worked out once per process, with only the styles and parts a pack uses).
+Ratings, overdue and due-soon flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
+import io
+import re
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
+from xml.sax.saxutils import escape
 
+from docx import Document
 from docx.document import Document as WordDocument
-from docx.table import _Cell
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from docx.shared import Cm
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -24,6 +36,7 @@ from app.models import (
     DueDateRevision,
     Meeting,
     Milestone,
+    MilestoneStatus,
     Person,
     Plan,
     ProgressUpdate,
@@ -47,6 +60,7 @@ MILESTONE_COLUMN, RAG_COLUMN = 0, COLUMNS.index("RAG")
 ACTION_FILL = "F3F2F1"  # the action's heading row: light grey, so the milestones under it stand out
 UPDATE_EXCERPT = 200  # characters of the latest update: enough to recall it; the service has the whole text
 RATING_SETTER = aliased(Person, name="rating_setter")
+OPEN = aliased(Milestone, name="open_milestone")
 
 
 # --- The data -----------------------------------------------------------------------------------
@@ -54,23 +68,67 @@ RATING_SETTER = aliased(Person, name="rating_setter")
 
 def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window) -> dict:
     """The person's open milestones, overdue first, then due soon, then the rest, each part grouped by action, with
-    what the pack says about each. Four queries (five with the reminder settings, for a meeting's deadline)."""
-    rows = plan_queries.my_milestones(person, window)
-    ids = [row.id for row in rows]
-    details, updates, revisions = _details(person, ids), _latest_updates(ids), _pending_revisions(ids)
-    base_url = current_app.config["BASE_URL"]
-    milestones = [_milestone(row, details[row.id], updates.get(row.id), revisions.get(row.id), base_url)
-                  for row in rows]
-    return {
-        "person": {"id": person.id, "name": person.name},
-        "meeting": _meeting(meeting) if meeting else None,
-        "service_name": current_app.config["SERVICE_NAME"],
-        "today": window.today.isoformat(),
-        "due_soon_days": window.due_soon_days,
-        "counts": {"open": len(rows), "overdue": sum(row.overdue for row in rows),
-                   "due_soon": sum(row.due_soon for row in rows)},
-        "parts": _parts(rows, milestones, details, window),
-    }
+    what the pack says about each."""
+    return gather_all([person], meeting, window).pack_of(person)
+
+
+@dataclass
+class Gathered:
+    """What the packs of several people are made from, read for them all at once; pack_of(person) gives one
+    person's pack data, as gather() does, made when asked for (so a run holds the rows once, not every pack)."""
+
+    shared: dict  # what every pack says alike: the meeting, the service, the date
+    window: plan_queries.Window
+    rows: dict[int, plan_queries.MilestoneRow]  # open milestones by id, in plan order
+    roles: dict[int, dict[int, bool]]  # person: milestone: responsible for it (else a lead)
+    details: dict[int, dict]
+    updates: dict[int, dict]
+    revisions: dict[int, dict]
+
+    def __post_init__(self):
+        self.position = {milestone_id: number for number, milestone_id in enumerate(self.rows)}
+
+    def rows_of(self, person: Person) -> list[plan_queries.MilestoneRow]:
+        """The person's open milestones, in plan order, as plan_queries.my_milestones gives them."""
+        roles_of = self.roles.get(person.id, {})
+        return [self.rows[mid] for mid in sorted(roles_of.keys() & self.rows.keys(), key=self.position.get)]
+
+    def pack_of(self, person: Person) -> dict:
+        roles_of, mine = self.roles.get(person.id, {}), self.rows_of(person)
+        base_url = current_app.config["BASE_URL"]
+        milestones = [_milestone(row, roles_of[row.id], self.details[row.id], self.updates.get(row.id),
+                                 self.revisions.get(row.id), base_url) for row in mine]
+        return {"person": {"id": person.id, "name": person.name}, **self.shared,
+                "counts": {"open": len(mine), "overdue": sum(row.overdue for row in mine),
+                           "due_soon": sum(row.due_soon for row in mine)},
+                "parts": _parts(mine, milestones, self.details, self.window)}
+
+
+def gather_all(people: list[Person], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
+    """What the packs of all these people are made from, in five queries (six with the reminder settings, for a
+    meeting's deadline) however many people and milestones: a reminder run's packs cost the same few queries for
+    one recipient or five hundred."""
+    roles = _roles([person.id for person in people])
+    chosen = (select(OPEN.id).where(OPEN.id.in_(select(roles.c.milestone_id)), OPEN.status != MilestoneStatus.COMPLETE)
+              .scalar_subquery())  # their open milestones (an alias: not correlated to the queries' Milestone)
+    rows = plan_queries.milestone_rows(window, Milestone.id.in_(chosen))
+    responsible: dict[int, dict[int, bool]] = defaultdict(dict)
+    for milestone_id, person_id, is_responsible in db.session.execute(select(roles)):
+        responsible[person_id][milestone_id] = responsible[person_id].get(milestone_id, False) or is_responsible
+    shared = {"meeting": _meeting(meeting) if meeting else None, "service_name": current_app.config["SERVICE_NAME"],
+              "today": window.today.isoformat(), "due_soon_days": window.due_soon_days}
+    return Gathered(shared, window, {row.id: row for row in rows}, dict(responsible), _details(chosen),
+                    _latest_updates(chosen), _pending_revisions(chosen))
+
+
+def _roles(person_ids: list[int]):
+    """(milestone, person, responsible) for each milestone the people are responsible for or lead."""
+    return union_all(
+        select(Milestone.id.label("milestone_id"), Milestone.responsible_id.label("person_id"),
+               true().label("responsible")).where(Milestone.responsible_id.in_(person_ids)),
+        select(milestone_leads.c.milestone_id, milestone_leads.c.person_id, false())
+        .where(milestone_leads.c.person_id.in_(person_ids)),
+    ).subquery()
 
 
 def _meeting(meeting: Meeting) -> dict:
@@ -81,13 +139,11 @@ def _meeting(meeting: Meeting) -> dict:
             "update_deadline_text": meetings.deadline_text(meeting.update_deadline, moved)}
 
 
-def _details(person: Person, ids: list[int]) -> dict[int, dict]:
-    """What the plan rows do not carry: the person's role, the due note, who set a rating and why, and the
-    action's and area's words."""
-    led = select(milestone_leads.c.milestone_id).where(milestone_leads.c.person_id == person.id)
+def _details(ids) -> dict[int, dict]:
+    """What the plan rows do not carry: the due note, who set a rating and why, and the action's and area's
+    words."""
     query = (
-        select(Milestone.id, (Milestone.responsible_id == person.id).label("responsible"),
-               Milestone.id.in_(led).label("lead"), Milestone.due_note, Milestone.rag_set_reason,
+        select(Milestone.id, Milestone.due_note, Milestone.rag_set_reason,
                RATING_SETTER.name.label("rating_set_by"), Action.what, Area.number.label("area_number"),
                Area.title.label("area_title"), Plan.title.label("plan_title"))
         .join(Action, Milestone.action_id == Action.id)
@@ -99,7 +155,7 @@ def _details(person: Person, ids: list[int]) -> dict[int, dict]:
     return {row.id: row._asdict() for row in db.session.execute(query)}
 
 
-def _latest_updates(ids: list[int]) -> dict[int, dict]:
+def _latest_updates(ids) -> dict[int, dict]:
     """Each milestone's newest progress update (by its date, then the order written), in one query."""
     newest_first = func.row_number().over(partition_by=ProgressUpdate.milestone_id,
                                           order_by=(ProgressUpdate.written_on.desc(), ProgressUpdate.id.desc()))
@@ -113,7 +169,7 @@ def _latest_updates(ids: list[int]) -> dict[int, dict]:
             for row in db.session.execute(query)}
 
 
-def _pending_revisions(ids: list[int]) -> dict[int, dict]:
+def _pending_revisions(ids) -> dict[int, dict]:
     """Revised dates awaiting a programme manager's decision (the latest one, should there be several)."""
     query = (select(DueDateRevision.milestone_id, DueDateRevision.old_raw, DueDateRevision.old_on,
                     DueDateRevision.new_raw, DueDateRevision.new_on, DueDateRevision.reason,
@@ -127,13 +183,13 @@ def _pending_revisions(ids: list[int]) -> dict[int, dict]:
             for row in db.session.execute(query)}
 
 
-def _milestone(row: plan_queries.MilestoneRow, detail: dict, latest_update: dict | None,
+def _milestone(row: plan_queries.MilestoneRow, responsible: bool, detail: dict, latest_update: dict | None,
                pending_revision: dict | None, base_url: str) -> dict:
     links = MilestoneWording(row.id, row.action_number, row.deliverable, row.due_on)  # the reminders' own links
     return {
         "id": row.id,
         "deliverable": row.deliverable,
-        "role": "responsible" if detail["responsible"] else "lead",
+        "role": "responsible" if responsible else "lead",
         "due": {"as_written": row.due_raw, "on": _iso(row.due_on), "problem": row.due_problem,
                 "as_read": describe(kind=row.due_kind, on=row.due_on, note=detail["due_note"], problem=row.due_problem,
                                   dates=long_date)},
@@ -191,6 +247,61 @@ def _iso(day: date | None) -> str | None:
 
 # --- The document -------------------------------------------------------------------------------
 
+# What a pack's base keeps of the reports' base document: the styles a pack uses (with those they are based on,
+# linked to or followed by, and the defaults), and the parts Word needs. Dropped: the other styles, Word's copy of
+# the styles with effects, the thumbnail, the custom XML and the web settings, which a pack never uses and which
+# were four fifths of every pack e-mailed.
+TABLE_STYLE = "Table Grid"  # document.table's, as every report's tables
+PACK_STYLES = ("Normal", "Heading 1", "Heading 2", "List Bullet", document.TABLE_TEXT, TABLE_STYLE, "Header", "Footer")
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"  # Word 2010's
+UNUSED_PARTS = (STYLES_WITH_EFFECTS, RELATIONSHIP_TYPE.WEB_SETTINGS, RELATIONSHIP_TYPE.CUSTOM_XML,
+                RELATIONSHIP_TYPE.THUMBNAIL)
+_STYLE, _STYLE_ID, _NAME, _VAL = qn("w:style"), qn("w:styleId"), qn("w:name"), qn("w:val")
+_STYLE_REFERENCES = tuple(qn(tag) for tag in ("w:basedOn", "w:link", "w:next"))
+
+
+@cache
+def pack_base() -> bytes:
+    """The base document of every pack, worked out once per process: the reports' base document with only what a
+    pack uses (PACK_STYLES, and the parts Word needs), as a .docx. Each pack opens a copy of it."""
+    base = Document(str(document.BASE_DOCUMENT))
+    for package_part in (base.part.package, base.part):
+        for rel_id, rel in list(package_part.rels.items()):
+            if rel.reltype in UNUSED_PARTS:
+                package_part.rels.pop(rel_id)
+    numbered = {style.get(_VAL) for style in base.part.numbering_part.element.iter(qn("w:pStyle"))}
+    _keep_styles(base.styles.element, PACK_STYLES, numbered)
+    return document.to_bytes(base)
+
+
+def _keep_styles(styles, names: tuple[str, ...], ids: set[str]) -> None:
+    """Remove every style but the named ones, those with the given ids (the list styles the numbering names), the
+    defaults and the styles they refer to; and the latent styles (Word's list of its built-in styles' settings,
+    which it knows without it)."""
+    by_id = {style.get(_STYLE_ID): style for style in styles.iter(_STYLE)}
+    wanted = [style_id for style_id, style in by_id.items()
+              if style.get(qn("w:default")) == "1" or style_id in ids
+              or style.find(_NAME).get(_VAL) in _names_in_file(names)]
+    kept: set[str] = set()
+    while wanted:
+        style_id = wanted.pop()
+        if style_id in kept or style_id not in by_id:
+            continue
+        kept.add(style_id)
+        wanted += [reference.get(_VAL) for tag in _STYLE_REFERENCES for reference in by_id[style_id].iter(tag)]
+    for style_id, style in by_id.items():
+        if style_id not in kept:
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+
+
+def _names_in_file(names: tuple[str, ...]) -> set[str]:
+    """Word writes its built-in styles' names in lower case in the file ("heading 1"); python-docx reads both."""
+    return {*names, *(name.lower() for name in names)}
+
+
 
 @timed_report("update_pack")
 def write(data: dict, *, generated_at: datetime) -> bytes:
@@ -198,8 +309,8 @@ def write(data: dict, *, generated_at: datetime) -> bytes:
     due soon, later), one row per milestone under a heading row for its action; the milestone is the link to add
     the update."""
     title = f"Update pack: {data['person']['name']}"
-    report = document.new_document(title, generated_at=generated_at,
-                                 marking=document.protective_marking(), dated=long_date(data["today"]))
+    report = document.new_document(title, generated_at=generated_at, marking=document.protective_marking(),
+                                   dated=long_date(data["today"]), base=Document(io.BytesIO(pack_base())))
     document.heading(report, title, 1)
     document.paragraphs(report, _introduction(data, generated_at))
     if not data["parts"]:
@@ -237,23 +348,99 @@ def _what_to_do(data: dict) -> list[str]:
 
 
 def _part_table(report: WordDocument, part: dict) -> None:
-    """One heading row per action (its number and words, across the table), then a row per milestone."""
-    rows, kinds = [], []
+    """The part's table: its header row (repeated on every page), then one heading row per action (its number and
+    words, across the table, shaded, kept with the row after it) and a row per milestone. Written as XML text and
+    parsed at once, as python-docx's add_table does its empty table: making each element in Python was most of a
+    pack's time. The table is what document.table, spanning_row, rag_cell and link write for every other report (no
+    row split across pages, the widths on the grid and on each cell); tests/integration/test_update_pack_base.py
+    compares the two. A heading comes before each table, so two tables never touch."""
+    rows = _Rows(report)
     for action in part["actions"]:
-        rows.append([f"{action['number']} {action['what']}".strip(), *[""] * (len(COLUMNS) - 1)])
-        kinds.append(action)
+        rows.action(f"{action['number']} {action['what']}".strip())
         for milestone in action["milestones"]:
-            rows.append(_cells(milestone))
-            kinds.append(milestone)
-    table = document.table(report, COLUMNS, rows, widths_cm=WIDTHS_CM)
-    for row, what in zip(document.body_rows(table), kinds, strict=True):
-        if "milestones" in what:
-            document.spanning_row(table, row, fill=ACTION_FILL)
-        else:
-            cells = document.cells_of(row)
-            document.rag_cell(_Cell(cells[RAG_COLUMN], table), Rating(what["rating"]),
-                              "(set by a person)" if what["rating_was_set"] else "")
-            document.link(report, cells[MILESTONE_COLUMN], what["deliverable"], what["update_link"])
+            rows.milestone(milestone)
+    grid = "".join(f'<w:gridCol w:w="{twips}"/>' for twips in rows.twips)
+    table = parse_xml(f'<w:tbl {nsdecls("w", "r")}><w:tblPr><w:tblStyle w:val="{rows.table_style}"/>'
+                      f'<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>{_TABLE_LOOK}</w:tblPr>'
+                      f'<w:tblGrid>{grid}</w:tblGrid>{rows.header()}{"".join(rows.xml)}</w:tbl>')
+    report.element.body.sectPr.addprevious(table)  # the body's last section's properties come last
+
+
+class _Rows:
+    """Table rows as WordprocessingML text, in the pack's column widths and the base document's Table Text style."""
+
+    def __init__(self, report: WordDocument):
+        self.report, self.xml = report, []
+        self.style = report.styles[document.TABLE_TEXT].style_id
+        self.table_style = report.styles[TABLE_STYLE].style_id
+        self.twips = [int(Cm(width).twips) for width in WIDTHS_CM]
+
+    def header(self) -> str:
+        shading = _shading(document.HEADER_FILL)
+        return ('<w:tr><w:trPr><w:cantSplit/><w:tblHeader w:val="true"/></w:trPr>' + "".join(
+            f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/>{shading}</w:tcPr>'
+            f'{self._paragraph(_runs(heading, bold=True), keep_next=True)}</w:tc>'
+            for heading, twips in zip(COLUMNS, self.twips, strict=True)) + "</w:tr>")
+
+    def action(self, text: str) -> None:
+        shading = _shading(ACTION_FILL)
+        self.xml.append(f'<w:tr>{_CANT_SPLIT}<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{sum(self.twips)}"/>'
+                        f'<w:gridSpan w:val="{len(COLUMNS)}"/>{shading}</w:tcPr>'
+                        f'{self._paragraph(_runs(text, bold=True) if text else "", keep_next=True)}</w:tc></w:tr>')
+
+    def milestone(self, milestone: dict) -> None:
+        rating = Rating(milestone["rating"])
+        rag = _runs(RATING_WORDS[rating], bold=True) + (
+            _runs("\n(set by a person)") if milestone["rating_was_set"] else "")
+        _, role, when, latest, _, why = _cells(milestone)
+        cells = [self._link(milestone["deliverable"], milestone["update_link"]), *map(_runs, (role, when, latest)),
+                 rag, _runs(why)]
+        self.xml.append(f"<w:tr>{_CANT_SPLIT}" + "".join(
+            self._cell(number, content, document.RAG_FILL[rating] if number == RAG_COLUMN else None)
+            for number, content in enumerate(cells)) + "</w:tr>")
+
+    def _cell(self, number: int, content: str, fill: str | None) -> str:
+        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{self.twips[number]}"/>{_shading(fill) if fill else ""}'
+                f"</w:tcPr>{self._paragraph(content)}</w:tc>")
+
+    def _paragraph(self, content: str, *, keep_next: bool = False) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/>{"<w:keepNext/>" if keep_next else ""}</w:pPr>{content}</w:p>'
+
+    def _link(self, text: str, url: str) -> str:
+        """The milestone's words as a link to its update page (document.link's runs: underlined, link colour)."""
+        rel_id = f"rIdPack{len(self.report.part.rels) + 1}"
+        self.report.part.rels.add_relationship(RELATIONSHIP_TYPE.HYPERLINK, url, rel_id, is_external=True)
+        style = f'<w:rPr><w:color w:val="{document.LINK_COLOUR}"/><w:u w:val="single"/></w:rPr>'
+        runs = "".join(f'<w:r>{style}{"<w:br/>" if number else ""}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
+                       for number, line in enumerate(text.splitlines() or [""]))
+        return f'<w:hyperlink r:id="{rel_id}">{runs}</w:hyperlink>'
+
+
+_CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
+_TABLE_LOOK = ('<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+               'w:noVBand="1" w:val="04A0"/>')  # python-docx's new table's
+
+
+def _shading(fill: str) -> str:
+    return f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+
+
+def _runs(text: str, *, bold: bool = False) -> str:
+    """A run saying the text, as document's _fill_run writes it: each line break a w:br, each tab a w:tab; nothing
+    for no text."""
+    if not text:
+        return ""
+    parts = "".join(_BREAKS.get(piece) or _text(piece) for piece in _BREAK.split(text) if piece)
+    return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}{parts}</w:r>'
+
+
+_BREAK = re.compile("(\r\n|\r|\n|\t)")
+_BREAKS = {"\r\n": "<w:br/>", "\r": "<w:br/>", "\n": "<w:br/>", "\t": "<w:tab/>"}
+
+
+def _text(piece: str) -> str:
+    space = ' xml:space="preserve"' if piece[0].isspace() or piece[-1].isspace() else ""
+    return f"<w:t{space}>{escape(piece)}</w:t>"
 
 
 def _cells(milestone: dict) -> list[str]:
