@@ -14,6 +14,7 @@ from docx.table import _Cell
 from lxml import etree
 
 from app.models import Action, Milestone, MilestoneStatus, Rating
+from app.services.plans import facts as milestone_facts
 from app.services.plans.queries import Window
 from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import document, update_pack
@@ -140,6 +141,7 @@ def test_the_packs_of_a_run_are_read_in_the_same_queries_for_one_owner_or_three(
     people = [plan_tree["owner"], plan_tree["lead"], make_person("Rita Responsible")]
     for number, person in enumerate(people):
         owned(db, action, f"Milestone {number}", person, date(2020, 9, 1 + number))
+    milestone_facts.current(WINDOW)  # the facts for the window's day are worked out once, by the first read of the day
     counts = []
     for some in (people[:1], people):
         with QueryCounter(db.engine) as counter:
