@@ -34,7 +34,7 @@ from app.models.audits import (
     SmartRecommendation,
 )
 from app.models.credentials import PasswordToken, RecoveryCode, TokenPurpose
-from app.models.facts import ActionTally, FactsDate, MilestoneFacts
+from app.models.facts import ActionTally, FactsDate, MilestoneFacts, ReleasedRating
 from app.models.files import FileKind, StoredFile
 from app.models.history import ChangeRecord
 from app.models.meetings import Meeting, MeetingKind
@@ -77,6 +77,7 @@ __all__ = [
     "ActionTally",
     "FactsDate",
     "MilestoneFacts",
+    "ReleasedRating",
     "ApiToken",
     "ALWAYS_EMAILED",
     "AttemptScope",

@@ -4,7 +4,7 @@ working out every milestone's facts on every visit (decision 0017)."""
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -30,6 +30,10 @@ class MilestoneFacts(db.Model):
     first_due_on: Mapped[date | None] = mapped_column(Date)  # the first revision's old date: None if not recorded
     days_later: Mapped[int] = mapped_column(Integer, index=True)  # due now minus first planned (0 if earlier/unknown)
     revised_passed: Mapped[bool] = mapped_column(Boolean)  # its date in force is a revised one, gone by, not complete
+    # Compared with the plan's last released progress report (ReleasedRating):
+    completed_since: Mapped[bool] = mapped_column(Boolean)  # complete now, not then (or added since)
+    better: Mapped[bool] = mapped_column(Boolean)  # rated better now (Red to Amber or Green, Amber to Green)
+    worse: Mapped[bool] = mapped_column(Boolean)
 
 
 class ActionTally(db.Model):
@@ -52,6 +56,22 @@ class ActionTally(db.Model):
     days: Mapped[int] = mapped_column(Integer, default=0)  # days later than first planned, in all
     passed: Mapped[int] = mapped_column(Integer, default=0)  # revised dates gone by without completion
     unknown: Mapped[int] = mapped_column(Integer, default=0)  # re-dated with no first date on record
+    completed_since: Mapped[int] = mapped_column(Integer, default=0)  # since the last released report
+    better: Mapped[int] = mapped_column(Integer, default=0)
+    worse: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReleasedRating(db.Model):
+    """Each milestone's rating and completion as frozen in its plan's latest released progress report, copied from
+    the report's figures when it is released, so that "changed since the last report" is a fact like any other.
+    No foreign key to the milestone: a report keeps what it said."""
+
+    __tablename__ = "released_ratings"
+
+    milestone_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    plan_id: Mapped[int] = mapped_column(Integer, index=True)
+    rating: Mapped[str] = mapped_column(String(20))
+    complete: Mapped[bool] = mapped_column(Boolean)
 
 
 class FactsDate(db.Model):

@@ -15,7 +15,7 @@ depends_on = None
 
 RATINGS = ("RED", "AMBER", "GREEN", "NOT_RATED")
 COUNTS = ("milestones", "red", "amber", "green", "not_rated", "overdue", "slipped", "unassigned", "stale", "later", "days",
-          "passed", "unknown")
+          "passed", "unknown", "completed_since", "better", "worse")
 
 
 def upgrade():
@@ -51,6 +51,9 @@ def upgrade():
         sa.Column("first_due_on", sa.Date(), nullable=True),
         sa.Column("days_later", sa.Integer(), nullable=False),
         sa.Column("revised_passed", sa.Boolean(), nullable=False),
+        sa.Column("completed_since", sa.Boolean(), nullable=False),
+        sa.Column("better", sa.Boolean(), nullable=False),
+        sa.Column("worse", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(["milestone_id"], ["milestones.id"],
                                 name=op.f("fk_milestone_facts_milestone_id_milestones"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("milestone_id", name=op.f("pk_milestone_facts")),
@@ -58,9 +61,19 @@ def upgrade():
     op.create_index(op.f("ix_milestone_facts_action_id"), "milestone_facts", ["action_id"])
     op.create_index(op.f("ix_milestone_facts_rating"), "milestone_facts", ["rating"])
     op.create_index(op.f("ix_milestone_facts_days_later"), "milestone_facts", ["days_later"])
+    op.create_table(
+        "released_ratings",
+        sa.Column("milestone_id", sa.Integer(), nullable=False),
+        sa.Column("plan_id", sa.Integer(), nullable=False),
+        sa.Column("rating", sa.String(length=20), nullable=False),
+        sa.Column("complete", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("milestone_id", name=op.f("pk_released_ratings")),
+    )
+    op.create_index(op.f("ix_released_ratings_plan_id"), "released_ratings", ["plan_id"])
 
 
 def downgrade():
+    op.drop_table("released_ratings")
     op.drop_table("milestone_facts")
     op.drop_table("action_tallies")
     op.drop_table("milestone_facts_date")

@@ -14,7 +14,7 @@ today, and the milestone is not complete. These facts are worked out per milesto
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import String, func, literal, select, type_coerce, union_all
+from sqlalchemy import func, literal, select, union_all
 
 from app.extensions import db
 from app.models import (
@@ -24,7 +24,6 @@ from app.models import (
     ImprovementArea,
     Milestone,
     MilestoneFacts,
-    MilestoneStatus,
     Plan,
     ProgressUpdate,
     Rating,
@@ -48,7 +47,6 @@ from app.services.plans.queries import (
 from app.services.wording import in_code_order
 
 MOST_SLIPPED = 5
-BETTER = {Rating.RED.value: 0, Rating.AMBER.value: 1, Rating.GREEN.value: 2}  # Not rated: neither better nor worse
 
 
 @dataclass(frozen=True)
@@ -135,8 +133,9 @@ class Dashboard:
 def dashboard(plan: Plan, window: Window) -> Dashboard:
     in_plan = Action.area_id.in_(select(Area.id).where(Area.plan_id == plan.id))
     recommendations, improvement_areas = _coverage(plan, in_plan, window)
-    return Dashboard(overview=plan_overview(plan, PlanFilters(), window),
-                     most_slipped=most_slipped(in_plan, window), since=since_report(plan, in_plan, window),
+    overview = plan_overview(plan, PlanFilters(), window)
+    return Dashboard(overview=overview, most_slipped=most_slipped(in_plan, window),
+                     since=since_report(plan, in_plan, overview.totals),
                      recommendations=recommendations, improvement_areas=improvement_areas)
 
 
@@ -151,43 +150,21 @@ def most_slipped(in_plan, window: Window) -> list[Slip]:
     return [Slip(*row) for row in db.session.execute(query)]
 
 
-def since_report(plan: Plan, in_plan, window: Window) -> SinceReport:
-    """Compared with the figures frozen in the last released report: milestones completed and ratings better or
-    worse since; revised dates proposed and progress updates added since it was released. One query when no report
-    has been released, four when one has (five the first time a process reads that report's figures)."""
+def since_report(plan: Plan, in_plan, totals: AreaSummary) -> SinceReport:
+    """Compared with the figures frozen in the last released progress report: milestones completed and ratings better
+    or worse since (counted with the milestones' facts: `totals`), and revised dates proposed and progress updates
+    added since it was released. One query when no report has been released, three when one has."""
     report = db.session.scalar(
         select(Report).where(Report.plan_id == plan.id, Report.kind == ReportKind.PLAN_PROGRESS,
                              Report.state == ReportState.RELEASED)
         .order_by(Report.released_at.desc(), Report.id.desc()).limit(1))
     if report is None:
         return SinceReport(None)
-    then, since = _frozen(report), SinceReport(report)
-    now = (milestones_with_facts().add_columns(Milestone.id, type_coerce(stored_facts(window).rating, String),
-                                               Milestone.status == MilestoneStatus.COMPLETE).where(in_plan))
-    for milestone_id, rating, complete in db.session.execute(now):
-        rating_then, complete_then = then.get(milestone_id, (None, False))  # added since: neither better nor worse
-        since.completed += bool(complete) and not complete_then
-        if rating_then in BETTER and rating in BETTER and rating != rating_then:
-            since.better += BETTER[rating] > BETTER[rating_then]
-            since.worse += BETTER[rating] < BETTER[rating_then]
-    since.revised = _count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, in_plan)
-    since.updates = _count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, in_plan,
-                                 ProgressUpdate.written_on >= report.released_at.date())  # an index for the scan
-    return since
-
-
-_FROZEN: dict[tuple, dict[int, tuple[str, bool]]] = {}
-
-
-def _frozen(report: Report) -> dict[int, tuple[str, bool]]:
-    """Each milestone's rating and whether it was complete, as frozen in a released report. A released report never
-    changes, so each process reads its figures (megabytes of JSON for a large plan) once, for the latest report."""
-    key = (report.id, report.document_sha256, report.released_at)
-    if key not in _FROZEN:
-        _FROZEN.clear()
-        _FROZEN[key] = {m["id"]: (m["rating"], m["status"] == MilestoneStatus.COMPLETE) for area in
-                        report.data.get("areas", []) for action in area["actions"] for m in action["milestones"]}
-    return _FROZEN[key]
+    return SinceReport(
+        report, completed=totals.completed_since, better=totals.better, worse=totals.worse,
+        revised=_count_since(DueDateRevision, DueDateRevision.proposed_at, report.released_at, in_plan),
+        updates=_count_since(ProgressUpdate, ProgressUpdate.created_at, report.released_at, in_plan,
+                             ProgressUpdate.written_on >= report.released_at.date()))  # an index for the scan
 
 
 def _count_since(model, moment, since: datetime, in_plan, *narrowed) -> int:

@@ -27,12 +27,13 @@ from itertools import chain
 
 from flask import current_app
 from sqlalchemy import and_, case, delete, event, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from app.extensions import db
 from app.models import (
     Action,
     ActionTally,
+    Area,
     DueDateRevision,
     FactsDate,
     Milestone,
@@ -42,6 +43,10 @@ from app.models import (
     PersonKind,
     ProgressUpdate,
     Rating,
+    ReleasedRating,
+    Report,
+    ReportKind,
+    ReportState,
     RevisionDecision,
 )
 from app.models.plans import milestone_leads
@@ -50,6 +55,7 @@ from app.services.plans import rag
 TOUCHED = "milestone_facts.touched"  # session.info: the milestones changed since their facts were last worked out
 PEOPLE = "milestone_facts.people"  # people whose kind changed (their milestones may now count as unassigned)
 ACTIONS = "milestone_facts.actions"  # actions to count again (a milestone of theirs deleted, or the action moved)
+RELEASES = "milestone_facts.releases"  # plans whose progress report was released (compare with it from now on)
 WROTE = "milestone_facts.wrote"  # this transaction has written something
 THE_ROW = 1  # FactsDate's one row
 
@@ -85,9 +91,9 @@ def facts_of(inputs, window: Window) -> dict:
         status=inputs.status, due_kind=inputs.due_kind, due_on=inputs.due_on, due_problem=inputs.due_problem,
         completed_on=inputs.completed_on, pending_revision_from=inputs.pending_from,
         has_pending_revision=bool(inputs.awaiting)), window.today)
+    rating = rag.effective(suggested.rating, inputs.rag_set)
     return {
-        "milestone_id": inputs.id, "action_id": inputs.action_id,
-        "rating": rag.effective(suggested.rating, inputs.rag_set),
+        "milestone_id": inputs.id, "action_id": inputs.action_id, "rating": rating,
         "overdue": open_work and inputs.due_on is not None and inputs.due_on < window.today,
         "stale": open_work and (inputs.latest_update_on is None or inputs.latest_update_on < window.stale_before),
         "slipped": bool(inputs.slipped), "awaiting": bool(inputs.awaiting), "pending_from": inputs.pending_from,
@@ -95,7 +101,21 @@ def facts_of(inputs, window: Window) -> dict:
         "days_later": _days_later(inputs.first_due_on, inputs.due_on),
         "revised_passed": bool(inputs.moved) and open_work and inputs.due_on is not None
         and inputs.due_on < window.today,
+        **_since_released(inputs, rating),
     }
+
+
+BETTER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2}  # Not rated: neither better nor worse
+
+
+def _since_released(inputs, rating: Rating) -> dict:
+    """Compared with the plan's last released progress report: completed since (a milestone added since counts if
+    complete), and rated better or worse (only between Red, Amber and Green; a milestone added since is neither)."""
+    then = BETTER.get(inputs.released_rating and Rating(inputs.released_rating))
+    now = BETTER.get(rating)
+    compared = then is not None and now is not None
+    return {"completed_since": inputs.status == MilestoneStatus.COMPLETE and not inputs.released_complete,
+            "better": compared and now > then, "worse": compared and now < then}
 
 
 def _days_later(first_due_on: date | None, due_on: date | None) -> int:
@@ -113,7 +133,8 @@ def _inputs():
     led_by_placeholder = (select(milestone_leads.c.milestone_id).join(Person, Person.id == milestone_leads.c.person_id)
                           .where(Person.kind == PersonKind.PLACEHOLDER))
     return select(
-        Milestone.id, Milestone.action_id, Milestone.status, Milestone.due_kind, Milestone.due_on,
+        Milestone.id, Milestone.action_id, ReleasedRating.rating.label("released_rating"),
+        ReleasedRating.complete.label("released_complete"), Milestone.status, Milestone.due_kind, Milestone.due_on,
         Milestone.due_problem, Milestone.completed_on, Milestone.rag_set, Milestone.latest_update_on,
         exists().where(of_milestone, pending).label("awaiting"),
         select(func.min(DueDateRevision.old_on)).where(of_milestone, pending).scalar_subquery().label("pending_from"),
@@ -123,7 +144,7 @@ def _inputs():
         exists().where(of_milestone, DueDateRevision.decision != RevisionDecision.REJECTED).label("moved"),
         or_(Milestone.responsible_id.is_(None), Milestone.responsible_id.not_in(individuals),
             Milestone.id.in_(led_by_placeholder)).label("unassigned"),
-    )
+    ).outerjoin(ReleasedRating, ReleasedRating.milestone_id == Milestone.id)
 
 
 # --- Reading: facts true for a day ------------------------------------------------------------------
@@ -176,8 +197,26 @@ def _work_out_all(session: Session, window: Window) -> None:
     session.execute(insert(FactsDate).values(id=THE_ROW, as_of=window.today,
                                              stale_after_days=window.stale_after_days))
     session.execute(delete(MilestoneFacts))
+    _copy_released(session, None)
     _store(session, session.execute(_inputs()), window)
     _count(session, None)
+
+
+def _copy_released(session: Session, plan_ids: set[int] | None) -> None:
+    """Copy each plan's (or these plans') latest released progress report's ratings into ReleasedRating."""
+    of_plans = [] if plan_ids is None else [Report.plan_id.in_(plan_ids)]
+    latest: dict[int, Report] = {}
+    for report in session.scalars(select(Report).where(Report.kind == ReportKind.PLAN_PROGRESS,
+                                                       Report.state == ReportState.RELEASED, *of_plans)
+                                  .order_by(Report.released_at.desc(), Report.id.desc()).options(undefer(Report.data))):
+        latest.setdefault(report.plan_id, report)
+    session.execute(delete(ReleasedRating).where(*([] if plan_ids is None else [ReleasedRating.plan_id.in_(plan_ids)])))
+    rows = [{"milestone_id": milestone["id"], "plan_id": plan_id, "rating": milestone["rating"],
+             "complete": milestone["status"] == MilestoneStatus.COMPLETE}
+            for plan_id, report in latest.items() for area in report.data.get("areas", [])
+            for action in area["actions"] for milestone in action["milestones"]]
+    if rows:
+        session.execute(insert(ReleasedRating), rows)
 
 
 def _told_apart(was: date, window: Window):
@@ -193,16 +232,19 @@ def _told_apart(was: date, window: Window):
 
 
 def _work_out_touched(session: Session) -> None:
-    touched, people, actions = (session.info.pop(key, set()) for key in (TOUCHED, PEOPLE, ACTIONS))
-    if not (touched or people or actions):
+    touched, people, actions, releases = (session.info.pop(key, set()) for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES))
+    if not (touched or people or actions or releases):
         return
     stored = _stored(session, shared_lock=True)  # shared: another day's work waits for this, and this for it
     if stored is None or stored[0] is None:
         return  # never worked out: the first read works out every milestone
     window = Window(stored[0], stale_after_days=stored[1])
     assigned_to = select(milestone_leads.c.milestone_id).where(milestone_leads.c.person_id.in_(people))
+    if releases:
+        _copy_released(session, releases)
+    in_released_plans = Milestone.action_id.in_(select(Action.id).join(Area).where(Area.plan_id.in_(releases)))
     _work_out(session, or_(Milestone.id.in_(touched), Milestone.responsible_id.in_(people),
-                           Milestone.id.in_(assigned_to)), window, actions)
+                           Milestone.id.in_(assigned_to), in_released_plans), window, actions)
 
 
 def _work_out(session: Session, which, window: Window, actions: set[int] = frozenset()) -> None:
@@ -238,7 +280,8 @@ def _count(session: Session, action_ids: set[int] | None) -> None:
 RATING_COUNTS = {"red": Rating.RED, "amber": Rating.AMBER, "green": Rating.GREEN, "not_rated": Rating.NOT_RATED}
 FLAG_COUNTS = ("overdue", "slipped", "unassigned", "stale")
 SLIP_COUNTS = ("later", "days", "passed", "unknown")
-TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS, *SLIP_COUNTS)  # ActionTally's counts
+SINCE_COUNTS = ("completed_since", "better", "worse")
+TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS, *SLIP_COUNTS, *SINCE_COUNTS)  # ActionTally's counts
 
 
 def counted():
@@ -250,7 +293,8 @@ def counted():
             *(how_many(getattr(MilestoneFacts, flag)) for flag in FLAG_COUNTS),
             how_many(MilestoneFacts.days_later > 0), func.sum(MilestoneFacts.days_later),
             how_many(MilestoneFacts.revised_passed),
-            how_many(and_(MilestoneFacts.slipped, MilestoneFacts.first_due_on.is_(None)))]
+            how_many(and_(MilestoneFacts.slipped, MilestoneFacts.first_due_on.is_(None))),
+            *(how_many(getattr(MilestoneFacts, name)) for name in SINCE_COUNTS)]
 
 
 def _tallies(chosen: list):
@@ -286,6 +330,8 @@ def _note(session: Session, thing) -> None:
         session.info.setdefault(PEOPLE, set()).add(thing.id)
     elif isinstance(thing, Action) and _changed(thing, "area_id"):
         session.info.setdefault(ACTIONS, set()).add(thing.id)
+    elif isinstance(thing, Report) and thing.state == ReportState.RELEASED and thing.kind == ReportKind.PLAN_PROGRESS:
+        session.info.setdefault(RELEASES, set()).add(thing.plan_id)
 
 
 def _changed(thing, attribute: str) -> bool:
@@ -307,5 +353,5 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
-        for key in (TOUCHED, PEOPLE, ACTIONS, WROTE):
+        for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES, WROTE):
             session.info.pop(key, None)

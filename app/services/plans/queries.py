@@ -246,6 +246,9 @@ class AreaSummary:
     days: int = 0  # days later than first planned, in all
     passed: int = 0  # revised dates gone by without the milestone being completed
     unknown: int = 0  # re-dated with no first date on record
+    completed_since: int = 0  # since the plan's last released progress report
+    better: int = 0
+    worse: int = 0
 
     @property
     def rating(self) -> Rating:
