@@ -1,6 +1,8 @@
 """The read API's resources: each a page at a time (docs/api.md). Routes only read the request and call one service;
 who may read what is the token's role, by the rules in services/permissions.py."""
 
+from functools import partial
+
 from flask import g, jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -8,10 +10,11 @@ from app.api import bp, presented_token
 from app.api import schemas as out
 from app.clock import now, today
 from app.services import api_reads, api_tokens, permissions
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotAllowedError
 
 UNAUTHORISED = "Send a valid API token in the Authorization header: 'Authorization: Bearer <token>'."
-ERRORS = {401: "No valid token", 403: "The token's role may not read this", 422: "A parameter is not valid",
+ERRORS = {401: "No valid token", 403: "The token's role may not read this", 404: "There is no such record",
+          422: "A parameter is not valid",
           429: "Too many requests for this token: wait and try again"}
 
 
@@ -27,6 +30,11 @@ def require_token():
 def json_error(error: HTTPException):
     messages = getattr(error, "data", {}).get("messages")
     return _error(error.code or 500, error.description or error.name, errors=messages)
+
+
+@bp.errorhandler(NotAllowedError)
+def forbidden(error: NotAllowedError):
+    return _error(403, error.message)
 
 
 @bp.errorhandler(DomainError)
@@ -53,9 +61,10 @@ def _request(args: dict) -> api_reads.PageRequest:
                                  updated_since=since)
 
 
-def _documented(view):
+def _documented(view, *, found: bool = False):
+    """The error answers an operation may give; 404 only for one record by its id (found=True)."""
     for code, description in ERRORS.items():
-        if code != 422:  # flask-smorest documents 422 for every operation with arguments
+        if code != 422 and (code != 404 or found):  # flask-smorest documents 422 for every operation with arguments
             view = bp.alt_response(code, schema=out.ApiError, description=description)(view)
     return view
 
@@ -132,3 +141,22 @@ def audit_findings(args):
     if not g.api_token.has_role(*permissions.AUDIT_REPORT_READERS):
         return _error(403, "This token's role does not read audit findings.")
     return {"items": api_reads.audit_findings(args["from_month"], args["to_month"])}
+
+
+@bp.route("/audits")
+@bp.arguments(out.ChangedPagingArgs, location="query")
+@bp.response(200, out.page_of(out.AuditOut, "AuditPage"))
+@_documented
+def audits(args):
+    """Single case-file audits, for QA-lead tokens only; each audit given is recorded in the audit access log as read
+    by the token. Never the child's identity, the case reference or anything written about the child."""
+    return api_reads.audits(g.api_token, _request(args), now=now())
+
+
+@bp.route("/audits/<int:audit_id>")
+@bp.response(200, out.AuditOut)
+@partial(_documented, found=True)
+def audit(audit_id: int):
+    """One case-file audit, for QA-lead tokens only, recorded in the audit access log as read by the token."""
+    found = api_reads.audit(g.api_token, audit_id, now=now())
+    return found if found is not None else _error(404, f"There is no audit {audit_id}.")

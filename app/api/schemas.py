@@ -3,12 +3,32 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from app.models import DeliveryType, DueKind, Grade, MeetingKind, MilestoneStatus, Rating, ReportKind, ReportState
+from app.models import (
+    AuditState,
+    DeliveryType,
+    DueKind,
+    Grade,
+    MeetingKind,
+    MilestoneStatus,
+    Rating,
+    ReportKind,
+    ReportState,
+    RoundKind,
+)
 from app.services.api_reads import DEFAULT_LIMIT, MAX_LIMIT
 
 
 def _choice(enum_class, **kwargs):
     return fields.Enum(enum_class, by_value=True, **kwargs)
+
+
+class LocalDateTime(fields.DateTime):
+    """A moment the service holds in its local time (without an offset), given with that offset, as RFC 3339 and
+    the OpenAPI "date-time" format require: 2026-12-06T09:30:00+00:00."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return super()._serialize(value.astimezone() if value is not None and value.tzinfo is None else value, attr,
+                                  obj, **kwargs)
 
 
 class PagingArgs(ma.Schema):
@@ -80,7 +100,7 @@ class RagOut(ma.Schema):
     suggested_reason = fields.String(required=True)
     set = _choice(Rating, allow_none=True, required=True)
     set_reason = fields.String(allow_none=True, required=True)
-    set_at = fields.DateTime(allow_none=True, required=True)
+    set_at = LocalDateTime(allow_none=True, required=True)
 
 
 class RevisionOut(ma.Schema):
@@ -94,8 +114,8 @@ class RevisionOut(ma.Schema):
     reason = fields.String(required=True)
     reason_text = fields.String(required=True)
     decision = fields.String(required=True)
-    proposed_at = fields.DateTime(required=True)
-    decided_at = fields.DateTime(allow_none=True, required=True)
+    proposed_at = LocalDateTime(required=True)
+    decided_at = LocalDateTime(allow_none=True, required=True)
 
 
 class UpdateOut(ma.Schema):
@@ -104,7 +124,7 @@ class UpdateOut(ma.Schema):
     written_on = fields.Date(required=True)
     body = fields.String(required=True)
     signed_as = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = LocalDateTime(required=True)
 
 
 class MilestoneOut(ma.Schema):
@@ -157,8 +177,8 @@ class ReportOut(ma.Schema):
     month = fields.Date(allow_none=True, required=True)
     as_at = fields.Date(required=True)
     state = _choice(ReportState, required=True)
-    generated_at = fields.DateTime(required=True)
-    released_at = fields.DateTime(allow_none=True, required=True)
+    generated_at = LocalDateTime(required=True)
+    released_at = LocalDateTime(allow_none=True, required=True)
     document_sha256 = fields.String(required=True)
 
 
@@ -174,6 +194,73 @@ class FindingsRowOut(ma.Schema):
 
 class FindingsOut(ma.Schema):
     items = fields.List(fields.Nested(FindingsRowOut), required=True)
+
+
+class AuditRoundOut(ma.Schema):
+    id = fields.Integer(required=True)
+    kind = _choice(RoundKind, required=True)
+    month = fields.Date(required=True, metadata={"description": "The first day of the round's month."})
+    title = fields.String(required=True)
+    theme = fields.String(allow_none=True, required=True)
+
+
+class GradesOut(ma.Schema):
+    auditor_grade = _choice(Grade, allow_none=True, required=True)
+    moderated_grade = _choice(Grade, allow_none=True, required=True, metadata={
+        "description": "The moderator's grade, once the moderation is completed."})
+    grade = _choice(Grade, allow_none=True, required=True, metadata={
+        "description": "The grade that stands: the moderator's where moderated, otherwise the auditor's."})
+
+
+class ElementGradesOut(GradesOut):
+    number = fields.String(required=True)
+    title = fields.String(required=True)
+
+
+class AuditModerationOut(ma.Schema):
+    moderator = fields.String(required=True)
+    selected_at = LocalDateTime(required=True)
+    completed_at = LocalDateTime(allow_none=True, required=True)
+    grades_changed = fields.Integer(required=True, metadata={"description": "Element grades the moderator changed."})
+    grades_moderated = fields.Integer(required=True)
+
+
+class RecommendationCountsOut(ma.Schema):
+    total = fields.Integer(required=True)
+    open = fields.Integer(required=True)
+    done = fields.Integer(required=True)
+    cancelled = fields.Integer(required=True)
+
+
+class StandardCountsOut(ma.Schema):
+    yes = fields.Integer(required=True)
+    no = fields.Integer(required=True)
+    not_applicable = fields.Integer(required=True)
+
+
+class LearningCountsOut(ma.Schema):
+    total = fields.Integer(required=True)
+    made_plan_actions = fields.Integer(required=True)
+
+
+class AuditOut(ma.Schema):
+    """A case-file audit without the child's identity or anything written about the child (docs/api.md)."""
+
+    id = fields.Integer(required=True)
+    round = fields.Nested(AuditRoundOut, required=True)
+    team = fields.String(required=True, metadata={"description": "The team whose case it is."})
+    state = _choice(AuditState, required=True)
+    tool_version = fields.Integer(required=True)
+    auditor = fields.String(required=True)
+    allocated_at = LocalDateTime(required=True)
+    completed_on = fields.Date(allow_none=True, required=True)
+    submitted_at = LocalDateTime(allow_none=True, required=True)
+    overall = fields.Nested(GradesOut, required=True)
+    elements = fields.List(fields.Nested(ElementGradesOut), required=True)
+    moderation = fields.Nested(AuditModerationOut, allow_none=True, required=True)
+    recommendations = fields.Nested(RecommendationCountsOut, required=True)
+    standards = fields.Nested(StandardCountsOut, required=True, metadata={"description": "Key standards by answer."})
+    learning_points = fields.Nested(LearningCountsOut, required=True)
 
 
 def page_of(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:

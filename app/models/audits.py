@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.api import ApiToken
 from app.models.base import LabelledEnum, Versioned, enum_type
 from app.models.people import Person, Team
 
@@ -360,17 +361,21 @@ class SafeguardingAlert(db.Model):
 
 
 class AuditAccess(db.Model):
-    """Every view and export of an audit: who, when, what."""
+    """Every view and export of an audit: who, when, what. Who is a person, or for a read through the API (kind
+    "api") the API token that read it: tokens are made on the server's command line, by no person in the service."""
 
     __tablename__ = "audit_access_log"
+    __table_args__ = (CheckConstraint("person_id IS NOT NULL OR api_token_id IS NOT NULL", name="someone_read_it"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
-    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))  # "view", "edit", "export"
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    api_token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
+    kind: Mapped[str] = mapped_column(String(20))  # "view", "edit", "moderate", "export", "api"
     at: Mapped[datetime] = mapped_column(index=True)
 
-    person: Mapped[Person] = relationship()
+    person: Mapped[Person | None] = relationship()
+    api_token: Mapped[ApiToken | None] = relationship()
 
 
 class Moderation(Versioned, db.Model):

@@ -10,27 +10,42 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, insert, or_, select, union
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import (
     Action,
+    Answer,
     ApiToken,
     Area,
+    Audit,
+    AuditAccess,
+    AuditAnswer,
+    AuditElementGrade,
+    AuditRecord,
     AuditRound,
+    AuditState,
+    AuditTool,
     ChangeRecord,
     DueDateRevision,
+    Grade,
+    LearningPoint,
     Meeting,
     Milestone,
+    Moderation,
     Plan,
+    PoolCase,
     ProgressUpdate,
+    RecommendationStatus,
     Report,
+    SmartRecommendation,
 )
 from app.services import permissions
 from app.services.audits.findings import FindingsFilter, element_grades
-from app.services.errors import DomainError
+from app.services.errors import DomainError, NotAllowedError
 from app.services.plans.queries import Window, milestone_rows
+from app.services.transaction import transaction
 
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 
@@ -187,3 +202,165 @@ def audit_findings(first_month: date | None, last_month: date | None) -> list[Fi
             for month in db.session.scalars(months)
             for number, label, grades in element_grades(FindingsFilter(month, month))
             for grade, share in grades.items()]
+
+
+# --- Single audits: QA-lead tokens only, each read in the audit access log ----------------------------------------
+# What an audit gives is chosen here, field by field, and nothing else is read from the record: never the child's
+# identity (name, date of birth, the case reference that finds the child in the council's case system), the child's
+# characteristics or household, nor any text the auditor or moderator wrote (it may name the child or family). See
+# docs/api.md, "Single audits", and docs/security.md, "For the council's DPIA".
+
+AUDIT_READ = "api"  # the kind of an audit access log row written for a read through the API (services/event_logs)
+
+
+@dataclass(frozen=True)
+class GradesRead:
+    auditor_grade: Grade | None
+    moderated_grade: Grade | None  # from a completed moderation only
+
+    @property
+    def grade(self) -> Grade | None:
+        """The grade that stands: the moderator's where moderated, otherwise the auditor's (as in the findings)."""
+        return self.moderated_grade or self.auditor_grade
+
+
+@dataclass(frozen=True, kw_only=True)
+class ElementRead(GradesRead):
+    number: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ModerationRead:
+    moderator: str
+    selected_at: datetime
+    completed_at: datetime | None
+    grades_changed: int
+    grades_moderated: int
+
+
+@dataclass(frozen=True)
+class AuditRead:
+    """One audit as the API gives it."""
+
+    id: int
+    round: AuditRound
+    team: str
+    state: AuditState
+    tool_version: int
+    auditor: str
+    allocated_at: datetime
+    completed_on: date | None
+    submitted_at: datetime | None
+    overall: GradesRead
+    elements: list[ElementRead]
+    moderation: ModerationRead | None
+    recommendations: dict[str, int]  # total, and by status
+    standards: dict[str, int]  # the key standards by answer
+    learning_points: dict[str, int]  # total, and how many became plan actions
+
+
+def audits(token: ApiToken, request: PageRequest, *, now: datetime) -> Page:
+    """A page of audits for a QA-lead token (permissions.sees_audit_contents), each logged as read by the token;
+    updated_since: allocated, changed (every save, state and moderation is in the audit's history) or chosen for
+    moderation at or after the moment."""
+    _may_read_audits(token)
+    statement = _audits_statement()
+    if request.updated_since is not None:
+        statement = statement.where(Audit.id.in_(_audits_changed_since(request.updated_since)))
+    chosen, cursor = _page(statement, Audit.id, request)
+    return Page(_read_and_log(chosen, token, now), cursor)
+
+
+def audit(token: ApiToken, audit_id: int, *, now: datetime) -> AuditRead | None:
+    """One audit for a QA-lead token, logged as read by the token; None if there is none with that id."""
+    _may_read_audits(token)
+    found = db.session.scalar(_audits_statement().where(Audit.id == audit_id))
+    return _read_and_log([found], token, now)[0] if found else None
+
+
+def _may_read_audits(token: ApiToken) -> None:
+    if not permissions.sees_audit_contents(token):
+        raise NotAllowedError("Only a token with the QA lead role reads single audits; this token's role reads the "
+                              "aggregated audit findings (/api/v1/audit-findings) if any.")
+
+
+def _audits_statement():
+    """Audits with what AuditRead needs, in a fixed number of queries per page; the record and the case are read
+    only for the columns given (never the child's name or date of birth, never the case reference)."""
+    return select(Audit).options(
+        joinedload(Audit.round), joinedload(Audit.auditor), joinedload(Audit.tool).selectinload(AuditTool.elements),
+        joinedload(Audit.case).load_only(PoolCase.team_id).joinedload(PoolCase.team),
+        joinedload(Audit.record).load_only(AuditRecord.overall_grade),
+        selectinload(Audit.element_grades).load_only(AuditElementGrade.element_id, AuditElementGrade.grade),
+        selectinload(Audit.moderation).joinedload(Moderation.moderator),
+        selectinload(Audit.moderation).selectinload(Moderation.grades))
+
+
+def _audits_changed_since(moment: datetime):
+    return union(
+        _changed_since("audit", moment),
+        select(Audit.id).where(Audit.allocated_at >= moment),
+        select(Moderation.audit_id).where(or_(Moderation.selected_at >= moment, Moderation.completed_at >= moment)),
+    )
+
+
+def _read_and_log(chosen: list[Audit], token: ApiToken, now: datetime) -> list[AuditRead]:
+    """The audits as read (before the log's commit expires them), then one access log row each, in one INSERT."""
+    ids = [found.id for found in chosen]
+    counts = _audit_counts(ids)
+    reads = [_audit_read(found, counts[found.id]) for found in chosen]
+    if ids:
+        _log_reads(ids, token, now)
+    return reads
+
+
+@transaction("The audit access log")
+def _log_reads(audit_ids: list[int], token: ApiToken, now: datetime) -> None:
+    db.session.execute(insert(AuditAccess), [{"audit_id": audit_id, "person_id": None, "api_token_id": token.id,
+                                              "kind": AUDIT_READ, "at": now} for audit_id in audit_ids])
+
+
+def _audit_read(found: Audit, counts: dict[str, dict[str, int]]) -> AuditRead:
+    completed = found.moderation if found.moderation and found.moderation.completed_at else None
+    auditor_grades = {grade.element_id: grade.grade for grade in found.element_grades}
+    moderated_grades = {grade.element_id: grade.grade for grade in completed.grades} if completed else {}
+    return AuditRead(
+        id=found.id, round=found.round, team=found.case.team.name, state=AuditState(found.state),
+        tool_version=found.tool.version, auditor=found.auditor.name, allocated_at=found.allocated_at,
+        completed_on=found.completed_on, submitted_at=found.submitted_at,
+        overall=GradesRead(found.record.overall_grade if found.record else None,
+                           completed.overall_grade if completed else None),
+        elements=[ElementRead(number=element.number, title=element.report_label,
+                              auditor_grade=auditor_grades.get(element.id),
+                              moderated_grade=moderated_grades.get(element.id)) for element in found.tool.elements],
+        moderation=_moderation_read(found.moderation), **counts)
+
+
+def _moderation_read(moderation: Moderation | None) -> ModerationRead | None:
+    if moderation is None:
+        return None
+    return ModerationRead(moderation.moderator.name, moderation.selected_at, moderation.completed_at,
+                          sum(1 for grade in moderation.grades if grade.changed), len(moderation.grades))
+
+
+def _audit_counts(ids: list[int]) -> dict[int, dict[str, dict[str, int]]]:
+    """For each audit: its SMART recommendations by status, its key standards by answer, and its learning points (and
+    how many became plan actions); one grouped query each, zeros where there are none."""
+    counts = {audit_id: {"recommendations": dict.fromkeys(["total", *RecommendationStatus], 0),
+                         "standards": dict.fromkeys(Answer, 0),
+                         "learning_points": {"total": 0, "made_plan_actions": 0}} for audit_id in ids}
+    for name, audit_column, kind_column in [("recommendations", SmartRecommendation.audit_id,
+                                             SmartRecommendation.status),
+                                            ("standards", AuditAnswer.audit_id, AuditAnswer.answer)]:
+        for audit_id, kind, number in db.session.execute(
+                select(audit_column, kind_column, func.count()).where(audit_column.in_(ids))
+                .group_by(audit_column, kind_column)):
+            counts[audit_id][name][kind] = number
+    for audit_id, total, actions in db.session.execute(
+            select(LearningPoint.audit_id, func.count(), func.count(LearningPoint.action_id))
+            .where(LearningPoint.audit_id.in_(ids)).group_by(LearningPoint.audit_id)):
+        counts[audit_id]["learning_points"] = {"total": total, "made_plan_actions": actions}
+    for by_kind in counts.values():
+        by_kind["recommendations"]["total"] = sum(by_kind["recommendations"].values())
+    return counts

@@ -12,14 +12,15 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload
 
-from app.models import Audit, AuditAccess, Person, PoolCase, SecurityEvent, SecurityEventKind
+from app.models import ApiToken, Audit, AuditAccess, Person, PoolCase, SecurityEvent, SecurityEventKind
 from app.services.listing import SEARCH_LIMIT, ListPage, ListQuery, paged
 from app.services.plans.due_dates import read_date
 
 NEWEST_FIRST = "at"
 SECURITY_SORTS = {NEWEST_FIRST: (SecurityEvent.at, SecurityEvent.id)}
 ACCESS_SORTS = {NEWEST_FIRST: (AuditAccess.at, AuditAccess.id)}
-ACCESS_KINDS = {"view": "Viewed", "edit": "Opened to edit", "moderate": "Opened to moderate", "export": "Exported"}
+ACCESS_KINDS = {"view": "Viewed", "edit": "Opened to edit", "moderate": "Opened to moderate", "export": "Exported",
+                "api": "Read through the API"}
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,18 @@ def security_events_page(filters: LogFilter, query: ListQuery) -> ListPage:
 
 
 def access_page(filters: LogFilter, query: ListQuery, *, audit: Audit | None = None) -> ListPage:
-    """A page of the audit access log (all of it, or one audit's), newest first, with who and which case."""
-    statement = (select(AuditAccess).join(AuditAccess.person).join(Audit, AuditAccess.audit_id == Audit.id)
-                 .join(Audit.case).options(contains_eager(AuditAccess.person)))
+    """A page of the audit access log (all of it, or one audit's), newest first, with who (a person, or the API token
+    that read) and which case. The person filter also finds a token by its name."""
+    statement = (select(AuditAccess).outerjoin(AuditAccess.person).outerjoin(AuditAccess.api_token)
+                 .join(Audit, AuditAccess.audit_id == Audit.id).join(Audit.case)
+                 .options(contains_eager(AuditAccess.person), contains_eager(AuditAccess.api_token)))
     if audit is not None:
         statement = statement.where(AuditAccess.audit_id == audit.id)
     if filters.kind:
         statement = statement.where(AuditAccess.kind == filters.kind)
     if filters.person:
-        statement = statement.where(_person_matches(Person, filters.person))
+        statement = statement.where(or_(_person_matches(Person, filters.person),
+                                        ApiToken.name.icontains(filters.person, autoescape=True)))
     if filters.text:
         statement = statement.where(PoolCase.reference.icontains(filters.text, autoescape=True))
     statement = _within(statement, AuditAccess.at, filters).add_columns(PoolCase.reference)

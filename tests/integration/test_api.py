@@ -20,6 +20,8 @@ API_MATRIX = {
     **{f"api.{name.replace('-', '_')}": (f"/api/v1/{name}", dict.fromkeys(ROLES, 200)) for name in RESOURCES},
     "api.audit_findings": ("/api/v1/audit-findings", {role: 200 if role in AGGREGATE_READERS else 403
                                                       for role in ROLES}),
+    "api.audits": ("/api/v1/audits", {role: 200 if role == Role.QA_LEAD else 403 for role in ROLES}),
+    "api.audit": ("/api/v1/audits/1", {role: 404 if role == Role.QA_LEAD else 403 for role in ROLES}),  # none here
     "api-docs.openapi_json": ("/api/v1/openapi.json", dict.fromkeys(ROLES, 200)),  # the description: no data
 }
 
@@ -50,7 +52,7 @@ def test_role_limits(client, db, plan_tree, role):
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer"}, {"Authorization": "Bearer itk_wrong"},
                                      {"Authorization": "Basic dXNlcjpwYXNz"}], ids=["missing", "empty", "wrong", "basic"])
 def test_no_valid_token_is_401_with_a_bearer_challenge(client, db, headers):
-    for name in [*RESOURCES, "audit-findings"]:
+    for name in [*RESOURCES, "audit-findings", "audits", "audits/1"]:
         response = client.get(f"/api/v1/{name}", headers=headers)
         assert response.status_code == 401, name
         assert response.headers["WWW-Authenticate"].startswith("Bearer")

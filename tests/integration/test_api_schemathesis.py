@@ -9,18 +9,19 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 from app.models import Role
 from app.services import api_tokens
 from tests.conftest import NOW
+from tests.integration.test_api_audits import setting  # noqa: F401  (a fixture: a moderated audit to read)
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
-def test_every_operation_answers_as_described(app, db, plan_tree):
+def test_every_operation_answers_as_described(app, db, plan_tree, setting):  # noqa: F811 (the fixture)
     """Each operation of the served document, with generated parameters (schemathesis's pytest plugin does not yet
     run under pytest 9, so the operations are walked here with Hypothesis directly)."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     headers = {"Authorization": "Bearer " + api_tokens.create("Schemathesis", Role.QA_LEAD, created_by=None,
                                                               now=NOW).token}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 8
+    assert len(operations) == 10
     for operation in operations:
         @given(case=operation.as_strategy())
         @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
