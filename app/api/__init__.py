@@ -25,8 +25,10 @@ SETTINGS = {
 }
 
 API_SPEC_OPTIONS = {
-    "info": {"description": "Read-only data of the improvement plan and aggregated audit findings, for BI tools. "
-                            "See docs/api.md for tokens, paging, updated_since and a Power BI recipe."},
+    "info": {"description": "Read-only data of the improvement plan and aggregated audit findings, for BI tools; "
+                            "single audits (never the child's identity) for QA-lead tokens only, each read recorded "
+                            "in the audit access log. See docs/api.md for tokens, paging, updated_since and a Power "
+                            "BI recipe."},
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "security": [{"bearer": []}],
 }
