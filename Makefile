@@ -10,7 +10,7 @@ DEMO_DATE := 2020-07-31
 AS_OF_DATE ?= $(DEMO_DATE)
 DEMO_ENV = AS_OF_DATE=$(AS_OF_DATE) PORT=$(PORT)
 
-.PHONY: run setup install test test-fast lint bench bench-load demo clean-db doc-pictures fuzz lock sbom audit
+.PHONY: run setup install test test-fast lint bench bench-10x bench-load demo clean-db doc-pictures fuzz lock sbom audit
 
 # The scheduler (reminders) runs beside the web server and stops with it. E-mail goes to files in instance/mail/
 # unless MAIL_BACKEND=smtp and the MAIL_* settings are given.
@@ -60,6 +60,11 @@ fuzz: install
 
 bench: install
 	$(BIN)/python -m bench.run
+
+# Growth: ten times the full size (200,000 milestones, 1 million updates, 200,000 audits) beside the full size. The
+# first run generates the data (minutes; a few GB of disk).
+bench-10x: install
+	$(BIN)/python -m bench.run --scales 10,1 --runs 9
 
 # The main pages under load: gunicorn on the full-size bench data, 50 connections from wrk (apt-get install wrk).
 bench-load: install
