@@ -77,11 +77,15 @@ def test_a_pack_reopens_has_only_what_it_uses_and_every_style_it_names(plan_tree
         named = {element.get(qn("w:val")) for name in names if name.startswith("word/") and name.endswith(".xml")
                  for tag in ("w:pStyle", "w:rStyle", "w:tblStyle")
                  for element in etree.fromstring(package.read(name)).iter(qn(tag))}
-    assert not names & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml"}
+        settings = package.read("word/settings.xml")
+    assert not names & {"word/stylesWithEffects.xml", "docProps/thumbnail.jpeg", "customXml/item1.xml",
+                        "word/theme/theme1.xml", "word/fontTable.xml", "docProps/app.xml"}
+    assert b"Theme=" not in etree.tostring(styles) and b"themeColor" not in etree.tostring(styles)  # named colours
+    assert b"compatibilityMode" in settings and b"rsid" not in settings  # Word's mode kept, its editing ids not
     defined = {style.get(qn("w:styleId")) for style in styles.iter(qn("w:style"))}
     assert named and named <= defined
     assert len(defined) < 30  # the base document has 165
-    assert len(docx) < 16 * 1024
+    assert len(docx) < 8 * 1024  # a pack of two milestones: the letter's size, not its parts'
 
 
 def test_rows_written_as_text_are_what_the_shared_table_functions_write(plan_tree, db):
