@@ -121,3 +121,27 @@ def test_a_sender_overtaken_while_composing_does_not_send(plan_tree, smtp_server
     with patch.object(outbox, "_renew", overtaken):
         result = outbox.deliver(SEPT_10, clock=lambda: SEPT_10)
     assert result.messages == 0 and smtp_server.inbox.messages == []
+
+
+def test_a_run_looks_for_abandoned_claims_once_not_once_per_recipient(plan_tree, smtp_server, db):
+    """With nothing abandoned when the run starts, each recipient's notices are claimed once (a claim is a commit);
+    a claim abandoned during the run is taken up by the next run, a minute later, with the same Message-ID."""
+    sweep.sweep(SEPT_10)
+    db.session.commit()
+    [first, second] = sorted({notice.recipient_id for notice in db.session.scalars(select(Notification))})
+    db.session.execute(Notification.__table__.update().where(Notification.recipient_id == second)
+                       .values(email_state=EmailState.SENDING, claimed_at=SEPT_10 - timedelta(minutes=1, seconds=50)))
+    db.session.commit()  # another sender's claim, abandoned 10 seconds into this run
+    claims = []
+    original = outbox._claim
+
+    def counted(recipient_id, condition, clock):
+        claims.append(recipient_id)
+        return original(recipient_id, condition, clock)
+
+    with patch.object(outbox, "_claim", counted):
+        result = outbox.deliver(SEPT_10, clock=lambda: SEPT_10 + timedelta(seconds=10 * len(claims)))
+    assert claims == [first] and result.messages == 1  # not yet abandoned when the run began
+    outbox.deliver(SEPT_10 + timedelta(minutes=1))
+    assert states(db) == {EmailState.SENT}
+    assert len(smtp_server.inbox.messages) == 2

@@ -1,16 +1,22 @@
 """Reminder e-mails read as their recipients read them, through the real SMTP server on loopback (aiosmtpd): the
-subject says what to do and by when, with no case number; the update request comes first; each item once, with one
-link; audit recommendations with their How and due date, in date order, linking to the recommendation; a programme
-manager's escalations grouped by owner; footers that fit the message. And one scheduled draft per occasion: a month
-already reported on from the command line is not drafted again."""
+subject says what to do and by when, with no case number; the update request comes first; the milestones its update
+pack lists are counted, not listed again; otherwise each item once, with one link; audit recommendations with their
+How and due date, in date order, linking to the recommendation; a programme manager's escalations grouped by owner;
+footers that fit the message. And one scheduled draft per occasion: a month already reported on from the command
+line is not drafted again."""
 
+import io
 import re
 from datetime import date, datetime, time
 
+from docx import Document
+from docx.oxml.ns import qn
 from sqlalchemy import func, select
 
 from app.models import Action, Meeting, MeetingKind, Milestone, MilestoneStatus, Report, Role, SmartRecommendation
 from app.services.reminders import jobs as reminder_jobs
+from app.services.reminders import outbox
+from app.services.reminders import sweep as reminder_sweep
 from app.services.reports import snapshots
 from tests.integration.audit_setting import allocated_audit
 
@@ -45,28 +51,77 @@ def board_before_its_update_deadline(db) -> Meeting:
     return meeting
 
 
-def test_an_owner_reads_the_update_request_first_then_each_milestone_once_with_one_link(plan_tree, smtp_server, db):
+def pack_sent(message) -> str:
+    """The text of the update pack the message carries, a paragraph a line (table cells too)."""
+    [docx] = [part.get_content() for part in message.iter_attachments()
+              if part.get_filename().startswith("update-pack-")]
+    body = Document(io.BytesIO(docx)).element.body
+    return "\n".join("".join(text.text or "" for text in paragraph.iter(qn("w:t"))) for paragraph in body.iter(qn("w:p")))
+
+
+def test_with_the_update_pack_attached_the_milestones_are_counted_not_listed_again(plan_tree, smtp_server, db):
     board_before_its_update_deadline(db)
     olive, action = plan_tree["owner"], plan_tree["action"]
     late = [milestone(db, action, "Audit tool agreed", olive, date(2020, 8, 3)),
             milestone(db, action, "Practice standards published", olive, date(2020, 9, 2))]
+    soon = milestone(db, action, "Learning shared with partners", olive, date(2020, 9, 10))
     reminder_jobs.send_due(SEPT_3)
     [message] = inbox(smtp_server, olive.email)
-    assert message["Subject"] == "Update 3 milestones by Thursday 10 September — 2 overdue"
+    assert message["Subject"] == "Update 4 milestones by Thursday 10 September — 2 overdue"
     text, html = text_and_html(message)
     summary = text.split("\n")[2].strip()
-    assert summary == ("In this e-mail: the update request for the Improvement Board and 2 milestones due or overdue "
+    assert summary == ("In this e-mail: the update request for the Improvement Board and 3 milestones due or overdue "
                        "(2 overdue).")
     request = text.index("Please update your milestones by Thursday 10 September 2020")
-    assert request < text.index("Audit tool agreed") < text.index("Practice standards published")  # oldest first
+    said = ("You are responsible for or lead 4 open milestones (2 overdue, 1 due soon). Add a dated progress update "
+            "to each by Thursday 10 September 2020")
+    assert request < text.index(said) < text.index("3 milestones due or overdue (2 overdue) are in your update pack, "
+                                                   "attached: overdue first.")
+    for body in (text, html):
+        for item in [*late, soon]:
+            assert item.deliverable not in body and f"/milestones/{item.id}" not in body  # the pack lists them
+    assert links(html) == ["http://localhost:5000/my-work", "http://localhost:5000/account/notifications"]
+    pack = pack_sent(message)  # the counts the e-mail gives are the pack's, whose overdue part comes first
+    assert "You are responsible for or lead 4 open milestones: 2 overdue and 1 due in the next 14 days." in pack
+    overdue_part, rest = pack.split("Overdue: 2 milestones")[1].split("Due in the next 14 days: 1 milestone")
+    assert all(item.deliverable in overdue_part for item in late) and soon.deliverable in rest
+
+
+def test_a_milestone_the_pack_leaves_out_is_still_listed(plan_tree, smtp_server, db, make_person):
+    board_before_its_update_deadline(db)
+    olive, action = plan_tree["owner"], plan_tree["action"]
+    kept = milestone(db, action, "Audit tool agreed", olive, date(2020, 8, 3))
+    handed_over = milestone(db, action, "Practice standards published", olive, date(2020, 9, 2))
+    reminder_sweep.sweep(SEPT_3)  # the reminders are written; before they go, one milestone changes hands
+    handed_over.responsible = make_person("Rita Responsible")
+    db.session.commit()
+    outbox.deliver(SEPT_3)
+    [message] = inbox(smtp_server, olive.email)
+    text, html = text_and_html(message)
+    assert "1 milestone due or overdue (1 overdue) is in your update pack, attached: overdue first." in text
+    assert kept.deliverable not in text and handed_over.deliverable in text
+    assert f"http://localhost:5000/milestones/{handed_over.id}/updates/new" in links(html)
+    assert handed_over.deliverable not in pack_sent(message)
+
+
+def test_without_a_pack_each_milestone_is_listed_once_with_one_link_most_overdue_first(plan_tree, smtp_server, db):
+    olive, action = plan_tree["owner"], plan_tree["action"]
+    late = [milestone(db, action, "Audit tool agreed", olive, date(2020, 8, 3)),
+            milestone(db, action, "Practice standards published", olive, date(2020, 9, 2))]
+    reminder_jobs.send_due(SEPT_3)  # no meeting coming: reminders only, no update pack
+    [message] = inbox(smtp_server, olive.email)
+    assert message["Subject"] == "Update 2 overdue milestones"
+    assert not list(message.iter_attachments())
+    text, html = text_and_html(message)
+    assert text.index("Audit tool agreed") < text.index("Practice standards published")  # oldest first
     for body in (text, html):
         for item in late:
             assert body.count(item.deliverable) == 1
             assert body.count(f"/milestones/{item.id}") == 1  # one link, to add the update
-    assert links(html) == ["http://localhost:5000/my-work",
-                           *[f"http://localhost:5000/milestones/{item.id}/updates/new" for item in late],
+    assert links(html) == [*[f"http://localhost:5000/milestones/{item.id}/updates/new" for item in late],
                            "http://localhost:5000/account/notifications"]
     assert "Overdue since 3 August 2020 (31 days)" in text
+    assert "update pack" not in text
 
 
 def test_a_programme_manager_is_told_who_to_chase_not_every_milestone(plan_tree, smtp_server, db, make_person):

@@ -1,11 +1,14 @@
 """One person's e-mail as they read it: what it asks, in the order they should act.
 
-A subject that says what to do and by when (never a case number); a one-line summary; the requests first (an
-update request before a meeting, a safeguarding alert, a report to check); then the items, each once with one link:
-the person's own milestones (most overdue first), audit recommendations with their How and due date (in date
-order), case-file audits to write, and, for managers, the milestones escalated to them grouped by owner, with a link
-to that owner's overdue milestones. Items are read as they are when the e-mail goes (a few queries, whatever the
-number of notices); the words are app.services.reminders.wording's. The footer gives the reasons that apply.
+A subject that says what to do and by when (never a case number); a one-line summary; the requests first (an update
+request before a meeting, a safeguarding alert, a report to check); then the items, each once with one link: the
+person's own milestones (most overdue first), audit recommendations with their How and due date (in date order),
+case-file audits to write, and, for managers, the milestones escalated to them grouped by owner, with a link to that
+owner's overdue milestones. An update request carries the reader's update pack, which lists all their open
+milestones: its e-mail does not list them again, it says how many are due or overdue and that the pack has them,
+overdue first (a milestone the pack leaves out, say one reassigned since, is still listed). Items are read as they
+are when the e-mail goes (a few queries, whatever the number of notices); the words are
+app.services.reminders.wording's. The footer gives the reasons that apply.
 """
 
 from collections import defaultdict
@@ -32,7 +35,7 @@ from app.services.plans.queries import MilestoneRow
 from app.services.reminders import sweep
 from app.services.reminders.rules import month_end
 from app.services.reminders.wording import ask, meeting_words, short, update_ask, when_due
-from app.services.wording import plural
+from app.services.wording import agrees, plural
 
 MEETING_KINDS = (NoticeKind.UPDATE_REQUEST, NoticeKind.UPDATE_NUDGE)
 CHOOSABLE = frozenset(NoticeKind) - {NoticeKind.ESCALATION, NoticeKind.SAFEGUARDING, NoticeKind.REPORT_READY}
@@ -64,6 +67,7 @@ class Section:
     items: list[Item]
     ask: str
     summary: str
+    note: str = ""  # a line said instead of (or before) the items: those the attached update pack lists
 
 
 @dataclass
@@ -84,9 +88,9 @@ def write(recipient: Person, notices: list[Notification], *, today: date, digest
     by_kind: dict[str, list[Notification]] = defaultdict(list)
     for notice in notices:
         by_kind[_group(notice)].append(notice)
-    requests = [*_safeguarding(by_kind["safeguarding"]), *_meeting_requests(recipient, by_kind["meeting"], milestones),
-                *_reports(by_kind["report"])]
-    mine = _milestones(by_kind["milestone"], today)
+    meeting_requests, packed = _meeting_requests(recipient, by_kind["meeting"], milestones)
+    requests = [*_safeguarding(by_kind["safeguarding"]), *meeting_requests, *_reports(by_kind["report"])]
+    mine = _milestones(by_kind["milestone"], today, packed)
     others = [section for section in (_recommendations(by_kind["recommendation"], today),
                                       _audits(by_kind["audit"], today),
                                       _escalations(by_kind["escalation"], today)) if section]
@@ -123,9 +127,10 @@ def _safeguarding(notices: list[Notification]) -> list[Request]:
             for notice in notices]
 
 
-def _meeting_requests(recipient: Person, notices: list[Notification], milestones) -> list[Request]:
-    """The request to update before a meeting, with the reader's counts as they are when it is sent."""
-    requests = []
+def _meeting_requests(recipient: Person, notices: list[Notification], milestones) -> tuple[list[Request], set[int]]:
+    """The request to update before a meeting, with the reader's counts as they are when it is sent; and the
+    milestones of the update packs attached (an update request's, not a nudge's)."""
+    requests, packed = [], set()
     for notice in notices:
         meeting = db.session.get(Meeting, notice.subject_id)
         rows = milestones(recipient, meeting)
@@ -133,12 +138,14 @@ def _meeting_requests(recipient: Person, notices: list[Notification], milestones
         stale = [row for row in rows if row.latest_update_on is None or row.latest_update_on < last_cycle]
         asked = rows if notice.kind == NoticeKind.UPDATE_REQUEST else stale  # a nudge: those still without one
         overdue = sum(row.overdue for row in asked)
+        if notice.kind == NoticeKind.UPDATE_REQUEST:
+            packed |= {row.id for row in rows}
         title, body = meeting_words(notice.kind, meeting.title, meeting.held_on, meeting.update_deadline, len(rows),
-                                    len(stale), last_cycle, overdue)
+                                    len(stale), last_cycle, overdue, sum(row.due_soon for row in asked))
         requests.append(Request(title, body, "/my-work", "Update them from My work",
                                 update_ask(len(asked), meeting.update_deadline, overdue),
                                 f"the update request for the {meeting.title}"))
-    return requests
+    return requests, packed
 
 
 def _reports(notices: list[Notification]) -> list[Request]:
@@ -149,7 +156,9 @@ def _reports(notices: list[Notification]) -> list[Request]:
 # --- Items: each once, with one link ----------------------------------------------------------------------------
 
 
-def _milestones(notices: list[Notification], today: date) -> Section | None:
+def _milestones(notices: list[Notification], today: date, packed: set[int]) -> Section | None:
+    """The reader's milestones due or overdue, most overdue first, each with its link; those in the update pack
+    attached (`packed`) are not listed again, but counted in one line that sends the reader to the pack."""
     if not notices:
         return None
     rows = db.session.execute(select(Milestone.id, Action.number, Milestone.deliverable, Milestone.due_on)
@@ -157,10 +166,19 @@ def _milestones(notices: list[Notification], today: date) -> Section | None:
                               .where(Milestone.id.in_({notice.subject_id for notice in notices}))
                               .order_by(Milestone.due_on, Milestone.id)).all()
     items = [Item(f"{number} {short(deliverable, 160).rstrip('.')}", f"/milestones/{mid}/updates/new", when_due(due_on, today))
-             for mid, number, deliverable, due_on in rows]
+             for mid, number, deliverable, due_on in rows if mid not in packed]
     dates = [row.due_on for row in rows]
+    in_pack = [row.due_on for row in rows if row.id in packed]
     return Section("Your milestones due or overdue: add a progress update, or record them complete", items,
-                   ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today))
+                   ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today),
+                   _in_the_pack(in_pack, today) if in_pack else "")
+
+
+def _in_the_pack(dates: list[date], today: date) -> str:
+    """"27 milestones due or overdue (23 overdue) are in your update pack, attached: overdue first." (the pack's
+    order: overdue, then due soon, then the rest)."""
+    return f"{_counted('milestone', 'due or overdue', dates, today)} {agrees(len(dates), 'is', 'are')} in your " \
+           "update pack, attached: overdue first."
 
 
 def _recommendations(notices: list[Notification], today: date) -> Section | None:

@@ -80,14 +80,15 @@ def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> De
     clock = clock or run_clock(now)
     result = DeliveryResult(skipped=_skip_what_is_no_longer_true(now))
     db.session.commit()  # delivery commits as it goes (see the module's note): first, what no one will be sent
-    waiting = _waiting_recipients(now, clock)
+    abandoned = _abandoned_recipients(clock)
+    waiting = sorted(abandoned | _waiting_recipients(now))
     if not waiting:
         return result
     packs = compose.UpdatePacks(waiting, now)  # every recipient's pack data in a few queries, when first needed
     try:
         with mailer.connection(now) as send:
             for recipient_id in waiting:
-                _deliver_to(recipient_id, send, now, clock, result, packs)
+                _deliver_to(recipient_id, send, now, clock, result, packs, recipient_id in abandoned)
     except MailError as error:  # the server could not be reached: whatever was not claimed waits for the next run
         result.error = str(error)
         result.failed += _postpone(_waiting_ids(now, waiting), str(error), now)
@@ -95,9 +96,12 @@ def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> De
 
 
 def _deliver_to(recipient_id: int, send, now: datetime, clock, result: DeliveryResult,
-                packs: compose.UpdatePacks) -> None:
-    """The recipient's abandoned message again if a dead sender left one (the same notices), then what waits."""
-    _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result, packs)
+                packs: compose.UpdatePacks, abandoned: bool) -> None:
+    """The recipient's abandoned message again if a dead sender left one when the run started (the same notices),
+    then what waits. (A claim that a sender abandons while this run goes on is taken up by the next run, a minute
+    later: looking for one for every recipient was a claim and a commit more per e-mail.)"""
+    if abandoned:
+        _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result, packs)
     _send(_claim(recipient_id, _waiting_condition(now), clock), send, now, clock, result, packs)
 
 
@@ -132,9 +136,12 @@ def _abandoned_condition(at: datetime):
     return and_(Notification.email_state == EmailState.SENDING, Notification.claimed_at < at - claim_timeout())
 
 
-def _waiting_recipients(now: datetime, clock) -> list[int]:
-    condition = or_(_waiting_condition(now), _abandoned_condition(clock()))
-    return sorted(db.session.scalars(select(Notification.recipient_id).where(condition).distinct()))
+def _waiting_recipients(now: datetime) -> set[int]:
+    return set(db.session.scalars(select(Notification.recipient_id).where(_waiting_condition(now)).distinct()))
+
+
+def _abandoned_recipients(clock) -> set[int]:
+    return set(db.session.scalars(select(Notification.recipient_id).where(_abandoned_condition(clock())).distinct()))
 
 
 def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
