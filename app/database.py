@@ -1,7 +1,18 @@
-"""Database connection settings that apply whatever the app: SQLite enforces foreign keys, uses WAL."""
+"""Database connection settings that apply whatever the app (SQLite enforces foreign keys, uses WAL), and what
+differs between the two databases."""
 
-from sqlalchemy import event
+from sqlalchemy import Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+def insert_ignoring_duplicates(table: Table):
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of the database in use: a row another transaction wrote
+    meanwhile is left as it is (PostgreSQL first waits for that transaction to end)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table).on_conflict_do_nothing()
 
 
 @event.listens_for(Engine, "connect")

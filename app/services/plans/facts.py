@@ -29,6 +29,7 @@ from flask import current_app
 from sqlalchemy import and_, case, delete, event, exists, func, insert, or_, select, update
 from sqlalchemy.orm import Session, undefer
 
+from app.database import insert_ignoring_duplicates
 from app.extensions import db
 from app.models import (
     Action,
@@ -181,6 +182,7 @@ def _bring_up_to(session: Session, window: Window) -> None:
     """The facts of another day, or with another stale window. The row is written first, which holds it (PostgreSQL)
     or the database (SQLite) until the commit: when two visitors arrive together, one works and the other then
     finds it done."""
+    session.execute(insert_ignoring_duplicates(FactsDate.__table__).values(id=THE_ROW, stale_after_days=0))
     session.execute(update(FactsDate).where(FactsDate.id == THE_ROW).values(id=FactsDate.id))
     stored = _stored(session)
     if stored == (window.today, window.stale_after_days):
@@ -193,9 +195,9 @@ def _bring_up_to(session: Session, window: Window) -> None:
 
 
 def _work_out_all(session: Session, window: Window) -> None:
-    session.execute(delete(FactsDate))
-    session.execute(insert(FactsDate).values(id=THE_ROW, as_of=window.today,
-                                             stale_after_days=window.stale_after_days))
+    session.execute(insert_ignoring_duplicates(FactsDate.__table__).values(id=THE_ROW, stale_after_days=0))
+    session.execute(update(FactsDate).where(FactsDate.id == THE_ROW)
+                    .values(as_of=window.today, stale_after_days=window.stale_after_days))
     session.execute(delete(MilestoneFacts))
     _copy_released(session, None)
     _store(session, session.execute(_inputs()), window)

@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
+from app.database import insert_ignoring_duplicates
 from app.extensions import db
 from app.models import (
     ALWAYS_EMAILED,
@@ -305,9 +305,8 @@ def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
 
 
 def _insert_ignoring_duplicates():
-    """INSERT … ON CONFLICT DO NOTHING: another sweep may have written the same notice meanwhile."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(Notification.__table__).on_conflict_do_nothing()  # the table: no ORM work per row
+    """Another sweep may have written the same notice meanwhile. Into the table: no ORM work per row."""
+    return insert_ignoring_duplicates(Notification.__table__)
 
 
 def email_state(kind: NoticeKind, person: Recipient) -> EmailState:
