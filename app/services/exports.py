@@ -15,10 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import aliased
 
@@ -173,6 +169,9 @@ def _csv_value(value) -> str:
 
 def as_xlsx(table: Table) -> bytes:
     """One sheet: the headings in bold, frozen and filterable; dates as dates; text always as text."""
+    from openpyxl import Workbook  # here, not at the top: a web worker that never writes a workbook never holds it
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.title)
     sheet.freeze_panes = "A2"
@@ -185,13 +184,18 @@ def as_xlsx(table: Table) -> bytes:
     return buffer.getvalue()
 
 
-def _heading(sheet, text: str) -> WriteOnlyCell:
+def _heading(sheet, text: str):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     cell = WriteOnlyCell(sheet, value=text)
     cell.font = Font(bold=True)
     return cell
 
 
 def _xlsx_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"  # text stays text: never read as a formula

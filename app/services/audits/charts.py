@@ -4,12 +4,10 @@ Drawn to be read on paper by a board: the full element names (wrapped, never cut
 box that reads over the hatching, and shares too narrow for a label written beside the bar instead.
 """
 
-import io
 import textwrap
 
-from matplotlib.figure import Figure
-
 from app.models import Grade
+from app.services.figures import new_figure, png
 
 # GOV.UK colours, and a hatch per grade so the chart reads in greyscale too
 GRADE_STYLE = {
@@ -28,7 +26,7 @@ def element_grades_png(by_element: list) -> bytes:
     bar are listed beside it ("Outstanding 3%"). by_element: (number, label, {Grade: Share}) triples."""
     names = [textwrap.fill(f"{number} {label}", LABEL_WIDTH) for number, label, _ in by_element]
     lines = sum(max(name.count("\n") + 1, 2) for name in names) or 2
-    figure = Figure(figsize=(9, 0.19 * lines + 1.0), dpi=100, layout="constrained")
+    figure = new_figure(figsize=(9, 0.19 * lines + 1.0), dpi=100, layout="constrained")
     axes = figure.subplots()
     positions = range(len(names))
     left = [0.0] * len(names)
@@ -53,12 +51,12 @@ def element_grades_png(by_element: list) -> bytes:
     axes.spines[["top", "right"]].set_visible(False)
     axes.spines["bottom"].set_bounds(0, 100)
     axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    return _png(figure)
+    return png(figure)
 
 
 def trend_png(by_month: list) -> bytes:
     """The share of audits graded Good or better, month by month, each point labelled with its percentage."""
-    figure = Figure(figsize=(9, 2.8), dpi=100, layout="constrained")
+    figure = new_figure(figsize=(9, 2.8), dpi=100, layout="constrained")
     axes = figure.subplots()
     positions = range(len(by_month))
     percents = [share.percent or 0 for _, share in by_month]
@@ -69,20 +67,14 @@ def trend_png(by_month: list) -> bytes:
     axes.set_xticks(positions, [month.strftime("%b %Y") for month, _ in by_month], fontsize=8)
     axes.set_ylim(0, 110)
     axes.set_ylabel("Good or better (%)")
-    return _png(figure)
-
-
-def _png(figure: Figure) -> bytes:
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png(figure)
 
 
 def monthly_grades_png(by_month: list) -> bytes:
     """Each month's overall grades as a 100% column, labelled with its percentages (a share too small to label
     inside its column is written beside it); a month without graded audits is left empty and says so. by_month:
     (month, {Grade: Share}) pairs, oldest first."""
-    figure = Figure(figsize=(9, 3.3), dpi=100, layout="constrained")
+    figure = new_figure(figsize=(9, 3.3), dpi=100, layout="constrained")
     axes = figure.subplots()
     positions = range(len(by_month))
     bottom = [0.0] * len(by_month)
@@ -103,4 +95,4 @@ def monthly_grades_png(by_month: list) -> bytes:
     axes.set_ylim(0, 100)
     axes.set_ylabel("Share of audits (%)")
     axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    return _png(figure)
+    return png(figure)

@@ -37,9 +37,6 @@ from datetime import date, datetime
 from xml.etree.ElementTree import ParseError
 
 from lxml.etree import LxmlError
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils.exceptions import InvalidFileException
 
 from app.services.exports import FORMULA_STARTS, PLAN_HEADINGS
 from app.services.importers.plan_cells import UPDATE_HEADING, progress_updates_in
@@ -151,9 +148,10 @@ def read_sheet(upload: Upload, *, title: str) -> PlanDocument:
                         progress_update=max(dates).strftime("%B %Y") if dates else "", rag_definitions={}, areas=areas)
 
 
-# what openpyxl raises on a damaged workbook: its own error, the zip's, a part missing, odd values, unreadable XML
-UNREADABLE_WORKBOOK = (InvalidFileException, zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError,
-                       TypeError, OSError, LxmlError, ParseError)
+# what openpyxl raises on a damaged workbook (besides its own InvalidFileException): the zip's, a part missing, odd
+# values, unreadable XML
+UNREADABLE_WORKBOOK = (zipfile.BadZipFile, zlib.error, EOFError, KeyError, IndexError, ValueError, TypeError, OSError,
+                       LxmlError, ParseError)
 
 
 # --- Reading the file ------------------------------------------------------------------------------------
@@ -170,6 +168,9 @@ def _csv_rows(data: bytes) -> Iterator[list]:
 def _xlsx_rows(data: bytes, filename: str) -> Iterator[tuple]:
     """The workbook's rows; a workbook whose parts are damaged (found while opening it or reading its rows) is
     refused with one message."""
+    from openpyxl import load_workbook  # here, not at the top: a web worker that never reads a workbook never holds it
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -178,7 +179,7 @@ def _xlsx_rows(data: bytes, filename: str) -> Iterator[tuple]:
             yield from sheet.iter_rows(values_only=True)
         finally:
             workbook.close()
-    except UNREADABLE_WORKBOOK as error:
+    except (InvalidFileException, *UNREADABLE_WORKBOOK) as error:
         raise PlanFormatError(f"“{filename}” cannot be read as an Excel workbook: open it in Excel, save it as "
                               "“Excel Workbook (.xlsx)” and try again.") from error
 
@@ -355,6 +356,9 @@ def _same(row: _Row, label: str, first: str, this: str, number: str) -> None:
 def template_xlsx() -> bytes:
     """A workbook to fill in: the columns read here (the export's wording and order) with one example row, and a
     second sheet, "How to fill this in", explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Plan"
@@ -376,6 +380,8 @@ def template_xlsx() -> bytes:
 
 
 def _guidance(sheet) -> None:
+    from openpyxl.styles import Alignment, Font
+
     for line in _guidance_lines():
         sheet.append(line)
     sheet["A1"].font = Font(bold=True, size=14)

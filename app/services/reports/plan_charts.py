@@ -7,12 +7,10 @@ printed (16 cm), so its text is printed at the size it is set in. Its margins ar
 rather than by matplotlib's constrained layout, which lays the chart out twice (a third of the time of a chart).
 """
 
-import io
 import textwrap
 
-from matplotlib.figure import Figure
-
 from app.models import Rating
+from app.services.figures import new_figure, png
 from app.services.plans.rag import RATING_WORDS
 from app.services.reports.plan_data import RATINGS
 
@@ -34,7 +32,7 @@ def stacked_ratings_png(labels: list[str], counts: list[dict], *, axis_label: st
     wrapped = [textwrap.fill(label, LABEL_CHARACTERS) for label in labels]
     lines = sum(label.count("\n") + 1 for label in wrapped)
     height = 0.13 * lines + 0.15 * len(labels) + 0.9
-    figure = Figure(figsize=(WIDTH_INCHES, height), dpi=150)
+    figure = new_figure(figsize=(WIDTH_INCHES, height), dpi=150)
     longest_line = max((len(line) for label in wrapped for line in label.splitlines()), default=0)
     figure.subplots_adjust(left=(longest_line * CHARACTER_INCHES + EDGE_INCHES) / WIDTH_INCHES,
                            right=1 - EDGE_INCHES / WIDTH_INCHES, top=1 - LEGEND_INCHES / height,
@@ -53,9 +51,7 @@ def stacked_ratings_png(labels: list[str], counts: list[dict], *, axis_label: st
     axes.tick_params(labelsize=8)
     axes.set_xlabel(axis_label, fontsize=8)
     axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False, fontsize=8)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return png(figure)
 
 
 def describe_counts(labels: list[str], counts: list[dict]) -> str:
