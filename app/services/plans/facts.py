@@ -58,6 +58,7 @@ PEOPLE = "milestone_facts.people"  # people whose kind changed (their milestones
 ACTIONS = "milestone_facts.actions"  # actions to count again (a milestone of theirs deleted, or the action moved)
 RELEASES = "milestone_facts.releases"  # plans whose progress report was released (compare with it from now on)
 WROTE = "milestone_facts.wrote"  # this transaction has written something
+CHECKED = "milestone_facts.checked"  # the day (and stale window) this transaction found the facts true for
 THE_ROW = 1  # FactsDate's one row
 
 
@@ -152,11 +153,14 @@ def _inputs():
 
 
 def current(window: Window) -> None:
-    """Make the stored facts true for window.today, with this transaction's changes in them."""
+    """Make the stored facts true for window.today, with this transaction's changes in them. The day is checked once
+    a transaction (a page that reads facts three times asks once)."""
     session = db.session
     session.flush()
-    if _stored(session) != (window.today, window.stale_after_days):
+    wanted = (window.today, window.stale_after_days)
+    if session.info.get(CHECKED) != wanted and _stored(session) != wanted:
         _in_own_transaction(lambda own: _bring_up_to(own, window))
+    session.info[CHECKED] = wanted
     _work_out_touched(session)
 
 
@@ -355,5 +359,5 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
-        for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES, WROTE):
+        for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES, WROTE, CHECKED):
             session.info.pop(key, None)
