@@ -23,6 +23,7 @@ from app.models import (
     RevisionReason,
 )
 from app.scheduler import build_scheduler
+from app.services.plans import facts as milestone_facts
 from app.services.plans import rag
 from app.services.plans.queries import PlanFilters, Window, milestone_rows, plan_overview
 from tests.conftest import NOW, TODAY
@@ -182,3 +183,12 @@ def test_the_scheduler_works_out_the_new_days_facts_just_after_midnight(app, db,
     job.func()
     assert db.session.scalar(select(FactsDate.as_of)) == TODAY + timedelta(days=100)
     assert stored_facts(db)[plan_tree["milestone"].id]["overdue"] is True
+
+
+def test_many_milestones_changed_in_one_commit_are_worked_out_a_chunk_at_a_time(db, plan_tree, monkeypatch):
+    monkeypatch.setattr(milestone_facts, "CHUNK", 2)  # five milestones: three chunks
+    for number in range(5):
+        db.session.add(Milestone(action=plan_tree["action"], deliverable=f"Chunked {number}", due_kind=DueKind.DATE,
+                                 due_on=TODAY - timedelta(days=number), status=MilestoneStatus.IN_PROGRESS))
+    db.session.commit()
+    assert_facts_hold(db, plan_tree["plan"], TODAY)

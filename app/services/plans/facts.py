@@ -60,6 +60,7 @@ RELEASES = "milestone_facts.releases"  # plans whose progress report was release
 WROTE = "milestone_facts.wrote"  # this transaction has written something
 CHECKED = "milestone_facts.checked"  # the day (and stale window) this transaction found the facts true for
 THE_ROW = 1  # FactsDate's one row
+CHUNK = 5_000  # milestones worked out in one go
 
 
 @dataclass(frozen=True)
@@ -249,8 +250,12 @@ def _work_out_touched(session: Session) -> None:
     if releases:
         _copy_released(session, releases)
     in_released_plans = Milestone.action_id.in_(select(Action.id).join(Area).where(Area.plan_id.in_(releases)))
-    _work_out(session, or_(Milestone.id.in_(touched), Milestone.responsible_id.in_(people),
-                           Milestone.id.in_(assigned_to), in_released_plans), window, actions)
+    if people or releases or actions:
+        _work_out(session, or_(Milestone.responsible_id.in_(people), Milestone.id.in_(assigned_to),
+                               in_released_plans), window, actions)
+    ids = sorted(touched)
+    for start in range(0, len(ids), CHUNK):  # a bound parameter per id: SQLite takes at most 32,766 in a statement
+        _work_out(session, Milestone.id.in_(ids[start:start + CHUNK]), window)
 
 
 def _work_out(session: Session, which, window: Window, actions: set[int] = frozenset()) -> None:
