@@ -114,7 +114,7 @@ BETTER = {Rating.RED: 0, Rating.AMBER: 1, Rating.GREEN: 2}  # Not rated: neither
 def _since_released(inputs, rating: Rating) -> dict:
     """Compared with the plan's last released progress report: completed since (a milestone added since counts if
     complete), and rated better or worse (only between Red, Amber and Green; a milestone added since is neither)."""
-    then = BETTER.get(inputs.released_rating and Rating(inputs.released_rating))
+    then = BETTER.get(inputs.released_rating)  # a word as the report froze it ("RED"): equal to Rating.RED
     now = BETTER.get(rating)
     compared = then is not None and now is not None
     return {"completed_since": inputs.status == MilestoneStatus.COMPLETE and not inputs.released_complete,
