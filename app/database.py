@@ -24,3 +24,13 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.close()
+
+
+def refresh_statistics() -> None:
+    """SQLite: gather the planner's statistics (ANALYZE; under a second on the bench's full-size data). Without them SQLite
+    guesses, and at 200,000 milestones the dashboard's "most slipped" took 40 ms on a guessed plan where the right
+    one takes 2. PostgreSQL's autovacuum does this by itself."""
+    if db.engine.dialect.name == "sqlite":
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()

@@ -5,6 +5,7 @@ APScheduler 3.x BlockingScheduler, with these jobs, each in the app's context:
 - delivery of what is waiting, every minute: safeguarding alerts (which web requests only write to the outbox, so
   that a page never waits on the mail server), notices written between sweeps, and retries;
 - the milestones' facts (overdue, stale, the suggested rating) for the new day, just after midnight and once at start;
+- on SQLite, the planner's statistics (ANALYZE), at 3am and once at start;
 - clearing the child's identity from audits older than AUDIT_IDENTITY_RETENTION_DAYS (`flask audits
   clear-identities`), daily and once at start, when that is set.
 The jobs are safe to run twice, or from two processes: each notice is created and sent once. Missed runs are
@@ -29,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask, current_app
 from sqlalchemy import Connection, text
 
-from app import clock
+from app import clock, database
 from app.clock import as_of_now
 from app.extensions import db
 from app.services import security_events, submissions
@@ -84,6 +85,8 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
                       name="Security log retention", next_run_time=datetime.now())
     scheduler.add_job(_in_app(app, _facts_for_the_new_day), CronTrigger(hour=0, minute=0, second=30),
                       id="milestone-facts", name="Milestone facts for the new day", next_run_time=datetime.now())
+    scheduler.add_job(_in_app(app, database.refresh_statistics), CronTrigger(hour=3), id="database-statistics",
+                      name="The database's statistics for its planner", next_run_time=datetime.now())
     if app.config["AUDIT_IDENTITY_RETENTION_DAYS"]:
         scheduler.add_job(_in_app(app, _clear_identities), IntervalTrigger(days=1), id="clear-identities",
                           name="Child's identity retention", next_run_time=datetime.now())

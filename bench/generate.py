@@ -280,12 +280,12 @@ def generate(scale: float) -> float:
 
 
 def _analyse() -> None:
-    """On PostgreSQL, gather the planner's statistics now, as autovacuum would soon after a bulk load: without them
-    the planner guesses how many milestones match a filter, and the first runs would measure its guesses."""
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect() as connection:
-            connection.execute(text("ANALYZE"))
-            connection.commit()
+    """Gather the planner's statistics now, as a live service has them (PostgreSQL's autovacuum soon after a bulk
+    load; on SQLite the scheduler's `PRAGMA optimize`): without them the planner guesses how many milestones match a
+    filter, and the bench would measure its guesses."""
+    with db.engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+        connection.commit()
 
 
 def _continue_id_sequences() -> None:

@@ -6,7 +6,8 @@ import itertools
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select
+import pytest
+from sqlalchemy import delete, select, text
 
 from app.models import (
     ActionTally,
@@ -192,3 +193,12 @@ def test_many_milestones_changed_in_one_commit_are_worked_out_a_chunk_at_a_time(
                                  due_on=TODAY - timedelta(days=number), status=MilestoneStatus.IN_PROGRESS))
     db.session.commit()
     assert_facts_hold(db, plan_tree["plan"], TODAY)
+
+
+def test_the_scheduler_gathers_sqlites_statistics_for_its_planner(app, db, plan_tree):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum gathers them")
+    job = next(job for job in build_scheduler(app).get_jobs() if job.id == "database-statistics")
+    job.func()
+    analysed = {table for (table,) in db.session.execute(text("SELECT tbl FROM sqlite_stat1"))}
+    assert {"milestone_facts", "action_tallies", "milestones"} <= analysed

@@ -192,7 +192,7 @@ def test_the_scheduler_has_its_jobs_and_each_runs_in_the_app(plan, app, db):
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"send-due", "deliver", "security-log-retention", "forget-form-posts",
-                         "milestone-facts"}  # and identity retention,
+                         "milestone-facts", "database-statistics"}  # and identity retention,
     # when set
     assert jobs["deliver"].trigger.interval.total_seconds() == 60
     assert jobs["security-log-retention"].trigger.interval.days == 1
