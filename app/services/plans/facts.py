@@ -341,8 +341,14 @@ def _note(session: Session, thing) -> None:
         session.info.setdefault(PEOPLE, set()).add(thing.id)
     elif isinstance(thing, Action) and _changed(thing, "area_id"):
         session.info.setdefault(ACTIONS, set()).add(thing.id)
-    elif isinstance(thing, Report) and thing.state == ReportState.RELEASED and thing.kind == ReportKind.PLAN_PROGRESS:
+    elif _released_now(thing):
         session.info.setdefault(RELEASES, set()).add(thing.plan_id)
+
+
+def _released_now(thing) -> bool:
+    """A plan progress report this flush released (not one released earlier and saved again)."""
+    return (isinstance(thing, Report) and thing.kind == ReportKind.PLAN_PROGRESS
+            and thing.state == ReportState.RELEASED and _changed(thing, "state"))
 
 
 def _changed(thing, attribute: str) -> bool:
