@@ -86,6 +86,12 @@ class Config:
     PROXY_FIX_X_HOST = _env_int("PROXY_FIX_X_HOST")
     PROXY_FIX_X_PORT = _env_int("PROXY_FIX_X_PORT")
     PROXY_FIX_X_PREFIX = _env_int("PROXY_FIX_X_PREFIX")
+    # Pages kept once drawn (app/page_cache.py, Flask-Caching): each web worker keeps its own by default
+    # ("SimpleCache", at most PAGE_CACHE_ENTRIES pages); "NullCache" keeps none. A kept page is served only while the
+    # data under it is unchanged, so no setting here can show a page older than the data.
+    CACHE_TYPE = os.environ.get("PAGE_CACHE_TYPE", "SimpleCache")
+    CACHE_THRESHOLD = _env_int("PAGE_CACHE_ENTRIES", 100)
+    CACHE_DEFAULT_TIMEOUT = 3600
     # Links in e-mails and the calendar feed start with this address.
     BASE_URL = _base_url()
     # E-mail: "smtp" sends through MAIL_SERVER; "file" writes each message to MAIL_FILE_DIR (development).

@@ -8,7 +8,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from config import BASE_DIR, CONFIGS, ProductionConfig
 
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import cache, csrf, db, login_manager, migrate
 from .web import CleanRequest, IdConverter
 
 
@@ -56,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
+    cache.init_app(app)
     WTFormsHelpers(app)
     from . import database, models  # noqa: F401  (SQLite pragmas; every model known to Alembic)
     from .auth.loaders import configure_login_manager

@@ -2,9 +2,10 @@
 (services/plans/facts.py), so that the plan's pages count, filter and sort thousands of milestones without
 working out every milestone's facts on every visit (decision 0017)."""
 
+import secrets
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -74,12 +75,22 @@ class ReleasedRating(db.Model):
     complete: Mapped[bool] = mapped_column(Boolean)
 
 
+def new_version() -> int:
+    """A version no page has been stored under: random, so that a restored backup cannot bring back a number some web
+    worker saw for other data."""
+    return secrets.randbits(62)
+
+
 class FactsDate(db.Model):
     """The one row saying which day the stored facts are true on, and the stale-update window they used. No row (or
-    no date) means the facts have never been worked out: the first read works them all out."""
+    no date) means the facts have never been worked out: the first read works them all out.
+
+    `version` changes with every transaction that writes what the plan's pages show (services/plans/facts.py), so a
+    page drawn from the data under one version can be kept and served again until it changes (app/page_cache.py)."""
 
     __tablename__ = "milestone_facts_date"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     as_of: Mapped[date | None] = mapped_column(Date)
     stale_after_days: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(BigInteger, default=new_version)

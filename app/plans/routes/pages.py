@@ -6,11 +6,13 @@ from flask_login import current_user
 
 from app.clock import today, window
 from app.models import Milestone, MilestoneStatus, Plan, Rating
+from app.page_cache import drawn
 from app.plans import bp
 from app.services import exports, permissions
 from app.services.audits import work as audit_work
 from app.services.numbers import whole_number
 from app.services.people import all_people_choices
+from app.services.plans import facts
 from app.services.plans import queries as plan_queries
 from app.services.plans.dashboard import dashboard as plan_dashboard
 from app.services.plans.queries import (
@@ -30,9 +32,17 @@ def current_plan() -> Plan:
 
 @bp.route("/plan")
 def overview():
-    dashboard = plan_dashboard(current_plan(), window())
-    return render_template("plans/overview.html", overview=dashboard.overview, dashboard=dashboard,
-                           ratings=list(Rating))
+    plan, current_window = current_plan(), window()
+    may_manage = permissions.manages_plan(current_user)
+
+    def draw() -> str:
+        dashboard = plan_dashboard(plan, current_window)
+        return render_template("plans/overview_content.html", overview=dashboard.overview, dashboard=dashboard,
+                               ratings=list(Rating), may_manage=may_manage)
+
+    key = ("plan-overview", plan.id, may_manage, current_window.today, current_window.due_soon_days,
+           current_window.stale_after_days)
+    return render_template("plans/overview.html", content=drawn(key, facts.current(current_window), draw))
 
 
 @bp.route("/plan/milestones")

@@ -19,6 +19,12 @@ When they are worked out again:
 An action's counts are counted again from its milestones' facts while its row is locked, as the audit findings'
 running totals are (services/audits/tallies.py): they cannot drift from the facts, and two changes to one action
 count one after the other.
+
+The plan's data version (FactsDate.version) changes in every transaction that writes a table the plan's pages may
+show (any but the bookkeeping in UNSEEN), before its first such write, so that a page drawn under one version is
+kept until the data under it changes (app/page_cache.py). Writers of the plan's data take the version's row lock
+first and so go one after the other; a reader reads the version before the data, so what it draws is at least as
+new as the version it is kept under.
 """
 
 from dataclasses import dataclass
@@ -50,6 +56,7 @@ from app.models import (
     ReportState,
     RevisionDecision,
 )
+from app.models.facts import new_version
 from app.models.plans import milestone_leads
 from app.services.plans import rag
 
@@ -58,9 +65,13 @@ PEOPLE = "milestone_facts.people"  # people whose kind changed (their milestones
 ACTIONS = "milestone_facts.actions"  # actions to count again (a milestone of theirs deleted, or the action moved)
 RELEASES = "milestone_facts.releases"  # plans whose progress report was released (compare with it from now on)
 WROTE = "milestone_facts.wrote"  # this transaction has written something
-CHECKED = "milestone_facts.checked"  # the day (and stale window) this transaction found the facts true for
+CHECKED = "milestone_facts.checked"  # the day, stale window and version this transaction found the facts at
+VERSIONED = "milestone_facts.versioned"  # this transaction has changed the plan's data version
 THE_ROW = 1  # FactsDate's one row
 CHUNK = 5_000  # milestones worked out in one go
+UNSEEN = frozenset({  # tables no page of the plan shows: writing them leaves the plan's data version as it is
+    "user_sessions", "security_events", "sign_in_attempts", "form_submissions", "notifications", "scheduler_runs",
+    "api_tokens", "password_tokens", "recovery_codes", "audit_access_log"})
 
 
 @dataclass(frozen=True)
@@ -153,22 +164,28 @@ def _inputs():
 # --- Reading: facts true for a day ------------------------------------------------------------------
 
 
-def current(window: Window) -> None:
-    """Make the stored facts true for window.today, with this transaction's changes in them. The day is checked once
-    a transaction (a page that reads facts three times asks once)."""
+def current(window: Window) -> int | None:
+    """Make the stored facts true for window.today, with this transaction's changes in them, and return the plan's
+    data version they are at (None when this transaction has changed it: what it draws is not yet for others). The
+    day is checked once a transaction (a page that reads facts three times asks once)."""
     session = db.session
     session.flush()
     wanted = (window.today, window.stale_after_days)
-    if session.info.get(CHECKED) != wanted and _stored(session) != wanted:
-        _in_own_transaction(lambda own: _bring_up_to(own, window))
-    session.info[CHECKED] = wanted
+    checked = session.info.get(CHECKED)
+    if checked is None or checked[:2] != wanted:
+        checked = _stored(session)
+        if checked is None or checked[:2] != wanted:
+            _in_own_transaction(lambda own: _bring_up_to(own, window))
+            checked = _stored(session)
+        session.info[CHECKED] = checked
     _work_out_touched(session)
+    return None if session.info.get(VERSIONED) else checked[2]
 
 
-def _stored(session: Session, shared_lock: bool = False) -> tuple[date | None, int] | None:
-    """The day the stored facts are true on and their stale window (None: no row yet)."""
-    query = select(FactsDate.as_of, FactsDate.stale_after_days).where(FactsDate.id == THE_ROW)
-    stored = session.execute(query.with_for_update(read=True) if shared_lock else query).first()
+def _stored(session: Session) -> tuple[date | None, int, int] | None:
+    """The day the stored facts are true on, their stale window and the plan's data version (None: no row yet)."""
+    stored = session.execute(select(FactsDate.as_of, FactsDate.stale_after_days, FactsDate.version)
+                             .where(FactsDate.id == THE_ROW)).first()
     return tuple(stored) if stored else None
 
 
@@ -190,9 +207,9 @@ def _bring_up_to(session: Session, window: Window) -> None:
     session.execute(insert_ignoring_duplicates(FactsDate.__table__).values(id=THE_ROW, stale_after_days=0))
     session.execute(update(FactsDate).where(FactsDate.id == THE_ROW).values(id=FactsDate.id))
     stored = _stored(session)
-    if stored == (window.today, window.stale_after_days):
+    if stored[:2] == (window.today, window.stale_after_days):
         return
-    if stored is None or stored[0] is None or stored[1] != window.stale_after_days:
+    if stored[0] is None or stored[1] != window.stale_after_days:
         _work_out_all(session, window)
         return
     session.execute(update(FactsDate).where(FactsDate.id == THE_ROW).values(as_of=window.today))
@@ -242,7 +259,7 @@ def _work_out_touched(session: Session) -> None:
     touched, people, actions, releases = (session.info.pop(key, set()) for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES))
     if not (touched or people or actions or releases):
         return
-    stored = _stored(session, shared_lock=True)  # shared: another day's work waits for this, and this for it
+    stored = _stored(session)  # the version's row is locked already: another day's work waits for this, and this for it
     if stored is None or stored[0] is None:
         return  # never worked out: the first read works out every milestone
     window = Window(stored[0], stale_after_days=stored[1])
@@ -321,6 +338,27 @@ def work_out_all(window: Window) -> None:
 # --- Noting what a flush changed -------------------------------------------------------------------
 
 
+@event.listens_for(Session, "before_flush")
+def _version_before_flush(session: Session, flush_context, instances) -> None:
+    if any(_seen(thing.__table__) for thing in chain(session.new, session.dirty, session.deleted)):
+        _new_version(session)
+
+
+def _seen(table) -> bool:
+    return table is None or table.name not in UNSEEN
+
+
+def _new_version(session: Session) -> None:
+    """Change the plan's data version, once a transaction, before its first write of what the plan's pages show:
+    the row's lock is then the first this transaction takes on the plan's data, so writers queue there and never
+    hold a row another one waits for."""
+    if session.info.get(VERSIONED):
+        return
+    session.info[VERSIONED] = True
+    session.connection().execute(update(FactsDate.__table__).where(FactsDate.__table__.c.id == THE_ROW)
+                                 .values(version=new_version()))
+
+
 @event.listens_for(Session, "after_flush")
 def _note_changes(session: Session, flush_context) -> None:
     changed = list(chain(session.new, session.dirty, session.deleted))
@@ -359,6 +397,8 @@ def _changed(thing, attribute: str) -> bool:
 def _note_statements(execute_state) -> None:
     if not execute_state.is_select:
         execute_state.session.info[WROTE] = True
+        if _seen(getattr(execute_state.statement, "table", None)):
+            _new_version(execute_state.session)
 
 
 @event.listens_for(Session, "before_commit")
@@ -370,5 +410,5 @@ def _before_commit(session: Session) -> None:
 @event.listens_for(Session, "after_transaction_end")
 def _forget(session: Session, transaction) -> None:
     if transaction.parent is None:
-        for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES, WROTE, CHECKED):
+        for key in (TOUCHED, PEOPLE, ACTIONS, RELEASES, WROTE, CHECKED, VERSIONED):
             session.info.pop(key, None)
