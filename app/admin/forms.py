@@ -39,7 +39,8 @@ class PersonForm(VersionedForm):
                                   description="Told when this person's milestones are overdue long enough to be "
                                               "escalated")
     active = BooleanField("Can sign in", widget=GovCheckboxInput(),
-                          description="A new person who can sign in is e-mailed a link to choose their own password")
+                          description="Only a person signs in, never a group or placeholder. A new person who can "
+                                      "sign in is e-mailed a link to choose their own password")
 
     @property
     def values(self) -> dict:

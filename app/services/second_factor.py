@@ -22,7 +22,8 @@ import pyotp
 import segno
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Person, RecoveryCode, Role, SecurityEvent, SecurityEventKind
@@ -165,9 +166,20 @@ def _code_accepted(person: Person, code: str, *, now: datetime) -> bool:
     totp, step = pyotp.TOTP(person.totp_secret), int(now.timestamp()) // STEP_SECONDS
     for candidate in (step - 1, step, step + 1):
         if candidate > (person.totp_last_step or -1) and hmac.compare_digest(totp.at(candidate * STEP_SECONDS), code):
-            person.totp_last_step = candidate
-            return True
+            return _used(person, candidate)
     return False
+
+
+def _used(person: Person, step: int) -> bool:
+    """Keep the time step as used, unless a code for it or a later one was accepted meanwhile (the same code typed in
+    two places at once counts once). Written as a plain UPDATE, as a sign-in's time is: a sign-in is not an edit of
+    the person, so it leaves their version alone and never turns an administrator's save into a false conflict."""
+    used = db.session.execute(
+        update(Person).where(Person.id == person.id,
+                             or_(Person.totp_last_step.is_(None), Person.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    set_committed_value(person, "totp_last_step", step)
+    return used.rowcount == 1
 
 
 def _new_recovery_codes(person: Person) -> list[str]:

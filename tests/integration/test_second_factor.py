@@ -61,6 +61,23 @@ def test_signing_in_with_a_code_after_the_password(client, login, olive, db):
     assert SecurityEventKind.SECOND_FACTOR_SET_UP in kinds and SecurityEventKind.SECOND_FACTOR_FAILED in kinds
 
 
+def test_signing_in_with_a_code_leaves_the_persons_version_so_an_administrators_save_is_not_refused(
+        client, login, olive, db):
+    login(olive)
+    totp, _ = _set_up(client)
+    version = db.session.scalar(select(Person.version).where(Person.id == olive.id))
+    _password_step(client, olive)
+    page = client.get("/login/code").get_data(as_text=True)
+    code = _next_code(totp)
+    assert client.post("/login/code", data=submission(page, "submit", code=code)).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(Person.version).where(Person.id == olive.id)) == version
+    _password_step(client, olive)  # the same code again, in another sign-in: refused
+    page = client.get("/login/code").get_data(as_text=True)
+    again = client.post("/login/code", data=submission(page, "submit", code=code))
+    assert "The code is not right" in again.get_data(as_text=True)
+
+
 def test_a_recovery_code_works_once(client, login, olive, db):
     login(olive)
     _, codes = _set_up(client)
