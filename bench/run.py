@@ -1,6 +1,7 @@
 """Page timings and SQL query counts on realistic data (`make bench`, or `.venv/bin/python -m bench.run`).
 
-Signs in through the Flask test client and times My work, the plan overview, the milestone list (filtered, and a
+Signs in through the Flask test client and times My work, the plan overview (as kept, and drawn afresh as after a
+change), the milestone list (filtered, and a
 later page sorted by due date), People (first page, and searched), a large action page, the audit findings over all
 24 months of audits, an audit form and the case pool (sorted by team) on the full-size data set, then on a data set
 a tenth of the size, to show that the number of queries per page does not grow with the data. Then times the
