@@ -9,8 +9,11 @@ import logging
 from flask import Flask, current_app, render_template
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError
 
+from app.api import error_response, is_api_request
+
 log = logging.getLogger(__name__)
 
+NOT_IN_THE_API = "There is no such address in the API. Its operations are listed at /api/v1/openapi.json."
 RETRY_AFTER_SECONDS = 60  # the page says "try again in a minute"
 UNAVAILABLE = 503
 PROBLEM = 500
@@ -30,6 +33,8 @@ def register(app: Flask) -> None:
 
 def _handler(code: int, title: str):
     def handle(error):
+        if is_api_request():  # an address under /api/ that names nothing: the API's JSON, not a page
+            return error_response(code, NOT_IN_THE_API if code == 404 else title)
         return render_template("errors/error.html", code=code, title=title), code
 
     return handle

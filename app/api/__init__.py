@@ -4,7 +4,7 @@ never sent to the sign-in page; rate-limited per token by Flask-Limiter."""
 
 import os
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask_limiter import Limiter
 from flask_smorest import Api, Blueprint
 
@@ -13,6 +13,11 @@ from app.services.api_tokens import token_hash
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1", description="Read-only data for BI tools such as Power BI.")
 BLUEPRINTS = {"api", "api-docs"}  # the resources, and the OpenAPI document (app/auth/routes.py lets both through)
+PREFIX = "/api/"  # any address under it is the API's, even one that names nothing (a JSON 404, not the sign-in page)
+
+ERRORS = {401: "No valid token", 403: "The token's role may not read this", 404: "There is no such record",
+          422: "A parameter is not valid",
+          429: "Too many requests for this token: wait and try again"}
 
 SETTINGS = {
     "API_TITLE": "Improvement Tracker read API",
@@ -53,6 +58,22 @@ def register(app: Flask) -> None:
     limiter.init_app(app)
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"])(bp)
     ApiOnly(app).register_blueprint(bp)
+
+
+def is_api_request() -> bool:
+    return request.blueprint in BLUEPRINTS or request.path.startswith(PREFIX)
+
+
+def error_response(code: int, message: str, errors=None) -> Response:
+    """The API's JSON error: its code, a status in words and a message (and the parameters' errors, if any)."""
+    body = {"code": code, "status": ERRORS.get(code, "Error"), "message": message}
+    if errors:
+        body["errors"] = errors
+    response = jsonify(body)
+    response.status_code = code
+    if code == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
+    return response
 
 
 def presented_token() -> str | None:

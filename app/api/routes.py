@@ -3,54 +3,42 @@ who may read what is the token's role, by the rules in services/permissions.py."
 
 from functools import partial
 
-from flask import g, jsonify
+from flask import g
 from werkzeug.exceptions import HTTPException
 
-from app.api import bp, presented_token
+from app.api import ERRORS, bp, error_response, presented_token
 from app.api import schemas as out
 from app.clock import now, today
 from app.services import api_reads, api_tokens, permissions
 from app.services.errors import DomainError, NotAllowedError
 
 UNAUTHORISED = "Send a valid API token in the Authorization header: 'Authorization: Bearer <token>'."
-ERRORS = {401: "No valid token", 403: "The token's role may not read this", 404: "There is no such record",
-          422: "A parameter is not valid",
-          429: "Too many requests for this token: wait and try again"}
 
 
 @bp.before_request
 def require_token():
     g.api_token = api_tokens.holder(presented_token(), now=now())
     if g.api_token is None:
-        return _error(401, UNAUTHORISED)
+        return error_response(401, UNAUTHORISED)
     return None
 
 
 @bp.errorhandler(HTTPException)
 def json_error(error: HTTPException):
     messages = getattr(error, "data", {}).get("messages")
-    return _error(error.code or 500, error.description or error.name, errors=messages)
+    return error_response(error.code or 500, error.description or error.name, errors=messages)
 
 
 @bp.errorhandler(NotAllowedError)
 def forbidden(error: NotAllowedError):
-    return _error(403, error.message)
+    return error_response(403, error.message)
 
 
 @bp.errorhandler(DomainError)
 def refused(error: DomainError):
-    return _error(422, error.message, errors={"query": {error.field or "request": [error.message]}})
+    return error_response(422, error.message, errors={"query": {error.field or "request": [error.message]}})
 
 
-def _error(code: int, message: str, errors=None):
-    body = {"code": code, "status": ERRORS.get(code, "Error"), "message": message}
-    if errors:
-        body["errors"] = errors
-    response = jsonify(body)
-    response.status_code = code
-    if code == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"'
-    return response
 
 
 def _request(args: dict) -> api_reads.PageRequest:
@@ -139,7 +127,7 @@ def reports(args):
 def audit_findings(args):
     """Standing grades by month, element and grade: counts and percentages, never a case or a child."""
     if not g.api_token.has_role(*permissions.AUDIT_REPORT_READERS):
-        return _error(403, "This token's role does not read audit findings.")
+        return error_response(403, "This token's role does not read audit findings.")
     return {"items": api_reads.audit_findings(args["from_month"], args["to_month"])}
 
 
@@ -159,4 +147,4 @@ def audits(args):
 def audit(audit_id: int):
     """One case-file audit, for QA-lead tokens only, recorded in the audit access log as read by the token."""
     found = api_reads.audit(g.api_token, audit_id, now=now())
-    return found if found is not None else _error(404, f"There is no audit {audit_id}.")
+    return found if found is not None else error_response(404, f"There is no audit {audit_id}.")

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.api import BLUEPRINTS as API_BLUEPRINTS
+from app.api import is_api_request
 from app.auth import bp, second_step
 from app.auth.forms import LoginForm
 from app.auth.sso import provider_sign_out_url
@@ -28,7 +28,7 @@ PUBLIC_ENDPOINTS = {
 def require_login():
     """Every page needs a signed-in person, except signing in, the health check and the styles. Being signed in is
     checked against the session held on the server (app.services.sessions), on every request."""
-    if request.blueprint in API_BLUEPRINTS:  # the read API: bearer tokens, never a browser session (app/api)
+    if is_api_request():  # the read API: bearer tokens, never a browser session (app/api)
         return None
     if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
         return None

@@ -60,6 +60,15 @@ def test_no_valid_token_is_401_with_a_bearer_challenge(client, db, headers):
         assert "/login" not in response.headers.get("Location", "")
 
 
+@pytest.mark.parametrize("url", ["/api/v1/nothing", "/api/v1/plans/abc", "/api/v1/", "/api/v2/plans"])
+@pytest.mark.parametrize("with_token", [True, False], ids=["token", "no token"])
+def test_an_address_under_api_that_names_nothing_is_a_json_404_never_the_sign_in_page(client, db, url, with_token):
+    response = client.get(url, headers=bearer(token_for(Role.VIEWER)) if with_token else {})
+    assert response.status_code == 404 and response.is_json
+    assert response.json["code"] == 404 and "/api/v1/openapi.json" in response.json["message"]
+    assert "Location" not in response.headers and "Set-Cookie" not in response.headers
+
+
 def test_a_revoked_token_is_401_at_once(client, db):
     token = token_for(Role.VIEWER, "Power BI")
     assert client.get("/api/v1/plans", headers=bearer(token)).status_code == 200
