@@ -15,6 +15,7 @@ action page: 10 milestones and about 400 updates.
 
 import argparse
 import calendar
+import hashlib
 import os
 import random
 import shutil
@@ -65,6 +66,9 @@ from app.models import (
     RagKeyEntry,
     Rating,
     RecommendationStatus,
+    Report,
+    ReportKind,
+    ReportState,
     RevisionDecision,
     RevisionReason,
     Role,
@@ -80,12 +84,14 @@ from app.services.audits.tool import load_tool
 from app.services.plans import facts as milestone_facts
 from app.services.plans.due_dates import format_date
 from app.services.plans.facts import Window
+from app.services.reports import plan_data
 from config import TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 8  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 9  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
+RELEASED_ON = AS_OF - timedelta(days=28)  # the last board's progress report, released that day
 FIRST_DUE, LAST_DUE = date(2020, 7, 1), date(2022, 6, 30)
 FIRST_UPDATE = date(2020, 1, 6)
 AREA_COUNT = 8
@@ -272,11 +278,27 @@ def generate(scale: float) -> float:
     flask_migrate.upgrade()
     Generator(scale).write()
     audit_tallies.recount_all()  # the audits were written in bulk, so count the findings' totals once at the end
+    _release_a_progress_report()
     milestone_facts.work_out_all(Window.configured(AS_OF))  # and the milestones' facts
     _continue_id_sequences()
     db.session.commit()
     _analyse()
     return perf_counter() - started
+
+
+def _release_a_progress_report() -> None:
+    """The plan's progress report as at RELEASED_ON, released that day, as a board's would be: the overview then
+    compares with it (completed, rated better or worse, revised dates and updates since), as every live plan's does.
+    Its figures are the report's own (plan_data.gather, from the facts as at that day); the document is left empty."""
+    window = Window.configured(RELEASED_ON)
+    milestone_facts.work_out_all(window)
+    plan = db.session.scalar(select(Plan))
+    released_at = datetime.combine(RELEASED_ON, time(10))
+    db.session.add(Report(kind=ReportKind.PLAN_PROGRESS, title=f"{plan.title}: progress update", plan_id=plan.id,
+                          as_at=RELEASED_ON, data=plan_data.gather(plan, window), document=b"",
+                          document_sha256=hashlib.sha256(b"").hexdigest(), generated_at=released_at,
+                          state=ReportState.RELEASED, released_at=released_at))
+    db.session.flush()
 
 
 def _analyse() -> None:

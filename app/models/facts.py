@@ -35,6 +35,8 @@ class MilestoneFacts(db.Model):
     completed_since: Mapped[bool] = mapped_column(Boolean)  # complete now, not then (or added since)
     better: Mapped[bool] = mapped_column(Boolean)  # rated better now (Red to Amber or Green, Amber to Green)
     worse: Mapped[bool] = mapped_column(Boolean)
+    updates_since: Mapped[int] = mapped_column(Integer, default=0)  # progress updates added since it was released
+    revised_since: Mapped[int] = mapped_column(Integer, default=0)  # revised dates proposed since
 
 
 class ActionTally(db.Model):
@@ -60,6 +62,8 @@ class ActionTally(db.Model):
     completed_since: Mapped[int] = mapped_column(Integer, default=0)  # since the last released report
     better: Mapped[int] = mapped_column(Integer, default=0)
     worse: Mapped[int] = mapped_column(Integer, default=0)
+    updates_since: Mapped[int] = mapped_column(Integer, default=0)
+    revised_since: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ReleasedRating(db.Model):

@@ -328,7 +328,8 @@ class DueDateRevision(Versioned, db.Model):
     Versioned so that when two managers decide on it at once, the second is told."""
 
     __tablename__ = "due_date_revisions"
-    __table_args__ = (Index("ix_due_date_revisions_milestone_decision", "milestone_id", "decision"),)
+    __table_args__ = (Index("ix_due_date_revisions_milestone_decision", "milestone_id", "decision"),
+                      Index("ix_due_date_revisions_proposed_at", "proposed_at"))  # those since a report
 
     id: Mapped[int] = mapped_column(primary_key=True)
     milestone_id: Mapped[int] = mapped_column(ForeignKey("milestones.id"))

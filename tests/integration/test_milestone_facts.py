@@ -4,7 +4,7 @@ The expectation here is worked out afresh from the milestones themselves with th
 
 import itertools
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, select, text
@@ -15,6 +15,8 @@ from app.models import (
     DueDateRevision,
     DueKind,
     FactsDate,
+    Meeting,
+    MeetingKind,
     Milestone,
     MilestoneFacts,
     MilestoneStatus,
@@ -22,11 +24,14 @@ from app.models import (
     Rating,
     RevisionDecision,
     RevisionReason,
+    Role,
 )
 from app.scheduler import build_scheduler
+from app.services.plans import changes, rag
 from app.services.plans import facts as milestone_facts
-from app.services.plans import rag
 from app.services.plans.queries import PlanFilters, Window, milestone_rows, plan_overview
+from app.services.reports import snapshots
+from app.services.reports.plan_report import ALL_FIELDS
 from tests.conftest import NOW, TODAY
 
 DUE_DATES = [None, TODAY - timedelta(days=1), TODAY, TODAY + timedelta(days=1)]
@@ -202,3 +207,43 @@ def test_the_scheduler_gathers_sqlites_statistics_for_its_planner(app, db, plan_
     job.func()
     analysed = {table for (table,) in db.session.execute(text("SELECT tbl FROM sqlite_stat1"))}
     assert {"milestone_facts", "action_tallies", "milestones"} <= analysed
+
+
+def test_updates_and_revised_dates_since_the_last_released_report_are_counted_with_the_facts(db, plan_tree,
+                                                                                             make_person):
+    """The overview's "added since the last released report" is counted per milestone with its facts: updates and
+    revised dates added after the release count, those before do not, and a new release starts again from 0."""
+    plan, milestone, owner = plan_tree["plan"], plan_tree["milestone"], plan_tree["owner"]
+    manager = make_person("Pat Manager", role=Role.PROGRAMME_MANAGER)
+    changes.add_update(milestone, body="Before the report", written_on=date(2020, 7, 28), actor=owner,
+                       now=datetime(2020, 7, 28, 9), today=date(2020, 7, 28))
+    release_progress_report(db, plan, manager, at=datetime(2020, 7, 29, 10))
+    assert added_since(db, milestone) == (0, 0)
+    for day in (29, 30):
+        changes.add_update(milestone, body=f"On the {day}th", written_on=date(2020, 7, day), actor=owner,
+                           now=datetime(2020, 7, day, 12), today=TODAY)
+    db.session.add(DueDateRevision(milestone=milestone, new_kind=DueKind.DATE, reason=RevisionReason.OTHER,
+                                   reason_text="x", proposed_at=datetime(2020, 7, 30, 12),
+                                   decision=RevisionDecision.PROPOSED, old_on=milestone.due_on))
+    db.session.commit()
+    assert added_since(db, milestone) == (2, 1)
+    assert db.session.execute(select(ActionTally.updates_since, ActionTally.revised_since)).one() == (2, 1)
+    release_progress_report(db, plan, manager, at=datetime(2020, 7, 31, 10))
+    assert added_since(db, milestone) == (0, 0)
+    assert_facts_hold(db, plan, TODAY)
+
+
+def added_since(db, milestone: Milestone) -> tuple[int, int]:
+    milestone_facts.current(Window(TODAY))
+    return tuple(db.session.execute(select(MilestoneFacts.updates_since, MilestoneFacts.revised_since)
+                                    .where(MilestoneFacts.milestone_id == milestone.id)).one())
+
+
+def release_progress_report(db, plan, manager, *, at: datetime) -> None:
+    meeting = Meeting(kind=MeetingKind.BOARD, title=f"Board {at:%d %B}", held_on=at.date(),
+                      update_deadline=at.date(), report_deadline=at.date())
+    db.session.add(meeting)
+    db.session.commit()
+    details = {field.key: f"{field.label} as written" for field in ALL_FIELDS}
+    report = snapshots.generate_plan_report(plan, meeting, details, actor=manager, now=at, today=at.date())
+    snapshots.release(report, version=None, checked_warnings=True, actor=manager, now=at)

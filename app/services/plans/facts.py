@@ -282,16 +282,38 @@ def _work_out(session: Session, which, window: Window, actions: set[int] = froze
     counted_under = set(session.scalars(select(MilestoneFacts.action_id)
                                         .where(MilestoneFacts.milestone_id.in_(chosen))))
     session.execute(delete(MilestoneFacts).where(MilestoneFacts.milestone_id.in_(chosen)))
-    now_in = _store(session, session.execute(_inputs().where(which)), window)
+    now_in = _store(session, session.execute(_inputs().where(which)), window, which)
     _count(session, counted_under | now_in | set(actions))
 
 
-def _store(session: Session, inputs, window: Window) -> set[int]:
-    """Store the facts of the milestones read; return the actions they are in."""
+def _store(session: Session, inputs, window: Window, which=None) -> set[int]:
+    """Store the facts of the milestones read (those matching `which`; None: all); return the actions they are in."""
     rows = [facts_of(row, window) for row in inputs]
+    added = _added_since(session, which)
+    for row in rows:
+        row["updates_since"], row["revised_since"] = added.get(row["milestone_id"], (0, 0))
     if rows:
         session.execute(insert(MilestoneFacts), rows)
     return {row["action_id"] for row in rows}
+
+
+def _added_since(session: Session, which) -> dict[int, list[int]]:
+    """How many progress updates and revised dates each milestone (matching `which`) has had added since its plan's
+    last released progress report. Two grouped queries a plan with a released report."""
+    released = session.execute(select(Report.plan_id, func.max(Report.released_at))
+                               .where(Report.kind == ReportKind.PLAN_PROGRESS, Report.state == ReportState.RELEASED)
+                               .group_by(Report.plan_id))
+    added: dict[int, list[int]] = {}
+    for plan_id, released_at in released:
+        for place, (model, moment) in enumerate(((ProgressUpdate, ProgressUpdate.created_at),
+                                                 (DueDateRevision, DueDateRevision.proposed_at))):
+            query = (select(model.milestone_id, func.count()).join(Milestone, Milestone.id == model.milestone_id)
+                     .join(Action, Action.id == Milestone.action_id).join(Area, Area.id == Action.area_id)
+                     .where(Area.plan_id == plan_id, moment > released_at, *([] if which is None else [which]))
+                     .group_by(model.milestone_id))
+            for milestone_id, count in session.execute(query):
+                added.setdefault(milestone_id, [0, 0])[place] = count
+    return added
 
 
 def _count(session: Session, action_ids: set[int] | None) -> None:
@@ -309,7 +331,8 @@ RATING_COUNTS = {"red": Rating.RED, "amber": Rating.AMBER, "green": Rating.GREEN
 FLAG_COUNTS = ("overdue", "slipped", "unassigned", "stale")
 SLIP_COUNTS = ("later", "days", "passed", "unknown")
 SINCE_COUNTS = ("completed_since", "better", "worse")
-TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS, *SLIP_COUNTS, *SINCE_COUNTS)  # ActionTally's counts
+ADDED_COUNTS = ("updates_since", "revised_since")  # how many were added since, per milestone: summed
+TALLIED = ("milestones", *RATING_COUNTS, *FLAG_COUNTS, *SLIP_COUNTS, *SINCE_COUNTS, *ADDED_COUNTS)  # ActionTally's
 
 
 def counted():
@@ -322,7 +345,8 @@ def counted():
             how_many(MilestoneFacts.days_later > 0), func.sum(MilestoneFacts.days_later),
             how_many(MilestoneFacts.revised_passed),
             how_many(and_(MilestoneFacts.slipped, MilestoneFacts.first_due_on.is_(None))),
-            *(how_many(getattr(MilestoneFacts, name)) for name in SINCE_COUNTS)]
+            *(how_many(getattr(MilestoneFacts, name)) for name in SINCE_COUNTS),
+            *(func.sum(getattr(MilestoneFacts, name)) for name in ADDED_COUNTS)]
 
 
 def _tallies(chosen: list):

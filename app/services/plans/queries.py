@@ -249,6 +249,8 @@ class AreaSummary:
     completed_since: int = 0  # since the plan's last released progress report
     better: int = 0
     worse: int = 0
+    updates_since: int = 0  # progress updates added since that report
+    revised_since: int = 0  # revised dates proposed since
 
     @property
     def rating(self) -> Rating:
