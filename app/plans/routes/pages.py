@@ -32,15 +32,16 @@ def current_plan() -> Plan:
 
 @bp.route("/plan")
 def overview():
-    plan, current_window = current_plan(), window()
+    """The dashboard, drawn once for each version of the plan's data and kept (app/page_cache.py)."""
+    plan_id, current_window = plan_queries.latest_plan_id() or abort(404), window()
     may_manage = permissions.manages_plan(current_user)
 
     def draw() -> str:
-        dashboard = plan_dashboard(plan, current_window)
+        dashboard = plan_dashboard(current_plan(), current_window)
         return render_template("plans/overview_content.html", overview=dashboard.overview, dashboard=dashboard,
                                ratings=list(Rating), may_manage=may_manage)
 
-    key = ("plan-overview", plan.id, may_manage, current_window.today, current_window.due_soon_days,
+    key = ("plan-overview", plan_id, may_manage, current_window.today, current_window.due_soon_days,
            current_window.stale_after_days)
     return render_template("plans/overview.html", content=drawn(key, facts.current(current_window), draw))
 

@@ -404,6 +404,11 @@ def action_page(action_id: int, window: Window) -> ActionPage | None:
     return ActionPage(action, rows, rag.roll_up(row.rating for row in rows.values()), history)
 
 
+def latest_plan_id() -> int | None:
+    """The id of the plan the pages show (the latest one), alone: for a page that may not need the plan itself."""
+    return db.session.scalar(select(Plan.id).order_by(Plan.id.desc()).limit(1))
+
+
 def latest_plan() -> Plan | None:
     """The plan the pages show: the latest one, with its areas and RAG key."""
     return db.session.scalar(select(Plan).order_by(Plan.id.desc()).options(selectinload(Plan.areas),
