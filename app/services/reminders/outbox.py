@@ -11,11 +11,13 @@ A sender that dies after claiming leaves its claims to be taken up again after O
 the next run sends exactly those notices again, as one message with the same Message-ID (mailer.notices_message_id),
 so that whatever the dead sender may already have handed over can be dropped as a copy downstream. A live sender
 is never overtaken: each claim is stamped with the moment it is made (the run's `now` plus the time the run has
-taken, so a long run's late claims are not born old), renewed once the message is composed, just before it is
-handed over, and the renewal checks the claim is still this sender's. From then on handing one message over is
-bounded by the mail timeout: smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at
-most MAIL_TIMEOUT_SECONDS, so five steps; claim_timeout() is never less than six of them (2 minutes at the default
-20 seconds), so a claim is only taken back from a sender that has stopped.
+taken, so a long run's late claims are not born old). Handing one message over is bounded by the mail timeout:
+smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at most MAIL_TIMEOUT_SECONDS, so five
+steps; claim_timeout() is never less than six of them (2 minutes at the default 20 seconds). So a message composed
+within one step of its claim (as nearly all are, in milliseconds) is handed over before its claim can be taken
+back; one whose composing took longer has its claim renewed first, just before it is handed over, and the renewal
+checks the claim is still this sender's (a statement and a commit, paid only then). Either way a claim is only taken
+back from a sender that has stopped.
 """
 
 from collections.abc import Callable
@@ -111,7 +113,7 @@ def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, p
         return  # nothing of theirs waits, or another sender took it
     ids = [notice.id for notice in claimed]
     email = replace(compose.message(claimed, now, packs), message_id=mailer.notices_message_id(ids))
-    if not _renew(ids, claim.at, clock):
+    if _needs_renewal(claim.at, clock) and not _renew(ids, claim.at, clock):
         return  # composing took so long that another sender took them back: it sends them
     try:
         send(email)
@@ -165,6 +167,13 @@ def _claim(recipient_id: int, condition, clock) -> _Claim:
         return _Claim([], at)
     return _Claim(list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
                                           .order_by(Notification.id))), at)
+
+
+def _needs_renewal(stamped: datetime, clock) -> bool:
+    """Composing took longer than the one step of the claim timeout to spare (the module's note): the claim is
+    renewed, and checked, before the message is handed over."""
+    spare = claim_timeout() - timedelta(seconds=(SMTP_STEPS_PER_MESSAGE - 1) * current_app.config["MAIL_TIMEOUT_SECONDS"])
+    return clock() - stamped >= spare
 
 
 def _renew(ids: list[int], stamped: datetime, clock) -> bool:

@@ -72,7 +72,7 @@ OPEN = aliased(Milestone, name="open_milestone")
 def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window) -> dict:
     """The person's open milestones, overdue first, then due soon, then the rest, each part grouped by action, with
     what the pack says about each."""
-    return gather_all([person], meeting, window).pack_of(person)
+    return gather_all([person.id], meeting, window).pack_of(person)
 
 
 @dataclass
@@ -107,11 +107,11 @@ class Gathered:
                 "parts": _parts(mine, milestones, self.details, self.window)}
 
 
-def gather_all(people: list[Person], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
+def gather_all(person_ids: list[int], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
     """What the packs of all these people are made from, in five queries (six with the reminder settings, for a
     meeting's deadline) however many people and milestones: a reminder run's packs cost the same few queries for
-    one recipient or five hundred."""
-    roles = _roles([person.id for person in people])
+    each batch of recipients, one recipient or two hundred (compose.UpdatePacks)."""
+    roles = _roles(person_ids)
     chosen = (select(OPEN.id).where(OPEN.id.in_(select(roles.c.milestone_id)), OPEN.status != MilestoneStatus.COMPLETE)
               .scalar_subquery())  # their open milestones (an alias: not correlated to the queries' Milestone)
     rows = plan_queries.milestone_rows(window, Milestone.id.in_(chosen))
