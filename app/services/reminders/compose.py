@@ -18,6 +18,10 @@ from app.services.reminders.mailer import Attachment, Email
 from app.services.reports import update_pack
 
 WAITING = (EmailState.PENDING, EmailState.SENDING, EmailState.HELD)  # not yet sent (nor skipped)
+# What composing reads of each notice. The outbox reads the notices it claims as rows of these (not as objects: a run
+# reads some 25,000 of them), and a message's notices are such rows.
+NOTICE_FIELDS = (Notification.id, Notification.recipient_id, Notification.kind, Notification.subject_type,
+                 Notification.subject_id, Notification.due_on, Notification.title, Notification.body, Notification.link)
 
 
 PACK_BATCH = 200  # recipients whose pack data is read together: a few queries per batch, a bounded amount held
@@ -119,6 +123,6 @@ def _items(notices: list[Notification]) -> list[Notification]:
     digests = [notice.id for notice in notices if notice.kind == NoticeKind.DIGEST]
     items = [notice for notice in notices if notice.kind != NoticeKind.DIGEST]
     if digests:
-        items += db.session.scalars(select(Notification).where(Notification.digest_id.in_(digests))
-                                    .order_by(Notification.due_on, Notification.id))
+        items += db.session.execute(select(*NOTICE_FIELDS).where(Notification.digest_id.in_(digests))
+                                    .order_by(Notification.due_on, Notification.id)).all()
     return items

@@ -47,6 +47,9 @@ from app.services.reminders.mailer import MailError
 
 SMTP_STEPS_PER_MESSAGE = 6  # MAIL, RCPT, DATA, the content, its answer (five), and one to spare
 LONGEST_WAIT = timedelta(hours=6)
+# The per-message updates are the table's (Core) statements: the ORM's bulk UPDATE, which brings the session's objects
+# up to date, cost more than the statement itself, and the commit that follows each one expires them anyway.
+NOTICES = Notification.__table__
 
 
 @dataclass
@@ -121,7 +124,7 @@ def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, p
         result.error = str(error)
         result.failed += _postpone(ids, str(error), now)
         return
-    db.session.execute(update(Notification).where(Notification.id.in_(ids))
+    db.session.execute(update(NOTICES).where(NOTICES.c.id.in_(ids))
                        .values(email_state=EmailState.SENT, sent_at=now, last_error=None, claimed_at=None))
     db.session.commit()  # sent: recorded at once, so that no later failure can send it again
     result.sent += len(claimed)
@@ -153,20 +156,20 @@ def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
 
 @dataclass
 class _Claim:
-    notices: list[Notification]
+    notices: list  # rows of compose.NOTICE_FIELDS
     at: datetime  # the claim's stamp: whoever renews it must still find this one
 
 
 def _claim(recipient_id: int, condition, clock) -> _Claim:
     at = clock()
     claimed_ids = db.session.scalars(
-        update(Notification).where(Notification.recipient_id == recipient_id, condition)
-        .values(email_state=EmailState.SENDING, claimed_at=at).returning(Notification.id)).all()
+        update(NOTICES).where(NOTICES.c.recipient_id == recipient_id, condition)
+        .values(email_state=EmailState.SENDING, claimed_at=at).returning(NOTICES.c.id)).all()
     db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
     if not claimed_ids:
         return _Claim([], at)
-    return _Claim(list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
-                                          .order_by(Notification.id))), at)
+    return _Claim(db.session.execute(select(*compose.NOTICE_FIELDS).where(Notification.id.in_(claimed_ids))
+                                     .order_by(Notification.id)).all(), at)
 
 
 def _needs_renewal(stamped: datetime, clock) -> bool:
