@@ -162,14 +162,11 @@ class _Claim:
 
 def _claim(recipient_id: int, condition, clock) -> _Claim:
     at = clock()
-    claimed_ids = db.session.scalars(
+    claimed = db.session.execute(
         update(NOTICES).where(NOTICES.c.recipient_id == recipient_id, condition)
-        .values(email_state=EmailState.SENDING, claimed_at=at).returning(NOTICES.c.id)).all()
+        .values(email_state=EmailState.SENDING, claimed_at=at).returning(*compose.NOTICE_FIELDS)).all()
     db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
-    if not claimed_ids:
-        return _Claim([], at)
-    return _Claim(db.session.execute(select(*compose.NOTICE_FIELDS).where(Notification.id.in_(claimed_ids))
-                                     .order_by(Notification.id)).all(), at)
+    return _Claim(sorted(claimed, key=lambda notice: notice.id), at)
 
 
 def _needs_renewal(stamped: datetime, clock) -> bool:
