@@ -1,7 +1,8 @@
 """Update packs made quickly, as a reminder run makes them: from one lean base document and from data read for every
 recipient at once. What the owners rely on: each pack has their milestones and no one else's, opens in Word's
 reader, is small to e-mail; the rows written as XML text are what the shared table functions would write; the run's
-pack queries grow with its batches of recipients, not with each recipient; and the e-mail's HTML part says what its text part says."""
+pack queries grow with its batches of recipients, not with each recipient; and the e-mail's HTML part says what its
+text part says."""
 
 import io
 import re

@@ -24,7 +24,9 @@ NOTICE_FIELDS = (Notification.id, Notification.recipient_id, Notification.kind, 
                  Notification.subject_id, Notification.due_on, Notification.title, Notification.body, Notification.link)
 
 
-PACK_BATCH = 200  # recipients whose pack data is read together: a few queries per batch, a bounded amount held
+PACK_BATCH = 500  # recipients whose pack data is read together: a few queries per batch, a bounded amount held
+# (a milestone is in about 2.4 people's packs, and is read again in each batch that has one of them: at the bench's scale 1,
+# batches of 200 read 1.8 times the rows of one batch of 500, 1.0 s against 0.6 s)
 
 
 class UpdatePacks:

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from flask import current_app
 from lxml import etree
-from sqlalchemy import false, func, select, true, union_all
+from sqlalchemy import and_, false, func, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -159,14 +159,14 @@ def _details(ids) -> dict[int, dict]:
 
 
 def _latest_updates(ids) -> dict[int, dict]:
-    """Each milestone's newest progress update (by its date, then the order written), in one query."""
-    newest_first = func.row_number().over(partition_by=ProgressUpdate.milestone_id,
-                                          order_by=(ProgressUpdate.written_on.desc(), ProgressUpdate.id.desc()))
-    ranked = (select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
-                     ProgressUpdate.signed_as, ProgressUpdate.author_id, newest_first.label("rank"))
-              .where(ProgressUpdate.milestone_id.in_(ids)).subquery())
-    query = select(ranked.c.milestone_id, ranked.c.written_on, ranked.c.body, ranked.c.signed_as,
-                   ranked.c.author_id).where(ranked.c.rank == 1)
+    """Each milestone's newest progress update (of its latest date, which the milestone keeps; the last added that
+    day), in one query that reads only the updates of that date, not every update of every milestone."""
+    newest = (select(func.max(ProgressUpdate.id))
+              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
+                                    Milestone.latest_update_on == ProgressUpdate.written_on))
+              .where(ProgressUpdate.milestone_id.in_(ids)).group_by(ProgressUpdate.milestone_id))
+    query = select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
+                   ProgressUpdate.signed_as, ProgressUpdate.author_id).where(ProgressUpdate.id.in_(newest))
     return {row.milestone_id: {"written_on": row.written_on.isoformat(), "body": row.body,
                                "by": row.signed_as if row.author_id else None}  # a person's name; not an import's
             for row in db.session.execute(query)}
