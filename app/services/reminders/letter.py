@@ -145,10 +145,10 @@ def _safeguarding(notices: list[Notification]) -> list[Request]:
 
 
 def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of,
-                      milestones) -> tuple[list[Request], set[int]]:
+                      milestones) -> tuple[list[Request], dict[int, MilestoneRow]]:
     """The request to update before a meeting, with the reader's counts as they are when it is sent; and the
     milestones of the update packs attached (an update request's, not a nudge's)."""
-    requests, packed = [], set()
+    requests, packed = [], {}
     for notice in notices:
         meeting = meeting_of(notice.subject_id)
         rows = milestones(recipient, meeting)
@@ -157,7 +157,7 @@ def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of
         asked = rows if notice.kind == NoticeKind.UPDATE_REQUEST else stale  # a nudge: those still without one
         overdue = sum(row.overdue for row in asked)
         if notice.kind == NoticeKind.UPDATE_REQUEST:
-            packed |= {row.id for row in rows}
+            packed |= {row.id: row for row in rows}
         title, body = meeting_words(notice.kind, meeting.title, meeting.held_on, meeting.update_deadline, len(rows),
                                     len(stale), last_cycle, overdue, sum(row.due_soon for row in asked))
         requests.append(Request(title, body, "/my-work", "Update them from My work",
@@ -174,19 +174,21 @@ def _reports(notices: list[Notification]) -> list[Request]:
 # --- Items: each once, with one link ----------------------------------------------------------------------------
 
 
-def _milestones(notices: list[Notification], today: date, packed: set[int]) -> Section | None:
+def _milestones(notices: list[Notification], today: date, packed: dict[int, MilestoneRow]) -> Section | None:
     """The reader's milestones due or overdue, most overdue first, each with its link; those in the update pack
-    attached (`packed`) are not listed again, but counted in one line that sends the reader to the pack."""
+    attached (`packed`, by id) are not listed again, but counted in one line that sends the reader to the pack (their
+    dates are the pack's: only the others are read here)."""
     if not notices:
         return None
-    rows = db.session.execute(select(Milestone.id, Action.number, Milestone.deliverable, Milestone.due_on)
-                              .join(Action, Milestone.action_id == Action.id)
-                              .where(Milestone.id.in_({notice.subject_id for notice in notices}))
-                              .order_by(Milestone.due_on, Milestone.id)).all()
-    items = [Item(f"{number} {short(deliverable, 160).rstrip('.')}", f"/milestones/{mid}/updates/new", when_due(due_on, today))
-             for mid, number, deliverable, due_on in rows if mid not in packed]
-    dates = [row.due_on for row in rows]
-    in_pack = [row.due_on for row in rows if row.id in packed]
+    others = {notice.subject_id for notice in notices} - packed.keys()
+    listed = db.session.execute(select(Milestone.id, Action.number, Milestone.deliverable, Milestone.due_on)
+                                .join(Action, Milestone.action_id == Action.id)
+                                .where(Milestone.id.in_(others))).all() if others else []
+    in_pack = sorted(packed[notice.subject_id].due_on for notice in notices if notice.subject_id in packed)
+    listed.sort(key=lambda row: (row.due_on, row.id))
+    items = [Item(f"{number} {short(deliverable, 160).rstrip('.')}", f"/milestones/{mid}/updates/new",
+                  when_due(due_on, today)) for mid, number, deliverable, due_on in listed]
+    dates = sorted([*in_pack, *(row.due_on for row in listed)])
     return Section("Your milestones due or overdue: add a progress update, or record them complete", items,
                    ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today),
                    _in_the_pack(in_pack, today) if in_pack else "")
