@@ -75,6 +75,24 @@ def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window)
     return gather_all([person.id], meeting, window).pack_of(person)
 
 
+@dataclass(frozen=True)
+class OwnPack:
+    """A person's own update pack, downloaded from My work."""
+
+    content: bytes
+    filename: str
+    counts: dict  # open, overdue, due_soon
+
+
+def own_pack(person: Person, now: datetime) -> OwnPack:
+    """The person's update pack made now, from the current data, for the next meeting with an update deadline (as the
+    update request before it will carry), or for no meeting when none is coming up."""
+    meeting = meetings.next_for_updates(now.date())
+    data = gather(person, meeting, plan_queries.Window.configured(now.date()))
+    day = meeting.held_on if meeting else now.date()
+    return OwnPack(write(data, generated_at=now), f"update-pack-{day:%Y-%m-%d}.docx", data["counts"])
+
+
 @dataclass
 class Gathered:
     """What the packs of several people are made from, read for them all at once; pack_of(person) gives one
