@@ -20,6 +20,7 @@ from email.message import Message
 from email.mime.base import MIMEBase
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import SMTPUTF8, compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,15 +56,20 @@ UTF8_QP.body_encoding = QP  # text parts as quoted-printable: mostly ASCII, so r
 def build(email: Email, now: datetime) -> Message:
     """The message: the text part with its HTML alternative, then the attachments (multipart/mixed when there are
     any). Built with the email package's plain Message classes: the header registry of EmailMessage (the default
-    policy) parsed every header again as it was set and flattened, and cost more than the rest of the message."""
-    message = MIMEMultipart("alternative", _subparts=[MIMEText(email.text, "plain", UTF8_QP),
-                                                      MIMEText(email.html, "html", UTF8_QP)])
+    policy) parsed every header again as it was set and flattened, and cost more than the rest of the message. An
+    address in other letters (zoë@…) needs that policy's SMTPUTF8 form (the address as written, in UTF-8): such a
+    message is built with it."""
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    chosen = compat32 if f"{sender_address}{email.to}".isascii() else SMTPUTF8
+    message = MIMEMultipart("alternative", policy=chosen,
+                            _subparts=[MIMEText(email.text, "plain", UTF8_QP, policy=chosen),
+                                       MIMEText(email.html, "html", UTF8_QP, policy=chosen)])
     if email.attachments:
-        message = MIMEMultipart("mixed", _subparts=[message, *map(_attached, email.attachments)])
+        message = MIMEMultipart("mixed", policy=chosen, _subparts=[
+            message, *(_attached(attachment, chosen) for attachment in email.attachments)])
     for part in message.walk():
         del part["MIME-Version"]  # each part's own (the classes add one): the message's alone is wanted
     message["MIME-Version"] = "1.0"
-    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
     message["From"] = formataddr((sender_name, sender_address))  # a name in other letters is encoded, not the address
     message["To"] = email.to
     message["Subject"] = email.subject  # encoded (RFC 2047) when not ASCII
@@ -72,9 +78,9 @@ def build(email: Email, now: datetime) -> Message:
     return message
 
 
-def _attached(attachment: Attachment) -> MIMEBase:
+def _attached(attachment: Attachment, chosen) -> MIMEBase:
     maintype, subtype = attachment.content_type.split("/", 1)
-    part = MIMEBase(maintype, subtype)
+    part = MIMEBase(maintype, subtype, policy=chosen)
     part.set_payload(attachment.data)
     encode_base64(part)
     part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
