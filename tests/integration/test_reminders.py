@@ -73,19 +73,6 @@ def test_each_stage_then_overdue_weekly_then_escalation(plan, db):
                                                        ("Pam Programme", "escalation", 0)]
 
 
-def test_notices_are_written_in_chunks_every_one_once(plan, db, monkeypatch):
-    """A sweep writes its notices INSERT_CHUNK at a time (so that a quarter of a million are not all held as rows at
-    once): with chunks of 1, the escalations' sweep writes each of its notices, and again writes none."""
-    for day in (date(2020, 9, 10), date(2020, 9, 25), date(2020, 9, 30), date(2020, 10, 1), date(2020, 10, 7),
-                date(2020, 10, 8)):
-        reminder_sweep.sweep(at(day))
-    monkeypatch.setattr(reminder_sweep, "INSERT_CHUNK", 1)
-    written, _ = reminder_sweep.sweep(at(date(2020, 10, 14)))
-    assert written.created_total == 2 and len(notices(db, kind=NoticeKind.ESCALATION)) == 2
-    again, _ = reminder_sweep.sweep(at(date(2020, 10, 14), 12))
-    assert again.created_total == 0 and len(notices(db)) == 12
-
-
 def test_milestones_are_swept_a_slice_of_ids_at_a_time_every_notice_once(plan, db, monkeypatch):
     """With slices of one milestone id, two milestones due on the same day are each reminded about, in their own
     slice, and the next sweep finds each slice's notices already written."""

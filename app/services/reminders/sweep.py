@@ -314,19 +314,14 @@ def _existing_keys(today: date, subject_type: SubjectType, which=None) -> set[tu
     return {tuple(row) for row in db.session.execute(query)}
 
 
-INSERT_CHUNK = 10_000  # notices written by one executemany: a chunk's rows are made at a time (see _insert)
-
-
 def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
-    """One executemany for each INSERT_CHUNK notices: the rows of a chunk are made as it is written, so that the first
-    sweep of a large plan (250,000 notices at ten times the bench's data) does not hold a row for each at once."""
-    for start in range(0, len(notices), INSERT_CHUNK):
-        rows = [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
-                 "subject_id": n.subject_id, "due_on": n.due_on, "occurrence": n.occurrence, "title": n.title[:300],
-                 "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
-                 "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: at the first chance
-                for n in notices[start:start + INSERT_CHUNK]]
-        db.session.execute(_insert_ignoring_duplicates(), rows)
+    rows = [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
+             "subject_id": n.subject_id, "due_on": n.due_on, "occurrence": n.occurrence, "title": n.title[:300],
+             "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
+             "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: send at the first chance
+            for n in notices]
+    if rows:
+        db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany for the slice, however many rows
 
 
 def _insert_ignoring_duplicates():
