@@ -9,6 +9,10 @@ from app.main import bp
 from app.services import health as health_service
 from app.services import my_work as work_service
 from app.services import permissions
+from app.services.reports import update_pack
+from app.services.reports.document import CONTENT_TYPE as DOCX
+from app.services.wording import plural
+from app.web import download
 
 
 @bp.route("/health")
@@ -49,3 +53,11 @@ def my_work():
                                 decides_revisions=permissions.may_decide_revisions(current_user))
     return render_template("main/my_work.html", work=work, window=window(), shows=work_service.SHOWS,
                            sorts=work_service.SORTS)
+
+
+@bp.route("/my-work/update-pack.docx")
+def my_update_pack():
+    """The signed-in person's own update pack (Word), made now, for the next meeting with an update deadline."""
+    pack = update_pack.own_pack(current_user, as_of_now())
+    return download(pack.content, DOCX, pack.filename,
+                    exported=f"Update pack of {current_user.name}, {plural(pack.counts['open'], 'open milestone')}")

@@ -35,6 +35,12 @@ class Moved:
     why: str
 
 
+def next_for_updates(today: date) -> Meeting | None:
+    """The next meeting whose update deadline has not passed: the one owners are updating for."""
+    return db.session.scalar(select(Meeting).where(Meeting.update_deadline >= today)
+                             .order_by(Meeting.update_deadline, Meeting.id).limit(1))
+
+
 def default_deadline(held_on: date, chosen: ReminderSettings) -> date:
     """The update deadline when none is given: the settings' number of (calendar) days before the meeting, or the
     working day before that day when it is a weekend or bank holiday."""

@@ -23,6 +23,7 @@ from app.models import (
     SafeguardingAlert,
     SmartRecommendation,
 )
+from app.services import meetings
 from app.services.audits.queries import unacknowledged_alerts
 from app.services.numbers import whole_number
 from app.services.plans import queries as plan_queries
@@ -196,8 +197,7 @@ def decisions(window: Window) -> Decisions:
 def update_request(today: date) -> UpdateRequest | None:
     """The next meeting whose update deadline has not passed, and how many open milestones still have no update
     in its cycle (the ones its reminders ask for)."""
-    meeting = db.session.scalar(select(Meeting).where(Meeting.update_deadline >= today)
-                                .order_by(Meeting.update_deadline, Meeting.id).limit(1))
+    meeting = meetings.next_for_updates(today)
     if meeting is None:
         return None
     start = sweep.cycle_start(meeting)

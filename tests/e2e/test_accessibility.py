@@ -90,6 +90,7 @@ NOT_PAGES = {
     "audits.findings_chart": "an image on the findings page (checked there, with its text alternative)",
     "audits.findings_trend_chart": "an image on the findings page (checked there, with its text alternative)",
     "reports.document": "a download (Word)",
+    "main.my_update_pack": "a download (Word): the person's own update pack",
     "help.picture": "an image in a guide (checked there, with its text alternative)",
     "auth.new_password": "opened only by an e-mailed link's secret (through HTTP in test_password_pages.py); its "
                          "new-password box is the one checked on /account/password in test_second_factor_journey.py",

@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from unittest.mock import patch
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from app import create_app
@@ -163,3 +164,28 @@ def test_the_weekly_digest_arrives_on_monday_with_the_weeks_reminders(plan_tree,
     text, _ = parts(digest)
     assert "This week: 1 milestone due or overdue." in text
     assert "1.1 Supervision audit completed\r\n  Due Wednesday 30 September 2020" in text
+
+
+def test_an_address_in_other_letters_goes_as_written_to_a_relay_that_takes_it(plan_tree, smtp_server, db):
+    """zoë@… is sent in UTF-8 (SMTPUTF8, which the test server offers), its To header as written, with the same parts
+    as any message; a relay that does not take SMTPUTF8 refuses it, and the notice waits with the error, as for any
+    refusal (the run goes on)."""
+    olive = plan_tree["owner"]
+    olive.email = "zoë.owner@test.example"
+    db.session.commit()
+    assert reminder_jobs.send_due(SEPT_10).delivery.messages == 2
+    [message] = [message for recipients, message in smtp_server.inbox.messages if recipients == [olive.email]]
+    assert message["To"] == "zoë.owner@test.example"
+    assert message["Subject"] == "Update 1 milestone by Wednesday 30 September"
+    assert "Dear Olive Owner" in parts(message)[0] and "Dear Olive Owner" in parts(message)[1]
+
+    smtp_server.stop()
+    smtp_server.controller = Controller(smtp_server.inbox, hostname="127.0.0.1", port=smtp_server.port,
+                                        enable_SMTPUTF8=False)
+    smtp_server.controller.start()
+    db.session.execute(Notification.__table__.update().values(email_state=EmailState.PENDING, sent_at=None))
+    db.session.commit()
+    delivery = reminder_jobs.deliver_waiting(SEPT_10 + timedelta(minutes=1))
+    assert (delivery.messages, delivery.failed) == (1, 1) and "SMTPUTF8" in delivery.error
+    waiting = db.session.scalars(select(Notification).where(Notification.recipient_id == olive.id)).all()
+    assert [(notice.email_state, notice.attempts) for notice in waiting] == [(EmailState.PENDING, 1)]

@@ -106,21 +106,63 @@ def test_the_claim_timeout_is_configurable_but_never_shorter_than_handing_one_me
     assert outbox.claim_timeout() == timedelta(minutes=3)  # six 30-second steps
 
 
+def slow_composing(moments: list[datetime], took: timedelta, overtaken: bool):
+    """Composing each message takes `took` on the run's clock (moments[-1]); if `overtaken`, another sender takes the
+    claim back meanwhile (its own claim, stamped then)."""
+    real = outbox.compose.message
+
+    def message(notices, now, packs=None):
+        email = real(notices, now, packs)
+        moments.append(moments[-1] + took)
+        if overtaken:
+            outbox.db.session.execute(Notification.__table__.update()
+                                      .where(Notification.id.in_([notice.id for notice in notices]))
+                                      .values(claimed_at=moments[-1]))
+        return email
+
+    return patch.object(outbox.compose, "message", message)
+
+
+def renewals():
+    calls = []
+    real = outbox._renew
+
+    def renew(ids, stamped, clock):
+        calls.append(ids)
+        return real(ids, stamped, clock)
+
+    return calls, patch.object(outbox, "_renew", renew)
+
+
 def test_a_sender_overtaken_while_composing_does_not_send(plan_tree, smtp_server, db):
     """Composing a message (its update pack) took longer than the claim timeout, and another sender took the claim
     back meanwhile: the slow sender's renewal finds the claim is no longer its own, and it leaves the message."""
     sweep.sweep(SEPT_10)
     db.session.commit()
-    original = outbox._renew
+    moments = [SEPT_10]
+    calls, counted = renewals()
+    with slow_composing(moments, timedelta(minutes=2, seconds=30), overtaken=True), counted:
+        result = outbox.deliver(SEPT_10, clock=lambda: moments[-1])
+    assert len(calls) == 2 and result.messages == 0 and smtp_server.inbox.messages == []
 
-    def overtaken(ids, stamped, clock):
-        db.session.execute(Notification.__table__.update().where(Notification.id.in_(ids))
-                           .values(claimed_at=SEPT_10 + timedelta(minutes=2, seconds=30)))  # another sender's claim
-        return original(ids, stamped, clock)
 
-    with patch.object(outbox, "_renew", overtaken):
-        result = outbox.deliver(SEPT_10, clock=lambda: SEPT_10)
-    assert result.messages == 0 and smtp_server.inbox.messages == []
+def test_a_message_composed_within_the_step_to_spare_is_sent_without_renewing_its_claim(app, plan_tree, smtp_server,
+                                                                                         db):
+    """Composing took 19 seconds, less than the one 20-second step the claim timeout keeps to spare: no renewal (a
+    statement and a commit saved per e-mail); at 21 seconds the claim is renewed, still this sender's, and sent."""
+    app.config.update(OUTBOX_CLAIM_MINUTES=2, MAIL_TIMEOUT_SECONDS=20)  # 6 steps of 20 s: 5 to hand over, 1 to spare
+    sweep.sweep(SEPT_10)
+    db.session.commit()
+    moments = [SEPT_10]
+    calls, counted = renewals()
+    with slow_composing(moments, timedelta(seconds=19), overtaken=False), counted:
+        assert outbox.deliver(SEPT_10, clock=lambda: moments[-1]).messages == 2
+    assert calls == []
+    db.session.execute(Notification.__table__.update().values(email_state=EmailState.PENDING, sent_at=None))
+    db.session.commit()  # the same notices waiting again, for a slower run
+    with slow_composing(moments, timedelta(seconds=21), overtaken=False), counted:
+        assert outbox.deliver(SEPT_10, clock=lambda: moments[-1]).messages == 2
+    assert len(calls) == 2 and states(db) == {EmailState.SENT}
 
 
 def test_a_run_looks_for_abandoned_claims_once_not_once_per_recipient(plan_tree, smtp_server, db):

@@ -71,6 +71,7 @@ MATRIX = {
     "auth.sign_out_everywhere": ("POST", "/account/sessions/end", {role: 302 for role in WHO if role}),
     "main.index": ("GET", "/", {role: 302 for role in WHO if role}),
     "main.my_work": ("GET", "/my-work", ANYONE_SIGNED_IN),
+    "main.my_update_pack": ("GET", "/my-work/update-pack.docx", ANYONE_SIGNED_IN),  # their own milestones only
     "plans.overview": ("GET", "/plan", ANYONE_SIGNED_IN),
     "plans.milestones": ("GET", "/plan/milestones", ANYONE_SIGNED_IN),
     "plans.export_plan": ("GET", "/plan/export.xlsx", ANYONE_SIGNED_IN),

@@ -11,6 +11,7 @@ from app.models import (
     EmailState,
     Meeting,
     MeetingKind,
+    Milestone,
     MilestoneStatus,
     NoticeKind,
     Notification,
@@ -70,6 +71,22 @@ def test_each_stage_then_overdue_weekly_then_escalation(plan, db):
     assert result.created == {"escalation": 2}
     assert notices(db, kind=NoticeKind.ESCALATION) == [("Max Manager", "escalation", 0),
                                                        ("Pam Programme", "escalation", 0)]
+
+
+def test_milestones_are_swept_a_slice_of_ids_at_a_time_every_notice_once(plan, db, monkeypatch):
+    """With slices of one milestone id, two milestones due on the same day are each reminded about, in their own
+    slice, and the next sweep finds each slice's notices already written."""
+    second = Milestone(action=plan["action"], deliverable="Practice standards published", responsible=plan["lead"],
+                       status=MilestoneStatus.IN_PROGRESS, due_kind="date", due_on=date(2020, 9, 30),
+                       due_raw="30/09/20")
+    db.session.add(second)
+    db.session.commit()
+    monkeypatch.setattr(reminder_sweep, "MILESTONE_SLICE", 1)
+    result, _ = reminder_sweep.sweep(at(date(2020, 9, 10)))
+    assert result.created == {"due_soon": 3} and result.candidates == 3
+    assert notices(db) == [("Olive Owner", "due_soon", 14), ("Lee Lead", "due_soon", 14), ("Lee Lead", "due_soon", 14)]
+    again, _ = reminder_sweep.sweep(at(date(2020, 9, 10), 12))
+    assert again.created_total == 0 and again.candidates == 3
 
 
 def test_a_weekend_is_skipped_and_the_next_working_day_catches_up(plan, db):

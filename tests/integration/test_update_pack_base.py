@@ -1,12 +1,14 @@
 """Update packs made quickly, as a reminder run makes them: from one lean base document and from data read for every
 recipient at once. What the owners rely on: each pack has their milestones and no one else's, opens in Word's
 reader, is small to e-mail; the rows written as XML text are what the shared table functions would write; the run's
-pack queries do not grow with the number of recipients; and the e-mail's HTML part says what its text part says."""
+pack queries grow with its batches of recipients, not with each recipient; and the e-mail's HTML part says what its
+text part says."""
 
 import io
 import re
 import zipfile
 from datetime import date
+from unittest.mock import patch
 
 from docx import Document
 from docx.oxml.ns import nsdecls, qn
@@ -17,6 +19,7 @@ from lxml import etree
 from app.models import Action, Milestone, MilestoneStatus, Rating
 from app.services.plans import facts as milestone_facts
 from app.services.plans.queries import Window
+from app.services.reminders import compose
 from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import document, update_pack
 from tests.conftest import QueryCounter
@@ -175,10 +178,39 @@ def test_the_packs_of_a_run_are_read_in_the_same_queries_for_one_owner_or_three(
     counts = []
     for some in (people[:1], people):
         with QueryCounter(db.engine) as counter:
-            gathered = update_pack.gather_all(some, meeting, WINDOW)
+            gathered = update_pack.gather_all([person.id for person in some], meeting, WINDOW)
             [gathered.pack_of(person) for person in some]
         counts.append(counter.count)
     assert counts[0] == counts[1]
+
+
+def test_a_run_reads_its_packs_in_batches_each_in_the_same_few_queries(plan_tree, smtp_server, db, make_person):
+    """With batches of 2, the run's five owners' pack data is read in three batches (2, 2, 1) in order, each in the
+    same queries, and one batch is held at a time; every owner still gets their own pack."""
+    board_before_its_update_deadline(db)
+    action = plan_tree["action"]
+    people = [plan_tree["owner"], plan_tree["lead"], *(make_person(name) for name in ("Rita Responsible",
+                                                                                       "Sam Second", "Tess Third"))]
+    for number, person in enumerate(people):
+        owned(db, action, f"{person.name}'s milestone", person, date(2020, 9, 1 + number))
+    batches = []
+    real = update_pack.gather_all
+
+    def counted(person_ids, meeting, window):
+        with QueryCounter(db.engine) as counter:
+            gathered = real(person_ids, meeting, window)
+        batches.append((sorted(person_ids), counter.count))
+        return gathered
+
+    with patch.object(compose, "PACK_BATCH", 2), patch.object(update_pack, "gather_all", counted):
+        reminder_jobs.send_due(SEPT_3)
+    ids = sorted(person.id for person in people)
+    assert [batch for batch, _ in batches] == [ids[:2], ids[2:4], ids[4:]]
+    [(_, first), (_, two), (_, one)] = batches
+    assert two == one and first >= two  # the same few queries for 2 owners or 1 (the first also works out the day's
+    # milestone facts, once a day)
+    packs = {address: pack_text(docx) for address, docx in packs_sent(smtp_server).items()}
+    assert all(f"{person.name}'s milestone" in packs[person.email] for person in people)
 
 
 def test_the_html_part_says_everything_the_text_part_says(plan_tree, smtp_server, db):

@@ -23,7 +23,8 @@ from app.services.transaction import transaction
 class SendDueResult:
     sweep: SweepResult
     delivery: DeliveryResult | None  # None on a dry run
-    new_notices: list[Notice]
+    new_notices: list[Notice]  # on a dry run, those it would create (a real run's are in the outbox: not held, as a
+    # first sweep of a large plan writes a quarter of a million)
     reports: ReportJobResult
 
 
@@ -34,11 +35,11 @@ def send_due(now: datetime, *, dry_run: bool = False) -> SendDueResult:
         sweep, fresh = reminder_sweep.sweep(now, dry_run=True)
         return SendDueResult(sweep, None, fresh, report_jobs.prepare_due(now, dry_run=True))
     with _recorded("send-due", now) as run:
-        sweep, fresh = reminder_sweep.sweep(now)
+        sweep, _ = reminder_sweep.sweep(now)
         reports = report_jobs.prepare_due(now)
         delivery = outbox.deliver(now)
         run.record(sweep.created_total + sweep.digests + reports.notices, delivery)
-    return SendDueResult(sweep, delivery, fresh, reports)
+    return SendDueResult(sweep, delivery, [], reports)
 
 
 def deliver_waiting(now: datetime) -> DeliveryResult:

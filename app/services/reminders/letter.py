@@ -70,6 +70,22 @@ class Section:
     note: str = ""  # a line said instead of (or before) the items: those the attached update pack lists
 
 
+@dataclass(frozen=True)
+class MeetingAsked:
+    """What an update request and its update pack say of the meeting, read once per delivery run."""
+
+    id: int
+    title: str
+    held_on: date
+    update_deadline: date
+    cycle_start: date  # sweep.cycle_start: an update on or after this day counts
+
+    @classmethod
+    def read(cls, meeting_id: int) -> "MeetingAsked":
+        meeting = db.session.get(Meeting, meeting_id)
+        return cls(meeting.id, meeting.title, meeting.held_on, meeting.update_deadline, sweep.cycle_start(meeting))
+
+
 @dataclass
 class Letter:
     subject: str
@@ -81,14 +97,15 @@ class Letter:
 
 
 def write(recipient: Person, notices: list[Notification], *, today: date, digest: bool,
-          milestones: Callable[[Person, Meeting], list[MilestoneRow]]) -> Letter:
-    """The letter for these notices. `milestones(person, meeting)`: the reader's open milestones for an update
-    request about the meeting, as their update pack lists them (compose.UpdatePacks: read for all the run's
-    recipients at once)."""
+          meeting: Callable[[int], MeetingAsked], milestones: Callable[[Person, MeetingAsked], list[MilestoneRow]]
+          ) -> Letter:
+    """The letter for these notices. `meeting(id)`: a meeting as the run read it; `milestones(person, meeting)`: the
+    reader's open milestones for an update request about the meeting, as their update pack lists them
+    (compose.UpdatePacks: read for the run's recipients in batches)."""
     by_kind: dict[str, list[Notification]] = defaultdict(list)
     for notice in notices:
         by_kind[_group(notice)].append(notice)
-    meeting_requests, packed = _meeting_requests(recipient, by_kind["meeting"], milestones)
+    meeting_requests, packed = _meeting_requests(recipient, by_kind["meeting"], meeting, milestones)
     requests = [*_safeguarding(by_kind["safeguarding"]), *meeting_requests, *_reports(by_kind["report"])]
     mine = _milestones(by_kind["milestone"], today, packed)
     others = [section for section in (_recommendations(by_kind["recommendation"], today),
@@ -127,19 +144,20 @@ def _safeguarding(notices: list[Notification]) -> list[Request]:
             for notice in notices]
 
 
-def _meeting_requests(recipient: Person, notices: list[Notification], milestones) -> tuple[list[Request], set[int]]:
+def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of,
+                      milestones) -> tuple[list[Request], dict[int, MilestoneRow]]:
     """The request to update before a meeting, with the reader's counts as they are when it is sent; and the
     milestones of the update packs attached (an update request's, not a nudge's)."""
-    requests, packed = [], set()
+    requests, packed = [], {}
     for notice in notices:
-        meeting = db.session.get(Meeting, notice.subject_id)
+        meeting = meeting_of(notice.subject_id)
         rows = milestones(recipient, meeting)
-        last_cycle = sweep.cycle_start(meeting)
+        last_cycle = meeting.cycle_start
         stale = [row for row in rows if row.latest_update_on is None or row.latest_update_on < last_cycle]
         asked = rows if notice.kind == NoticeKind.UPDATE_REQUEST else stale  # a nudge: those still without one
         overdue = sum(row.overdue for row in asked)
         if notice.kind == NoticeKind.UPDATE_REQUEST:
-            packed |= {row.id for row in rows}
+            packed |= {row.id: row for row in rows}
         title, body = meeting_words(notice.kind, meeting.title, meeting.held_on, meeting.update_deadline, len(rows),
                                     len(stale), last_cycle, overdue, sum(row.due_soon for row in asked))
         requests.append(Request(title, body, "/my-work", "Update them from My work",
@@ -156,19 +174,21 @@ def _reports(notices: list[Notification]) -> list[Request]:
 # --- Items: each once, with one link ----------------------------------------------------------------------------
 
 
-def _milestones(notices: list[Notification], today: date, packed: set[int]) -> Section | None:
+def _milestones(notices: list[Notification], today: date, packed: dict[int, MilestoneRow]) -> Section | None:
     """The reader's milestones due or overdue, most overdue first, each with its link; those in the update pack
-    attached (`packed`) are not listed again, but counted in one line that sends the reader to the pack."""
+    attached (`packed`, by id) are not listed again, but counted in one line that sends the reader to the pack (their
+    dates are the pack's: only the others are read here)."""
     if not notices:
         return None
-    rows = db.session.execute(select(Milestone.id, Action.number, Milestone.deliverable, Milestone.due_on)
-                              .join(Action, Milestone.action_id == Action.id)
-                              .where(Milestone.id.in_({notice.subject_id for notice in notices}))
-                              .order_by(Milestone.due_on, Milestone.id)).all()
-    items = [Item(f"{number} {short(deliverable, 160).rstrip('.')}", f"/milestones/{mid}/updates/new", when_due(due_on, today))
-             for mid, number, deliverable, due_on in rows if mid not in packed]
-    dates = [row.due_on for row in rows]
-    in_pack = [row.due_on for row in rows if row.id in packed]
+    others = {notice.subject_id for notice in notices} - packed.keys()
+    listed = db.session.execute(select(Milestone.id, Action.number, Milestone.deliverable, Milestone.due_on)
+                                .join(Action, Milestone.action_id == Action.id)
+                                .where(Milestone.id.in_(others))).all() if others else []
+    in_pack = sorted(packed[notice.subject_id].due_on for notice in notices if notice.subject_id in packed)
+    listed.sort(key=lambda row: (row.due_on, row.id))
+    items = [Item(f"{number} {short(deliverable, 160).rstrip('.')}", f"/milestones/{mid}/updates/new",
+                  when_due(due_on, today)) for mid, number, deliverable, due_on in listed]
+    dates = sorted([*in_pack, *(row.due_on for row in listed)])
     return Section("Your milestones due or overdue: add a progress update, or record them complete", items,
                    ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today),
                    _in_the_pack(in_pack, today) if in_pack else "")

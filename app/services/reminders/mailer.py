@@ -1,6 +1,6 @@
 """Sending e-mail: through SMTP (the council's relay), or into files for development (MAIL_BACKEND=file).
 
-Messages are built with the standard library's email package (plain text with an HTML alternative) and sent with
+Messages are built with the standard library's email package (plain text with an HTML alternative, attachments) and sent with
 smtplib, with a timeout, so that a relay that does not answer fails the attempt instead of hanging the sender.
 
 A message about notices carries a Message-ID made from the notices' ids (notices_message_id), not a random one: a
@@ -14,8 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import SMTPUTF8, compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,19 +49,42 @@ class MailError(Exception):
     """The message could not be handed to the mail server."""
 
 
-def build(email: Email, now: datetime) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+UTF8_QP = Charset("utf-8")
+UTF8_QP.body_encoding = QP  # text parts as quoted-printable: mostly ASCII, so readable and hardly larger
+
+
+def build(email: Email, now: datetime) -> Message:
+    """The message: the text part with its HTML alternative, then the attachments (multipart/mixed when there are
+    any). Built with the email package's plain Message classes: the header registry of EmailMessage (the default
+    policy) parsed every header again as it was set and flattened, and cost more than the rest of the message. An
+    address in other letters (zoë@…) needs that policy's SMTPUTF8 form (the address as written, in UTF-8): such a
+    message is built with it."""
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    chosen = compat32 if f"{sender_address}{email.to}".isascii() else SMTPUTF8
+    message = MIMEMultipart("alternative", policy=chosen,
+                            _subparts=[MIMEText(email.text, "plain", UTF8_QP, policy=chosen),
+                                       MIMEText(email.html, "html", UTF8_QP, policy=chosen)])
+    if email.attachments:
+        message = MIMEMultipart("mixed", policy=chosen, _subparts=[
+            message, *(_attached(attachment, chosen) for attachment in email.attachments)])
+    for part in message.walk():
+        del part["MIME-Version"]  # each part's own (the classes add one): the message's alone is wanted
+    message["MIME-Version"] = "1.0"
+    message["From"] = formataddr((sender_name, sender_address))  # a name in other letters is encoded, not the address
     message["To"] = email.to
-    message["Subject"] = email.subject
+    message["Subject"] = email.subject  # encoded (RFC 2047) when not ASCII
     message["Date"] = format_datetime(now.astimezone())
     message["Message-ID"] = email.message_id or make_msgid(domain=_domain())
-    message.set_content(email.text)
-    message.add_alternative(email.html, subtype="html")
-    for attachment in email.attachments:
-        maintype, subtype = attachment.content_type.split("/", 1)
-        message.add_attachment(attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
+
+
+def _attached(attachment: Attachment, chosen) -> MIMEBase:
+    maintype, subtype = attachment.content_type.split("/", 1)
+    part = MIMEBase(maintype, subtype, policy=chosen)
+    part.set_payload(attachment.data)
+    encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename=attachment.filename)
+    return part
 
 
 IDS_IN_FULL = 8  # more notices than this: the first and last id and a digest of them all, to keep the id short
@@ -119,7 +148,7 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
-def _write(message: EmailMessage) -> None:
+def _write(message: Message) -> None:
     folder = Path(current_app.config["MAIL_FILE_DIR"])
     folder.mkdir(parents=True, exist_ok=True)
     name = message["Message-ID"].strip("<>").replace("@", "-at-")

@@ -11,11 +11,13 @@ A sender that dies after claiming leaves its claims to be taken up again after O
 the next run sends exactly those notices again, as one message with the same Message-ID (mailer.notices_message_id),
 so that whatever the dead sender may already have handed over can be dropped as a copy downstream. A live sender
 is never overtaken: each claim is stamped with the moment it is made (the run's `now` plus the time the run has
-taken, so a long run's late claims are not born old), renewed once the message is composed, just before it is
-handed over, and the renewal checks the claim is still this sender's. From then on handing one message over is
-bounded by the mail timeout: smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at
-most MAIL_TIMEOUT_SECONDS, so five steps; claim_timeout() is never less than six of them (2 minutes at the default
-20 seconds), so a claim is only taken back from a sender that has stopped.
+taken, so a long run's late claims are not born old). Handing one message over is bounded by the mail timeout:
+smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at most MAIL_TIMEOUT_SECONDS, so five
+steps; claim_timeout() is never less than six of them (2 minutes at the default 20 seconds). So a message composed
+within one step of its claim (as nearly all are, in milliseconds) is handed over before its claim can be taken
+back; one whose composing took longer has its claim renewed first, just before it is handed over, and the renewal
+checks the claim is still this sender's (a statement and a commit, paid only then). Either way a claim is only taken
+back from a sender that has stopped.
 """
 
 from collections.abc import Callable
@@ -45,6 +47,9 @@ from app.services.reminders.mailer import MailError
 
 SMTP_STEPS_PER_MESSAGE = 6  # MAIL, RCPT, DATA, the content, its answer (five), and one to spare
 LONGEST_WAIT = timedelta(hours=6)
+# The per-message updates are the table's (Core) statements: the ORM's bulk UPDATE, which brings the session's objects
+# up to date, cost more than the statement itself, and the commit that follows each one expires them anyway.
+NOTICES = Notification.__table__
 
 
 @dataclass
@@ -111,7 +116,7 @@ def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, p
         return  # nothing of theirs waits, or another sender took it
     ids = [notice.id for notice in claimed]
     email = replace(compose.message(claimed, now, packs), message_id=mailer.notices_message_id(ids))
-    if not _renew(ids, claim.at, clock):
+    if _needs_renewal(claim.at, clock) and not _renew(ids, claim.at, clock):
         return  # composing took so long that another sender took them back: it sends them
     try:
         send(email)
@@ -119,7 +124,7 @@ def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, p
         result.error = str(error)
         result.failed += _postpone(ids, str(error), now)
         return
-    db.session.execute(update(Notification).where(Notification.id.in_(ids))
+    db.session.execute(update(NOTICES).where(NOTICES.c.id.in_(ids))
                        .values(email_state=EmailState.SENT, sent_at=now, last_error=None, claimed_at=None))
     db.session.commit()  # sent: recorded at once, so that no later failure can send it again
     result.sent += len(claimed)
@@ -151,20 +156,24 @@ def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
 
 @dataclass
 class _Claim:
-    notices: list[Notification]
+    notices: list  # rows of compose.NOTICE_FIELDS
     at: datetime  # the claim's stamp: whoever renews it must still find this one
 
 
 def _claim(recipient_id: int, condition, clock) -> _Claim:
     at = clock()
-    claimed_ids = db.session.scalars(
-        update(Notification).where(Notification.recipient_id == recipient_id, condition)
-        .values(email_state=EmailState.SENDING, claimed_at=at).returning(Notification.id)).all()
+    claimed = db.session.execute(
+        update(NOTICES).where(NOTICES.c.recipient_id == recipient_id, condition)
+        .values(email_state=EmailState.SENDING, claimed_at=at).returning(*compose.NOTICE_FIELDS)).all()
     db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
-    if not claimed_ids:
-        return _Claim([], at)
-    return _Claim(list(db.session.scalars(select(Notification).where(Notification.id.in_(claimed_ids))
-                                          .order_by(Notification.id))), at)
+    return _Claim(sorted(claimed, key=lambda notice: notice.id), at)
+
+
+def _needs_renewal(stamped: datetime, clock) -> bool:
+    """Composing took longer than the one step of the claim timeout to spare (the module's note): the claim is
+    renewed, and checked, before the message is handed over."""
+    spare = claim_timeout() - timedelta(seconds=(SMTP_STEPS_PER_MESSAGE - 1) * current_app.config["MAIL_TIMEOUT_SECONDS"])
+    return clock() - stamped >= spare
 
 
 def _renew(ids: list[int], stamped: datetime, clock) -> bool:

@@ -10,8 +10,10 @@ Sweeps do nothing on a day that is not a working day: the next working day's swe
 """
 
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
@@ -72,31 +74,49 @@ def _defaults() -> dict:
             if column.default is not None and column.name not in ("id", "version")}
 
 
+MILESTONE_SLICE = 20_000  # milestone ids worked out at a time: a first sweep of a large plan holds one slice's notices
+
+
 @transaction("The outbox")
 def sweep(now: datetime, *, dry_run: bool = False) -> tuple[SweepResult, list[Notice]]:
-    """Create the notices due now (or, with dry_run, only work out which would be new)."""
+    """Create the notices due now (or, with dry_run, only work out which would be new, and return them). The notices
+    are worked out, compared with those already written and written a slice at a time: the milestones MILESTONE_SLICE
+    ids at a time, then the recommendations, audits and meetings, so that a first sweep of a large plan (a quarter of
+    a million notices at ten times the bench's data) never holds them all."""
     today = now.date()
     if not is_working_day(today):
         return SweepResult(working_day=False), []
     chosen = settings()
     people = _people()
-    notices = [notice for notice in _all_notices(today, chosen, people) if notice.recipient_id in people]
-    result = SweepResult(candidates=len(notices))
-    fresh = _new(notices, today)
-    for notice in fresh:
-        result.created[notice.kind.value] = result.created.get(notice.kind.value, 0) + 1
-    if dry_run:
-        return result, fresh
-    _insert(fresh, people, now)
-    if first_of_week(today):
+    result, would_create = SweepResult(), []
+    for subject_type, which, notices in _all_notices(today, chosen, people):
+        notices = [notice for notice in notices if notice.recipient_id in people]
+        result.candidates += len(notices)
+        fresh = _new(notices, today, subject_type, which)
+        for notice in fresh:
+            result.created[notice.kind.value] = result.created.get(notice.kind.value, 0) + 1
+        if dry_run:
+            would_create += fresh
+        else:
+            _insert(fresh, people, now)
+    if not dry_run and first_of_week(today):
         result.digests = _gather_digests(today, now)
-    return result, fresh
+    return result, would_create
 
 
-def _all_notices(today: date, chosen: ReminderSettings, people: dict) -> list[Notice]:
+def _all_notices(today: date, chosen: ReminderSettings, people: dict) -> Iterator[tuple[SubjectType, Any, list[Notice]]]:
+    """The notices relevant today, a slice at a time: the type of what they are about, which of those (an SQL
+    condition on Milestone.id, or None for all), and the notices."""
     timing = Timing(tuple(chosen.due_soon_offsets), chosen.remind_on_due_day, chosen.overdue_repeat_days)
-    return [*_milestone_notices(today, chosen, timing, people), *_recommendation_notices(today, timing),
-            *_audit_notices(today, chosen), *_meeting_notices(today, chosen)]
+    horizon = add_working_days(today, max(timing.due_soon_working_days, default=0) + 1)
+    first, last = db.session.execute(select(func.min(Milestone.id), func.max(Milestone.id))
+                                     .where(*_open_milestones(), Milestone.due_on <= horizon)).one()
+    for start in range(first or 0, (last or -1) + 1, MILESTONE_SLICE):
+        ids = Milestone.id.between(start, start + MILESTONE_SLICE - 1)
+        yield SubjectType.MILESTONE, ids, _milestone_notices(today, chosen, timing, people, horizon, ids)
+    yield SubjectType.RECOMMENDATION, None, _recommendation_notices(today, timing)
+    yield SubjectType.AUDIT, None, _audit_notices(today, chosen)
+    yield SubjectType.MEETING, None, _meeting_notices(today, chosen)
 
 
 # --- Who can be told --------------------------------------------------------------------------------
@@ -122,14 +142,15 @@ def _people() -> dict[int, Recipient]:
 # --- Milestones: due soon, due today, overdue, escalation -------------------------------------------
 
 
-def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, people: dict) -> list[Notice]:
-    horizon = add_working_days(today, max(timing.due_soon_working_days, default=0) + 1)
+def _milestone_notices(today: date, chosen: ReminderSettings, timing: Timing, people: dict, horizon: date,
+                       ids) -> list[Notice]:
+    """The notices about the open milestones due by the horizon among `ids` (an SQL condition on Milestone.id)."""
     rows = db.session.execute(
         select(Milestone.id, Milestone.due_on, Milestone.responsible_id, Milestone.deliverable, Action.number,
                Person.name)
         .join(Action, Milestone.action_id == Action.id).outerjoin(Person, Milestone.responsible_id == Person.id)
-        .where(*_open_milestones(), Milestone.due_on <= horizon).order_by(Milestone.id)).all()
-    leads = _leads(horizon)
+        .where(*_open_milestones(), Milestone.due_on <= horizon, ids).order_by(Milestone.id)).all()
+    leads = _leads(horizon, ids)
     programme_managers = {pid for pid, person in people.items() if person.programme_manager}
     notices = []
     for milestone_id, due_on, responsible_id, deliverable, number, responsible in rows:
@@ -150,10 +171,10 @@ def _open_milestones() -> list:
             Milestone.due_problem.is_(None)]
 
 
-def _leads(horizon: date) -> dict[int, list[int]]:
+def _leads(horizon: date, ids) -> dict[int, list[int]]:
     rows = db.session.execute(select(milestone_leads.c.milestone_id, milestone_leads.c.person_id)
                               .join(Milestone, Milestone.id == milestone_leads.c.milestone_id)
-                              .where(*_open_milestones(), Milestone.due_on <= horizon))
+                              .where(*_open_milestones(), Milestone.due_on <= horizon, ids))
     leads: dict[int, list[int]] = defaultdict(list)
     for milestone_id, person_id in rows:
         leads[milestone_id].append(person_id)
@@ -265,33 +286,32 @@ def _meeting_notice(meeting: Meeting, kind: NoticeKind, person_id: int, open_cou
 # --- Writing the notices ----------------------------------------------------------------------------
 
 
-def _new(notices: list[Notice], today: date) -> list[Notice]:
-    """The notices not yet in the outbox."""
+def _new(notices: list[Notice], today: date, subject_type: SubjectType, which) -> list[Notice]:
+    """The notices not yet in the outbox (notices about one type of subject, those `which` picks when not None)."""
     unique = {notice.key: notice for notice in notices}
-    existing = _existing_keys(today) if unique else set()
+    existing = _existing_keys(today, subject_type, which) if unique else set()
     return [notice for key, notice in unique.items() if key not in existing]
 
 
-def _existing_keys(today: date) -> set[tuple]:
-    """The keys of the notices already written about work that is still open, at its current due date: every notice
-    a sweep could create again. Four queries, whatever the size of the plan or the age of the outbox."""
+def _existing_keys(today: date, subject_type: SubjectType, which=None) -> set[tuple]:
+    """The keys of the notices already written about work of this type that is still open, at its current due date
+    (`which`: an SQL condition picking some of it): every notice a sweep could create again. One query, whatever the
+    size of the plan or the age of the outbox."""
     # Plain values (the kinds as text: a StrEnum equals and hashes as its text), without the ORM's row objects.
     key = (Notification.recipient_id, type_coerce(Notification.kind, String),
            type_coerce(Notification.subject_type, String), Notification.subject_id, Notification.due_on,
            Notification.occurrence)
-    about = [
-        (Milestone, SubjectType.MILESTONE, [Milestone.due_on == Notification.due_on, *_open_milestones()]),
-        (SmartRecommendation, SubjectType.RECOMMENDATION, [SmartRecommendation.due_on == Notification.due_on,
+    model, conditions = {
+        SubjectType.MILESTONE: (Milestone, [Milestone.due_on == Notification.due_on, *_open_milestones()]),
+        SubjectType.RECOMMENDATION: (SmartRecommendation, [SmartRecommendation.due_on == Notification.due_on,
                                                            SmartRecommendation.status == RecommendationStatus.OPEN]),
-        (Audit, SubjectType.AUDIT, [Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS])]),
-        (Meeting, SubjectType.MEETING, [Meeting.update_deadline >= today]),
-    ]
-    existing: set[tuple] = set()
-    for model, subject_type, conditions in about:
-        query = select(*key).join(model, and_(Notification.subject_type == subject_type,
-                                              Notification.subject_id == model.id, *conditions))
-        existing |= {tuple(row) for row in db.session.execute(query)}
-    return existing
+        SubjectType.AUDIT: (Audit, [Audit.state.in_([AuditState.ALLOCATED, AuditState.IN_PROGRESS])]),
+        SubjectType.MEETING: (Meeting, [Meeting.update_deadline >= today]),
+    }[subject_type]
+    query = select(*key).join(model, and_(Notification.subject_type == subject_type,
+                                          Notification.subject_id == model.id, *conditions,
+                                          *([which] if which is not None else [])))
+    return {tuple(row) for row in db.session.execute(query)}
 
 
 def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
@@ -301,7 +321,7 @@ def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
              "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: send at the first chance
             for n in notices]
     if rows:
-        db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany, however many rows
+        db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany for the slice, however many rows
 
 
 def _insert_ignoring_duplicates():

@@ -33,6 +33,7 @@ from app.models import Rating
 from app.services.plans.rag import RATING_WORDS
 
 BASE_DOCUMENT = Path(__file__).resolve().parents[3] / "templates" / "docx" / "report-base.docx"
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"  # a .docx
 
 # The council's shading for each rating (black text reads on each, and the word is always written too).
 RAG_FILL = {Rating.RED: "FF0000", Rating.AMBER: "FFC000", Rating.GREEN: "00B050", Rating.NOT_RATED: "D9D9D9"}

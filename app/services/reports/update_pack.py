@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from flask import current_app
 from lxml import etree
-from sqlalchemy import false, func, select, true, union_all
+from sqlalchemy import and_, false, func, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -72,7 +72,25 @@ OPEN = aliased(Milestone, name="open_milestone")
 def gather(person: Person, meeting: Meeting | None, window: plan_queries.Window) -> dict:
     """The person's open milestones, overdue first, then due soon, then the rest, each part grouped by action, with
     what the pack says about each."""
-    return gather_all([person], meeting, window).pack_of(person)
+    return gather_all([person.id], meeting, window).pack_of(person)
+
+
+@dataclass(frozen=True)
+class OwnPack:
+    """A person's own update pack, downloaded from My work."""
+
+    content: bytes
+    filename: str
+    counts: dict  # open, overdue, due_soon
+
+
+def own_pack(person: Person, now: datetime) -> OwnPack:
+    """The person's update pack made now, from the current data, for the next meeting with an update deadline (as the
+    update request before it will carry), or for no meeting when none is coming up."""
+    meeting = meetings.next_for_updates(now.date())
+    data = gather(person, meeting, plan_queries.Window.configured(now.date()))
+    day = meeting.held_on if meeting else now.date()
+    return OwnPack(write(data, generated_at=now), f"update-pack-{day:%Y-%m-%d}.docx", data["counts"])
 
 
 @dataclass
@@ -107,11 +125,11 @@ class Gathered:
                 "parts": _parts(mine, milestones, self.details, self.window)}
 
 
-def gather_all(people: list[Person], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
+def gather_all(person_ids: list[int], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
     """What the packs of all these people are made from, in five queries (six with the reminder settings, for a
     meeting's deadline) however many people and milestones: a reminder run's packs cost the same few queries for
-    one recipient or five hundred."""
-    roles = _roles([person.id for person in people])
+    each batch of recipients, one recipient or two hundred (compose.UpdatePacks)."""
+    roles = _roles(person_ids)
     chosen = (select(OPEN.id).where(OPEN.id.in_(select(roles.c.milestone_id)), OPEN.status != MilestoneStatus.COMPLETE)
               .scalar_subquery())  # their open milestones (an alias: not correlated to the queries' Milestone)
     rows = plan_queries.milestone_rows(window, Milestone.id.in_(chosen))
@@ -159,14 +177,14 @@ def _details(ids) -> dict[int, dict]:
 
 
 def _latest_updates(ids) -> dict[int, dict]:
-    """Each milestone's newest progress update (by its date, then the order written), in one query."""
-    newest_first = func.row_number().over(partition_by=ProgressUpdate.milestone_id,
-                                          order_by=(ProgressUpdate.written_on.desc(), ProgressUpdate.id.desc()))
-    ranked = (select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
-                     ProgressUpdate.signed_as, ProgressUpdate.author_id, newest_first.label("rank"))
-              .where(ProgressUpdate.milestone_id.in_(ids)).subquery())
-    query = select(ranked.c.milestone_id, ranked.c.written_on, ranked.c.body, ranked.c.signed_as,
-                   ranked.c.author_id).where(ranked.c.rank == 1)
+    """Each milestone's newest progress update (of its latest date, which the milestone keeps; the last added that
+    day), in one query that reads only the updates of that date, not every update of every milestone."""
+    newest = (select(func.max(ProgressUpdate.id))
+              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
+                                    Milestone.latest_update_on == ProgressUpdate.written_on))
+              .where(ProgressUpdate.milestone_id.in_(ids)).group_by(ProgressUpdate.milestone_id))
+    query = select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
+                   ProgressUpdate.signed_as, ProgressUpdate.author_id).where(ProgressUpdate.id.in_(newest))
     return {row.milestone_id: {"written_on": row.written_on.isoformat(), "body": row.body,
                                "by": row.signed_as if row.author_id else None}  # a person's name; not an import's
             for row in db.session.execute(query)}
