@@ -108,6 +108,10 @@ class Config:
     # A sender that stopped mid-delivery leaves its claimed notices; another run sends them again after this many
     # minutes (never less than six MAIL_TIMEOUT_SECONDS: app/services/reminders/outbox.py says why).
     OUTBOX_CLAIM_MINUTES = float(os.environ.get("OUTBOX_CLAIM_MINUTES") or 2)
+    # An update request carries the owner's update pack attached (true); false says where to download it instead
+    # (My work: made when downloaded, from the data as it is then), for mail systems that hold back Word attachments
+    # or councils that keep documents in the service. The e-mail is then a few KB instead of about 20.
+    UPDATE_PACKS_ATTACHED = _env_flag("UPDATE_PACKS_ATTACHED", True)
     # Who runs the service and how to reach them: shown on the contact page, the accessibility statement and the
     # privacy notice. The defaults are EXAMPLES for development (reserved .example addresses, an Ofcom drama
     # number): set every one of them for a live service (docs/operations.md).

@@ -88,7 +88,7 @@ from app.services.reports import plan_data
 from config import TestingConfig
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
-DATA_VERSION = 9  # bump when the generator changes, so that old files are rebuilt
+DATA_VERSION = 10  # bump when the generator changes, so that old files are rebuilt
 SEED = 20200731
 AS_OF = date(2021, 6, 30)  # the app's "today": due dates run a year either side of it
 RELEASED_ON = AS_OF - timedelta(days=28)  # the last board's progress report, released that day
@@ -278,7 +278,7 @@ def generate(scale: float) -> float:
     flask_migrate.upgrade()
     Generator(scale).write()
     audit_tallies.recount_all()  # the audits were written in bulk, so count the findings' totals once at the end
-    _release_a_progress_report()
+    _release_reports()
     milestone_facts.work_out_all(Window.configured(AS_OF))  # and the milestones' facts
     _continue_id_sequences()
     db.session.commit()
@@ -286,19 +286,30 @@ def generate(scale: float) -> float:
     return perf_counter() - started
 
 
-def _release_a_progress_report() -> None:
-    """The plan's progress report as at RELEASED_ON, released that day, as a board's would be: the overview then
-    compares with it (completed, rated better or worse, revised dates and updates since), as every live plan's does.
-    Its figures are the report's own (plan_data.gather, from the facts as at that day); the document is left empty."""
+def _release_reports() -> None:
+    """The reports a live service has released by the bench's today:
+    - the plan's progress report as at RELEASED_ON, released that day, as a board's would be: the overview compares
+      with it (completed, rated better or worse, revised dates and updates since), as every live plan's does. Its
+      figures are the report's own (plan_data.gather, from the facts as at that day);
+    - last month's audit report, which the scheduler made on the month's first working day and QA leads released,
+      so the reminder run does not make it again as a catch-up.
+    Their documents are left empty: no bench opens them."""
     window = Window.configured(RELEASED_ON)
     milestone_facts.work_out_all(window)
     plan = db.session.scalar(select(Plan))
-    released_at = datetime.combine(RELEASED_ON, time(10))
-    db.session.add(Report(kind=ReportKind.PLAN_PROGRESS, title=f"{plan.title}: progress update", plan_id=plan.id,
-                          as_at=RELEASED_ON, data=plan_data.gather(plan, window), document=b"",
-                          document_sha256=hashlib.sha256(b"").hexdigest(), generated_at=released_at,
-                          state=ReportState.RELEASED, released_at=released_at))
+    last_month = (AS_OF.replace(day=1) - timedelta(days=1)).replace(day=1)
+    db.session.add_all([
+        _released(ReportKind.PLAN_PROGRESS, f"{plan.title}: progress update", RELEASED_ON,
+                  plan_data.gather(plan, window), plan_id=plan.id),
+        _released(ReportKind.AUDIT_MONTHLY, f"Case-file audits: {last_month:%B %Y}", AS_OF.replace(day=3), {},
+                  month=last_month)])
     db.session.flush()
+
+
+def _released(kind: ReportKind, title: str, on: date, data: dict, **which) -> Report:
+    at = datetime.combine(on, time(10))
+    return Report(kind=kind, title=title, as_at=on, data=data, document=b"", generated_at=at,
+                  document_sha256=hashlib.sha256(b"").hexdigest(), state=ReportState.RELEASED, released_at=at, **which)
 
 
 def _analyse() -> None:

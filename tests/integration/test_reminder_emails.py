@@ -55,6 +55,10 @@ def pack_sent(message) -> str:
     """The text of the update pack the message carries, a paragraph a line (table cells too)."""
     [docx] = [part.get_content() for part in message.iter_attachments()
               if part.get_filename().startswith("update-pack-")]
+    return docx_text(docx)
+
+
+def docx_text(docx: bytes) -> str:
     body = Document(io.BytesIO(docx)).element.body
     return "\n".join("".join(text.text or "" for text in paragraph.iter(qn("w:t"))) for paragraph in body.iter(qn("w:p")))
 
@@ -85,6 +89,28 @@ def test_with_the_update_pack_attached_the_milestones_are_counted_not_listed_aga
     assert "You are responsible for or lead 4 open milestones: 2 overdue and 1 due in the next 14 days." in pack
     overdue_part, rest = pack.split("Overdue: 2 milestones")[1].split("Due in the next 14 days: 1 milestone")
     assert all(item.deliverable in overdue_part for item in late) and soon.deliverable in rest
+
+
+def test_with_packs_not_attached_the_e_mail_says_to_download_it_from_my_work_and_stays_small(
+        app, plan_tree, smtp_server, db, client, login):
+    app.config["UPDATE_PACKS_ATTACHED"] = False
+    board_before_its_update_deadline(db)
+    olive, action = plan_tree["owner"], plan_tree["action"]
+    late = milestone(db, action, "Audit tool agreed", olive, date(2020, 8, 3))
+    reminder_jobs.send_due(SEPT_3)
+    [message] = inbox(smtp_server, olive.email)
+    assert [part.get_filename() for part in message.iter_attachments()] == []
+    text, html = text_and_html(message)
+    for body in (text, html):
+        assert "Your update pack is on My work to download" in body and "attached" not in body
+        assert "1 milestone due or overdue (1 overdue) is in your update pack, on My work: overdue first." in body
+        assert late.deliverable not in body  # the pack lists it
+    assert links(html) == ["http://localhost:5000/my-work", "http://localhost:5000/account/notifications"]
+    assert len(message.as_bytes()) < 8 * 1024
+    login(olive)  # the pack the e-mail points to
+    my_work = client.get("/my-work").get_data(as_text=True)
+    assert "/my-work/update-pack.docx" in my_work
+    assert late.deliverable in docx_text(client.get("/my-work/update-pack.docx").data)
 
 
 def test_a_milestone_the_pack_leaves_out_is_still_listed(plan_tree, smtp_server, db, make_person):

@@ -85,17 +85,19 @@ class UpdatePacks:
 def message(notices: list[Notification], now: datetime, packs: UpdatePacks | None = None) -> Email:
     """One message for a person's notices, written as app.services.reminders.letter sets it out (a digest gathers
     the notices held for it). Generated reports, and update packs for update requests, are attached (`packs`: the
-    run's, whose data is gathered for all its recipients at once)."""
+    run's, whose data is gathered for all its recipients at once); the packs only where UPDATE_PACKS_ATTACHED (else
+    the letter says to download the pack from My work)."""
     recipient = db.session.get(Person, notices[0].recipient_id)
     items = _items(notices)
     packs = packs or UpdatePacks([recipient.id], now)
+    attached = current_app.config["UPDATE_PACKS_ATTACHED"]
     letter = letters.write(recipient, items, today=now.date(), digest=_is_digest(notices), meeting=packs.meeting,
-                           milestones=packs.milestones)
+                           milestones=packs.milestones, pack_attached=attached)
     context = {"recipient": recipient, "letter": letter, "base_url": current_app.config["BASE_URL"],
                "service_name": current_app.config["SERVICE_NAME"]}
     return Email(to=recipient.email, subject=letter.subject, text=render_template("emails/notices.txt", **context),
                  html=render_template("emails/notices.html", **context),
-                 attachments=(*_reports(items), *_update_packs(recipient, items, packs)))
+                 attachments=(*_reports(items), *(_update_packs(recipient, items, packs) if attached else ())))
 
 
 def _reports(items: list[Notification]) -> list[Attachment]:

@@ -34,7 +34,15 @@ from app.models import (
 from app.services.plans.queries import MilestoneRow
 from app.services.reminders import sweep
 from app.services.reminders.rules import month_end
-from app.services.reminders.wording import ask, meeting_words, short, update_ask, when_due
+from app.services.reminders.wording import (
+    PACK_ATTACHED,
+    PACK_ON_MY_WORK,
+    ask,
+    meeting_words,
+    short,
+    update_ask,
+    when_due,
+)
 from app.services.wording import agrees, plural
 
 MEETING_KINDS = (NoticeKind.UPDATE_REQUEST, NoticeKind.UPDATE_NUDGE)
@@ -97,17 +105,19 @@ class Letter:
 
 
 def write(recipient: Person, notices: list[Notification], *, today: date, digest: bool,
-          meeting: Callable[[int], MeetingAsked], milestones: Callable[[Person, MeetingAsked], list[MilestoneRow]]
-          ) -> Letter:
+          meeting: Callable[[int], MeetingAsked], milestones: Callable[[Person, MeetingAsked], list[MilestoneRow]],
+          pack_attached: bool = True) -> Letter:
     """The letter for these notices. `meeting(id)`: a meeting as the run read it; `milestones(person, meeting)`: the
     reader's open milestones for an update request about the meeting, as their update pack lists them
-    (compose.UpdatePacks: read for the run's recipients in batches)."""
+    (compose.UpdatePacks: read for the run's recipients in batches); `pack_attached`: the pack is attached, or else
+    on My work to download."""
     by_kind: dict[str, list[Notification]] = defaultdict(list)
     for notice in notices:
         by_kind[_group(notice)].append(notice)
-    meeting_requests, packed = _meeting_requests(recipient, by_kind["meeting"], meeting, milestones)
+    where = PACK_ATTACHED if pack_attached else PACK_ON_MY_WORK
+    meeting_requests, packed = _meeting_requests(recipient, by_kind["meeting"], meeting, milestones, where)
     requests = [*_safeguarding(by_kind["safeguarding"]), *meeting_requests, *_reports(by_kind["report"])]
-    mine = _milestones(by_kind["milestone"], today, packed)
+    mine = _milestones(by_kind["milestone"], today, packed, "attached" if pack_attached else "on My work")
     others = [section for section in (_recommendations(by_kind["recommendation"], today),
                                       _audits(by_kind["audit"], today),
                                       _escalations(by_kind["escalation"], today)) if section]
@@ -144,10 +154,10 @@ def _safeguarding(notices: list[Notification]) -> list[Request]:
             for notice in notices]
 
 
-def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of,
-                      milestones) -> tuple[list[Request], dict[int, MilestoneRow]]:
+def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of, milestones,
+                      pack: str) -> tuple[list[Request], dict[int, MilestoneRow]]:
     """The request to update before a meeting, with the reader's counts as they are when it is sent; and the
-    milestones of the update packs attached (an update request's, not a nudge's)."""
+    milestones of the update packs (an update request's, not a nudge's)."""
     requests, packed = [], {}
     for notice in notices:
         meeting = meeting_of(notice.subject_id)
@@ -159,7 +169,7 @@ def _meeting_requests(recipient: Person, notices: list[Notification], meeting_of
         if notice.kind == NoticeKind.UPDATE_REQUEST:
             packed |= {row.id: row for row in rows}
         title, body = meeting_words(notice.kind, meeting.title, meeting.held_on, meeting.update_deadline, len(rows),
-                                    len(stale), last_cycle, overdue, sum(row.due_soon for row in asked))
+                                    len(stale), last_cycle, overdue, sum(row.due_soon for row in asked), pack)
         requests.append(Request(title, body, "/my-work", "Update them from My work",
                                 update_ask(len(asked), meeting.update_deadline, overdue),
                                 f"the update request for the {meeting.title}"))
@@ -174,10 +184,11 @@ def _reports(notices: list[Notification]) -> list[Request]:
 # --- Items: each once, with one link ----------------------------------------------------------------------------
 
 
-def _milestones(notices: list[Notification], today: date, packed: dict[int, MilestoneRow]) -> Section | None:
+def _milestones(notices: list[Notification], today: date, packed: dict[int, MilestoneRow],
+                pack_is: str) -> Section | None:
     """The reader's milestones due or overdue, most overdue first, each with its link; those in the update pack
-    attached (`packed`, by id) are not listed again, but counted in one line that sends the reader to the pack (their
-    dates are the pack's: only the others are read here)."""
+    (`packed`, by id; `pack_is` "attached" or "on My work") are not listed again, but counted in one line that sends
+    the reader to the pack (their dates are the pack's: only the others are read here)."""
     if not notices:
         return None
     others = {notice.subject_id for notice in notices} - packed.keys()
@@ -191,14 +202,14 @@ def _milestones(notices: list[Notification], today: date, packed: dict[int, Mile
     dates = sorted([*in_pack, *(row.due_on for row in listed)])
     return Section("Your milestones due or overdue: add a progress update, or record them complete", items,
                    ask("Update", "milestone", dates, today), _counted("milestone", "due or overdue", dates, today),
-                   _in_the_pack(in_pack, today) if in_pack else "")
+                   _in_the_pack(in_pack, today, pack_is) if in_pack else "")
 
 
-def _in_the_pack(dates: list[date], today: date) -> str:
+def _in_the_pack(dates: list[date], today: date, pack_is: str) -> str:
     """"27 milestones due or overdue (23 overdue) are in your update pack, attached: overdue first." (the pack's
     order: overdue, then due soon, then the rest)."""
     return f"{_counted('milestone', 'due or overdue', dates, today)} {agrees(len(dates), 'is', 'are')} in your " \
-           "update pack, attached: overdue first."
+           f"update pack, {pack_is}: overdue first."
 
 
 def _recommendations(notices: list[Notification], today: date) -> Section | None:

@@ -103,10 +103,17 @@ def update_ask(count: int, deadline_on: date, overdue: int) -> str:
                                                                                     if overdue else "")
 
 
+PACK_CONTENTS = ("a Word document of these milestones, overdue first, then those due soon, with their due dates, "
+                 "latest updates and RAG ratings.")
+PACK_ATTACHED = f"Your update pack is attached: {PACK_CONTENTS}"
+PACK_ON_MY_WORK = f"Your update pack is on My work to download: {PACK_CONTENTS}"
+
+
 def meeting_words(kind: NoticeKind, title: str, held_on: date, deadline_on: date, open_count: int, stale: int,
-                  last_cycle: date, overdue: int | None = None, due_soon: int | None = None) -> tuple[str, str]:
-    """The title and body of the request to update before a meeting, and of the nudge closer to its deadline (with
-    how many are overdue and due soon, when the e-mail knows)."""
+                  last_cycle: date, overdue: int | None = None, due_soon: int | None = None,
+                  pack: str = PACK_ON_MY_WORK) -> tuple[str, str]:
+    """The title and body of the request to update before a meeting (`pack`: where its update pack is), and of the
+    nudge closer to its deadline (with how many are overdue and due soon, when the e-mail knows)."""
     deadline, occasion = deadline_text(deadline_on), f"{title} on {long_date(held_on)}"
     counted = [f"{overdue} overdue" if overdue else "", f"{due_soon} due soon" if due_soon else ""]
     of_them = f" ({', '.join(filter(None, counted))})" if any(counted) else ""
@@ -114,8 +121,7 @@ def meeting_words(kind: NoticeKind, title: str, held_on: date, deadline_on: date
         return (f"Please update your milestones by {deadline}, for the {occasion}",
                 f"You are responsible for or lead {plural(open_count, 'open milestone')}{of_them}. Add a dated "
                 f"progress update to {agrees(open_count, 'it', 'each')} by {deadline}, so that the report for the "
-                f"{occasion} is up to date. Your update pack is attached: a Word document of these milestones, "
-                "overdue first, then those due soon, with their due dates, latest updates and RAG ratings.")
+                f"{occasion} is up to date. {pack}")
     if stale == open_count:
         which = "Your open milestone has" if stale == 1 else f"All {stale} of your open milestones have"
     else:
