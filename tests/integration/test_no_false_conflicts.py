@@ -3,6 +3,7 @@ Edits of the milestone's own fields are still checked: a save from a stale page 
 
 import threading
 from datetime import date
+from functools import partial
 from io import BytesIO
 
 import pytest
@@ -24,6 +25,7 @@ from app.models import (
 from app.services.errors import ConflictError
 from app.services.plans import changes as plan_changes
 from tests.conftest import NOW, PASSWORD, TODAY
+from tests.integration.at_once import run_together
 from tests.integration.served_form import page_form
 from tests.integration.test_outbox import shared_database  # noqa: F401 (a fixture)
 
@@ -146,11 +148,7 @@ def test_fifteen_first_updates_at_the_same_moment_are_all_saved(shared_database)
                 errors.append(error)
                 barrier.abort()
 
-    threads = [threading.Thread(target=lead, args=(n,)) for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([partial(lead, n) for n in range(count)])
     assert errors == [] and refused == []
     with shared_database.app_context():
         milestone = _db.session.get(Milestone, milestone_id)

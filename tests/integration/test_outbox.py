@@ -16,6 +16,7 @@ from app.services.audits import work as audit_work
 from app.services.audits.work import AuditDraft
 from app.services.reminders import jobs as reminder_jobs
 from config import TestingConfig
+from tests.integration.at_once import run_together
 from tests.integration.audit_setting import allocated_audit
 
 SEPT_10 = datetime.combine(date(2020, 9, 10), time(7))  # 14 working days before the milestone is due
@@ -125,11 +126,7 @@ def test_two_schedulers_at_once_send_each_message_once(smtp_server, shared_datab
             except Exception as error:  # reported below
                 errors.append(error)
 
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([scheduler, scheduler])
     assert errors == []
     with shared_database.app_context():
         assert _db.session.scalar(select(func.count()).select_from(Notification)) == 20

@@ -5,6 +5,7 @@ changed are served the kept page without drawing it again. Today is 31 July 2020
 import re
 import threading
 from datetime import date, datetime
+from functools import partial
 
 import pytest
 from sqlalchemy import func, select
@@ -35,6 +36,7 @@ from app.services.plans import facts as milestone_facts
 from app.services.reports import snapshots
 from app.services.reports.plan_report import ALL_FIELDS
 from tests.conftest import NOW, TODAY
+from tests.integration.at_once import run_together
 from tests.integration.test_milestone_facts import assert_facts_hold
 from tests.integration.test_outbox import shared_database  # noqa: F401 (a fixture)
 
@@ -196,8 +198,8 @@ def test_people_changing_one_action_at_the_same_moment_all_save_and_its_counts_a
 
     def update(n: int):
         milestone = _db.session.get(Milestone, milestone_ids[n])
-        return lambda: changes.add_update(milestone, body=f"Update {n}", written_on=TODAY, actor=milestone.responsible,
-                                          now=NOW, today=TODAY)
+        changes.add_update(milestone, body=f"Update {n}", written_on=TODAY, actor=milestone.responsible, now=NOW,
+                           today=TODAY)
 
     def rate():
         milestone = _db.session.get(Milestone, milestone_ids[0])
@@ -207,12 +209,7 @@ def test_people_changing_one_action_at_the_same_moment_all_save_and_its_counts_a
     def reword():
         _db.session.scalar(select(Action)).what = "Reworded at the same moment"
 
-    threads = [threading.Thread(target=at_once, args=(change,)) for change in (
-        *(lambda n=n: update(n)() for n in range(owners)), rate, reword)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([partial(at_once, change) for change in (*(partial(update, n) for n in range(owners)), rate, reword)])
     assert errors == []
     with shared_database.app_context():
         assert _db.session.scalar(select(func.count()).select_from(ProgressUpdate)) == owners

@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.services.reminders import jobs as reminder_jobs
 from app.services.reports import snapshots
+from tests.integration.at_once import run_together
 from tests.integration.audit_setting import allocated_audit
 from tests.integration.report_reading import headings, reopen
 from tests.integration.test_outbox import shared_database  # noqa: F401 (a fixture)
@@ -155,11 +156,7 @@ def test_two_schedulers_at_once_store_one_draft_and_send_it_once(smtp_server, sh
             except Exception as error:  # reported below
                 errors.append(error)
 
-    threads = [threading.Thread(target=scheduler) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_together([scheduler, scheduler])
     assert errors == []
     with shared_database.app_context():
         assert _db.session.scalar(select(func.count()).select_from(Report)) == 1
