@@ -289,11 +289,12 @@ def _work_out(session: Session, which, window: Window, actions: set[int] = froze
 def _store(session: Session, inputs, window: Window, which=None) -> set[int]:
     """Store the facts of the milestones read (those matching `which`; None: all); return the actions they are in."""
     rows = [facts_of(row, window) for row in inputs]
+    if not rows:
+        return set()
     added = _added_since(session, which)
     for row in rows:
         row["updates_since"], row["revised_since"] = added.get(row["milestone_id"], (0, 0))
-    if rows:
-        session.execute(insert(MilestoneFacts), rows)
+    session.execute(insert(MilestoneFacts), rows)
     return {row["action_id"] for row in rows}
 
 
