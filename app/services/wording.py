@@ -16,8 +16,9 @@ _PARTS = re.compile(r"(\d+)")
 
 
 def plural(count: int, noun: str, many: str | None = None) -> str:
-    """"1 reminder", "2 reminders"; `many` for a noun that does not just take an s ("1 person", "2 people")."""
-    return f"{count} {noun if count == 1 else many or noun + 's'}"
+    """"1 reminder", "2 reminders", "27,485 updates" (a comma in numbers over 999, as GOV.UK writes them); `many` for
+    a noun that does not just take an s ("1 person", "2 people")."""
+    return f"{count:,} {noun if count == 1 else many or noun + 's'}"
 
 
 def agrees(count: int, one: str, many: str) -> str:
