@@ -83,6 +83,7 @@ NOT_PAGES = {
     "notifications.open_notice": "marks a notice read and sends its reader on to what it is about",
     "notifications.calendar_feed": "a calendar feed for calendar programs",
     "plans.export_plan": "a download (spreadsheet)",
+    "admin.security_events_download": "a download (CSV)",
     "plans.import_template": "a download (spreadsheet)",
     "plans.download_evidence": "a download (the evidence file)",
     "audits.export_audits": "a download (CSV)",

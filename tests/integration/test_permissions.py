@@ -146,6 +146,7 @@ MATRIX = {
     "admin.edit_team": ("GET", "/admin/teams/new", ADMINS),
     "admin.reminders": ("GET", "/admin/reminders", ADMINS),
     "admin.security_events": ("GET", "/admin/security-events", ADMINS),
+    "admin.security_events_download": ("GET", "/admin/security-events.csv", ADMINS),
     "admin.lift_lock": ("POST", "/admin/people/{owner_id}/lift-lock", {k: 302 if v == 200 else v
                                                                        for k, v in ADMINS.items()}),
     "audits.access_log": ("GET", "/audits/access-log", QA_LEADS),

@@ -1,6 +1,9 @@
 """The security event log through HTTP: each row written by the request that causes it (a failed sign-in, a lock, an
 administrator lifting it, a download), and the administrators' Security events page with its filters."""
 
+import csv
+import io
+import re
 from datetime import datetime
 
 import pytest
@@ -156,6 +159,35 @@ def test_the_page_lists_newest_first_with_who_and_by_whom(client, logged):
 ])
 def test_the_filters(client, logged, query, count):
     assert len(rows(client, query)) == count
+
+
+def downloaded(client, query: str = "") -> list[list[str]]:
+    """The CSV the page's "Download these events" link gives, as a browser follows it from the filtered page."""
+    html = client.get(f"/admin/security-events{query}").get_data(as_text=True)
+    link = re.search(r'href="(/admin/security-events\.csv[^"]*)"', html).group(1).replace("&amp;", "&")
+    answer = client.get(link)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/csv")
+    assert answer.headers["Content-Disposition"].startswith('attachment; filename="security-events-')
+    return list(csv.reader(io.StringIO(answer.get_data().decode("utf-8-sig"))))
+
+
+def test_the_events_the_filters_choose_download_as_csv_newest_first(client, db, logged):
+    headings, *lines = downloaded(client)
+    assert headings == ["When", "What", "Who", "Who's e-mail address", "By whom", "Client address", "Detail"]
+    assert [line[1] for line in lines] == ["Sign-in failed", "Role changed", *["Sign-in failed"] * 3]
+    assert lines[1][2:5] == ["Olive Owner", "olive.owner@test.example", "Ada Admin"]
+    assert lines[0][5:] == ["203.0.113.5", "unknown e-mail address"]
+    olives = downloaded(client, "?person=olive&kind=sign_in_failed")[1:]
+    assert len(olives) == 3 and all(line[2] == "Olive Owner" for line in olives)
+    export = events(db, SecurityEventKind.EXPORTED)[-1]
+    assert export.detail == "Security events (CSV), 3 events"
+
+
+def test_a_detail_a_spreadsheet_would_read_as_a_formula_is_written_as_text(client, db, logged, app, olive):
+    with app.test_request_context():
+        security_events.record(SecurityEventKind.SIGN_IN_FAILED, person=olive, detail="=HYPERLINK(\"x\")")
+    db.session.commit()
+    assert downloaded(client, "?kind=sign_in_failed")[1][6] == "'=HYPERLINK(\"x\")"
 
 
 @pytest.mark.parametrize(("field", "typed", "message"), [
