@@ -482,13 +482,18 @@ def lead_names(milestone_ids: list[int]) -> dict[int, list[str]]:
 
 
 def latest_updates(milestone_ids: list[int]) -> dict[int, ProgressUpdate]:
-    """Each milestone's newest progress update (the latest written, the last added that day). One query."""
-    newest = (select(ProgressUpdate.milestone_id, func.max(ProgressUpdate.id).label("id"))
-              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
-                                    Milestone.latest_update_on == ProgressUpdate.written_on))
-              .where(ProgressUpdate.milestone_id.in_(milestone_ids)).group_by(ProgressUpdate.milestone_id).subquery())
+    """Each milestone's newest progress update. One query."""
     return {update.milestone_id: update for update in db.session.scalars(
-        select(ProgressUpdate).join(newest, ProgressUpdate.id == newest.c.id))}
+        select(ProgressUpdate).where(ProgressUpdate.id.in_(newest_update_ids(milestone_ids))))}
+
+
+def newest_update_ids(milestone_ids):
+    """A select of the id of each milestone's newest progress update: the last added on the latest date written,
+    which the milestone keeps (latest_update_on), so only that date's updates are read, not every update."""
+    return (select(func.max(ProgressUpdate.id))
+            .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
+                                  Milestone.latest_update_on == ProgressUpdate.written_on))
+            .where(ProgressUpdate.milestone_id.in_(milestone_ids)).group_by(ProgressUpdate.milestone_id))
 
 
 def rating_labels() -> dict[Rating, str]:

@@ -28,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 from flask import current_app
 from lxml import etree
-from sqlalchemy import and_, false, func, select, true, union_all
+from sqlalchemy import false, select, true, union_all
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -128,7 +128,7 @@ class Gathered:
 def gather_all(person_ids: list[int], meeting: Meeting | None, window: plan_queries.Window) -> Gathered:
     """What the packs of all these people are made from, in five queries (six with the reminder settings, for a
     meeting's deadline) however many people and milestones: a reminder run's packs cost the same few queries for
-    each batch of recipients, one recipient or two hundred (compose.UpdatePacks)."""
+    each batch of recipients, one recipient or a batch of compose.PACK_BATCH."""
     roles = _roles(person_ids)
     chosen = (select(OPEN.id).where(OPEN.id.in_(select(roles.c.milestone_id)), OPEN.status != MilestoneStatus.COMPLETE)
               .scalar_subquery())  # their open milestones (an alias: not correlated to the queries' Milestone)
@@ -177,14 +177,10 @@ def _details(ids) -> dict[int, dict]:
 
 
 def _latest_updates(ids) -> dict[int, dict]:
-    """Each milestone's newest progress update (of its latest date, which the milestone keeps; the last added that
-    day), in one query that reads only the updates of that date, not every update of every milestone."""
-    newest = (select(func.max(ProgressUpdate.id))
-              .join(Milestone, and_(Milestone.id == ProgressUpdate.milestone_id,
-                                    Milestone.latest_update_on == ProgressUpdate.written_on))
-              .where(ProgressUpdate.milestone_id.in_(ids)).group_by(ProgressUpdate.milestone_id))
+    """Each milestone's newest progress update (plan_queries.newest_update_ids), as plain data. One query."""
     query = select(ProgressUpdate.milestone_id, ProgressUpdate.written_on, ProgressUpdate.body,
-                   ProgressUpdate.signed_as, ProgressUpdate.author_id).where(ProgressUpdate.id.in_(newest))
+                   ProgressUpdate.signed_as, ProgressUpdate.author_id
+                   ).where(ProgressUpdate.id.in_(plan_queries.newest_update_ids(ids)))
     return {row.milestone_id: {"written_on": row.written_on.isoformat(), "body": row.body,
                                "by": row.signed_as if row.author_id else None}  # a person's name; not an import's
             for row in db.session.execute(query)}
