@@ -1,26 +1,30 @@
 """Delivering the outbox: the notices waiting to be e-mailed, one message per person per run. Each message is
 composed by app.services.reminders.compose; this module only claims, sends, postpones and skips.
 
-A sender first claims a person's waiting notices (UPDATE … WHERE email_state = 'pending' … RETURNING, then
-commit), so two senders running at once never send the same notice twice. It then sends one message listing them
-and marks them sent. If the mail server cannot be reached, or refuses a message, the notices go back to waiting,
-with the error kept and the next attempt put off (1, 2, 4 … minutes, at most 6 hours). Nothing is lost: a notice
-leaves the outbox only when sent, or when it is no longer true (skipped: the milestone was completed meanwhile).
+A sender first claims the waiting notices of a batch of recipients (UPDATE … WHERE email_state = 'pending' …
+RETURNING, then commit: one statement and one commit for up to CLAIM_BATCH people), so two senders running at once
+never send the same notice twice. It then sends each person one message listing theirs and marks them sent at once.
+If the mail server cannot be reached, or refuses a message, the notices go back to waiting, with the error kept and
+the next attempt put off (1, 2, 4 … minutes, at most 6 hours). Nothing is lost: a notice leaves the outbox only when
+sent, or when it is no longer true (skipped: the milestone was completed meanwhile).
 
 A sender that dies after claiming leaves its claims to be taken up again after OUTBOX_CLAIM_MINUTES (2 by default):
-the next run sends exactly those notices again, as one message with the same Message-ID (mailer.notices_message_id),
-so that whatever the dead sender may already have handed over can be dropped as a copy downstream. A live sender
-is never overtaken: each claim is stamped with the moment it is made (the run's `now` plus the time the run has
-taken, so a long run's late claims are not born old). Handing one message over is bounded by the mail timeout:
-smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step at most MAIL_TIMEOUT_SECONDS, so five
-steps; claim_timeout() is never less than six of them (2 minutes at the default 20 seconds). So a message composed
-within one step of its claim (as nearly all are, in milliseconds) is handed over before its claim can be taken
-back; one whose composing took longer has its claim renewed first, just before it is handed over, and the renewal
-checks the claim is still this sender's (a statement and a commit, paid only then). Either way a claim is only taken
-back from a sender that has stopped.
+the next run sends exactly those notices again, one message a person with the same Message-ID
+(mailer.notices_message_id), so that whatever the dead sender may already have handed over can be dropped as a copy
+downstream; the rest of its batch, never handed over, goes then too. Each claim is stamped with the moment it is made
+(the run's `now` plus the time the run has taken, so a long run's late claims are not born old). Handing one message
+over is bounded by the mail timeout: smtplib sends MAIL, RCPT, DATA, the content and waits for the answer, each step
+at most MAIL_TIMEOUT_SECONDS, so five steps; claim_timeout() is never less than six of them (2 minutes at the
+default 20 seconds). So a message handed over within one step of its claim (as nearly all are: composing a batch's
+messages takes milliseconds each) cannot have had its claim taken back; one handed over later has its claim renewed
+first, just before, and the renewal checks the claim is still this sender's (a statement and a commit, paid only
+then). If a relay is so slow that a batch outlasts the claim timeout, another sender may take back the batch's
+rest: the renewal finds it no longer this sender's, and leaves it to that one. Either way no notice is sent twice by
+live senders.
 """
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from time import monotonic
@@ -45,6 +49,8 @@ from app.models import (
 from app.services.reminders import compose, mailer
 from app.services.reminders.mailer import MailError
 
+CLAIM_BATCH = 50  # recipients whose notices are claimed in one statement and commit (a claim a message was half
+# of the run's commits)
 SMTP_STEPS_PER_MESSAGE = 6  # MAIL, RCPT, DATA, the content, its answer (five), and one to spare
 LONGEST_WAIT = timedelta(hours=6)
 # The per-message updates are the table's (Core) statements: the ORM's bulk UPDATE, which brings the session's objects
@@ -92,32 +98,36 @@ def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> De
     packs = compose.UpdatePacks(waiting, now)  # every recipient's pack data in a few queries, when first needed
     try:
         with mailer.connection(now) as send:
-            for recipient_id in waiting:
-                _deliver_to(recipient_id, send, now, clock, result, packs, recipient_id in abandoned)
+            for start in range(0, len(waiting), CLAIM_BATCH):
+                batch = waiting[start:start + CLAIM_BATCH]
+                _deliver_to(batch, abandoned, send, now, clock, result, packs)
     except MailError as error:  # the server could not be reached: whatever was not claimed waits for the next run
         result.error = str(error)
         result.failed += _postpone(_waiting_ids(now, waiting), str(error), now)
     return result
 
 
-def _deliver_to(recipient_id: int, send, now: datetime, clock, result: DeliveryResult,
-                packs: compose.UpdatePacks, abandoned: bool) -> None:
-    """The recipient's abandoned message again if a dead sender left one when the run started (the same notices),
-    then what waits. (A claim that a sender abandons while this run goes on is taken up by the next run, a minute
-    later: looking for one for every recipient was a claim and a commit more per e-mail.)"""
-    if abandoned:
-        _send(_claim(recipient_id, _abandoned_condition(clock()), clock), send, now, clock, result, packs)
-    _send(_claim(recipient_id, _waiting_condition(now), clock), send, now, clock, result, packs)
+def _deliver_to(batch: list[int], abandoned: set[int], send, now: datetime, clock, result: DeliveryResult,
+                packs: compose.UpdatePacks) -> None:
+    """A batch of recipients: their notices claimed together, then a message each. First a recipient's abandoned
+    message again, if a dead sender left one when the run started (the same notices), then what waits. (A claim that
+    a sender abandons while this run goes on is taken up by the next run, a minute later: looking for one for every
+    recipient was a claim and a commit more per e-mail.)"""
+    taken_back = _claim([rid for rid in batch if rid in abandoned], _abandoned_condition(clock()), clock)
+    claimed = _claim(batch, _waiting_condition(now), clock)
+    for recipient_id in batch:
+        for claim in (taken_back, claimed):
+            _send(claim.of(recipient_id), claim.at, send, now, clock, result, packs)
 
 
-def _send(claim: "_Claim", send, now: datetime, clock, result: DeliveryResult, packs: compose.UpdatePacks) -> None:
-    claimed = claim.notices
+def _send(claimed: list, stamped: datetime, send, now: datetime, clock, result: DeliveryResult,
+          packs: compose.UpdatePacks) -> None:
     if not claimed:
         return  # nothing of theirs waits, or another sender took it
     ids = [notice.id for notice in claimed]
     email = replace(compose.message(claimed, now, packs), message_id=mailer.notices_message_id(ids))
-    if _needs_renewal(claim.at, clock) and not _renew(ids, claim.at, clock):
-        return  # composing took so long that another sender took them back: it sends them
+    if _needs_renewal(stamped, clock) and not _renew(ids, stamped, clock):
+        return  # the claim grew so old that another sender took them back: it sends them
     try:
         send(email)
     except MailError as error:
@@ -156,22 +166,30 @@ def _waiting_ids(now: datetime, recipient_ids: list[int]) -> list[int]:
 
 @dataclass
 class _Claim:
-    notices: list  # rows of compose.NOTICE_FIELDS
+    notices: dict[int, list]  # recipient: their claimed notices, rows of compose.NOTICE_FIELDS, in id order
     at: datetime  # the claim's stamp: whoever renews it must still find this one
 
+    def of(self, recipient_id: int) -> list:
+        return self.notices.get(recipient_id, [])
 
-def _claim(recipient_id: int, condition, clock) -> _Claim:
-    at = clock()
-    claimed = db.session.execute(
-        update(NOTICES).where(NOTICES.c.recipient_id == recipient_id, condition)
-        .values(email_state=EmailState.SENDING, claimed_at=at).returning(*compose.NOTICE_FIELDS)).all()
-    db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
-    return _Claim(sorted(claimed, key=lambda notice: notice.id), at)
+
+def _claim(recipient_ids: Sequence[int], condition, clock) -> _Claim:
+    """The recipients' notices that meet the condition, claimed in one statement and one commit."""
+    at, notices = clock(), defaultdict(list)
+    if recipient_ids:
+        claimed = db.session.execute(
+            update(NOTICES).where(NOTICES.c.recipient_id.in_(recipient_ids), condition)
+            .values(email_state=EmailState.SENDING, claimed_at=at).returning(*compose.NOTICE_FIELDS)).all()
+        db.session.commit()  # the claim is committed before sending: another sender now leaves these notices alone
+        for notice in sorted(claimed, key=lambda notice: notice.id):
+            notices[notice.recipient_id].append(notice)
+    return _Claim(notices, at)
 
 
 def _needs_renewal(stamped: datetime, clock) -> bool:
-    """Composing took longer than the one step of the claim timeout to spare (the module's note): the claim is
-    renewed, and checked, before the message is handed over."""
+    """The claim is older than the one step of the claim timeout to spare (composing this message, or handing over
+    the batch's earlier ones, took that long: the module's note): it is renewed, and checked, before the message is
+    handed over."""
     spare = claim_timeout() - timedelta(seconds=(SMTP_STEPS_PER_MESSAGE - 1) * current_app.config["MAIL_TIMEOUT_SECONDS"])
     return clock() - stamped >= spare
 

@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.orm import aliased
 
-from app.database import insert_ignoring_duplicates
+from app.database import add_rows_ignoring_duplicates
 from app.extensions import db
 from app.models import (
     ALWAYS_EMAILED,
@@ -320,13 +320,7 @@ def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
              "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
              "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: send at the first chance
             for n in notices]
-    if rows:
-        db.session.execute(_insert_ignoring_duplicates(), rows)  # one executemany for the slice, however many rows
-
-
-def _insert_ignoring_duplicates():
-    """Another sweep may have written the same notice meanwhile. Into the table: no ORM work per row."""
-    return insert_ignoring_duplicates(Notification.__table__)
+    add_rows_ignoring_duplicates(Notification.__table__, rows)
 
 
 def email_state(kind: NoticeKind, person: Recipient) -> EmailState:
@@ -353,7 +347,7 @@ def _gather_digests(today: date, now: datetime) -> int:
              "email_state": EmailState.PENDING} for pid, count in held]
     if not rows:
         return 0
-    db.session.execute(_insert_ignoring_duplicates(), rows)
+    add_rows_ignoring_duplicates(Notification.__table__, rows)
     digest = aliased(Notification)
     digest_id = (select(digest.id).where(digest.kind == NoticeKind.DIGEST, digest.due_on == week,
                                          digest.recipient_id == Notification.recipient_id).scalar_subquery())
