@@ -96,6 +96,7 @@ def _child(url: str, port: int, packs: str) -> None:
     """In the child: the app on the copy, the meeting, then the job, timed, with its statements counted."""
     from sqlalchemy import event  # noqa: PLC0415 (the child's own imports: the parent needs none of them)
 
+    from app import long_running  # noqa: PLC0415
     from app.extensions import db  # noqa: PLC0415
     from app.models import Meeting, MeetingKind  # noqa: PLC0415
     from app.services.reminders import jobs  # noqa: PLC0415
@@ -104,6 +105,7 @@ def _child(url: str, port: int, packs: str) -> None:
     from bench.generate import create_bench_app  # noqa: PLC0415
 
     app = create_bench_app(url)
+    long_running.loaded()  # as the scheduler does
     app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT_SECONDS=20,
                       UPDATE_PACKS_ATTACHED=packs == "attached")
     with app.app_context():

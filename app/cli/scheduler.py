@@ -13,9 +13,11 @@ def scheduler_group() -> None:
 
 @scheduler_group.command("run", help="Run the reminder jobs until stopped (one such process per service).")
 def scheduler_run() -> None:
+    from app import long_running
     from app.scheduler import build_scheduler, still_holding, take_the_lock
 
     app = current_app._get_current_object()
+    long_running.loaded()
     try:
         lock = take_the_lock(app, say=lambda words: click.echo(words, err=True))
     except KeyboardInterrupt:

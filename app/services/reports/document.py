@@ -69,14 +69,19 @@ def new_document(title: str, *, generated_at: datetime, dated: str, marking: str
     in words: the date its figures are as at, or the meeting's) and footed with "Page x of y" and the marking.
     `base`: a fresh copy of a document made from the base document (the update packs' lean one), instead of it."""
     document = base if base is not None else Document(str(BASE_DOCUMENT))
+    set_properties(document, title, generated_at)
+    _running_header_and_footer(document, title=title, dated=dated,
+                               marking=f"{marking}: {handling}" if handling else marking, footer_marking=marking)
+    return document
+
+
+def set_properties(document: WordDocument, title: str, generated_at: datetime) -> None:
+    """The document's properties: what it is, and when and by what it was made."""
     properties = document.core_properties
     properties.title = title
     properties.author = "Improvement Tracker"
     properties.created = properties.modified = generated_at
     properties.revision = 1
-    _running_header_and_footer(document, title=title, dated=dated,
-                               marking=f"{marking}: {handling}" if handling else marking, footer_marking=marking)
-    return document
 
 
 def protective_marking(personal_data: bool = False) -> str:

@@ -10,6 +10,7 @@ reports' base document (pack_base(): worked out once per process, with only the 
 Ratings, overdue and due-soon flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
+import copy
 import io
 import re
 from collections import defaultdict
@@ -20,7 +21,7 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as WordDocument
-from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
 from docx.opc.phys_pkg import PhysPkgWriter
 from docx.opc.pkgwriter import _ContentTypesItem
@@ -345,20 +346,35 @@ def write(data: dict, *, generated_at: datetime) -> bytes:
     due soon, later), one row per milestone under a heading row for its action; the milestone is the link to add
     the update."""
     title = f"Update pack: {data['person']['name']}"
-    report = document.new_document(title, generated_at=generated_at, marking=document.protective_marking(),
-                                   dated=long_date(data["today"]), base=Document(io.BytesIO(pack_base())))
+    report = copy.deepcopy(_shell(document.protective_marking()))
+    document.set_properties(report, title, generated_at)
+    header = {_TITLE_HERE: title, _DATED_HERE: long_date(data["today"])}
     document.heading(report, title, 1)
     document.paragraphs(report, _introduction(data, generated_at))
     if not data["parts"]:
         document.paragraphs(report, "You have no open milestones, so there is nothing to update for now.")
-        return document.to_bytes(report)
+        return _saved(report, [], header)
     document.bullets(report, _what_to_do(data))
     document.landscape_section(report)
     tables = []
     for part in data["parts"]:
         document.heading(report, f"{part['title']}: {plural(part['count'], 'milestone')}", 2)
         tables.append(_part_table(report, part))
-    return _saved(report, tables)
+    return _saved(report, tables, header)
+
+
+@cache
+def _shell(marking: str) -> WordDocument:
+    """Every pack before its content, made once per process (and marking): the lean base (pack_base) with the running
+    header and footer, whose line naming the pack says _TITLE_HERE · _DATED_HERE; each pack is written on a copy,
+    and _saved() puts its own title and date in their place (making the header and footer was a seventh of a pack's
+    time)."""
+    return document.new_document(_TITLE_HERE, generated_at=datetime.min, dated=_DATED_HERE, marking=marking,
+                                 base=Document(io.BytesIO(pack_base())))
+
+
+_TITLE_HERE, _DATED_HERE = "PACK-TITLE-HERE", "PACK-DATED-HERE"  # only in the shell's header: its other line is the marking
+_IN_HEADER = re.compile(f"{_TITLE_HERE}|{_DATED_HERE}".encode())
 
 
 def _introduction(data: dict, generated_at: datetime) -> str:
@@ -407,17 +423,22 @@ def _part_table(report: WordDocument, part: dict) -> str:
 _TABLE_HERE = "update pack table"  # a comment: no text in a document can end one early (its "<" are escaped)
 
 
-def _saved(report: WordDocument, tables: list[str]) -> bytes:
+def _saved(report: WordDocument, tables: list[str], header: dict[str, str]) -> bytes:
     """The .docx as python-docx's save writes it (docx.opc.pkgwriter.PackageWriter: the content types, the package's
     relationships, then each part and its relationships), except that the tables' text goes in place of their
-    placeholders and the document's relationships (a hyperlink per milestone) are written as text."""
+    placeholders, the header's line naming the pack says `header` (the shell's placeholders: their text), and the
+    document's relationships (a hyperlink per milestone) are written as text."""
     buffer, package, main = io.BytesIO(), report.part.package, report.part
     parts = list(package.iter_parts())
     writer = PhysPkgWriter(buffer)
     writer.write(CONTENT_TYPES_URI, _ContentTypesItem.from_parts(parts).blob)
     writer.write(PACKAGE_URI.rels_uri, package.rels.xml)
+    said = {placeholder.encode(): escape(text).encode() for placeholder, text in header.items()}
     for part in parts:
-        writer.write(part.partname, _with_tables(main.blob, tables) if part is main else part.blob)
+        blob = _with_tables(main.blob, tables) if part is main else part.blob
+        if part.content_type == CONTENT_TYPE.WML_HEADER:
+            blob = _IN_HEADER.sub(lambda found: said[found.group()], blob)
+        writer.write(part.partname, blob)
         if len(part.rels):
             writer.write(part.partname.rels_uri, _relationships(part.rels) if part is main else part.rels.xml)
     writer.close()
