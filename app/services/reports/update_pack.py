@@ -470,9 +470,11 @@ class _Rows:
 
     def __init__(self, report: WordDocument):
         self.report, self.xml = report, []
-        self.style = report.styles[document.TABLE_TEXT].style_id
-        self.table_style = report.styles[TABLE_STYLE].style_id
+        self.style, self.table_style = _table_style_ids()
         self.twips = [int(Cm(width).twips) for width in WIDTHS_CM]
+        # each milestone cell's start, up to its paragraph's content (the same in every row but the RAG cell's fill)
+        self.starts = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/>' for twips in self.twips]
+        self.paragraph_start = f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/></w:pPr>'
 
     def header(self) -> str:
         shading = _shading(document.HEADER_FILL)
@@ -499,8 +501,8 @@ class _Rows:
             for number, content in enumerate(cells)) + "</w:tr>")
 
     def _cell(self, number: int, content: str, fill: str | None) -> str:
-        return (f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{self.twips[number]}"/>{_shading(fill) if fill else ""}'
-                f"</w:tcPr>{self._paragraph(content)}</w:tc>")
+        return (f'{self.starts[number]}{_shading(fill) if fill else ""}</w:tcPr>'
+                f"{self.paragraph_start}{content}</w:p></w:tc>")
 
     def _paragraph(self, content: str, *, keep_next: bool = False) -> str:
         return f'<w:p><w:pPr><w:pStyle w:val="{self.style}"/>{"<w:keepNext/>" if keep_next else ""}</w:pPr>{content}</w:p>'
@@ -513,6 +515,13 @@ class _Rows:
         runs = "".join(f'<w:r>{style}{"<w:br/>" if number else ""}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
                        for number, line in enumerate(text.splitlines() or [""]))
         return f'<w:hyperlink r:id="{rel_id}">{runs}</w:hyperlink>'
+
+
+@cache
+def _table_style_ids() -> tuple[str, str]:
+    """The ids of the base's Table Text and table styles (python-docx looks through every style for each name)."""
+    styles = Document(io.BytesIO(pack_base())).styles
+    return styles[document.TABLE_TEXT].style_id, styles[TABLE_STYLE].style_id
 
 
 _CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
@@ -529,7 +538,8 @@ def _runs(text: str, *, bold: bool = False) -> str:
     for no text."""
     if not text:
         return ""
-    parts = "".join(_BREAKS.get(piece) or _text(piece) for piece in _BREAK.split(text) if piece)
+    pieces = _BREAK.split(text)
+    parts = _text(text) if len(pieces) == 1 else "".join(_BREAKS.get(piece) or _text(piece) for piece in pieces if piece)
     return f'<w:r>{"<w:rPr><w:b/></w:rPr>" if bold else ""}{parts}</w:r>'
 
 
