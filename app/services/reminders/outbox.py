@@ -24,7 +24,8 @@ live senders.
 """
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from time import monotonic
@@ -42,6 +43,7 @@ from app.models import (
     MilestoneStatus,
     NoticeKind,
     Notification,
+    Person,
     RecommendationStatus,
     SmartRecommendation,
     SubjectType,
@@ -97,7 +99,7 @@ def deliver(now: datetime, *, clock: Callable[[], datetime] | None = None) -> De
         return result
     packs = compose.UpdatePacks(waiting, now)  # every recipient's pack data in a few queries, when first needed
     try:
-        with mailer.connection(now) as send:
+        with mailer.connection(now) as send, _read_once():
             for start in range(0, len(waiting), CLAIM_BATCH):
                 batch = waiting[start:start + CLAIM_BATCH]
                 _deliver_to(batch, abandoned, send, now, clock, result, packs)
@@ -115,9 +117,23 @@ def _deliver_to(batch: list[int], abandoned: set[int], send, now: datetime, cloc
     recipient was a claim and a commit more per e-mail.)"""
     taken_back = _claim([rid for rid in batch if rid in abandoned], _abandoned_condition(clock()), clock)
     claimed = _claim(batch, _waiting_condition(now), clock)
+    # The batch's recipients read in one query and held here: composing finds each in the session (_read_once).
+    _held = db.session.scalars(select(Person).where(Person.id.in_(batch))).all()
     for recipient_id in batch:
         for claim in (taken_back, claimed):
             _send(claim.of(recipient_id), claim.at, send, now, clock, result, packs)
+
+
+@contextmanager
+def _read_once() -> Iterator[None]:
+    """What the run reads (the recipients a batch at a time) stays as read when it commits (a claim, a message sent):
+    otherwise each commit expired it, and each message read its recipient again."""
+    session = db.session()
+    expiring, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _send(claimed: list, stamped: datetime, send, now: datetime, clock, result: DeliveryResult,
