@@ -142,11 +142,12 @@ def _styled_paragraph(document: WordDocument, text: str, style: str | None):
     looks through every style for each paragraph."""
     paragraph = document.add_paragraph(text)
     if style:
-        paragraph._p.style = _style_ids(document)[style]
+        paragraph._p.style = style_ids(document)[style]
     return paragraph
 
 
-def _style_ids(document: WordDocument) -> dict[str, str]:
+def style_ids(document: WordDocument) -> dict[str, str]:
+    """The document's style ids by style name, looked up once and kept on the document (and on a copy of it)."""
     ids = getattr(document, "_style_ids", None)
     if ids is None:
         ids = document._style_ids = {style.name: style.style_id for style in document.styles}
@@ -168,7 +169,7 @@ def table(document: WordDocument, headings: Sequence[str], rows: Sequence[Sequen
     result = document.add_table(rows=len(rows) + 1, cols=len(headings))
     result.style = document.styles["Table Grid"]
     result.autofit = widths_cm is None
-    style_id = _style_ids(document)[TABLE_TEXT]
+    style_id = style_ids(document)[TABLE_TEXT]
     all_rows = result._tbl.findall(_TR)
     _header(all_rows[0], headings, style_id)
     last = len(rows) - 1

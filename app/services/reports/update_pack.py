@@ -374,8 +374,10 @@ def _shell(marking: str) -> WordDocument:
     header and footer, whose line naming the pack says _TITLE_HERE · _DATED_HERE; each pack is written on a copy,
     and _saved() puts its own title and date in their place (making the header and footer was a seventh of a pack's
     time)."""
-    return document.new_document(_TITLE_HERE, generated_at=datetime.min, dated=_DATED_HERE, marking=marking,
-                                 base=Document(io.BytesIO(pack_base())))
+    shell = document.new_document(_TITLE_HERE, generated_at=datetime.min, dated=_DATED_HERE, marking=marking,
+                                  base=Document(io.BytesIO(pack_base())))
+    document.style_ids(shell)  # looked up now, for every copy
+    return shell
 
 
 _TITLE_HERE, _DATED_HERE = "PACK-TITLE-HERE", "PACK-DATED-HERE"  # only in the shell's header: its other line is the marking
@@ -475,7 +477,8 @@ class _Rows:
 
     def __init__(self, report: WordDocument):
         self.report, self.xml = report, []
-        self.style, self.table_style = _table_style_ids()
+        ids = document.style_ids(report)
+        self.style, self.table_style = ids[document.TABLE_TEXT], ids[TABLE_STYLE]
         self.twips = [int(Cm(width).twips) for width in WIDTHS_CM]
         # each milestone cell's start, up to its paragraph's content (the same in every row but the RAG cell's fill)
         self.starts = [f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{twips}"/>' for twips in self.twips]
@@ -520,13 +523,6 @@ class _Rows:
         runs = "".join(f'<w:r>{style}{"<w:br/>" if number else ""}<w:t xml:space="preserve">{escape(line)}</w:t></w:r>'
                        for number, line in enumerate(text.splitlines() or [""]))
         return f'<w:hyperlink r:id="{rel_id}">{runs}</w:hyperlink>'
-
-
-@cache
-def _table_style_ids() -> tuple[str, str]:
-    """The ids of the base's Table Text and table styles (python-docx looks through every style for each name)."""
-    styles = Document(io.BytesIO(pack_base())).styles
-    return styles[document.TABLE_TEXT].style_id, styles[TABLE_STYLE].style_id
 
 
 _CANT_SPLIT = "<w:trPr><w:cantSplit/></w:trPr>"
