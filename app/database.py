@@ -15,17 +15,15 @@ def insert_ignoring_duplicates(table: Table):
     return dialect.insert(table).on_conflict_do_nothing()
 
 
-COPY_FROM_ROWS = 1000  # fewer rows than this go as one executemany on PostgreSQL too
-
-
 def add_rows_ignoring_duplicates(table: Table, rows: list[dict]) -> None:
-    """The rows (dicts with the same keys) inserted in the session's transaction, leaving as it is any row another
-    transaction wrote meanwhile. Many rows on PostgreSQL are copied (COPY) into a temporary table and inserted from it
-    in one statement: a first sweep's 25,000 notices took 0.37 s so, against 1.1 s as one INSERT each, however
-    pipelined (the server runs each one alone). Elsewhere, and for a few rows, one executemany."""
+    """Many rows (dicts with the same keys), as a job writes them, inserted in the session's transaction, leaving as it
+    is any row another transaction wrote meanwhile. On PostgreSQL they are copied (COPY) into a temporary table and
+    inserted from it in one statement: a first sweep's 25,000 notices took 0.37 s so, against 1.1 s as one INSERT
+    each, however pipelined (the server runs each one alone). Elsewhere, one executemany. (A few rows, as a web
+    request writes them, go as one executemany: insert_ignoring_duplicates.)"""
     if not rows:
         return
-    if db.engine.dialect.name != "postgresql" or len(rows) < COPY_FROM_ROWS:
+    if db.engine.dialect.name != "postgresql":
         db.session.execute(insert_ignoring_duplicates(table), rows)
         return
     names = list(rows[0])

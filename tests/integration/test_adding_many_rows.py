@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, select
 
-from app.database import COPY_FROM_ROWS, add_rows_ignoring_duplicates
+from app.database import add_rows_ignoring_duplicates
 from app.models import EmailState, NoticeKind, Notification, SubjectType
 
 NOW = datetime(2020, 9, 10, 7)
@@ -23,7 +23,7 @@ def test_many_rows_are_stored_as_given_and_one_already_there_is_left_as_it_was(p
     owner = plan_tree["owner"]
     add_rows_ignoring_duplicates(Notification.__table__, [notice(owner.id, 7, "Written first")])
     db.session.commit()
-    rows = [notice(owner.id, subject_id, f"Notice {subject_id}") for subject_id in range(1, COPY_FROM_ROWS + 500)]
+    rows = [notice(owner.id, subject_id, f"Notice {subject_id}") for subject_id in range(1, 1500)]
 
     add_rows_ignoring_duplicates(Notification.__table__, rows)
     add_rows_ignoring_duplicates(Notification.__table__, [notice(owner.id, 5000, "Later in the same transaction")])

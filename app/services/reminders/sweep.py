@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import String, and_, case, func, or_, select, type_coerce, update
 from sqlalchemy.orm import aliased
 
-from app.database import add_rows_ignoring_duplicates
+from app.database import add_rows_ignoring_duplicates, insert_ignoring_duplicates
 from app.extensions import db
 from app.models import (
     ALWAYS_EMAILED,
@@ -315,12 +315,15 @@ def _existing_keys(today: date, subject_type: SubjectType, which=None) -> set[tu
 
 
 def _insert(notices: list[Notice], people: dict, now: datetime) -> None:
-    rows = [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
+    add_rows_ignoring_duplicates(Notification.__table__, _rows(notices, people, now))
+
+
+def _rows(notices: list[Notice], people: dict, now: datetime) -> list[dict]:
+    return [{"recipient_id": n.recipient_id, "kind": n.kind, "subject_type": n.subject_type,
              "subject_id": n.subject_id, "due_on": n.due_on, "occurrence": n.occurrence, "title": n.title[:300],
              "body": n.body, "link": n.link, "update_link": n.update_link, "created_at": now, "attempts": 0,
              "email_state": email_state(n.kind, people[n.recipient_id])}  # no next_attempt_at: send at the first chance
             for n in notices]
-    add_rows_ignoring_duplicates(Notification.__table__, rows)
 
 
 def email_state(kind: NoticeKind, person: Recipient) -> EmailState:
@@ -361,4 +364,6 @@ def notify(notices: list[Notice], now: datetime) -> None:
     """Write notices at once (a safeguarding alert, a scheduled report), in the caller's transaction, to the active
     people among their recipients; nothing for a notice that exists already."""
     people = _people()
-    _insert([notice for notice in notices if notice.recipient_id in people], people, now)
+    rows = _rows([notice for notice in notices if notice.recipient_id in people], people, now)
+    if rows:
+        db.session.execute(insert_ignoring_duplicates(Notification.__table__), rows)
