@@ -4,6 +4,8 @@ import os
 from datetime import date
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
@@ -160,6 +162,10 @@ class Config:
     SET_UP_LINK_DAYS = _env_int("SET_UP_LINK_DAYS", 7)
     PASSWORD_RESET_EMAIL_INTERVAL_MINUTES = _env_int("PASSWORD_RESET_EMAIL_INTERVAL_MINUTES", 5)
     REQUIRE_SECOND_FACTOR_FOR_ADMINS = _env_flag("REQUIRE_SECOND_FACTOR_FOR_ADMINS", True)
+    # The keys (Fernet, comma-separated) that seal the authenticator apps' secrets in the database: the first seals,
+    # each opens (put a new key first to rotate, then `flask users reseal-second-factors`). Not set: a key derived
+    # from SECRET_KEY (docs/security.md, "Second factor").
+    SECOND_FACTOR_KEYS = os.environ.get("SECOND_FACTOR_KEYS", "")
     SECOND_FACTOR_PENDING_MINUTES = _env_int("SECOND_FACTOR_PENDING_MINUTES", 5)
 
 
@@ -197,6 +203,13 @@ class ProductionConfig(Config):
         missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
         if missing:
             raise RuntimeError(f"Production configuration needs these environment variables: {', '.join(missing)}")
+        for key in filter(None, (part.strip() for part in cls.SECOND_FACTOR_KEYS.split(","))):
+            try:
+                Fernet(key)
+            except ValueError as error:
+                raise RuntimeError("SECOND_FACTOR_KEYS holds a key that is not a Fernet key (32 bytes, URL-safe base64). "
+                                   "Make one with: python -c \"from cryptography.fernet import Fernet; "
+                                   "print(Fernet.generate_key().decode())\"") from error
         if os.environ.get("AS_OF_DATE"):
             raise RuntimeError("AS_OF_DATE is set, but a live service must run on today's date. Unset it; it is for "
                                "demonstrations and training, with FLASK_CONFIG=development.")

@@ -1,12 +1,13 @@
 """`flask users create`: a person who can sign in (the very first administrator, before anyone can send set-up
-links); `flask users set-up-link`: a set-up link printed, for when e-mail is not working yet."""
+links); `flask users set-up-link`: a set-up link printed, for when e-mail is not working yet; `flask users
+reseal-second-factors`: every authenticator secret sealed with the first of SECOND_FACTOR_KEYS."""
 
 import click
 from flask import current_app, url_for
 
 from app import clock
 from app.models import Role
-from app.services import password_links, passwords, people
+from app.services import password_links, passwords, people, second_factor
 from app.services.errors import DomainError
 
 
@@ -46,3 +47,10 @@ def users_set_up_link(email) -> None:
     with current_app.test_request_context():
         link = current_app.config["BASE_URL"] + url_for("auth.new_password", token=token)
     click.echo(f"Set-up link (works once, for {current_app.config['SET_UP_LINK_DAYS']} days):\n{link}")
+
+
+@users_group.command("reseal-second-factors", help="Seal every authenticator app's secret with the first key of "
+                                                   "SECOND_FACTOR_KEYS: once after upgrading, and after putting a new "
+                                                   "key first. Then an older key may be dropped.")
+def users_reseal_second_factors() -> None:
+    click.echo(f"{second_factor.reseal_all()} second factors sealed with the first key.")

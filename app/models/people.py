@@ -68,9 +68,9 @@ class Person(UserMixin, Versioned, db.Model):
     # The identity provider's stable id for this person (OIDC_SUBJECT_CLAIM: `sub`, or `oid` for Entra ID), stored at
     # their first single sign-on (app/services/single_sign_on.py)
     sso_subject: Mapped[str | None] = mapped_column(String(255), unique=True, index=True)
-    # The second factor (app/services/second_factor.py): the authenticator app's secret (base32), on once confirmed;
-    # the last time step a code was accepted for, so a code is never accepted twice
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # The second factor (app/services/second_factor.py): the authenticator app's secret, sealed (a Fernet token), on
+    # once confirmed; the last time step a code was accepted for, so a code is never accepted twice
+    totp_secret: Mapped[str | None] = mapped_column(String(255))
     totp_confirmed_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None]
 

@@ -8,18 +8,29 @@ is accepted within 30 seconds either side of now, and never twice (the last time
 limited like wrong passwords (services/sign_in.py's progressive delay and lock, counted from the
 SECOND_FACTOR_FAILED events in the security event log), so guessing is never unlimited.
 
+The app's secret is kept sealed (Fernet: AES and an HMAC) with SECOND_FACTOR_KEYS, or a key derived from SECRET_KEY,
+so a copy of the database (a backup, a dump) does not give anyone the codes. A secret kept before secrets were
+sealed is still read, and sealed by `flask users reseal-second-factors`, which also reseals every secret with the
+first key after a new one is put first.
+
 Administrators must have one when single sign-on is off (REQUIRE_SECOND_FACTOR_FOR_ADMINS, on by default): an
 administrator without one is sent to set it up before any other page.
 """
 
+import base64
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 import pyotp
 import segno
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import delete, or_, select, update
@@ -36,6 +47,8 @@ STEP_SECONDS = 30
 CODE_NOT_RIGHT = "The code is not right. Enter the 6-digit code your authenticator app shows now"
 RECOVERY_NOT_RIGHT = "The recovery code is not right, or has been used already"
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: easy to copy from paper
+SEALED = "gAAAAA"  # how every Fernet token starts (its version, then the top of its timestamp); base32 never does
+log = logging.getLogger(__name__)
 
 
 def is_on(person: Person) -> bool:
@@ -75,11 +88,12 @@ def start(person: Person) -> Enrolment:
     """The secret to set up (kept until confirmed, so reloading the page shows the same QR code)."""
     if is_on(person):
         raise DomainError("You already have a second factor. Remove it first to set up a new one")
-    if not person.totp_secret:
-        person.totp_secret = pyotp.random_base32()
+    secret = _opened(person)
+    if secret is None:
+        secret = pyotp.random_base32()
+        person.totp_secret = _sealed(secret)
     issuer = current_app.config["SERVICE_NAME"]
-    return Enrolment(person.totp_secret, pyotp.TOTP(person.totp_secret).provisioning_uri(
-        name=person.email or person.name, issuer_name=issuer))
+    return Enrolment(secret, pyotp.TOTP(secret).provisioning_uri(name=person.email or person.name, issuer_name=issuer))
 
 
 @transaction("Your second factor")
@@ -160,10 +174,10 @@ def _turn_off(person: Person) -> None:
 
 def _code_accepted(person: Person, code: str, *, now: datetime) -> bool:
     """The code is the app's for now, or 30 seconds either side, and for a later time step than any used before."""
-    code = "".join(code.split())
-    if not (person.totp_secret and len(code) == 6 and code.isdigit()):
+    code, secret = "".join(code.split()), _opened(person)
+    if not (secret and len(code) == 6 and code.isdigit()):
         return False
-    totp, step = pyotp.TOTP(person.totp_secret), int(now.timestamp()) // STEP_SECONDS
+    totp, step = pyotp.TOTP(secret), int(now.timestamp()) // STEP_SECONDS
     for candidate in (step - 1, step, step + 1):
         if candidate > (person.totp_last_step or -1) and hmac.compare_digest(totp.at(candidate * STEP_SECONDS), code):
             return _used(person, candidate)
@@ -192,3 +206,59 @@ def _new_recovery_codes(person: Person) -> list[str]:
 
 def _recovery_hash(code: str) -> str:
     return hashlib.sha256("".join(ch for ch in code.lower() if ch.isalnum()).encode()).hexdigest()
+
+
+# --- The secret, sealed ---------------------------------------------------------------------------------------
+
+
+def _sealed(secret: str) -> str:
+    return _keys().encrypt(secret.encode()).decode()
+
+
+def _opened(person: Person) -> str | None:
+    """The person's secret; None if they have none, or if no key opens it (the keys were changed without the old one
+    kept: their codes are then refused, and a recovery code, or an administrator removing the second factor, lets
+    them in)."""
+    stored = person.totp_secret
+    if not stored or not stored.startswith(SEALED):
+        return stored or None  # kept before secrets were sealed: reseal_all() seals it
+    try:
+        return _keys().decrypt(stored.encode()).decode()
+    except InvalidToken:
+        log.warning("No key in SECOND_FACTOR_KEYS opens the second factor of person %s", person.id)
+        return None
+
+
+@transaction("Second factors")
+def reseal_all() -> int:
+    """Every secret sealed with the first key: those kept before secrets were sealed, and those sealed with another
+    key. A plain UPDATE each (not an edit of the person: their version is left alone). How many were resealed; a
+    secret no key opens is left as it is."""
+    resealed = 0
+    for person in db.session.scalars(select(Person).where(Person.totp_secret.is_not(None))):
+        secret = _opened(person)
+        if secret is None:
+            continue
+        db.session.execute(update(Person).where(Person.id == person.id).values(totp_secret=_sealed(secret))
+                           .execution_options(synchronize_session=False))
+        resealed += 1
+    return resealed
+
+
+def _keys() -> MultiFernet:
+    config = current_app.config
+    return _fernet(config["SECOND_FACTOR_KEYS"], config["SECRET_KEY"])
+
+
+@cache
+def _fernet(configured: str, secret_key: str) -> MultiFernet:
+    """SECOND_FACTOR_KEYS' keys, the first sealing and each opening; without any, one derived from SECRET_KEY (HKDF)."""
+    keys = [key.strip() for key in configured.split(",") if key.strip()]
+    return MultiFernet([Fernet(key) for key in keys] or [Fernet(_derived_key(secret_key))])
+
+
+def _derived_key(secret_key: str) -> bytes:
+    """The Fernet key derived from SECRET_KEY, used when SECOND_FACTOR_KEYS is not set."""
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=b"improvement-tracker second factor").derive(secret_key.encode())
+    return base64.urlsafe_b64encode(derived)
