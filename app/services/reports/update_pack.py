@@ -5,8 +5,9 @@ action's words once, in a heading row); the milestone's words are the link to it
 
 gather() reads the data in a fixed number of queries (however many milestones the person has) into plain,
 JSON-serialisable values (dates as ISO strings); gather_all() does so for many people in the same few queries (the
-reminder run gathers every recipient's pack at once); write() turns them into the .docx, on a lean copy of the
-reports' base document (pack_base(): worked out once per process, with only the styles and parts a pack uses).
+reminder run gathers every recipient's pack at once); write() turns them into the .docx, on a copy of the packs'
+shell (_shell(): worked out once per process, the reports' base document with only the styles and parts a pack uses,
+pack_base(), and its running header and footer).
 Ratings, overdue and due-soon flags come from app.services.plans.queries, the same rules as the plan pages and My work.
 """
 
