@@ -40,6 +40,7 @@ from app.extensions import db
 from app.models import Person, RecoveryCode, Role, SecurityEvent, SecurityEventKind
 from app.services import security_events, sign_in
 from app.services.errors import DomainError
+from app.services.plans import facts as milestone_facts
 from app.services.transaction import transaction
 
 RECOVERY_CODES = 10
@@ -191,7 +192,7 @@ def _used(person: Person, step: int) -> bool:
     used = db.session.execute(
         update(Person).where(Person.id == person.id,
                              or_(Person.totp_last_step.is_(None), Person.totp_last_step < step))
-        .values(totp_last_step=step).execution_options(synchronize_session=False))
+        .values(totp_last_step=step).execution_options(synchronize_session=False, **milestone_facts.UNSEEN_COLUMNS))
     set_committed_value(person, "totp_last_step", step)
     return used.rowcount == 1
 
@@ -240,7 +241,7 @@ def reseal_all() -> int:
         if secret is None:
             continue
         db.session.execute(update(Person).where(Person.id == person.id).values(totp_secret=_sealed(secret))
-                           .execution_options(synchronize_session=False))
+                           .execution_options(synchronize_session=False, **milestone_facts.UNSEEN_COLUMNS))
         resealed += 1
     return resealed
 

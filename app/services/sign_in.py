@@ -34,6 +34,7 @@ from sqlalchemy import delete, select, update
 from app.extensions import db
 from app.models import AttemptScope, Person, SecurityEventKind, SignInAttempt
 from app.services import security_events, single_sign_on
+from app.services.plans import facts as milestone_facts
 from app.services.transaction import transaction
 from app.services.wording import plural
 
@@ -205,7 +206,7 @@ def _signed_in(person: Person, account_key: str, claimed: dict[AttemptScope, int
         (SignInAttempt.scope == AttemptScope.ACCOUNT) & (SignInAttempt.key == account_key)
         | SignInAttempt.id.in_(claimed.values())))
     db.session.execute(update(Person).where(Person.id == person.id).values(last_login_at=now)
-                       .execution_options(synchronize_session=False))
+                       .execution_options(synchronize_session=False, **milestone_facts.UNSEEN_COLUMNS))
 
 
 def is_locked(person: Person, *, now: datetime, limits: Limits | None = None) -> bool:

@@ -35,7 +35,7 @@ from app.services.plans import changes
 from app.services.plans import facts as milestone_facts
 from app.services.reports import snapshots
 from app.services.reports.plan_report import ALL_FIELDS
-from tests.conftest import NOW, TODAY
+from tests.conftest import NOW, PASSWORD, TODAY
 from tests.integration.at_once import run_together
 from tests.integration.test_milestone_facts import assert_facts_hold
 from tests.integration.test_outbox import shared_database  # noqa: F401 (a fixture)
@@ -137,6 +137,21 @@ def test_a_kept_overview_is_served_while_nothing_it_shows_changes(client, db, pl
     for _ in range(3):
         assert client.get("/plan/export.csv").status_code == 200  # recorded in the security event log
         main_of(client)
+    assert draws["draws"] == 1
+    assert version(db) == kept
+
+
+def test_signing_in_again_leaves_the_kept_overview(client, db, plan_tree, manager, draws):
+    """A sign-in writes the person's last sign-in (a column of people, which the plan's pages show names from, but
+    never this): the morning's sign-ins do not each have the overview drawn again."""
+    main_of(client)
+    kept = version(db)
+    client.post("/logout")
+    signed_in = client.post("/login", data={"email": manager.email, "password": PASSWORD})
+    assert signed_in.status_code == 302 and client.get("/my-work").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Person, manager.id).last_login_at is not None  # it was written
+    main_of(client)
     assert draws["draws"] == 1
     assert version(db) == kept
 

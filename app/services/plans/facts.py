@@ -72,6 +72,9 @@ CHUNK = 5_000  # milestones worked out in one go
 UNSEEN = frozenset({  # tables no page of the plan shows: writing them leaves the plan's data version as it is
     "user_sessions", "security_events", "sign_in_attempts", "form_submissions", "notifications", "scheduler_runs",
     "api_tokens", "password_tokens", "recovery_codes", "audit_access_log"})
+# An UPDATE of what no page of the plan shows, in a table the plan's pages do show (a person's last sign-in, the last
+# time step of their second factor): run with .execution_options(**UNSEEN_COLUMNS), it leaves the version as it is.
+UNSEEN_COLUMNS = {"plan_pages_unaffected": True}
 
 
 @dataclass(frozen=True)
@@ -422,7 +425,8 @@ def _changed(thing, attribute: str) -> bool:
 def _note_statements(execute_state) -> None:
     if not execute_state.is_select:
         execute_state.session.info[WROTE] = True
-        if _seen(getattr(execute_state.statement, "table", None)):
+        if (_seen(getattr(execute_state.statement, "table", None))
+                and not execute_state.execution_options.get("plan_pages_unaffected")):
             _new_version(execute_state.session)
 
 
