@@ -164,7 +164,7 @@ class Config:
     REQUIRE_SECOND_FACTOR_FOR_ADMINS = _env_flag("REQUIRE_SECOND_FACTOR_FOR_ADMINS", True)
     # The keys (Fernet, comma-separated) that seal the authenticator apps' secrets in the database: the first seals,
     # each opens (put a new key first to rotate, then `flask users reseal-second-factors`). Not set: a key derived
-    # from SECRET_KEY (docs/security.md, "Second factor").
+    # from SECRET_KEY (docs/security.md, "Passwords and second factor").
     SECOND_FACTOR_KEYS = os.environ.get("SECOND_FACTOR_KEYS", "")
     SECOND_FACTOR_PENDING_MINUTES = _env_int("SECOND_FACTOR_PENDING_MINUTES", 5)
 

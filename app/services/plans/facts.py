@@ -74,7 +74,8 @@ UNSEEN = frozenset({  # tables no page of the plan shows: writing them leaves th
     "api_tokens", "password_tokens", "recovery_codes", "audit_access_log"})
 # An UPDATE of what no page of the plan shows, in a table the plan's pages do show (a person's last sign-in, the last
 # time step of their second factor): run with .execution_options(**UNSEEN_COLUMNS), it leaves the version as it is.
-UNSEEN_COLUMNS = {"plan_pages_unaffected": True}
+UNAFFECTED = "plan_pages_unaffected"
+UNSEEN_COLUMNS = {UNAFFECTED: True}
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ def _note_statements(execute_state) -> None:
     if not execute_state.is_select:
         execute_state.session.info[WROTE] = True
         if (_seen(getattr(execute_state.statement, "table", None))
-                and not execute_state.execution_options.get("plan_pages_unaffected")):
+                and not execute_state.execution_options.get(UNAFFECTED)):
             _new_version(execute_state.session)
 
 
